@@ -1,0 +1,34 @@
+"""Access to the data shipped with microcred (JSON-LD contexts, JSON Schemas).
+
+In a wheel, ``contexts/`` and ``schemas/`` are force-included as ``microcred/_data/...`` and
+read through :mod:`importlib.resources`. In an editable install or a source checkout the same
+folders are read from the project root, so edits to them are seen without re-installing.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+__all__ = ["data_dir"]
+
+
+@cache
+def data_dir(name: str) -> Traversable:
+    """Return the folder of shipped data called ``name`` (``"contexts"`` or ``"schemas"``).
+
+    Raises:
+        FileNotFoundError: the installation is incomplete (neither location holds the folder).
+    """
+    if name not in ("contexts", "schemas"):
+        raise ValueError(f"unknown data folder: {name!r}")
+    packaged = resources.files("microcred") / "_data" / name
+    if packaged.is_dir():
+        return packaged
+    checkout_root = Path(__file__).resolve().parents[2]
+    candidate = checkout_root / name
+    if (checkout_root / "pyproject.toml").is_file() and candidate.is_dir():
+        return candidate
+    raise FileNotFoundError(f"microcred data folder {name!r} is missing from this installation")

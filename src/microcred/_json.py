@@ -1,0 +1,91 @@
+"""Strict JSON reading for untrusted input.
+
+:func:`loads` is the only way microcred turns untrusted bytes into JSON values. Compared to
+:func:`json.loads` it enforces a size and a depth limit, rejects duplicate member names (a
+signature must not depend on which duplicate a parser keeps), rejects ``NaN``/``Infinity``
+(not JSON), and reports invalid UTF-8 as :class:`~microcred.errors.MalformedInputError`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import DuplicateKeyError, InputTooDeepError, InputTooLargeError, MalformedInputError
+from .limits import DEFAULT_LIMITS, Limits
+
+__all__ = ["check_depth", "loads"]
+
+
+def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise DuplicateKeyError(f"duplicate JSON member name {key!r}")
+        obj[key] = value
+    return obj
+
+
+def _reject_constant(name: str) -> Any:
+    raise MalformedInputError(f"{name} is not a JSON value")
+
+
+def loads(data: str | bytes | bytearray, *, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse ``data`` as one JSON value under ``limits``.
+
+    Raises:
+        InputTooLargeError: more than ``limits.max_input_bytes``.
+        InputTooDeepError: nesting deeper than ``limits.max_json_depth``.
+        DuplicateKeyError: an object repeats a member name.
+        MalformedInputError: not UTF-8, not JSON, or a non-JSON constant.
+    """
+    if isinstance(data, (bytes, bytearray)):
+        if len(data) > limits.max_input_bytes:
+            raise InputTooLargeError(
+                f"input is {len(data)} bytes, over the limit of {limits.max_input_bytes}"
+            )
+        try:
+            text = bytes(data).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise MalformedInputError(f"input is not valid UTF-8 ({exc.reason})") from None
+        if text.startswith("\ufeff"):
+            text = text[1:]
+    elif isinstance(data, str):
+        if len(data) > limits.max_input_bytes:
+            raise InputTooLargeError(
+                f"input is {len(data)} characters, over the limit of {limits.max_input_bytes}"
+            )
+        text = data
+    else:
+        raise TypeError(f"expected str or bytes, got {type(data).__name__}")
+    try:
+        value = json.loads(
+            text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant
+        )
+    except RecursionError:
+        raise InputTooDeepError("JSON nesting is too deep to parse") from None
+    except json.JSONDecodeError as exc:
+        raise MalformedInputError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    check_depth(value, limits.max_json_depth)
+    return value
+
+
+def check_depth(value: Any, max_depth: int) -> None:
+    """Raise :class:`InputTooDeepError` if ``value`` nests deeper than ``max_depth``.
+
+    Iterative, so it never hits Python's recursion limit itself.
+    """
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > max_depth:
+            raise InputTooDeepError(f"JSON nesting exceeds the limit of {max_depth} levels")
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))

@@ -1,0 +1,210 @@
+"""Exceptions raised by microcred.
+
+Every failure the library raises on purpose derives from :class:`MicrocredError` and carries a
+stable, dotted ``code`` (part of the public contract: it does not change between releases).
+Programmer misuse (a wrong argument type, an unknown option) raises ``TypeError`` or
+``ValueError`` instead; a *bad credential* never raises from ``verify()``: it is reported.
+
+The tree::
+
+    MicrocredError                     microcred
+    ├── InputError                     input
+    │   ├── InputTooLargeError         input.too_large
+    │   ├── InputTooDeepError          input.too_deep
+    │   ├── DuplicateKeyError          input.duplicate_key
+    │   └── MalformedInputError        input.malformed
+    ├── JsonLdError                    jsonld
+    │   ├── UnknownContextError        jsonld.unknown_context
+    │   ├── ContextIntegrityError      jsonld.context_integrity
+    │   ├── SafeModeError              jsonld.safe_mode
+    │   ├── CanonicalizationLimitError jsonld.canonicalization_limit
+    │   └── JsonLdProcessingError      jsonld.processing
+    ├── KeyMaterialError               key
+    │   ├── UnsupportedKeyTypeError    key.unsupported
+    │   └── InvalidKeyError            key.invalid
+    ├── DidError                       did
+    │   ├── InvalidDidError            did.invalid
+    │   └── DidResolutionError         did.resolution
+    └── NetworkError                   network
+        ├── NetworkPolicyError         network.policy
+        └── FetchError                 network.fetch
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CanonicalizationLimitError",
+    "ContextIntegrityError",
+    "DidError",
+    "DidResolutionError",
+    "DuplicateKeyError",
+    "FetchError",
+    "InputError",
+    "InputTooDeepError",
+    "InputTooLargeError",
+    "InvalidDidError",
+    "InvalidKeyError",
+    "JsonLdError",
+    "JsonLdProcessingError",
+    "KeyMaterialError",
+    "MalformedInputError",
+    "MicrocredError",
+    "NetworkError",
+    "NetworkPolicyError",
+    "SafeModeError",
+    "UnknownContextError",
+    "UnsupportedKeyTypeError",
+]
+
+
+class MicrocredError(Exception):
+    """Root of every error microcred raises on purpose.
+
+    Attributes:
+        code: stable dotted identifier of the error class (e.g. ``"jsonld.unknown_context"``).
+        path: JSON path (``$.credentialSubject.achievement``) of the offending value, when known.
+    """
+
+    code: str = "microcred"
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+    def __str__(self) -> str:
+        if self.path:
+            return f"{self.message} (at {self.path})"
+        return self.message
+
+
+class InputError(MicrocredError):
+    """The input could not be read as what it claims to be."""
+
+    code = "input"
+
+
+class InputTooLargeError(InputError):
+    """The input is larger than the configured limit."""
+
+    code = "input.too_large"
+
+
+class InputTooDeepError(InputError):
+    """JSON nesting is deeper than the configured limit."""
+
+    code = "input.too_deep"
+
+
+class DuplicateKeyError(InputError):
+    """A JSON object has the same member name twice (a signature must not depend on which wins)."""
+
+    code = "input.duplicate_key"
+
+
+class MalformedInputError(InputError):
+    """The input is not well-formed (bad JSON, bad UTF-8, bad encoding)."""
+
+    code = "input.malformed"
+
+
+class JsonLdError(MicrocredError):
+    """JSON-LD processing failed."""
+
+    code = "jsonld"
+
+
+class UnknownContextError(JsonLdError):
+    """A context URL is not known to the document loader (and is never fetched silently)."""
+
+    code = "jsonld.unknown_context"
+
+    def __init__(self, url: str, message: str | None = None) -> None:
+        super().__init__(message or f"unknown JSON-LD context: {url}")
+        self.url = url
+
+
+class ContextIntegrityError(JsonLdError):
+    """A context's content does not match any known revision or the pinned hash."""
+
+    code = "jsonld.context_integrity"
+
+
+class SafeModeError(JsonLdError):
+    """Safe-mode JSON-LD: a term is undefined, an IRI is relative, or a value would be dropped.
+
+    Attributes:
+        term: the offending term or value as written in the document.
+    """
+
+    code = "jsonld.safe_mode"
+
+    def __init__(self, message: str, *, term: str, path: str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.term = term
+
+
+class CanonicalizationLimitError(JsonLdError):
+    """RDF canonicalization exceeded its work limit (for example a poison graph)."""
+
+    code = "jsonld.canonicalization_limit"
+
+
+class JsonLdProcessingError(JsonLdError):
+    """The JSON-LD processor rejected the document (invalid syntax, bad context, ...)."""
+
+    code = "jsonld.processing"
+
+
+class KeyMaterialError(MicrocredError):
+    """A key could not be created, imported or used."""
+
+    code = "key"
+
+
+class UnsupportedKeyTypeError(KeyMaterialError):
+    """The key type, curve or algorithm is not supported."""
+
+    code = "key.unsupported"
+
+
+class InvalidKeyError(KeyMaterialError):
+    """The key material is malformed or inconsistent."""
+
+    code = "key.invalid"
+
+
+class DidError(MicrocredError):
+    """A DID or DID URL problem."""
+
+    code = "did"
+
+
+class InvalidDidError(DidError):
+    """The DID or DID URL is syntactically invalid or encodes an unusable key."""
+
+    code = "did.invalid"
+
+
+class DidResolutionError(DidError):
+    """The DID (or verification method) could not be resolved with the resolvers given."""
+
+    code = "did.resolution"
+
+
+class NetworkError(MicrocredError):
+    """A network access failed or was not allowed."""
+
+    code = "network"
+
+
+class NetworkPolicyError(NetworkError):
+    """The request is not allowed by policy (offline default, scheme, host, address, redirect)."""
+
+    code = "network.policy"
+
+
+class FetchError(NetworkError):
+    """The request was allowed but failed (status, timeout, size limit, content type)."""
+
+    code = "network.fetch"

@@ -1,0 +1,44 @@
+"""Resource limits applied to untrusted input.
+
+All limits have safe defaults and can be changed by passing a :class:`Limits` (or
+``dataclasses.replace(DEFAULT_LIMITS, ...)``) to the functions that take ``limits=``.
+``docs/security.md`` lists them with the reasoning behind each default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_LIMITS", "Limits"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on the work microcred does for one input.
+
+    Attributes:
+        max_input_bytes: largest JSON/JWT/image input accepted, in bytes.
+        max_json_depth: deepest nesting of JSON arrays/objects.
+        max_quads: most RDF quads a document may expand to before canonicalization.
+        max_canonicalization_calls: most "Hash N-Degree Quads" calls RDFC-1.0 may make
+            (stops poison graphs; the W3C suite's "evil" tests need far fewer).
+        max_context_bytes: largest JSON-LD context a network loader accepts.
+        network_timeout: seconds for one opt-in network request.
+        max_redirects: redirects followed by an opt-in network request (same host only).
+    """
+
+    max_input_bytes: int = 8 * 1024 * 1024
+    max_json_depth: int = 64
+    max_quads: int = 100_000
+    max_canonicalization_calls: int = 10_000
+    max_context_bytes: int = 1024 * 1024
+    network_timeout: float = 10.0
+    max_redirects: int = 3
+
+    def __post_init__(self) -> None:
+        for name, value in self.__dict__.items():
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"Limits.{name} must be a positive number, got {value!r}")
+
+
+DEFAULT_LIMITS = Limits()
