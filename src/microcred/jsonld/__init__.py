@@ -1,0 +1,1 @@
+"""Offline JSON-LD (being assembled)."""

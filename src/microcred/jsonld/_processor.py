@@ -1,0 +1,285 @@
+"""Safe JSON-LD processing: the only place in microcred that calls pyld.
+
+Safe mode (as in the JSON-LD processors the reference stacks use) turns every silent loss of
+meaning into an error that names the term and where it is:
+
+* a property whose term no context defines (it would be dropped from the signed RDF);
+* an ``@id``/``@type`` (or ``@vocab``/``@id``-coerced value) that expands to a relative IRI.
+  pyld would resolve it against ``http://example.org/base/``; microcred never does. OB 3.0's
+  ``credentialSchema.type: "1EdTechJsonSchemaValidator2019"`` is such a case unless the
+  OB extensions context (``https://purl.imsglobal.org/spec/ob/v3p0/extensions.json``)
+  defines it: the error says so.
+
+Errors from pyld (including anything unexpected on hostile input) are reported as
+:class:`~microcred.errors.JsonLdError` subclasses, never as pyld's own exceptions.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from cachetools import LRUCache
+from pyld import jsonld as _pyld
+from pyld.context_resolver import ContextResolver
+
+from ..errors import (
+    CanonicalizationLimitError,
+    InputTooDeepError,
+    JsonLdProcessingError,
+    MicrocredError,
+    SafeModeError,
+)
+from ..limits import DEFAULT_LIMITS, Limits
+from ._canon import CanonicalDataset, Quad, canonicalize, from_pyld_dataset
+from ._loader import ContextDocument, DocumentLoader, default_loader
+
+__all__ = ["canonize", "contexts_of", "expand", "to_quads"]
+
+#: Base IRI handed to pyld so that any relative IRI becomes recognisable in its output.
+_SENTINEL_BASE = "https://relative-iri.microcred.invalid/"
+
+#: Terms from the OB 3.0 extensions context that documents often use without it.
+_OB_EXTENSION_TERMS = {
+    "1EdTechJsonSchemaValidator2019",
+    "1EdTechRevocationList",
+    "1EdTechCredentialRefresh",
+}
+_OB_EXTENSIONS_URL = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+
+_RESOLVED_CACHE_SIZE = 256
+_caches: weakref.WeakKeyDictionary[Any, LRUCache[Any, Any]] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def _resolved_cache(loader: DocumentLoader) -> LRUCache[Any, Any]:
+    """The cache of processed contexts for ``loader`` (one per loader: never shared across
+    loaders, so two loaders serving different content for a URL cannot see each other's)."""
+    try:
+        with _caches_lock:
+            cache = _caches.get(loader)
+            if cache is None:
+                cache = LRUCache(maxsize=_RESOLVED_CACHE_SIZE)
+                _caches[loader] = cache
+            return cache
+    except TypeError:  # loader not weak-referenceable: no sharing across calls
+        return LRUCache(maxsize=_RESOLVED_CACHE_SIZE)
+
+
+class _PyldLoader:
+    """Adapts a :class:`DocumentLoader` to pyld's loader callable; remembers our own error."""
+
+    def __init__(self, loader: DocumentLoader) -> None:
+        self.loader = loader
+        self.error: MicrocredError | None = None
+
+    def __call__(self, url: str, options: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            doc = self.loader.load(url)
+        except MicrocredError as exc:
+            self.error = exc
+            raise
+        return {
+            "contentType": "application/ld+json",
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": doc.document,
+            "tag": "static",
+        }
+
+
+def _options(loader: DocumentLoader, adapter: _PyldLoader) -> dict[str, Any]:
+    return {
+        "documentLoader": adapter,
+        "contextResolver": ContextResolver(_resolved_cache(loader), adapter),
+        "base": _SENTINEL_BASE,
+        "processingMode": "json-ld-1.1",
+    }
+
+
+def _run(document: Any, loader: DocumentLoader | None, op: str) -> tuple[Any, list[str]]:
+    """Run pyld ``op`` ("expand" or "to_rdf") in safe mode; return its result and dropped terms."""
+    if not isinstance(document, dict):
+        raise JsonLdProcessingError("a JSON-LD document must be a JSON object")
+    loader = loader or default_loader()
+    adapter = _PyldLoader(loader)
+    dropped: list[str] = []
+    processor = _pyld.JsonLdProcessor(on_property_dropped=lambda term: dropped.append(str(term)))
+    options = _options(loader, adapter)
+    try:
+        if op == "expand":
+            result = processor.expand(document, options)
+        else:
+            result = processor.to_rdf(document, options)
+    except RecursionError:
+        raise InputTooDeepError("document nests too deeply for JSON-LD processing") from None
+    except Exception as exc:  # pyld raises many kinds on hostile input; none may escape
+        if adapter.error is not None:
+            raise adapter.error from None
+        raise JsonLdProcessingError(f"JSON-LD processing failed: {_describe(exc)}") from None
+    return result, dropped
+
+
+def _describe(exc: BaseException) -> str:
+    """A one-line description of a pyld error, following its cause chain."""
+    parts: list[str] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(parts) < 4:
+        text = str(getattr(seen, "message", None) or seen).splitlines()[0]
+        code = getattr(seen, "code", None)
+        parts.append(f"{text} [{code}]" if code else text)
+        seen = seen.__cause__
+    return "; ".join(parts)
+
+
+def _paths(value: Any, path: str = "$") -> Iterator[tuple[str, str | None, Any]]:
+    """Yield ``(json_path, key, value)`` for every member and array item, depth first."""
+    stack: list[tuple[str, str | None, Any]] = [(path, None, value)]
+    while stack:
+        here, key, item = stack.pop()
+        yield here, key, item
+        if isinstance(item, dict):
+            for k in reversed(list(item)):
+                if k != "@context":
+                    stack.append((f"{here}.{k}" if k.isidentifier() else f"{here}['{k}']", k, item[k]))
+        elif isinstance(item, list):
+            for i in reversed(range(len(item))):
+                stack.append((f"{here}[{i}]", key, item[i]))
+
+
+def _check_dropped(document: Any, dropped: list[str]) -> None:
+    if not dropped:
+        return
+    term = dropped[0]
+    path = next((p for p, key, item in _paths(document) if key == term and not p.endswith("]")), None)
+    raise SafeModeError(
+        f"term {term!r} is not defined by any context in scope; it would be dropped from the "
+        "signed data (JSON-LD safe mode)",
+        term=term,
+        path=path,
+    )
+
+
+def _check_relative(document: Any, iris: Iterator[str]) -> None:
+    for iri in iris:
+        if not iri.startswith(_SENTINEL_BASE):
+            continue
+        relative = iri[len(_SENTINEL_BASE) :]
+        path = next(
+            (p for p, _k, item in _paths(document) if isinstance(item, str) and _same(item, relative)),
+            None,
+        )
+        hint = ""
+        if relative in _OB_EXTENSION_TERMS:
+            hint = f"; add {_OB_EXTENSIONS_URL} to @context, which defines it"
+        raise SafeModeError(
+            f"{relative!r} expands to a relative IRI: no context defines it as a term and it is "
+            f"not an absolute IRI (JSON-LD safe mode){hint}",
+            term=relative,
+            path=path,
+        )
+
+
+def _same(written: str, resolved_tail: str) -> bool:
+    return written == resolved_tail or written.lstrip("./") == resolved_tail
+
+
+def _expanded_iris(expanded: Any) -> Iterator[str]:
+    stack = [expanded]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("@id", "@type") and isinstance(value, str):
+                    yield value
+                elif key == "@type" and isinstance(value, list):
+                    yield from (v for v in value if isinstance(v, str))
+                elif key != "@value":
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _quad_iris(quads: list[Quad]) -> Iterator[str]:
+    prefix = "<" + _SENTINEL_BASE
+    for quad in quads:
+        for term in quad:
+            if term.startswith(prefix):
+                yield term[1:-1]
+            elif term.endswith(">") and "^^" + prefix in term:
+                yield term[term.rindex("^^<") + 3 : -1]
+
+
+def expand(document: Any, *, loader: DocumentLoader | None = None) -> list[Any]:
+    """Expand ``document`` (JSON-LD 1.1) in safe mode.
+
+    Raises:
+        SafeModeError: an undefined term or a relative IRI (term and JSON path named).
+        UnknownContextError / ContextIntegrityError: from the loader (nothing is fetched
+            unless the loader itself fetches).
+        JsonLdProcessingError: any other JSON-LD error.
+    """
+    expanded, dropped = _run(document, loader, "expand")
+    _check_dropped(document, dropped)
+    _check_relative(document, _expanded_iris(expanded))
+    result: list[Any] = expanded
+    return result
+
+
+def to_quads(
+    document: Any, *, loader: DocumentLoader | None = None, limits: Limits = DEFAULT_LIMITS
+) -> list[Quad]:
+    """The RDF dataset of ``document`` as quads (see :mod:`microcred.jsonld._canon`), in safe mode.
+
+    Raises the errors of :func:`expand`, and :class:`CanonicalizationLimitError` when the
+    document yields more than ``limits.max_quads`` quads.
+    """
+    dataset, dropped = _run(document, loader, "to_rdf")
+    _check_dropped(document, dropped)
+    quads = from_pyld_dataset(dataset)
+    if len(quads) > limits.max_quads:
+        raise CanonicalizationLimitError(
+            f"document expands to {len(quads)} RDF quads, over the limit of {limits.max_quads}"
+        )
+    _check_relative(document, _quad_iris(quads))
+    return quads
+
+
+def canonize(
+    document: Any,
+    *,
+    loader: DocumentLoader | None = None,
+    hash_algorithm: str = "sha256",
+    limits: Limits = DEFAULT_LIMITS,
+) -> CanonicalDataset:
+    """Canonicalize ``document`` with RDFC-1.0 (``hash_algorithm`` ``"sha256"`` or ``"sha384"``).
+
+    Raises the errors of :func:`to_quads`, and :class:`CanonicalizationLimitError` when RDFC-1.0
+    exceeds its work limit (``limits.max_canonicalization_calls``).
+    """
+    return canonicalize(to_quads(document, loader=loader, limits=limits),
+                        hash_algorithm=hash_algorithm, limits=limits)
+
+
+def contexts_of(document: Any, *, loader: DocumentLoader | None = None) -> list[ContextDocument]:
+    """The remote contexts ``document`` refers to (anywhere in it), as the loader serves them.
+
+    Use it to report which context revisions a credential was processed with.
+    """
+    loader = loader or default_loader()
+    urls: list[str] = []
+    stack: list[Any] = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ctx = item.get("@context")
+            for entry in ctx if isinstance(ctx, list) else [ctx]:
+                if isinstance(entry, str) and entry not in urls:
+                    urls.append(entry)
+            stack.extend(v for k, v in item.items() if k != "@context")
+        elif isinstance(item, list):
+            stack.extend(item)
+    return [loader.load(url) for url in urls]
+
