@@ -59,9 +59,7 @@ def loads(data: str | bytes | bytearray, *, limits: Limits = DEFAULT_LIMITS) -> 
     else:
         raise TypeError(f"expected str or bytes, got {type(data).__name__}")
     try:
-        value = json.loads(
-            text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant
-        )
+        value = json.loads(text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant)
     except RecursionError:
         raise InputTooDeepError("JSON nesting is too deep to parse") from None
     except json.JSONDecodeError as exc:

@@ -56,10 +56,11 @@ def _address_allowed(address: str) -> bool:
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """An HTTPS connection to a pre-checked address, with SNI and certificate checks for the host."""
+    """HTTPS to a pre-checked address, with SNI and certificate checks for the host name."""
 
-    def __init__(self, host: str, address: str, port: int, timeout: float,
-                 context: ssl.SSLContext) -> None:
+    def __init__(
+        self, host: str, address: str, port: int, timeout: float, context: ssl.SSLContext
+    ) -> None:
         super().__init__(host, port, timeout=timeout, context=context)
         self._address = address
         self._tls = context
@@ -112,8 +113,10 @@ class HttpsFetcher:
         except ValueError as exc:
             raise NetworkPolicyError(f"malformed URL {url!r}: {exc}") from None
         if parts.scheme not in self._schemes:
-            raise NetworkPolicyError(f"refusing {parts.scheme or 'scheme-less'} URL {url!r}: "
-                                     f"only {', '.join(sorted(self._schemes))} is allowed")
+            raise NetworkPolicyError(
+                f"refusing {parts.scheme or 'scheme-less'} URL {url!r}: "
+                f"only {', '.join(sorted(self._schemes))} is allowed"
+            )
         host = (parts.hostname or "").lower()
         if not host or parts.username or parts.password:
             raise NetworkPolicyError(f"refusing URL {url!r}: no host, or credentials in the URL")
@@ -156,8 +159,11 @@ class HttpsFetcher:
             else:
                 conn = _PinnedHTTPConnection(host, address, port, remaining)
             try:
-                conn.request("GET", target, headers={"Accept": accept, "Host": host,
-                                                     "User-Agent": "microcred"})
+                conn.request(
+                    "GET",
+                    target,
+                    headers={"Accept": accept, "Host": host, "User-Agent": "microcred"},
+                )
                 response = conn.getresponse()
                 if response.status in (301, 302, 303, 307, 308):
                     location = response.getheader("Location") or ""

@@ -205,7 +205,9 @@ class StaticLoader:
         """The manifest this loader checks against."""
         return self._manifest
 
-    def add(self, url: str, document: Mapping[str, Any], *, sha256: str | None = None) -> ContextDocument:
+    def add(
+        self, url: str, document: Mapping[str, Any], *, sha256: str | None = None
+    ) -> ContextDocument:
         """Serve ``document`` for ``url`` from now on.
 
         If the manifest knows ``url``, the content must equal one of its known revisions. If

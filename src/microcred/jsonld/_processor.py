@@ -143,7 +143,9 @@ def _paths(value: Any, path: str = "$") -> Iterator[tuple[str, str | None, Any]]
         if isinstance(item, dict):
             for k in reversed(list(item)):
                 if k != "@context":
-                    stack.append((f"{here}.{k}" if k.isidentifier() else f"{here}['{k}']", k, item[k]))
+                    stack.append(
+                        (f"{here}.{k}" if k.isidentifier() else f"{here}['{k}']", k, item[k])
+                    )
         elif isinstance(item, list):
             for i in reversed(range(len(item))):
                 stack.append((f"{here}[{i}]", key, item[i]))
@@ -153,7 +155,9 @@ def _check_dropped(document: Any, dropped: list[str]) -> None:
     if not dropped:
         return
     term = dropped[0]
-    path = next((p for p, key, item in _paths(document) if key == term and not p.endswith("]")), None)
+    path = next(
+        (p for p, key, item in _paths(document) if key == term and not p.endswith("]")), None
+    )
     raise SafeModeError(
         f"term {term!r} is not defined by any context in scope; it would be dropped from the "
         "signed data (JSON-LD safe mode)",
@@ -168,7 +172,11 @@ def _check_relative(document: Any, iris: Iterator[str]) -> None:
             continue
         relative = iri[len(_SENTINEL_BASE) :]
         path = next(
-            (p for p, _k, item in _paths(document) if isinstance(item, str) and _same(item, relative)),
+            (
+                p
+                for p, _k, item in _paths(document)
+                if isinstance(item, str) and _same(item, relative)
+            ),
             None,
         )
         hint = ""
@@ -259,8 +267,11 @@ def canonize(
     Raises the errors of :func:`to_quads`, and :class:`CanonicalizationLimitError` when RDFC-1.0
     exceeds its work limit (``limits.max_canonicalization_calls``).
     """
-    return canonicalize(to_quads(document, loader=loader, limits=limits),
-                        hash_algorithm=hash_algorithm, limits=limits)
+    return canonicalize(
+        to_quads(document, loader=loader, limits=limits),
+        hash_algorithm=hash_algorithm,
+        limits=limits,
+    )
 
 
 def contexts_of(document: Any, *, loader: DocumentLoader | None = None) -> list[ContextDocument]:
@@ -282,4 +293,3 @@ def contexts_of(document: Any, *, loader: DocumentLoader | None = None) -> list[
         elif isinstance(item, list):
             stack.extend(item)
     return [loader.load(url) for url in urls]
-

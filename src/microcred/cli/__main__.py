@@ -1,0 +1,5 @@
+"""``python -m microcred.cli``."""
+
+from . import entry
+
+entry()

@@ -1,0 +1,36 @@
+"""Shared pieces of the CLI commands."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "CliError", "write_new_file"]
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A user-facing CLI failure with its exit code (default 2: usage / unreadable input)."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def write_new_file(path: Path, data: bytes, *, force: bool, private: bool = False) -> None:
+    """Write ``data`` to ``path``; refuse to replace an existing file unless ``force``.
+
+    ``private`` files are created with mode 0600 (owner read/write only).
+    """
+    if path.exists() and not force:
+        raise CliError(f"{path} exists; use --force to overwrite it")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    try:
+        fd = os.open(path, flags, 0o600 if private else 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from None
