@@ -1,0 +1,343 @@
+"""RDF Dataset Canonicalization, RDFC-1.0 (microcred.jsonld._canon).
+
+The W3C rdf-canon test suite runs from ``../shared/standards/vectors/rdf-canon`` (outside the
+project) when it is there; the other tests carry their facts inline.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyld import jsonld as pyld_jsonld
+
+from microcred.errors import CanonicalizationLimitError
+from microcred.jsonld._canon import CanonicalDataset, Quad, canonicalize
+from microcred.jsonld._nquads import literal, parse_nquads, serialize_nquads
+from microcred.limits import DEFAULT_LIMITS, Limits
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SUITE = SHARED / "standards" / "vectors" / "rdf-canon"
+SUITE_ABSENT = "W3C rdf-canon suite not present: ../shared/standards/vectors/rdf-canon"
+
+EVAL = "rdfc:RDFC10EvalTest"
+MAP = "rdfc:RDFC10MapTest"
+NEGATIVE = "rdfc:RDFC10NegativeEvalTest"
+
+
+def _manifest_entries() -> list[dict[str, Any]]:
+    manifest = SUITE / "manifest.jsonld"
+    if not manifest.is_file():
+        return []
+    entries: list[dict[str, Any]] = json.loads(manifest.read_text(encoding="utf-8"))["entries"]
+    return entries
+
+
+ENTRIES = _manifest_entries()
+
+
+def _hash_algorithm(entry: dict[str, Any]) -> str:
+    return {"SHA256": "sha256", "SHA384": "sha384"}[entry.get("hashAlgorithm", "SHA256")]
+
+
+# --- W3C rdf-canon suite --------------------------------------------------------------------
+
+
+def test_suite_present() -> None:
+    """The one test that says why the suite does not run when it is absent."""
+    if not ENTRIES:
+        pytest.skip(SUITE_ABSENT)
+
+
+@pytest.mark.skipif(not ENTRIES, reason=SUITE_ABSENT)
+def test_suite_counts() -> None:
+    counts = {kind: sum(e["type"] == kind for e in ENTRIES) for kind in (EVAL, MAP, NEGATIVE)}
+    print(f"rdf-canon suite: {counts[EVAL]} eval, {counts[MAP]} map, {counts[NEGATIVE]} negative")
+    assert counts == {EVAL: 64, MAP: 21, NEGATIVE: 1}
+    assert len(ENTRIES) == 86
+    sha384 = sorted(e["id"] for e in ENTRIES if _hash_algorithm(e) == "sha384")
+    assert sha384 == ["#test075c", "#test075m"]
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in ENTRIES if e["type"] in (EVAL, MAP)], ids=lambda e: e["id"][1:]
+)
+def test_w3c_rdf_canon(entry: dict[str, Any]) -> None:
+    """Eval tests: canonical N-Quads equal the expected file as text. Map tests: the issued
+    identifiers map equals the expected JSON exactly. All within the default limits."""
+    quads = parse_nquads((SUITE / entry["action"]).read_text(encoding="utf-8"))
+    result = canonicalize(quads, hash_algorithm=_hash_algorithm(entry))
+    expected = (SUITE / entry["result"]).read_text(encoding="utf-8")
+    if entry["type"] == EVAL:
+        assert result.nquads == expected
+    else:
+        assert dict(result.issued) == json.loads(expected)
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in ENTRIES if e["type"] == NEGATIVE], ids=lambda e: e["id"][1:]
+)
+def test_w3c_rdf_canon_negative(entry: dict[str, Any]) -> None:
+    """The poison clique must stop with CanonicalizationLimitError, quickly."""
+    quads = parse_nquads((SUITE / entry["action"]).read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    with pytest.raises(CanonicalizationLimitError, match="poison graph"):
+        canonicalize(quads, hash_algorithm=_hash_algorithm(entry))
+    assert time.perf_counter() - start < 5
+
+
+# --- inline facts ---------------------------------------------------------------------------
+
+# RDFC-1.0 test020 / test075 ("blank node - diamond"), SHA-256 and SHA-384.
+DIAMOND = """\
+<http://example.org/vocab#test> <http://example.org/vocab#A> _:e0 .
+<http://example.org/vocab#test> <http://example.org/vocab#B> _:e1 .
+_:e0 <http://example.org/vocab#next> _:e2 .
+_:e1 <http://example.org/vocab#next> _:e2 .
+"""
+DIAMOND_SHA256 = """\
+<http://example.org/vocab#test> <http://example.org/vocab#A> _:c14n2 .
+<http://example.org/vocab#test> <http://example.org/vocab#B> _:c14n0 .
+_:c14n0 <http://example.org/vocab#next> _:c14n1 .
+_:c14n2 <http://example.org/vocab#next> _:c14n1 .
+"""
+DIAMOND_SHA384 = """\
+<http://example.org/vocab#test> <http://example.org/vocab#A> _:c14n0 .
+<http://example.org/vocab#test> <http://example.org/vocab#B> _:c14n2 .
+_:c14n0 <http://example.org/vocab#next> _:c14n1 .
+_:c14n2 <http://example.org/vocab#next> _:c14n1 .
+"""
+
+# Two 2-cycles (needs Hash N-Degree Quads), in a named graph.
+DOUBLE_CIRCLE = """\
+_:x0 <urn:ex:next> _:x1 <urn:ex:g> .
+_:x1 <urn:ex:next> _:x0 <urn:ex:g> .
+_:y0 <urn:ex:next> _:y1 <urn:ex:g> .
+_:y1 <urn:ex:next> _:y0 <urn:ex:g> .
+_:y1 <urn:ex:value> "\\b\\u0001" <urn:ex:g> .
+"""
+
+
+def test_diamond_sha256() -> None:
+    result = canonicalize(parse_nquads(DIAMOND))
+    assert result.nquads == DIAMOND_SHA256
+    assert dict(result.issued) == {"e1": "c14n0", "e2": "c14n1", "e0": "c14n2"}
+    assert list(result.issued) == ["e1", "e2", "e0"]  # in order of issue
+    assert result.hash_algorithm == "sha256"
+
+
+def test_diamond_sha384() -> None:
+    result = canonicalize(parse_nquads(DIAMOND), hash_algorithm="sha384")
+    assert result.nquads == DIAMOND_SHA384
+    assert dict(result.issued) == {"e0": "c14n0", "e2": "c14n1", "e1": "c14n2"}
+    assert result.hash_algorithm == "sha384"
+
+
+def test_result_shape() -> None:
+    result = canonicalize(parse_nquads(DOUBLE_CIRCLE))
+    assert isinstance(result, CanonicalDataset)
+    assert serialize_nquads(result.quads) == result.nquads
+    lines = result.nquads.splitlines(keepends=True)
+    assert lines == sorted(lines)
+    assert all(line.endswith(" .\n") for line in lines)
+    assert sorted(result.issued) == ["x0", "x1", "y0", "y1"]
+    assert sorted(result.issued.values()) == ["c14n0", "c14n1", "c14n2", "c14n3"]
+    assert '"\\b\\u0001"' in result.nquads
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.nquads = ""  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        result.issued["x0"] = "c14n9"  # type: ignore[index]
+    assert hash(result) == hash(canonicalize(parse_nquads(DOUBLE_CIRCLE)))
+
+
+def test_empty_and_ground_datasets() -> None:
+    assert canonicalize([]).nquads == ""
+    ground = parse_nquads('<urn:b> <urn:p> <urn:o> .\n<urn:a> <urn:p> "z" <urn:g> .\n')
+    result = canonicalize(ground)
+    assert result.nquads == '<urn:a> <urn:p> "z" <urn:g> .\n<urn:b> <urn:p> <urn:o> .\n'
+    assert dict(result.issued) == {}
+
+
+def test_duplicates_removed_and_lines_sorted_by_code_point() -> None:
+    quads = parse_nquads(
+        '<urn:s> <urn:p> "é" .\n'
+        '<urn:s> <urn:p> "z" .\n'
+        '<urn:s> <urn:p> "\\u00e9" .\n'  # the same literal as the first line
+        '<urn:s> <urn:p> "Z" .\n'
+        "_:b <urn:p> <urn:o> .\n"
+        "_:b <urn:p> <urn:o> .\n"
+    )
+    assert len(quads) == 6
+    assert canonicalize(quads).nquads == (
+        '<urn:s> <urn:p> "Z" .\n'
+        '<urn:s> <urn:p> "z" .\n'
+        '<urn:s> <urn:p> "é" .\n'
+        "_:c14n0 <urn:p> <urn:o> .\n"
+    )
+
+
+def test_idempotent() -> None:
+    for text in (DIAMOND, DOUBLE_CIRCLE):
+        first = canonicalize(parse_nquads(text))
+        again = canonicalize(parse_nquads(first.nquads))
+        assert again.nquads == first.nquads
+
+
+def test_agrees_with_pyld_urdna2015_without_control_characters() -> None:
+    """Differential check against pyld's URDNA2015 on a JSON-LD document (inline context)."""
+    doc = {
+        "@context": {
+            "ex": "http://example.org/",
+            "knows": {"@id": "ex:knows", "@type": "@id"},
+            "name": "ex:name",
+            "list": {"@id": "ex:list", "@container": "@list"},
+        },
+        "@id": "ex:root",
+        "knows": [
+            {"name": "A", "knows": {"name": "B", "knows": {"name": "A"}}},
+            {"name": "A", "knows": [{"name": "B"}, {"name": '∞ "q"'}]},
+        ],
+        "list": ["x", "x", {"name": "C"}],
+        "ex:graph": {"@graph": [{"name": "in graph", "knows": {"name": "A"}}]},
+    }
+
+    def no_network(url: str, options: Any) -> Any:
+        raise RuntimeError(f"no network: {url}")
+
+    options = {"documentLoader": no_network}
+    expected = pyld_jsonld.normalize(
+        doc, {**options, "algorithm": "URDNA2015", "format": "application/n-quads"}
+    )
+    from microcred.jsonld._canon import from_pyld_dataset
+
+    quads = from_pyld_dataset(pyld_jsonld.to_rdf(doc, options))
+    assert canonicalize(quads).nquads == expected
+
+
+def test_unknown_hash_algorithm() -> None:
+    for name in ("sha512", "SHA256", "sha-256", "md5"):
+        with pytest.raises(ValueError, match="hash algorithm"):
+            canonicalize([], hash_algorithm=name)
+
+
+def test_rejects_non_quads() -> None:
+    with pytest.raises(ValueError, match="four terms"):
+        canonicalize([("<urn:s>", "<urn:p>", "<urn:o>")])  # type: ignore[list-item]
+
+
+# --- limits ---------------------------------------------------------------------------------
+
+
+def test_max_quads_checked_before_work() -> None:
+    quads = [("<urn:s>", "<urn:p>", literal(str(i)), "") for i in range(5)]
+    canonicalize(quads, limits=Limits(max_quads=5))
+    with pytest.raises(CanonicalizationLimitError, match="over the limit of 4"):
+        canonicalize(quads, limits=Limits(max_quads=4))
+
+
+def _clique(size: int) -> list[Quad]:
+    nodes = [f"_:n{i}" for i in range(size)]
+    return [(a, "<urn:ex:p>", b, "") for a in nodes for b in nodes]
+
+
+def test_poison_clique_stops_quickly() -> None:
+    start = time.perf_counter()
+    with pytest.raises(CanonicalizationLimitError, match="poison graph"):
+        canonicalize(_clique(10))
+    assert time.perf_counter() - start < 5
+
+
+def test_call_limit_is_configurable() -> None:
+    clique = _clique(4)
+    canonicalize(clique)  # fine with the default limit
+    with pytest.raises(CanonicalizationLimitError, match="more than 3 Hash N-Degree Quads"):
+        canonicalize(clique, limits=Limits(max_canonicalization_calls=3))
+
+
+def test_permutations_are_bounded_too() -> None:
+    """A node related to the *same* blank node through 12 named graphs: 12! permutations in
+    one Hash N-Degree Quads call, no recursion. The permutation budget stops it."""
+    lines = []
+    for node, other, value in (("n", "r", "1"), ("m", "s", "2")):
+        lines.append(f'_:{other} <urn:q> "{value}" .')
+        lines += [f"_:{node} <urn:p> _:{other} <urn:g{i}> ." for i in range(12)]
+    start = time.perf_counter()
+    with pytest.raises(CanonicalizationLimitError, match="permutations"):
+        canonicalize(parse_nquads("\n".join(lines)))
+    assert time.perf_counter() - start < 5
+
+
+def test_deep_blank_node_chain_raises_limit_error_not_recursion_error() -> None:
+    rest = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>"
+    first = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>"
+    length = 3000
+    quads: list[Quad] = [("<urn:s>", "<urn:p>", "_:l0", "")]
+    for i in range(length):
+        quads.append((f"_:l{i}", first, '"same"', ""))
+        quads.append((f"_:l{i}", rest, f"_:l{i + 1}" if i < length - 1 else "<urn:nil>", ""))
+    limits = Limits(max_canonicalization_calls=10**7)
+    with pytest.raises(CanonicalizationLimitError, match="poison graph"):
+        canonicalize(quads, limits=limits)
+
+
+def test_short_list_of_equal_items_within_default_limit() -> None:
+    """An RDF list of 60 equal items costs ~3600 Hash N-Degree Quads calls (quadratic)."""
+    rest = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>"
+    first = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>"
+    quads: list[Quad] = [("<urn:s>", "<urn:p>", "_:l0", "")]
+    for i in range(60):
+        quads.append((f"_:l{i}", first, '"same"', ""))
+        quads.append((f"_:l{i}", rest, f"_:l{i + 1}" if i < 59 else "<urn:nil>", ""))
+    result = canonicalize(quads, limits=DEFAULT_LIMITS)
+    assert result.nquads.count("\n") == 121
+
+
+# --- property: the canonical form does not depend on labels or order -------------------------
+
+IRIS = ["<urn:ex:a>", "<urn:ex:b>"]
+PREDICATES = ["<urn:ex:p>", "<urn:ex:q>"]
+LITERALS = ['"x"', '"y"@en', '"\\u0001"']
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> list[Quad]:
+    bnodes = [f"_:n{i}" for i in range(draw(st.integers(1, 5)))]
+    resources = st.sampled_from(bnodes + IRIS)
+    quad = st.tuples(
+        resources,
+        st.sampled_from(PREDICATES),
+        st.sampled_from(bnodes + IRIS + LITERALS),
+        st.sampled_from(["", "<urn:ex:g>", *bnodes]),
+    )
+    return draw(st.lists(quad, min_size=1, max_size=12))
+
+
+@settings(max_examples=80)
+@given(dataset=datasets(), seed=st.integers(0, 2**32 - 1))
+def test_relabelling_and_reordering_do_not_change_canonical_form(
+    dataset: list[Quad], seed: int
+) -> None:
+    rng = random.Random(seed)
+    labels = sorted({t for q in dataset for t in q if t.startswith("_:")})
+    new_labels = [f"_:r{i}" for i in range(len(labels))]
+    rng.shuffle(new_labels)
+    mapping = dict(zip(labels, new_labels, strict=True))
+    relabelled = [
+        (mapping.get(s, s), p, mapping.get(o, o), mapping.get(g, g)) for s, p, o, g in dataset
+    ]
+    rng.shuffle(relabelled)
+
+    limits = Limits(max_canonicalization_calls=10**6)
+    original = canonicalize(dataset, limits=limits)
+    other = canonicalize(relabelled, limits=limits)
+    assert other.nquads == original.nquads
+    assert sorted(other.issued) == sorted(label[2:] for label in new_labels)
+    # ... and the canonical form is a fixed point.
+    assert canonicalize(list(original.quads), limits=limits).nquads == original.nquads
