@@ -1,10 +1,43 @@
-"""microcred: Open Badges 3.0 / CLR 2.0 Verifiable Credentials for EU micro-credentials."""
+"""microcred: Open Badges 3.0 / CLR 2.0 Verifiable Credentials for EU micro-credentials.
+
+>>> import microcred as mc
+>>> key = mc.keys.generate("Ed25519")
+>>> credential = {
+...     "@context": ["https://www.w3.org/ns/credentials/v2"],
+...     "type": ["VerifiableCredential"],
+...     "issuer": key.did,
+...     "validFrom": "2026-01-01T00:00:00Z",
+...     "credentialSubject": {"id": "did:example:learner"},
+... }
+>>> signed = mc.issue(credential, key)
+>>> mc.verify(signed).outcome
+'verified'
+"""
 
 from __future__ import annotations
 
-from . import errors
+from . import errors, jose, jsonld, keys, proofs
+from ._issue import issue, present
+from ._verify import verify
 from ._version import __version__
 from .errors import MicrocredError
 from .limits import DEFAULT_LIMITS, Limits
+from .report import Check, VerificationError, VerificationReport
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "MicrocredError", "__version__", "errors"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Check",
+    "Limits",
+    "MicrocredError",
+    "VerificationError",
+    "VerificationReport",
+    "__version__",
+    "errors",
+    "issue",
+    "jose",
+    "jsonld",
+    "keys",
+    "present",
+    "proofs",
+    "verify",
+]

@@ -7,10 +7,15 @@ folders are read from the project root, so edits to them are seen without re-ins
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # pragma: no cover - Python 3.10
+    from importlib.abc import Traversable
 
 __all__ = ["data_dir"]
 

@@ -23,6 +23,7 @@ class Limits:
         max_canonicalization_calls: most "Hash N-Degree Quads" calls RDFC-1.0 may make
             (stops poison graphs; the W3C suite's "evil" tests need far fewer).
         max_context_bytes: largest JSON-LD context a network loader accepts.
+        max_jwt_bytes: largest compact JWT accepted.
         network_timeout: seconds for one opt-in network request.
         max_redirects: redirects followed by an opt-in network request (same host only).
     """
@@ -32,6 +33,7 @@ class Limits:
     max_quads: int = 100_000
     max_canonicalization_calls: int = 10_000
     max_context_bytes: int = 1024 * 1024
+    max_jwt_bytes: int = 1024 * 1024
     network_timeout: float = 10.0
     max_redirects: int = 3
 

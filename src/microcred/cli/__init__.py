@@ -15,12 +15,12 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import MicrocredError
-from . import _keygen
+from . import _issue, _keygen, _verify
 from ._common import EXIT_USAGE, CliError
 
 __all__ = ["main"]
 
-_COMMANDS = (_keygen,)
+_COMMANDS = (_keygen, _issue, _verify)
 
 
 def _parser() -> argparse.ArgumentParser:

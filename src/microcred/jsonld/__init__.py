@@ -1,1 +1,48 @@
-"""Offline JSON-LD (being assembled)."""
+"""Offline JSON-LD: document loaders, safe-mode processing and RDFC-1.0 canonicalization.
+
+This package is the only part of microcred that calls pyld. Nothing here opens a socket unless
+the caller passes a :class:`NetworkLoader` built on an explicit fetcher.
+
+>>> from microcred import jsonld
+>>> doc = {"@context": {"name": "https://schema.org/name"}, "@id": "urn:ex:1", "name": "Ada"}
+>>> print(jsonld.canonize(doc).nquads, end="")
+<urn:ex:1> <https://schema.org/name> "Ada" .
+"""
+
+from __future__ import annotations
+
+from ._canon import CanonicalDataset, canonicalize
+from ._loader import (
+    ChainLoader,
+    ContextDocument,
+    ContextManifest,
+    DocumentLoader,
+    ManifestEntry,
+    NetworkLoader,
+    StaticLoader,
+    default_loader,
+    jcs_sha256,
+)
+from ._nquads import Quad, parse_nquads, serialize_nquads
+from ._processor import canonize, contexts_of, expand, to_quads
+
+__all__ = [
+    "CanonicalDataset",
+    "ChainLoader",
+    "ContextDocument",
+    "ContextManifest",
+    "DocumentLoader",
+    "ManifestEntry",
+    "NetworkLoader",
+    "Quad",
+    "StaticLoader",
+    "canonicalize",
+    "canonize",
+    "contexts_of",
+    "default_loader",
+    "expand",
+    "jcs_sha256",
+    "parse_nquads",
+    "serialize_nquads",
+    "to_quads",
+]

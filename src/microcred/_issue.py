@@ -1,0 +1,191 @@
+"""``issue()`` and ``present()``: sign credentials and presentations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from .jsonld import DocumentLoader
+from .keys import KeyPair
+from .limits import DEFAULT_LIMITS, Limits
+from .proofs import add_proof, format_datetime, suite_by_name
+
+__all__ = ["default_suite", "issue", "present"]
+
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
+DATA_INTEGRITY_V1 = "https://w3id.org/security/data-integrity/v1"
+
+
+def default_suite(key: KeyPair) -> str:
+    """The suite :func:`issue` uses for ``key`` when none is named.
+
+    Ed25519 → ``eddsa-rdfc-2022``; P-256 / P-384 → ``ecdsa-rdfc-2019``.
+
+    Raises:
+        ValueError: an RSA key (RSA signs JWTs only; no Data Integrity suite uses it).
+    """
+    if key.key_type == "Ed25519":
+        return "eddsa-rdfc-2022"
+    if key.key_type in ("P-256", "P-384"):
+        return "ecdsa-rdfc-2019"
+    raise ValueError("RSA keys have no Data Integrity cryptosuite; use format='jwt'")
+
+
+def _issuer_id(document: Mapping[str, Any]) -> str | None:
+    issuer = document.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def _contexts(document: Mapping[str, Any]) -> list[Any]:
+    context = document.get("@context")
+    if context is None:
+        return []
+    return list(context) if isinstance(context, list) else [context]
+
+
+def _check_key(key: object) -> KeyPair:
+    if not isinstance(key, KeyPair):
+        raise TypeError(f"key must be a microcred.keys.KeyPair, not {type(key).__name__}")
+    if not key.has_private_key:
+        raise ValueError("key has no private part: it cannot sign")
+    return key
+
+
+def _created(created: str | datetime | None) -> str:
+    if created is None:
+        return format_datetime(datetime.now(timezone.utc))
+    if isinstance(created, datetime):
+        return format_datetime(created)
+    return created
+
+
+def issue(
+    document: Mapping[str, Any],
+    key: KeyPair,
+    *,
+    suite: str | None = None,
+    format: str = "di",
+    created: str | datetime | None = None,
+    allow_issuer_mismatch: bool = False,
+    loader: DocumentLoader | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    **jwt_options: Any,
+) -> Any:
+    """Sign a credential; return a new signed document (the input is never modified).
+
+    Args:
+        document: the unsigned credential (VC 2.0 or VC 1.1 JSON-LD).
+        key: the issuer's key pair (with its private key).
+        suite: Data Integrity cryptosuite (default by key type: see :func:`default_suite`).
+        format: ``"di"`` (embedded Data Integrity proof, returns a dict) or ``"jwt"`` (returns
+            a compact JWS string; see :func:`microcred.jose.issue_jwt` for ``jwt_options``).
+        created: the proof's ``created`` (ISO 8601 string or datetime; default: now, UTC).
+        allow_issuer_mismatch: sign even if ``issuer`` is not the key's controller DID.
+        loader: JSON-LD document loader (default: the vendored contexts, offline).
+
+    A VC 1.1 credential signed with a ``DataIntegrityProof`` gets the Data Integrity context
+    appended (VC 1.1's context does not define the proof terms); the legacy
+    ``Ed25519Signature2020`` suite appends its own context.
+
+    Raises:
+        TypeError / ValueError: misuse (wrong key object, unknown suite or format, key type
+            that does not fit the suite, issuer that is not the key's controller).
+        JsonLdError: the credential cannot be processed (unknown context, safe-mode error).
+    """
+    key = _check_key(key)
+    if not isinstance(document, Mapping):
+        raise TypeError(f"document must be a JSON object (dict), not {type(document).__name__}")
+    issuer = _issuer_id(document)
+    if not allow_issuer_mismatch and issuer is not None and issuer != key.did:
+        raise ValueError(
+            f"issuer {issuer!r} is not the key's controller {key.did!r} "
+            "(pass allow_issuer_mismatch=True to sign anyway)"
+        )
+    if format == "jwt":
+        from .jose import issue_jwt
+
+        return issue_jwt(document, key, **jwt_options)
+    if format != "di":
+        raise ValueError(f"unknown format {format!r}: use 'di' or 'jwt'")
+    if jwt_options:
+        raise TypeError(f"unexpected arguments for format='di': {', '.join(jwt_options)}")
+    chosen = suite_by_name(suite or default_suite(key))
+    unsigned = dict(document)
+    contexts = _contexts(unsigned)
+    needs_di_context = (
+        chosen.proof_type == "DataIntegrityProof"
+        and VC_V1 in contexts
+        and VC_V2 not in contexts
+        and DATA_INTEGRITY_V2 not in contexts
+        and DATA_INTEGRITY_V1 not in contexts
+    )
+    if needs_di_context:
+        unsigned["@context"] = [*contexts, DATA_INTEGRITY_V2]
+    return add_proof(
+        unsigned,
+        key.signer(),
+        chosen,
+        key_type=key.key_type,
+        created=_created(created),
+        loader=loader,
+        limits=limits,
+    )
+
+
+def present(
+    credentials: Sequence[Mapping[str, Any] | str],
+    holder_key: KeyPair,
+    *,
+    challenge: str | None = None,
+    domain: str | None = None,
+    suite: str | None = None,
+    created: str | datetime | None = None,
+    presentation_id: str | None = None,
+    loader: DocumentLoader | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> dict[str, Any]:
+    """Wrap ``credentials`` in a VC 2.0 presentation signed by ``holder_key``.
+
+    The proof has ``proofPurpose: "authentication"`` with the given ``challenge`` and
+    ``domain`` (a verifier checks both, which stops replay). JWT credentials (strings) are
+    carried as ``EnvelopedVerifiableCredential`` data URLs.
+    """
+    key = _check_key(holder_key)
+    embedded: list[Any] = []
+    for credential in credentials:
+        if isinstance(credential, str):
+            embedded.append(
+                {
+                    "@context": VC_V2,
+                    "id": f"data:application/vc+jwt,{credential}",
+                    "type": "EnvelopedVerifiableCredential",
+                }
+            )
+        elif isinstance(credential, Mapping):
+            embedded.append(dict(credential))
+        else:
+            raise TypeError("credentials must be JSON objects or compact JWT strings")
+    presentation: dict[str, Any] = {"@context": [VC_V2], "type": ["VerifiablePresentation"]}
+    if presentation_id is not None:
+        presentation["id"] = presentation_id
+    presentation["holder"] = key.did
+    if embedded:
+        presentation["verifiableCredential"] = embedded
+    chosen = suite_by_name(suite or default_suite(key))
+    return add_proof(
+        presentation,
+        key.signer(),
+        chosen,
+        key_type=key.key_type,
+        created=_created(created),
+        proof_purpose="authentication",
+        challenge=challenge,
+        domain=domain,
+        loader=loader,
+        limits=limits,
+    )

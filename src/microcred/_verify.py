@@ -1,0 +1,392 @@
+"""``verify()``: one call that says verified, invalid or indeterminate, with reasons.
+
+The checks run in the order of ``docs/verification.md``: parse → format → contexts → proofs →
+issuer → validity → status → (presentations) the credentials inside. A bad credential never
+raises; it produces a report. Programmer misuse (wrong argument types) raises ``TypeError``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from . import _json
+from .errors import (
+    ContextIntegrityError,
+    JsonLdError,
+    MicrocredError,
+    SafeModeError,
+    UnknownContextError,
+)
+from .jsonld import DocumentLoader, Quad, contexts_of, default_loader, to_quads
+from .keys import DidResolver, default_resolver
+from .limits import DEFAULT_LIMITS, Limits
+from .proofs import DEFAULT_SUITES, SUITES, parse_datetime, verify_proofs
+from .report import VerificationReport
+
+__all__ = ["VerifyOptions", "verify"]
+
+_JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$")
+
+
+@dataclass
+class VerifyOptions:
+    """Everything :func:`verify` takes besides the input (see its docstring)."""
+
+    now: datetime | None = None
+    suites: Sequence[str] = DEFAULT_SUITES
+    algorithms: Sequence[str] | None = None
+    loader: DocumentLoader = field(default_factory=default_loader)
+    resolver: DidResolver = field(default_factory=default_resolver)
+    status: Any = None
+    require_status: bool = False
+    challenge: str | None = None
+    domain: str | Sequence[str] | None = None
+    max_clock_skew: timedelta = timedelta(minutes=5)
+    limits: Limits = DEFAULT_LIMITS
+
+    @property
+    def moment(self) -> datetime:
+        """The time the verification is made at."""
+        return self.now or datetime.now(timezone.utc)
+
+
+def verify(
+    credential: Any,
+    *,
+    now: datetime | None = None,
+    suites: Iterable[str] | None = None,
+    algorithms: Iterable[str] | None = None,
+    loader: DocumentLoader | None = None,
+    resolver: DidResolver | None = None,
+    status: Any = None,
+    require_status: bool = False,
+    challenge: str | None = None,
+    domain: str | Sequence[str] | None = None,
+    max_clock_skew: timedelta = timedelta(minutes=5),
+    limits: Limits = DEFAULT_LIMITS,
+) -> VerificationReport:
+    """Verify a credential or presentation and report every check.
+
+    Args:
+        credential: a dict, JSON text/bytes, or a compact JWT.
+        now: the moment to judge validity dates at (default: the current time, UTC).
+        suites: accepted Data Integrity suites (default: all, legacy included). The document
+            never chooses: a proof of another suite fails the ``proof.suite`` check.
+        algorithms: accepted JWT ``alg`` values (default: the asymmetric set).
+        loader: JSON-LD document loader (default: vendored contexts only, offline).
+        resolver: resolves verification methods; it is tried *before* the offline defaults
+            (did:key, did:jwk), e.g. ``keys.StaticResolver([controller_document])``.
+        status: a status-list fetcher (``None``: the status check is skipped).
+        require_status: make a credential whose status cannot be checked indeterminate.
+        challenge, domain: required values for a presentation's proof.
+        max_clock_skew: tolerance for validity dates.
+        limits: input and processing limits.
+
+    Returns:
+        A :class:`~microcred.report.VerificationReport`; never raises for a bad credential.
+    """
+    if now is not None and not isinstance(now, datetime):
+        raise TypeError("now must be a datetime")
+    if now is not None and now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    chosen = tuple(suites) if suites is not None else DEFAULT_SUITES
+    unknown = [s for s in chosen if s not in SUITES]
+    if unknown:
+        raise ValueError(f"unknown suite(s): {', '.join(unknown)}; known: {', '.join(SUITES)}")
+    options = VerifyOptions(
+        now=now,
+        suites=chosen,
+        algorithms=tuple(algorithms) if algorithms is not None else None,
+        loader=loader or default_loader(),
+        resolver=default_resolver(extra=[resolver]) if resolver is not None else default_resolver(),
+        status=status,
+        require_status=require_status,
+        challenge=challenge,
+        domain=domain,
+        max_clock_skew=max_clock_skew,
+        limits=limits,
+    )
+    report = VerificationReport()
+    document = _parse(credential, report, options)
+    if document is None:
+        return report
+    if isinstance(document, str):
+        from .jose import verify_jwt_into
+
+        verify_jwt_into(report, document, options)
+        return report
+    verify_document_into(report, document, options)
+    return report
+
+
+def _parse(credential: Any, report: VerificationReport, options: VerifyOptions) -> Any:
+    """Parse the input: a dict is used as is; text/bytes are a JWT or JSON."""
+    if isinstance(credential, Mapping):
+        report.add("parse", "passed", "JSON object given")
+        return dict(credential)
+    if isinstance(credential, (bytes, bytearray)):
+        if len(credential) > options.limits.max_input_bytes:
+            report.add(
+                "parse",
+                "failed",
+                f"input is over the limit of {options.limits.max_input_bytes} bytes",
+            )
+            return None
+        try:
+            text = bytes(credential).decode("utf-8")
+        except UnicodeDecodeError:
+            report.add("parse", "failed", "input is not valid UTF-8")
+            return None
+    elif isinstance(credential, str):
+        text = credential
+    else:
+        raise TypeError(
+            f"verify() takes a dict, JSON text or bytes, or a JWT, not {type(credential).__name__}"
+        )
+    stripped = text.strip()
+    if _JWT.match(stripped):
+        report.add("parse", "passed", "compact JWS")
+        return stripped
+    try:
+        value = _json.loads(text, limits=options.limits)
+    except MicrocredError as exc:
+        report.add("parse", "failed", str(exc))
+        return None
+    if not isinstance(value, dict):
+        report.add("parse", "failed", "a credential must be a JSON object")
+        return None
+    report.add("parse", "passed", "JSON")
+    return value
+
+
+def _types(document: Mapping[str, Any]) -> list[str]:
+    kind = document.get("type")
+    values = kind if isinstance(kind, list) else [kind]
+    return [v for v in values if isinstance(v, str)]
+
+
+def issuer_id(document: Mapping[str, Any]) -> str | None:
+    """The credential's issuer id (``issuer`` or ``issuer.id``)."""
+    issuer = document.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def verify_document_into(
+    report: VerificationReport,
+    document: dict[str, Any],
+    options: VerifyOptions,
+    *,
+    presentation_credential: bool = False,
+) -> None:
+    """Run the Data Integrity checks on a parsed JSON credential or presentation."""
+    report.document = document
+    types = _types(document)
+    if "VerifiablePresentation" in types:
+        report.kind = "presentation"
+    elif "VerifiableCredential" in types:
+        report.kind = "credential"
+    if report.kind == "unknown":
+        report.add(
+            "format",
+            "failed",
+            "type has neither VerifiableCredential nor VerifiablePresentation",
+            "$.type",
+        )
+        return
+    if "proof" not in document:
+        report.format = "unsecured"
+        report.add("format", "failed", f"the {report.kind} has no proof", "$")
+        return
+    report.format = "data-integrity"
+    report.add("format", "passed", f"{report.kind} with a Data Integrity proof")
+
+    quads = _check_contexts(report, document, options)
+    if quads is False:
+        return
+    _check_proofs(report, document, options, quads if isinstance(quads, list) else None)
+    if report.kind == "credential":
+        check_validity(report, document, options)
+        check_status(report, document, options)
+    else:
+        _check_embedded(report, document, options)
+
+
+def _check_contexts(
+    report: VerificationReport, document: dict[str, Any], options: VerifyOptions
+) -> list[Quad] | bool:
+    """Known contexts, then safe-mode processing. Returns the unsecured quads, or False to stop."""
+    if "@context" not in document:
+        report.add("contexts", "failed", "no @context", "$")
+        return False
+    try:
+        used = contexts_of(document, loader=options.loader)
+    except UnknownContextError as exc:
+        report.add("contexts", "error", str(exc), "$['@context']")
+        return False
+    except ContextIntegrityError as exc:
+        report.add("contexts", "failed", str(exc), "$['@context']")
+        return False
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    try:
+        quads = to_quads(unsecured, loader=options.loader, limits=options.limits)
+    except UnknownContextError as exc:
+        report.add("contexts", "error", str(exc), "$['@context']")
+        return False
+    except SafeModeError as exc:
+        report.add("contexts", "failed", str(exc), exc.path)
+        return False
+    except (JsonLdError, MicrocredError) as exc:
+        report.add("contexts", "failed", f"{exc}", exc.path)
+        return False
+    revisions = ", ".join(c.revision or f"{c.url} (unversioned)" for c in used)
+    report.add("contexts", "passed", f"contexts known and processed in safe mode: {revisions}")
+    return quads
+
+
+def _check_proofs(
+    report: VerificationReport,
+    document: dict[str, Any],
+    options: VerifyOptions,
+    quads: list[Quad] | None,
+) -> None:
+    presentation = report.kind == "presentation"
+    results = verify_proofs(
+        document,
+        allowed=options.suites,
+        resolver=options.resolver,
+        loader=options.loader,
+        limits=options.limits,
+        proof_purpose="authentication" if presentation else "assertionMethod",
+        challenge=options.challenge if presentation else None,
+        domain=options.domain if presentation else None,
+        now=options.moment,
+        unsecured_quads=quads,
+    )
+    if not results:
+        report.add("proof", "failed", "proof is empty", "$.proof")
+        return
+    considered = [r for r in results if r.considered]
+    for result in results:
+        if result.considered or not considered:
+            report.extend(result.checks)
+        else:
+            report.add(
+                "proof.suite",
+                "skipped",
+                f"proof of a suite not accepted ({result.suite}); another proof decides",
+                result.path,
+            )
+    if presentation and options.challenge is None:
+        report.add("proof.challenge", "skipped", "no challenge required by the caller")
+    subject = document.get("holder") if presentation else issuer_id(document)
+    if isinstance(subject, dict):
+        subject = subject.get("id")
+    label = "holder" if presentation else "issuer"
+    verified = [r for r in considered if r.verified]
+    if not verified:
+        return
+    if subject is None:
+        if presentation:
+            report.add("holder", "skipped", "the presentation names no holder")
+        else:
+            report.add("issuer", "failed", "the credential has no issuer", "$.issuer")
+        return
+    for result in verified:
+        if result.controller != subject:
+            report.add(
+                label,
+                "failed",
+                f"{label} {subject} is not the controller ({result.controller}) of the "
+                f"verification method {result.verification_method}",
+                f"$.{label}",
+            )
+            return
+    report.add(label, "passed", f"{label} {subject} controls the signing key")
+
+
+def check_validity(
+    report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
+) -> None:
+    """Validity window: ``validFrom``/``validUntil`` (VC 2.0) or ``issuanceDate``/
+    ``expirationDate`` (VC 1.1) against ``options.now`` with the clock skew."""
+    now = options.moment
+    skew = options.max_clock_skew
+    start_key = "validFrom" if "validFrom" in document else "issuanceDate"
+    end_key = "validUntil" if "validUntil" in document else "expirationDate"
+    for key, is_start in ((start_key, True), (end_key, False)):
+        check_id = "validity.valid_from" if is_start else "validity.valid_until"
+        if key not in document:
+            if is_start and "https://www.w3.org/2018/credentials/v1" in _ctx(document):
+                report.add(check_id, "failed", "VC 1.1 credential without issuanceDate", f"$.{key}")
+            else:
+                report.add(check_id, "skipped", f"no {key}")
+            continue
+        moment = parse_datetime(document[key])
+        if moment is None:
+            report.add(
+                check_id, "failed", f"{key} is not a dateTime: {document[key]!r}", f"$.{key}"
+            )
+        elif is_start and moment > now + skew:
+            report.add(check_id, "failed", f"not valid yet: {key} is {document[key]}", f"$.{key}")
+        elif not is_start and moment < now - skew:
+            report.add(check_id, "failed", f"expired: {key} was {document[key]}", f"$.{key}")
+        else:
+            report.add(check_id, "passed", f"{key} {document[key]}")
+
+
+def _ctx(document: Mapping[str, Any]) -> list[Any]:
+    context = document.get("@context")
+    return context if isinstance(context, list) else [context]
+
+
+def check_status(
+    report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
+) -> None:
+    """Credential status: checked only with a status fetcher (not yet supported: skipped)."""
+    if "credentialStatus" not in document:
+        report.add("status", "skipped", "the credential has no credentialStatus")
+        return
+    if options.require_status:
+        report.add(
+            "status",
+            "error",
+            "status cannot be checked (no status-list fetcher) and it is required",
+            "$.credentialStatus",
+        )
+    else:
+        report.add(
+            "status",
+            "skipped",
+            "no status-list fetcher given; status not checked",
+            "$.credentialStatus",
+        )
+
+
+def _check_embedded(
+    report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
+) -> None:
+    embedded = document.get("verifiableCredential")
+    if embedded is None:
+        return
+    items = embedded if isinstance(embedded, list) else [embedded]
+    inner_options = VerifyOptions(**{**options.__dict__, "challenge": None, "domain": None})
+    for item in items:
+        inner = VerificationReport()
+        if isinstance(item, dict) and item.get("type") == "EnvelopedVerifiableCredential":
+            token = str(item.get("id", "")).split(",", 1)[-1]
+            inner.add("parse", "passed", "enveloped JWT credential")
+            from .jose import verify_jwt_into
+
+            verify_jwt_into(inner, token, inner_options)
+        elif isinstance(item, dict):
+            inner.add("parse", "passed", "embedded credential")
+            verify_document_into(inner, item, inner_options)
+        else:
+            inner.add("parse", "failed", "verifiableCredential entry is not an object")
+        report.credentials.append(inner)

@@ -1,0 +1,61 @@
+"""Reading CLI inputs: files, standard input, keys and controller documents."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from .. import _json
+from ..errors import MicrocredError
+from ..keys import KeyPair
+from ..limits import DEFAULT_LIMITS, Limits
+from ._common import CliError
+
+__all__ = ["read_input", "read_json_file", "read_key"]
+
+
+def read_input(path: str, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of ``path`` (``-`` = standard input), at most ``limits.max_input_bytes``.
+
+    Raises:
+        CliError: unreadable, or over the size limit (exit code 2).
+    """
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(limits.max_input_bytes + 1)
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(limits.max_input_bytes + 1)
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > limits.max_input_bytes:
+        raise CliError(f"{path} is over the input limit of {limits.max_input_bytes} bytes")
+    return data
+
+
+def read_json_file(path: str, what: str) -> Any:
+    """Parse the JSON file at ``path`` strictly; a :class:`CliError` names ``what`` it is."""
+    try:
+        return _json.loads(read_input(path))
+    except MicrocredError as exc:
+        raise CliError(f"{what} {path} is not valid JSON: {exc}") from None
+
+
+def read_key(path: str) -> KeyPair:
+    """Load a private JWK key file (as ``microcred keygen`` writes it)."""
+    jwk = read_json_file(path, "key file")
+    if not isinstance(jwk, dict):
+        raise CliError(f"key file {path} must hold a JWK (a JSON object)")
+    try:
+        key = KeyPair.from_jwk(jwk)
+    except MicrocredError as exc:
+        raise CliError(f"key file {path}: {exc}") from None
+    if not key.has_private_key:
+        raise CliError(f"key file {path} has no private key members: it cannot sign")
+    return key
+
+
+def display_path(path: str) -> str:
+    """How an input is named in reports (``-`` for standard input)."""
+    return path if path == "-" else str(Path(path))

@@ -1,0 +1,97 @@
+"""``microcred issue``: sign a credential as given (Data Integrity or JWT)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .. import issue as issue_credential
+from ..proofs import SUITES, parse_datetime
+from ._common import EXIT_OK, CliError, write_new_file
+from ._io import read_json_file, read_key
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    """Add the ``issue`` sub-command."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "issue",
+        help="sign a credential with a key file",
+        description="Sign CRED.json with KEY.json. The credential's issuer must be the key's "
+        "controller DID (unless --issuer-mismatch-ok).",
+    )
+    parser.add_argument("credential", metavar="CRED.json")
+    parser.add_argument("--key", required=True, metavar="KEY.json", help="private JWK")
+    parser.add_argument(
+        "--suite",
+        choices=sorted(SUITES),
+        help="Data Integrity cryptosuite "
+        "(default: eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for P-256/P-384)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["di", "jwt"],
+        default="di",
+        help="embedded proof (di, default) or compact JWS (jwt)",
+    )
+    parser.add_argument(
+        "--jwt-form",
+        choices=["vc-jwt", "vc+jwt"],
+        default="vc-jwt",
+        help="with --format jwt: OB 3.0 VC-JWT ('vc' claim) or VC 2.0 vc+jwt",
+    )
+    parser.add_argument("--alg", help="with --format jwt: JWS algorithm (default by key type)")
+    parser.add_argument(
+        "--created", metavar="ISO-8601", help="the proof's created time (for reproducible output)"
+    )
+    parser.add_argument(
+        "--issuer-mismatch-ok",
+        action="store_true",
+        help="sign even if issuer is not the key's controller",
+    )
+    parser.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Sign and write the result."""
+    document = read_json_file(args.credential, "credential")
+    if not isinstance(document, dict):
+        raise CliError(f"{args.credential} must hold a JSON object")
+    key = read_key(args.key)
+    if args.created is not None and parse_datetime(args.created) is None:
+        raise CliError(f"--created {args.created!r} is not an ISO 8601 date-time")
+    if args.format == "jwt" and args.suite:
+        raise CliError("--suite applies to --format di only")
+    try:
+        if args.format == "jwt":
+            result = issue_credential(
+                document,
+                key,
+                format="jwt",
+                jwt_form=args.jwt_form,
+                algorithm=args.alg,
+                allow_issuer_mismatch=args.issuer_mismatch_ok,
+            )
+            text = result + "\n"
+        else:
+            result = issue_credential(
+                document,
+                key,
+                suite=args.suite,
+                created=args.created,
+                allow_issuer_mismatch=args.issuer_mismatch_ok,
+            )
+            text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if args.output:
+        write_new_file(Path(args.output), text.encode("utf-8"), force=args.force)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK

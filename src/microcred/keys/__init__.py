@@ -1,0 +1,55 @@
+"""Keys and DIDs: Ed25519, P-256, P-384, RSA; JWK and Multikey; did:key, did:jwk, did:web.
+
+No other layer touches key bytes: they use :class:`Signer` and :class:`Verifier` objects.
+"""
+
+from __future__ import annotations
+
+from ._did import (
+    ChainResolver,
+    DidJwkResolver,
+    DidKeyResolver,
+    DidWebResolver,
+    StaticResolver,
+    default_resolver,
+    dereference,
+    did_jwk_document,
+    did_key_document,
+    did_web_url,
+    is_authorized,
+)
+from ._keypair import (
+    KeyPair,
+    KeyType,
+    generate,
+    key_type_of_method,
+    public_key_of_method,
+    verifier_for_method,
+)
+from ._multikey import decode_multikey, encode_multikey
+from ._protocols import DidResolver, Signer, Verifier
+
+__all__ = [
+    "ChainResolver",
+    "DidJwkResolver",
+    "DidKeyResolver",
+    "DidResolver",
+    "DidWebResolver",
+    "KeyPair",
+    "KeyType",
+    "Signer",
+    "StaticResolver",
+    "Verifier",
+    "decode_multikey",
+    "default_resolver",
+    "dereference",
+    "did_jwk_document",
+    "did_key_document",
+    "did_web_url",
+    "encode_multikey",
+    "generate",
+    "is_authorized",
+    "key_type_of_method",
+    "public_key_of_method",
+    "verifier_for_method",
+]

@@ -1,0 +1,328 @@
+"""DIDs and controller documents: did:key, did:jwk, did:web, trusted documents, dereferencing."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import unquote
+
+from .. import _json
+from ..errors import (
+    DidResolutionError,
+    InvalidDidError,
+    MicrocredError,
+)
+from ..net import Fetcher
+from ._keypair import KeyPair
+from ._multikey import decode_multikey, encode_multikey
+from ._protocols import DidResolver
+
+__all__ = [
+    "ChainResolver",
+    "DidJwkResolver",
+    "DidKeyResolver",
+    "DidWebResolver",
+    "StaticResolver",
+    "default_resolver",
+    "dereference",
+    "did_jwk_document",
+    "did_key_document",
+    "did_web_url",
+    "is_authorized",
+]
+
+DID_V1 = "https://www.w3.org/ns/did/v1"
+MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
+JWS_2020 = "https://w3id.org/security/suites/jws-2020/v1"
+ED25519_2018 = "https://w3id.org/security/suites/ed25519-2018/v1"
+X25519_2019 = "https://w3id.org/security/suites/x25519-2019/v1"
+_RELATIONSHIPS = (
+    "authentication",
+    "assertionMethod",
+    "capabilityDelegation",
+    "capabilityInvocation",
+)
+_P = 2**255 - 19
+
+
+def _x25519_from_ed25519(raw: bytes) -> bytes:
+    y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
+    u = (1 + y) * pow((1 - y) % _P, _P - 2, _P) % _P
+    return u.to_bytes(32, "little")
+
+
+def did_key_document(did: str, *, vm_type: str = "Multikey") -> dict[str, Any]:
+    """The DID document of a did:key.
+
+    ``vm_type``: ``Multikey`` (current form), or the legacy ``Ed25519VerificationKey2020``,
+    ``Ed25519VerificationKey2018`` and ``JsonWebKey2020`` representations.
+
+    Raises:
+        InvalidDidError: not a did:key, or it does not encode a usable key.
+    """
+    if not isinstance(did, str) or not did.startswith("did:key:") or "#" in did:
+        raise InvalidDidError(f"not a did:key: {did!r}")
+    value = did[len("did:key:") :]
+    try:
+        pair = KeyPair.from_multikey(value)
+    except MicrocredError as exc:
+        raise InvalidDidError(f"{did!r} does not encode a usable key: {exc}") from None
+    vm_id = f"{did}#{value}"
+    vm: dict[str, Any] = {"id": vm_id, "type": vm_type, "controller": did}
+    agreement: dict[str, Any] | None = None
+    x25519 = None
+    if pair.key_type == "Ed25519":
+        x25519 = _x25519_from_ed25519(decode_multikey(value)[1])
+    if vm_type == "Multikey":
+        context: list[str] = [DID_V1, MULTIKEY_V1]
+        vm["publicKeyMultibase"] = value
+        if x25519 is not None:
+            mb = encode_multikey("x25519-pub", x25519)
+            agreement = {
+                "id": f"{did}#{mb}",
+                "type": "Multikey",
+                "controller": did,
+                "publicKeyMultibase": mb,
+            }
+    elif vm_type == "Ed25519VerificationKey2020" and pair.key_type == "Ed25519":
+        context = [DID_V1, ED25519_2020]
+        vm["publicKeyMultibase"] = value
+    elif vm_type == "Ed25519VerificationKey2018" and pair.key_type == "Ed25519":
+        import base58
+
+        context = [DID_V1, ED25519_2018, X25519_2019]
+        vm["publicKeyBase58"] = base58.b58encode(decode_multikey(value)[1]).decode()
+        if x25519 is not None:
+            mb = encode_multikey("x25519-pub", x25519)
+            agreement = {
+                "id": f"{did}#{mb}",
+                "type": "X25519KeyAgreementKey2019",
+                "controller": did,
+                "publicKeyBase58": base58.b58encode(x25519).decode(),
+            }
+    elif vm_type == "JsonWebKey2020":
+        context = [DID_V1, JWS_2020]
+        vm["publicKeyJwk"] = pair.public_jwk()
+    else:
+        raise ValueError(f"unsupported did:key representation {vm_type!r} for {pair.key_type}")
+    doc: dict[str, Any] = {"@context": context, "id": did, "verificationMethod": [vm]}
+    for rel in _RELATIONSHIPS:
+        doc[rel] = [vm_id]
+    if agreement is not None:
+        doc["keyAgreement"] = [agreement]
+    return doc
+
+
+def did_jwk_document(did: str) -> dict[str, Any]:
+    """The DID document of a did:jwk (VM ``#0``, type ``JsonWebKey2020``).
+
+    Raises:
+        InvalidDidError: malformed, or the JWK is private or unusable.
+    """
+    if not isinstance(did, str) or not did.startswith("did:jwk:") or "#" in did:
+        raise InvalidDidError(f"not a did:jwk: {did!r}")
+    encoded = did[len("did:jwk:") :]
+    if not encoded or len(encoded) > 8192:
+        raise InvalidDidError("did:jwk value is empty or too long")
+    try:
+        jwk = _json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+    except (binascii.Error, ValueError, MicrocredError):
+        raise InvalidDidError(f"{did[:60]!r} does not hold a base64url JSON JWK") from None
+    if not isinstance(jwk, dict):
+        raise InvalidDidError("did:jwk must encode a JSON object")
+    if any(m in jwk for m in ("d", "p", "q", "dp", "dq", "qi")):
+        raise InvalidDidError("did:jwk must not contain private key members")
+    try:
+        KeyPair.from_jwk({k: v for k, v in jwk.items() if k != "kid"}, did_method="jwk")
+    except MicrocredError as exc:
+        raise InvalidDidError(f"did:jwk key is unusable: {exc}") from None
+    vm_id = f"{did}#0"
+    doc: dict[str, Any] = {
+        "@context": [DID_V1, JWS_2020],
+        "id": did,
+        "verificationMethod": [
+            {"id": vm_id, "type": "JsonWebKey2020", "controller": did, "publicKeyJwk": jwk}
+        ],
+    }
+    for rel in (
+        "assertionMethod",
+        "authentication",
+        "capabilityInvocation",
+        "capabilityDelegation",
+    ):
+        doc[rel] = [vm_id]
+    return doc
+
+
+def did_web_url(did: str) -> str:
+    """The https URL of a did:web document (``did:web:example.com`` →
+    ``https://example.com/.well-known/did.json``; path segments after the host map to folders).
+
+    Raises:
+        InvalidDidError: not a well-formed did:web.
+    """
+    if not isinstance(did, str) or not did.startswith("did:web:") or "#" in did:
+        raise InvalidDidError(f"not a did:web: {did!r}")
+    parts = did[len("did:web:") :].split(":")
+    host = unquote(parts[0])
+    if not host or "/" in host or "@" in host or any(not p for p in parts[1:]):
+        raise InvalidDidError(f"malformed did:web: {did!r}")
+    path = "/".join(unquote(p) for p in parts[1:])
+    return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"
+
+
+class DidKeyResolver:
+    """Resolves did:key offline (Multikey form)."""
+
+    def resolve(self, did: str) -> dict[str, Any]:
+        """The did:key document; DidResolutionError for another method."""
+        if not isinstance(did, str) or not did.startswith("did:key:"):
+            raise DidResolutionError(f"{str(did)[:80]!r} is not a did:key")
+        return did_key_document(did)
+
+
+class DidJwkResolver:
+    """Resolves did:jwk offline."""
+
+    def resolve(self, did: str) -> dict[str, Any]:
+        """The did:jwk document; DidResolutionError for another method."""
+        if not isinstance(did, str) or not did.startswith("did:jwk:"):
+            raise DidResolutionError(f"{str(did)[:80]!r} is not a did:jwk")
+        return did_jwk_document(did)
+
+
+class DidWebResolver:
+    """Resolves did:web through an explicitly given fetcher (none: cannot resolve)."""
+
+    def __init__(
+        self, fetcher: Fetcher | None = None, *, max_document_bytes: int = 256 * 1024
+    ) -> None:
+        self._fetcher = fetcher
+        self._max = max_document_bytes
+
+    def resolve(self, did: str) -> dict[str, Any]:
+        """Fetch and check the did:web document (its ``id`` must be the DID)."""
+        if not isinstance(did, str) or not did.startswith("did:web:"):
+            raise DidResolutionError(f"{str(did)[:80]!r} is not a did:web")
+        url = did_web_url(did)
+        if self._fetcher is None:
+            raise DidResolutionError(
+                f"{did} needs network access to {url}; it is off by default "
+                "(pass a fetcher, or --allow-network, or supply the document)"
+            )
+        body = self._fetcher.fetch(
+            url, accept="application/did+json, application/json", max_bytes=self._max
+        )
+        try:
+            doc = _json.loads(body)
+        except MicrocredError as exc:
+            raise DidResolutionError(f"{url} is not valid JSON: {exc}") from None
+        if not isinstance(doc, dict) or doc.get("id") != did:
+            raise DidResolutionError(f"{url} does not hold the DID document of {did}")
+        return doc
+
+
+class StaticResolver:
+    """Documents the caller trusts (DID documents or ``https:`` controller documents)."""
+
+    def __init__(self, documents: Iterable[Mapping[str, Any]]) -> None:
+        self._docs: dict[str, dict[str, Any]] = {}
+        for doc in documents:
+            if not isinstance(doc, Mapping) or not isinstance(doc.get("id"), str):
+                raise ValueError("every controller document needs a string id")
+            self._docs[doc["id"]] = dict(doc)
+
+    def resolve(self, did: str) -> dict[str, Any]:
+        """The document with id ``did``; DidResolutionError when not supplied."""
+        doc = self._docs.get(did)
+        if doc is None:
+            raise DidResolutionError(f"no trusted document for {str(did)[:120]}")
+        return doc
+
+
+class ChainResolver:
+    """Tries each resolver; the first that resolves wins."""
+
+    def __init__(self, *resolvers: DidResolver) -> None:
+        self._resolvers = resolvers
+
+    def resolve(self, did: str) -> dict[str, Any]:
+        """Resolve with the first resolver that can; the error lists every attempt."""
+        reasons = []
+        for resolver in self._resolvers:
+            try:
+                return resolver.resolve(did)
+            except DidResolutionError as exc:
+                reasons.append(str(exc))
+        raise DidResolutionError(f"cannot resolve {str(did)[:120]}: " + "; ".join(reasons))
+
+
+def default_resolver(
+    fetcher: Fetcher | None = None, extra: Iterable[DidResolver] = ()
+) -> ChainResolver:
+    """``extra`` resolvers first, then did:key, did:jwk (offline) and did:web (fetcher)."""
+    return ChainResolver(*extra, DidKeyResolver(), DidJwkResolver(), DidWebResolver(fetcher))
+
+
+def _absolute(value: str, base: str) -> str:
+    return f"{base}{value}" if value.startswith("#") else value
+
+
+def dereference(vm_id: str, resolver: DidResolver) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Find verification method ``vm_id``: returns ``(method, controller_document)``.
+
+    Raises:
+        InvalidDidError: malformed identifier.
+        DidResolutionError: the controller cannot be resolved or does not list the method, or
+            the method names another controller.
+    """
+    if not isinstance(vm_id, str) or not vm_id or len(vm_id) > 8192:
+        raise InvalidDidError("verification method id must be a non-empty string")
+    if ":" not in vm_id.split("#", 1)[0]:
+        raise InvalidDidError(f"verification method {vm_id!r} is not an absolute URL or DID")
+    base = vm_id.split("#", 1)[0]
+    doc = resolver.resolve(base)
+    doc_id = doc.get("id") if isinstance(doc.get("id"), str) else base
+    candidates: list[Any] = []
+    for member in ("verificationMethod", *_RELATIONSHIPS, "keyAgreement"):
+        value = doc.get(member)
+        if isinstance(value, list):
+            candidates.extend(value)
+        elif isinstance(value, dict):
+            candidates.append(value)
+    for item in candidates:
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("id"), str)
+            and _absolute(item["id"], str(doc_id)) == vm_id
+        ):
+            method = dict(item)
+            method["id"] = vm_id
+            controller = method.get("controller", doc_id)
+            if controller != doc_id:
+                raise DidResolutionError(
+                    f"{vm_id} names controller {controller!r}, not its document {doc_id!r}"
+                )
+            method.setdefault("controller", doc_id)
+            return method, doc
+    raise DidResolutionError(f"{base} does not list the verification method {vm_id}")
+
+
+def is_authorized(
+    vm_id: str, controller_document: Mapping[str, Any], relationship: str = "assertionMethod"
+) -> bool:
+    """Whether ``vm_id`` is listed (by id or embedded) under ``relationship``."""
+    entries = controller_document.get(relationship)
+    if isinstance(entries, (str, dict)):
+        entries = [entries]
+    if not isinstance(entries, list):
+        return False
+    base = str(controller_document.get("id", ""))
+    for entry in entries:
+        ref = entry.get("id") if isinstance(entry, dict) else entry
+        if isinstance(ref, str) and _absolute(ref, base) == vm_id:
+            return True
+    return False

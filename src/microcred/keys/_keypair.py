@@ -1,0 +1,539 @@
+"""Key pairs (Ed25519, P-256, P-384, RSA), JWK and Multikey import/export, signers, verifiers."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import rfc8785
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
+
+from ..errors import InvalidKeyError, UnsupportedKeyTypeError
+from ._multikey import decode_multikey, encode_multikey
+from ._protocols import Signer, Verifier
+
+__all__ = [
+    "KeyPair",
+    "KeyType",
+    "generate",
+    "key_type_of_method",
+    "public_key_of_method",
+    "verifier_for_method",
+]
+
+KeyType = Literal["Ed25519", "P-256", "P-384", "RSA"]
+PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey
+
+_DEFAULT_ALG = {"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384", "RSA": "RS256"}
+_ALGS = {
+    "Ed25519": {"EdDSA"},
+    "P-256": {"ES256"},
+    "P-384": {"ES384"},
+    "RSA": {"RS256", "RS384", "RS512", "PS256"},
+}
+_CURVES: dict[str, tuple[type[ec.EllipticCurve], int, hashes.HashAlgorithm]] = {
+    "P-256": (ec.SECP256R1, 32, hashes.SHA256()),
+    "P-384": (ec.SECP384R1, 48, hashes.SHA384()),
+}
+_RSA_HASH = {
+    "RS256": hashes.SHA256(),
+    "RS384": hashes.SHA384(),
+    "RS512": hashes.SHA512(),
+    "PS256": hashes.SHA256(),
+}
+_PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(value: object, member: str) -> bytes:
+    if not isinstance(value, str) or not value or "=" in value or len(value) > 4096:
+        raise InvalidKeyError(f"JWK member {member!r} must be unpadded base64url")
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        raise InvalidKeyError(f"JWK member {member!r} is not valid base64url") from None
+
+
+def _int(value: object, member: str) -> int:
+    return int.from_bytes(_unb64(value, member), "big")
+
+
+def _key_type(key: PrivateKey | PublicKey) -> KeyType:
+    if isinstance(key, (ed25519.Ed25519PrivateKey, ed25519.Ed25519PublicKey)):
+        return "Ed25519"
+    if isinstance(key, (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey)):
+        if isinstance(key.curve, ec.SECP256R1):
+            return "P-256"
+        if isinstance(key.curve, ec.SECP384R1):
+            return "P-384"
+        raise UnsupportedKeyTypeError(f"unsupported curve {key.curve.name}")
+    if isinstance(key, (rsa.RSAPrivateKey, rsa.RSAPublicKey)):
+        if key.key_size < 2048:
+            raise UnsupportedKeyTypeError("RSA keys must have at least 2048 bits")
+        return "RSA"
+    raise UnsupportedKeyTypeError(f"unsupported key object {type(key).__name__}")
+
+
+def _check_alg(key_type: str, algorithm: str | None) -> str:
+    alg = algorithm or _DEFAULT_ALG[key_type]
+    if alg not in _ALGS[key_type]:
+        accepted = ", ".join(sorted(_ALGS[key_type]))
+        raise UnsupportedKeyTypeError(f"algorithm {alg} does not fit a {key_type} key ({accepted})")
+    return alg
+
+
+@dataclass(frozen=True)
+class _Signer:
+    algorithm: str
+    key_id: str
+    _key: PrivateKey
+
+    def sign(self, data: bytes) -> bytes:
+        key = self._key
+        if isinstance(key, ed25519.Ed25519PrivateKey):
+            return key.sign(data)
+        if isinstance(key, ec.EllipticCurvePrivateKey):
+            _, size, digest = _CURVES[_key_type(key)]
+            r, s = decode_dss_signature(key.sign(data, ec.ECDSA(digest)))
+            return r.to_bytes(size, "big") + s.to_bytes(size, "big")
+        digest = _RSA_HASH[self.algorithm]
+        if self.algorithm == "PS256":
+            return key.sign(data, padding.PSS(padding.MGF1(digest), digest.digest_size), digest)
+        return key.sign(data, padding.PKCS1v15(), digest)
+
+
+@dataclass(frozen=True)
+class _Verifier:
+    algorithm: str
+    key_id: str
+    _key: PublicKey
+
+    def verify(self, data: bytes, signature: bytes) -> bool:
+        key = self._key
+        try:
+            if isinstance(key, ed25519.Ed25519PublicKey):
+                if len(signature) != 64:
+                    return False
+                key.verify(signature, data)
+            elif isinstance(key, ec.EllipticCurvePublicKey):
+                _, size, digest = _CURVES[_key_type(key)]
+                if len(signature) != 2 * size:
+                    return False
+                r = int.from_bytes(signature[:size], "big")
+                s = int.from_bytes(signature[size:], "big")
+                key.verify(encode_dss_signature(r, s), data, ec.ECDSA(digest))
+            else:
+                digest = _RSA_HASH[self.algorithm]
+                pad: padding.AsymmetricPadding = (
+                    padding.PSS(padding.MGF1(digest), digest.digest_size)
+                    if self.algorithm == "PS256"
+                    else padding.PKCS1v15()
+                )
+                key.verify(signature, data, pad, digest)
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+
+class KeyPair:
+    """A key (private, or public only) together with its DID and verification method.
+
+    ``did`` is the controller DID (``did:key:z...`` or ``did:jwk:...``);
+    ``verification_method`` the id of its key (``did:key:z...#z...`` / ``did:jwk:...#0``).
+    """
+
+    def __init__(self, key: PrivateKey | PublicKey, *, did_method: str = "key") -> None:
+        self.key_type: KeyType = _key_type(key)
+        if did_method not in ("key", "jwk"):
+            raise ValueError(f"did_method must be 'key' or 'jwk', not {did_method!r}")
+        if did_method == "key" and self.key_type == "RSA":
+            raise UnsupportedKeyTypeError("RSA keys use did:jwk here (did_method='jwk')")
+        self._private: PrivateKey | None = None
+        if isinstance(
+            key, (ed25519.Ed25519PrivateKey, ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)
+        ):
+            self._private = key
+            self._public: PublicKey = key.public_key()
+        else:
+            self._public = key
+        self.did_method = did_method
+        if did_method == "key":
+            fragment = self.public_multikey()
+            self.did = f"did:key:{fragment}"
+            self.verification_method = f"{self.did}#{fragment}"
+        else:
+            encoded = _b64(rfc8785.dumps(self.public_jwk()))
+            self.did = f"did:jwk:{encoded}"
+            self.verification_method = f"{self.did}#0"
+
+    @property
+    def controller(self) -> str:
+        """The controller DID (same as :attr:`did`)."""
+        return self.did
+
+    @property
+    def has_private_key(self) -> bool:
+        """Whether this key pair can sign."""
+        return self._private is not None
+
+    def __repr__(self) -> str:
+        kind = "private" if self._private else "public"
+        return f"KeyPair({self.key_type}, {kind}, {self.verification_method!r})"
+
+    # -- export ---------------------------------------------------------------------------
+    def public_jwk(self) -> dict[str, Any]:
+        """The public key as a JWK (RFC 7517/7518/8037), without ``kid``."""
+        key = self._public
+        if isinstance(key, ed25519.Ed25519PublicKey):
+            raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+            return {"kty": "OKP", "crv": "Ed25519", "x": _b64(raw)}
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            _, size, _ = _CURVES[self.key_type]
+            numbers = key.public_numbers()
+            return {
+                "kty": "EC",
+                "crv": self.key_type,
+                "x": _b64(numbers.x.to_bytes(size, "big")),
+                "y": _b64(numbers.y.to_bytes(size, "big")),
+            }
+        pub = key.public_numbers()
+        return {
+            "kty": "RSA",
+            "n": _b64(pub.n.to_bytes((pub.n.bit_length() + 7) // 8, "big")),
+            "e": _b64(pub.e.to_bytes((pub.e.bit_length() + 7) // 8, "big")),
+        }
+
+    def private_jwk(self) -> dict[str, Any]:
+        """The key as a JWK with its private members and ``kid`` = the verification method.
+
+        Raises:
+            InvalidKeyError: this key pair has no private key.
+        """
+        key = self._private
+        if key is None:
+            raise InvalidKeyError("this key pair has no private key")
+        jwk = self.public_jwk()
+        if isinstance(key, ed25519.Ed25519PrivateKey):
+            jwk["d"] = _b64(
+                key.private_bytes(
+                    serialization.Encoding.Raw,
+                    serialization.PrivateFormat.Raw,
+                    serialization.NoEncryption(),
+                )
+            )
+        elif isinstance(key, ec.EllipticCurvePrivateKey):
+            _, size, _ = _CURVES[self.key_type]
+            jwk["d"] = _b64(key.private_numbers().private_value.to_bytes(size, "big"))
+        else:
+            n = key.private_numbers()
+
+            def enc(v: int) -> str:
+                return _b64(v.to_bytes((v.bit_length() + 7) // 8, "big"))
+
+            jwk.update(
+                d=enc(n.d), p=enc(n.p), q=enc(n.q), dp=enc(n.dmp1), dq=enc(n.dmq1), qi=enc(n.iqmp)
+            )
+        jwk["kid"] = self.verification_method
+        return jwk
+
+    def public_multikey(self) -> str:
+        """The public key as a Multikey value (``z6Mk...``, ``zDn...``, ``z82...``)."""
+        key = self._public
+        if isinstance(key, ed25519.Ed25519PublicKey):
+            return encode_multikey(
+                "ed25519-pub",
+                key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw),
+            )
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            codec = "p256-pub" if self.key_type == "P-256" else "p384-pub"
+            return encode_multikey(
+                codec,
+                key.public_bytes(
+                    serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
+                ),
+            )
+        raise UnsupportedKeyTypeError("RSA keys have no Multikey form here")
+
+    def secret_multikey(self) -> str:
+        """The private key as a Multikey secret value."""
+        key = self._private
+        if key is None:
+            raise InvalidKeyError("this key pair has no private key")
+        if isinstance(key, ed25519.Ed25519PrivateKey):
+            return encode_multikey(
+                "ed25519-priv",
+                key.private_bytes(
+                    serialization.Encoding.Raw,
+                    serialization.PrivateFormat.Raw,
+                    serialization.NoEncryption(),
+                ),
+            )
+        if isinstance(key, ec.EllipticCurvePrivateKey):
+            _, size, _ = _CURVES[self.key_type]
+            codec = "p256-priv" if self.key_type == "P-256" else "p384-priv"
+            return encode_multikey(codec, key.private_numbers().private_value.to_bytes(size, "big"))
+        raise UnsupportedKeyTypeError("RSA keys have no Multikey form here")
+
+    def to_cryptography(self) -> PrivateKey | PublicKey:
+        """The ``cryptography`` key object (private if present, else public)."""
+        return self._private or self._public
+
+    def signer(self, algorithm: str | None = None) -> Signer:
+        """A :class:`Signer` for this key (default algorithm by key type)."""
+        if self._private is None:
+            raise InvalidKeyError("this key pair has no private key")
+        return _Signer(
+            _check_alg(self.key_type, algorithm), self.verification_method, self._private
+        )
+
+    def verifier(self, algorithm: str | None = None) -> Verifier:
+        """A :class:`Verifier` for this key."""
+        return _Verifier(
+            _check_alg(self.key_type, algorithm), self.verification_method, self._public
+        )
+
+    def verification_method_document(self, vm_type: str = "Multikey") -> dict[str, Any]:
+        """This key as a verification method object of type ``vm_type``
+        (``Multikey``, ``JsonWebKey``, ``JsonWebKey2020``, ``Ed25519VerificationKey2020``)."""
+        vm: dict[str, Any] = {
+            "id": self.verification_method,
+            "type": vm_type,
+            "controller": self.did,
+        }
+        if vm_type == "Multikey":
+            vm["publicKeyMultibase"] = self.public_multikey()
+        elif vm_type == "Ed25519VerificationKey2020":
+            if self.key_type != "Ed25519":
+                raise UnsupportedKeyTypeError("Ed25519VerificationKey2020 needs an Ed25519 key")
+            vm["publicKeyMultibase"] = self.public_multikey()
+        elif vm_type in ("JsonWebKey", "JsonWebKey2020"):
+            vm["publicKeyJwk"] = self.public_jwk()
+        else:
+            raise ValueError(f"unknown verification method type {vm_type!r}")
+        return vm
+
+    def controller_document(self) -> dict[str, Any]:
+        """The DID document of this key, as the matching resolver returns it."""
+        from ._did import did_jwk_document, did_key_document
+
+        if self.did_method == "key":
+            return did_key_document(self.did)
+        return did_jwk_document(self.did)
+
+    # -- import ---------------------------------------------------------------------------
+    @classmethod
+    def from_cryptography(cls, key: PrivateKey | PublicKey, *, did_method: str = "key") -> KeyPair:
+        """Wrap a ``cryptography`` key object."""
+        return cls(key, did_method=did_method)
+
+    @classmethod
+    def from_multikey(cls, public: str, secret: str | None = None) -> KeyPair:
+        """A key pair from Multikey values (secret optional); checks they belong together.
+
+        Raises:
+            InvalidKeyError / UnsupportedKeyTypeError: malformed or mismatched values.
+        """
+        codec, raw = decode_multikey(public)
+        try:
+            if codec == "ed25519-pub":
+                pub: PublicKey = ed25519.Ed25519PublicKey.from_public_bytes(raw)
+            elif codec in ("p256-pub", "p384-pub"):
+                curve = ec.SECP256R1() if codec == "p256-pub" else ec.SECP384R1()
+                pub = ec.EllipticCurvePublicKey.from_encoded_point(curve, raw)
+            else:
+                raise UnsupportedKeyTypeError(f"{codec} is not a signing key type")
+        except ValueError as exc:
+            raise InvalidKeyError(f"invalid {codec} key: {exc}") from None
+        if secret is None:
+            return cls(pub)
+        scodec, sraw = decode_multikey(secret)
+        try:
+            if scodec == "ed25519-priv" and codec == "ed25519-pub" and len(sraw) in (32, 64):
+                # 32-byte seed, or seed || public key (a form some implementations write)
+                priv: PrivateKey = ed25519.Ed25519PrivateKey.from_private_bytes(sraw[:32])
+            elif scodec in ("p256-priv", "p384-priv") and scodec[:4] == codec[:4]:
+                curve = ec.SECP256R1() if scodec == "p256-priv" else ec.SECP384R1()
+                priv = ec.derive_private_key(int.from_bytes(sraw, "big"), curve)
+            else:
+                raise InvalidKeyError(f"secret key ({scodec}) does not match public ({codec})")
+        except ValueError as exc:
+            raise InvalidKeyError(f"invalid secret key: {exc}") from None
+        pair = cls(priv)
+        if pair.public_multikey() != public:
+            raise InvalidKeyError("secret key does not belong to the public key")
+        return pair
+
+    @classmethod
+    def from_jwk(cls, jwk: Mapping[str, Any], *, did_method: str | None = None) -> KeyPair:
+        """A key pair from a JWK (public, or with private members).
+
+        A ``kid`` of the form ``did:key:...#...`` / ``did:jwk:...#0`` fixes the DID method and
+        must match the key material.
+
+        Raises:
+            InvalidKeyError / UnsupportedKeyTypeError: malformed, unsupported or mismatched.
+        """
+        if not isinstance(jwk, Mapping):
+            raise InvalidKeyError("a JWK must be a JSON object")
+        kid = jwk.get("kid")
+        if did_method is None and isinstance(kid, str) and kid.startswith("did:jwk:"):
+            did_method = "jwk"
+        kty = jwk.get("kty")
+        key: PrivateKey | PublicKey
+        try:
+            if kty == "OKP":
+                if jwk.get("crv") != "Ed25519":
+                    raise UnsupportedKeyTypeError(f"unsupported OKP curve {jwk.get('crv')!r}")
+                if "d" in jwk:
+                    key = ed25519.Ed25519PrivateKey.from_private_bytes(_unb64(jwk["d"], "d"))
+                    if _b64(
+                        key.public_key().public_bytes(
+                            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+                        )
+                    ) != jwk.get("x"):
+                        raise InvalidKeyError("JWK 'd' does not match 'x'")
+                else:
+                    key = ed25519.Ed25519PublicKey.from_public_bytes(_unb64(jwk.get("x"), "x"))
+            elif kty == "EC":
+                crv = jwk.get("crv")
+                if crv not in _CURVES:
+                    raise UnsupportedKeyTypeError(f"unsupported EC curve {crv!r}")
+                curve_cls, size, _ = _CURVES[crv]
+                x, y = _unb64(jwk.get("x"), "x"), _unb64(jwk.get("y"), "y")
+                if len(x) != size or len(y) != size:
+                    raise InvalidKeyError("EC coordinates have the wrong length")
+                public_numbers = ec.EllipticCurvePublicNumbers(
+                    int.from_bytes(x, "big"), int.from_bytes(y, "big"), curve_cls()
+                )
+                if "d" in jwk:
+                    key = ec.EllipticCurvePrivateNumbers(
+                        _int(jwk["d"], "d"), public_numbers
+                    ).private_key()
+                else:
+                    key = public_numbers.public_key()
+            elif kty == "RSA":
+                pub_numbers = rsa.RSAPublicNumbers(_int(jwk.get("e"), "e"), _int(jwk.get("n"), "n"))
+                if "d" in jwk:
+                    if not all(m in jwk for m in _PRIVATE_MEMBERS):
+                        raise InvalidKeyError("RSA private JWK needs d, p, q, dp, dq and qi")
+                    key = rsa.RSAPrivateNumbers(
+                        _int(jwk["p"], "p"),
+                        _int(jwk["q"], "q"),
+                        _int(jwk["d"], "d"),
+                        _int(jwk["dp"], "dp"),
+                        _int(jwk["dq"], "dq"),
+                        _int(jwk["qi"], "qi"),
+                        pub_numbers,
+                    ).private_key()
+                else:
+                    key = pub_numbers.public_key()
+                did_method = did_method or "jwk"
+            else:
+                raise UnsupportedKeyTypeError(f"unsupported JWK kty {kty!r}")
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise InvalidKeyError(f"invalid JWK: {exc}") from None
+        pair = cls(key, did_method=did_method or "key")
+        if isinstance(kid, str) and kid.startswith("did:") and kid != pair.verification_method:
+            raise InvalidKeyError(
+                f"JWK kid {kid!r} does not match the key material ({pair.verification_method})"
+            )
+        return pair
+
+    def to_json(self) -> str:
+        """The private JWK as JSON text (as ``microcred keygen`` writes it)."""
+        return json.dumps(self.private_jwk(), indent=2)
+
+
+def generate(key_type: str, *, did_method: str = "key", rsa_bits: int = 2048) -> KeyPair:
+    """Generate a new key pair of ``key_type`` (``Ed25519``, ``P-256``, ``P-384``, ``RSA``).
+
+    Raises:
+        ValueError: unknown key type, RSA under 2048 bits, unknown DID method.
+        UnsupportedKeyTypeError: RSA with ``did_method="key"``.
+    """
+    if key_type == "Ed25519":
+        key: PrivateKey = ed25519.Ed25519PrivateKey.generate()
+    elif key_type in _CURVES:
+        key = ec.generate_private_key(_CURVES[key_type][0]())
+    elif key_type == "RSA":
+        if rsa_bits < 2048:
+            raise ValueError("RSA keys must have at least 2048 bits")
+        if did_method == "key":
+            raise UnsupportedKeyTypeError("RSA keys use did:jwk here: pass did_method='jwk'")
+        key = rsa.generate_private_key(public_exponent=65537, key_size=rsa_bits)
+    else:
+        raise ValueError(f"unknown key type {key_type!r}: use Ed25519, P-256, P-384 or RSA")
+    return KeyPair(key, did_method=did_method)
+
+
+_PRIVATE_VM_MEMBERS = (
+    "privateKeyJwk",
+    "secretKeyMultibase",
+    "privateKeyMultibase",
+    "privateKeyBase58",
+)
+
+
+def public_key_of_method(vm: Mapping[str, Any]) -> KeyPair:
+    """The public key of a verification method (``Multikey``, ``JsonWebKey``,
+    ``JsonWebKey2020``, ``Ed25519VerificationKey2020`` / ``2018``).
+
+    Raises:
+        InvalidKeyError: private material present, or malformed key.
+        UnsupportedKeyTypeError: unsupported type or key.
+    """
+    if not isinstance(vm, Mapping):
+        raise InvalidKeyError("a verification method must be a JSON object")
+    if any(m in vm for m in _PRIVATE_VM_MEMBERS):
+        raise InvalidKeyError("verification method carries private key material")
+    vm_type = vm.get("type")
+    if vm_type in ("Multikey", "Ed25519VerificationKey2020"):
+        pair = KeyPair.from_multikey(vm.get("publicKeyMultibase"))  # type: ignore[arg-type]
+        if vm_type == "Ed25519VerificationKey2020" and pair.key_type != "Ed25519":
+            raise InvalidKeyError("Ed25519VerificationKey2020 must hold an Ed25519 key")
+        return pair
+    if vm_type in ("JsonWebKey", "JsonWebKey2020"):
+        jwk = vm.get("publicKeyJwk")
+        if not isinstance(jwk, Mapping) or any(m in jwk for m in _PRIVATE_MEMBERS):
+            raise InvalidKeyError("publicKeyJwk must be a public JWK")
+        return KeyPair.from_jwk({k: v for k, v in jwk.items() if k != "kid"}, did_method="jwk")
+    if vm_type == "Ed25519VerificationKey2018":
+        raw_b58 = vm.get("publicKeyBase58")
+        import base58
+
+        if not isinstance(raw_b58, str) or len(raw_b58) > 100:
+            raise InvalidKeyError("publicKeyBase58 must be a base58 string")
+        try:
+            raw = base58.b58decode(raw_b58)
+            return KeyPair(ed25519.Ed25519PublicKey.from_public_bytes(raw))
+        except ValueError as exc:
+            raise InvalidKeyError(f"invalid publicKeyBase58: {exc}") from None
+    raise UnsupportedKeyTypeError(f"unsupported verification method type {vm_type!r}")
+
+
+def key_type_of_method(vm: Mapping[str, Any]) -> KeyType:
+    """The key type of a verification method (see :func:`public_key_of_method`)."""
+    return public_key_of_method(vm).key_type
+
+
+def verifier_for_method(vm: Mapping[str, Any], algorithm: str | None = None) -> Verifier:
+    """A :class:`Verifier` for a verification method object; ``key_id`` is its ``id``."""
+    pair = public_key_of_method(vm)
+    vm_id = vm.get("id")
+    return _Verifier(
+        _check_alg(pair.key_type, algorithm), vm_id if isinstance(vm_id, str) else "", pair._public
+    )

@@ -1,0 +1,35 @@
+"""Data Integrity proofs: one generic engine and one module per cryptosuite.
+
+Suites (``name`` → proof):
+
+==========================  ==========================================================
+``eddsa-rdfc-2022``         ``DataIntegrityProof``, Ed25519, RDFC-1.0 (OB 3.0 certification)
+``eddsa-jcs-2022``          ``DataIntegrityProof``, Ed25519, JCS
+``ecdsa-rdfc-2019``         ``DataIntegrityProof``, P-256 / P-384, RDFC-1.0
+``ecdsa-jcs-2019``          ``DataIntegrityProof``, P-256 / P-384, JCS
+``Ed25519Signature2020``    legacy proof type, Ed25519, RDFC-1.0
+==========================  ==========================================================
+"""
+
+from __future__ import annotations
+
+from ._base import Cryptosuite, JcsSuite, RdfcSuite, SuiteOptions, decode_proof_value
+from ._engine import ProofResult, add_proof, format_datetime, parse_datetime, verify_proofs
+from ._registry import DEFAULT_SUITES, SUITES, suite_by_name, suite_for_proof
+
+__all__ = [
+    "DEFAULT_SUITES",
+    "SUITES",
+    "Cryptosuite",
+    "JcsSuite",
+    "ProofResult",
+    "RdfcSuite",
+    "SuiteOptions",
+    "add_proof",
+    "decode_proof_value",
+    "format_datetime",
+    "parse_datetime",
+    "suite_by_name",
+    "suite_for_proof",
+    "verify_proofs",
+]

@@ -1,0 +1,159 @@
+"""The shape every cryptosuite has: the stages named in the Data Integrity specifications.
+
+A suite is data (its names, the key types it accepts) plus four stages:
+
+1. **transform** the unsecured document (RDFC-1.0 canonical N-Quads or RFC 8785 JCS);
+2. **proof configuration**: canonicalize the proof options the same way;
+3. **hash**: ``H(canonical proof configuration) || H(transformed document)`` with the
+   suite's hash function (SHA-256, or SHA-384 for ECDSA over P-384);
+4. **serialize proof** / **verify proof**: sign the hash data and encode it as a multibase
+   base58btc ``proofValue``, or check such a value.
+
+The generic engine in :mod:`microcred.proofs._engine` drives the stages; suites never see key
+bytes, only :class:`~microcred.keys.Signer` / :class:`~microcred.keys.Verifier` objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import base58
+import rfc8785
+
+from ..errors import MalformedInputError
+from ..jsonld import DocumentLoader, Quad, canonicalize, to_quads
+from ..keys import Signer, Verifier
+from ..limits import DEFAULT_LIMITS, Limits
+
+__all__ = ["Cryptosuite", "JcsSuite", "RdfcSuite", "SuiteOptions", "decode_proof_value"]
+
+
+@dataclass
+class SuiteOptions:
+    """What a suite needs from its environment for one document.
+
+    Attributes:
+        loader: JSON-LD document loader (RDFC suites only).
+        limits: resource limits.
+        hash_algorithm: ``"sha256"`` or ``"sha384"``, chosen by the engine from the key.
+        unsecured_quads: RDF quads of the unsecured document if already computed (reused so a
+            document with several proofs is expanded once).
+    """
+
+    loader: DocumentLoader | None = None
+    limits: Limits = DEFAULT_LIMITS
+    hash_algorithm: str = "sha256"
+    unsecured_quads: list[Quad] | None = None
+
+
+def decode_proof_value(proof_value: Any) -> bytes:
+    """Decode a multibase base58btc ``proofValue`` (``z...``).
+
+    Raises:
+        MalformedInputError: not a string, not base58btc, or empty.
+    """
+    if not isinstance(proof_value, str) or not proof_value.startswith("z") or len(proof_value) < 2:
+        raise MalformedInputError("proofValue must be a multibase base58btc string ('z...')")
+    try:
+        raw: bytes = base58.b58decode(proof_value[1:])
+    except ValueError:
+        raise MalformedInputError("proofValue is not valid base58btc") from None
+    return raw
+
+
+class Cryptosuite(ABC):
+    """One Data Integrity cryptosuite (or legacy proof type).
+
+    Class attributes:
+        name: the name callers put in allowlists (the ``cryptosuite`` value, or the proof type
+            for legacy suites such as ``"Ed25519Signature2020"``).
+        proof_type: the proof's ``type``.
+        cryptosuite: the proof's ``cryptosuite`` member (``None`` for legacy suites).
+        key_types: key types whose verification methods the suite accepts.
+        legacy: superseded suites kept for verifying (and issuing) older credentials.
+        suite_context: a context the secured document must carry (legacy suites define their
+            proof terms in their own context).
+    """
+
+    name: ClassVar[str]
+    proof_type: ClassVar[str] = "DataIntegrityProof"
+    cryptosuite: ClassVar[str | None] = None
+    key_types: ClassVar[frozenset[str]]
+    legacy: ClassVar[bool] = False
+    suite_context: ClassVar[str | None] = None
+    #: include the document's ``@context`` in the proof stored in the document (JCS suites)
+    context_in_proof: ClassVar[bool] = False
+
+    def hash_algorithm(self, key_type: str) -> str:
+        """The hash function for keys of ``key_type`` (SHA-384 for P-384, else SHA-256)."""
+        return "sha384" if key_type == "P-384" else "sha256"
+
+    @abstractmethod
+    def transform(self, unsecured: Mapping[str, Any], options: SuiteOptions) -> bytes:
+        """The canonical form of the unsecured document."""
+
+    @abstractmethod
+    def configure(self, proof_config: Mapping[str, Any], options: SuiteOptions) -> bytes:
+        """The canonical form of the proof configuration (proof without ``proofValue``,
+        with ``@context`` set as the suite requires)."""
+
+    def hash(self, canonical_config: bytes, transformed: bytes, options: SuiteOptions) -> bytes:
+        """``H(canonical_config) || H(transformed)``."""
+        algorithm = options.hash_algorithm
+        return (
+            hashlib.new(algorithm, canonical_config).digest()
+            + hashlib.new(algorithm, transformed).digest()
+        )
+
+    def serialize_proof(self, hash_data: bytes, signer: Signer) -> str:
+        """Sign ``hash_data`` and return the ``proofValue``."""
+        return "z" + base58.b58encode(signer.sign(hash_data)).decode("ascii")
+
+    def verify_proof(self, hash_data: bytes, proof_value: Any, verifier: Verifier) -> bool:
+        """Check ``proof_value`` over ``hash_data``; False for a wrong or malformed value."""
+        try:
+            signature = decode_proof_value(proof_value)
+        except MalformedInputError:
+            return False
+        return verifier.verify(hash_data, signature)
+
+
+class RdfcSuite(Cryptosuite):
+    """Suites that canonicalize with RDFC-1.0 (the proof configuration carries the
+    document's ``@context`` while it is canonicalized, but not in the stored proof)."""
+
+    def transform(self, unsecured: Mapping[str, Any], options: SuiteOptions) -> bytes:
+        quads = options.unsecured_quads
+        if quads is None:
+            quads = to_quads(dict(unsecured), loader=options.loader, limits=options.limits)
+        canonical = canonicalize(
+            quads, hash_algorithm=options.hash_algorithm, limits=options.limits
+        )
+        return canonical.nquads.encode("utf-8")
+
+    def configure(self, proof_config: Mapping[str, Any], options: SuiteOptions) -> bytes:
+        quads = to_quads(dict(proof_config), loader=options.loader, limits=options.limits)
+        canonical = canonicalize(
+            quads, hash_algorithm=options.hash_algorithm, limits=options.limits
+        )
+        return canonical.nquads.encode("utf-8")
+
+
+class JcsSuite(Cryptosuite):
+    """Suites that canonicalize with RFC 8785 JCS (the stored proof keeps ``@context``)."""
+
+    context_in_proof = True
+
+    def transform(self, unsecured: Mapping[str, Any], options: SuiteOptions) -> bytes:
+        try:
+            encoded: bytes = rfc8785.dumps(unsecured)
+        except (rfc8785.CanonicalizationError, ValueError, TypeError) as exc:
+            raise MalformedInputError(f"document cannot be JCS-canonicalized: {exc}") from None
+        return encoded
+
+    def configure(self, proof_config: Mapping[str, Any], options: SuiteOptions) -> bytes:
+        return self.transform(proof_config, options)

@@ -1,0 +1,411 @@
+"""The generic Data Integrity engine: add a proof, verify every proof of a document.
+
+It implements the algorithms of W3C Verifiable Credential Data Integrity 1.0 (add proof,
+verify proof, proof sets, proof chains through ``previousProof``) once, for every suite in
+:mod:`microcred.proofs._registry`. The caller chooses which suites are acceptable; the
+document never does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from ..errors import (
+    DidResolutionError,
+    InvalidDidError,
+    JsonLdError,
+    KeyMaterialError,
+    MalformedInputError,
+    MicrocredError,
+    SafeModeError,
+    UnknownContextError,
+)
+from ..jsonld import DocumentLoader, Quad
+from ..keys import (
+    DidResolver,
+    Signer,
+    dereference,
+    is_authorized,
+    key_type_of_method,
+    verifier_for_method,
+)
+from ..limits import DEFAULT_LIMITS, Limits
+from ..report import Check
+from ._base import Cryptosuite, SuiteOptions
+from ._registry import suite_for_proof
+
+__all__ = ["ProofResult", "add_proof", "format_datetime", "parse_datetime", "verify_proofs"]
+
+_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$")
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """Parse an XML Schema ``dateTime`` (as VCs use it); ``None`` if it is not one.
+
+    A value without a time zone is read as UTC.
+    """
+    if not isinstance(value, str) or not _DATETIME.match(value):
+        return None
+    text = value.replace("Z", "+00:00")
+    if "." in text:  # Python < 3.11 accepts only 3 or 6 fraction digits
+        head, _, tail = text.partition(".")
+        digits = re.match(r"\d+", tail)
+        assert digits is not None
+        frac = (digits.group(0) + "000000")[:6]
+        text = f"{head}.{frac}{tail[len(digits.group(0)) :]}"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def format_datetime(moment: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC (seconds precision), the form proofs conventionally use."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _proof_list(document: Mapping[str, Any]) -> list[Any]:
+    proof = document.get("proof")
+    if proof is None:
+        return []
+    return list(proof) if isinstance(proof, list) else [proof]
+
+
+def _unsecured(document: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if k != "proof"}
+
+
+def _chained(unsecured: dict[str, Any], proofs: Sequence[Any], previous: Any) -> dict[str, Any]:
+    """The document a proof with ``previousProof`` covers: the unsecured document plus the
+    proofs it names (by ``id``).
+
+    Raises:
+        MalformedInputError: a named previous proof is not in the document.
+    """
+    wanted = [previous] if isinstance(previous, str) else previous
+    if not isinstance(wanted, list) or not all(isinstance(w, str) for w in wanted):
+        raise MalformedInputError("previousProof must be a string or a list of strings")
+    matching = [p for p in proofs if isinstance(p, dict) and p.get("id") in wanted]
+    if len(matching) != len(wanted):
+        raise MalformedInputError("previousProof names a proof that is not in the document")
+    chained = dict(unsecured)
+    chained["proof"] = matching[0] if len(matching) == 1 else matching
+    return chained
+
+
+def add_proof(
+    document: Mapping[str, Any],
+    signer: Signer,
+    suite: Cryptosuite,
+    *,
+    key_type: str,
+    created: str | None,
+    proof_purpose: str = "assertionMethod",
+    challenge: str | None = None,
+    domain: str | None = None,
+    expires: str | None = None,
+    previous_proof: str | list[str] | None = None,
+    proof_id: str | None = None,
+    loader: DocumentLoader | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> dict[str, Any]:
+    """Return a copy of ``document`` with one more proof made by ``signer`` with ``suite``.
+
+    Existing proofs are kept (a proof *set*); with ``previous_proof`` the new proof also
+    covers the proofs it names (a proof *chain*). The input is never modified.
+
+    Raises:
+        ValueError: the key type does not fit the suite, or ``created``/``expires`` is not an
+            XML Schema dateTime.
+        JsonLdError: the document cannot be canonicalized (unknown context, safe mode).
+    """
+    if key_type not in suite.key_types:
+        raise ValueError(
+            f"{suite.name} needs a {' or '.join(sorted(suite.key_types))} key, not {key_type}"
+        )
+    for label, value in (("created", created), ("expires", expires)):
+        if value is not None and parse_datetime(value) is None:
+            raise ValueError(f"{label} must be an XML Schema dateTime, got {value!r}")
+    secured = dict(document)
+    if suite.suite_context is not None:
+        secured["@context"] = _with_context(secured.get("@context"), suite.suite_context)
+    options: dict[str, Any] = {"type": suite.proof_type}
+    if proof_id is not None:
+        options["id"] = proof_id
+    if suite.cryptosuite is not None:
+        options["cryptosuite"] = suite.cryptosuite
+    if created is not None:
+        options["created"] = created
+    if expires is not None:
+        options["expires"] = expires
+    options["verificationMethod"] = signer.key_id
+    options["proofPurpose"] = proof_purpose
+    if challenge is not None:
+        options["challenge"] = challenge
+    if domain is not None:
+        options["domain"] = domain
+    if previous_proof is not None:
+        options["previousProof"] = previous_proof
+
+    existing = _proof_list(secured)
+    unsecured = _unsecured(secured)
+    covered = unsecured if previous_proof is None else _chained(unsecured, existing, previous_proof)
+    suite_options = SuiteOptions(
+        loader=loader, limits=limits, hash_algorithm=suite.hash_algorithm(key_type)
+    )
+    config = dict(options)
+    if "@context" in unsecured:
+        config["@context"] = unsecured["@context"]
+    hash_data = suite.hash(
+        suite.configure(config, suite_options),
+        suite.transform(covered, suite_options),
+        suite_options,
+    )
+    proof = dict(config) if suite.context_in_proof else dict(options)
+    proof["proofValue"] = suite.serialize_proof(hash_data, signer)
+    secured["proof"] = [*existing, proof] if existing else proof
+    return secured
+
+
+def _with_context(context: Any, url: str) -> Any:
+    if context is None:
+        return [url]
+    entries = context if isinstance(context, list) else [context]
+    return entries if url in entries else [*entries, url]
+
+
+@dataclass
+class ProofResult:
+    """What verifying one proof found.
+
+    Attributes:
+        path: JSON path of the proof (``$.proof`` or ``$.proof[1]``).
+        suite: the suite's name, when known.
+        verification_method: the proof's ``verificationMethod``.
+        controller: the controller of the verification method, once resolved.
+        checks: the checks this proof produced.
+        verified: every check of this proof passed.
+        considered: the proof is of an accepted suite (proofs of other suites are reported
+            but do not decide the outcome while an accepted one exists).
+    """
+
+    path: str
+    suite: str | None = None
+    verification_method: str | None = None
+    controller: str | None = None
+    checks: list[Check] = field(default_factory=list)
+    verified: bool = False
+    considered: bool = True
+
+    def _add(self, check_id: str, status: Any, message: str) -> bool:
+        self.checks.append(Check(check_id, status, message, self.path))
+        return bool(status == "passed")
+
+
+def verify_proofs(
+    document: Mapping[str, Any],
+    *,
+    allowed: Collection[str],
+    resolver: DidResolver,
+    loader: DocumentLoader | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    proof_purpose: str = "assertionMethod",
+    challenge: str | None = None,
+    domain: str | Sequence[str] | None = None,
+    now: datetime | None = None,
+    unsecured_quads: list[Quad] | None = None,
+) -> list[ProofResult]:
+    """Verify every proof of ``document``; return one :class:`ProofResult` per proof.
+
+    Never raises for a bad document: every problem becomes a check with status ``failed``
+    (checked and wrong) or ``error`` (could not be checked).
+    """
+    proofs = _proof_list(document)
+    unsecured = _unsecured(document)
+    many = isinstance(document.get("proof"), list)
+    results = []
+    for index, proof in enumerate(proofs):
+        path = f"$.proof[{index}]" if many else "$.proof"
+        result = ProofResult(path=path)
+        results.append(result)
+        try:
+            _verify_one(
+                result,
+                proof,
+                proofs,
+                unsecured,
+                allowed=allowed,
+                resolver=resolver,
+                loader=loader,
+                limits=limits,
+                proof_purpose=proof_purpose,
+                challenge=challenge,
+                domain=domain,
+                now=now,
+                unsecured_quads=unsecured_quads,
+            )
+        except MicrocredError as exc:  # anything unforeseen in one proof fails that proof
+            result._add("proof.signature", "failed", f"proof could not be verified: {exc}")
+            result.verified = False
+    return results
+
+
+def _verify_one(
+    result: ProofResult,
+    proof: Any,
+    proofs: Sequence[Any],
+    unsecured: dict[str, Any],
+    *,
+    allowed: Collection[str],
+    resolver: DidResolver,
+    loader: DocumentLoader | None,
+    limits: Limits,
+    proof_purpose: str,
+    challenge: str | None,
+    domain: str | Sequence[str] | None,
+    now: datetime | None,
+    unsecured_quads: list[Quad] | None,
+) -> None:
+    if not isinstance(proof, dict):
+        result._add("proof.suite", "failed", "proof is not a JSON object")
+        return
+    suite = suite_for_proof(proof.get("type"), proof.get("cryptosuite"))
+    label = proof.get("cryptosuite") or proof.get("type")
+    if suite is None:
+        result._add("proof.suite", "failed", f"unknown proof type or cryptosuite: {label!r}")
+        return
+    result.suite = suite.name
+    if suite.name not in allowed:
+        result.considered = False
+        result._add(
+            "proof.suite",
+            "failed",
+            f"cryptosuite {suite.name} is not among the accepted suites "
+            f"({', '.join(sorted(allowed)) or 'none'})",
+        )
+        return
+    result._add("proof.suite", "passed", f"{suite.name}" + (" (legacy)" if suite.legacy else ""))
+
+    ok = True
+    created = proof.get("created")
+    if created is not None and parse_datetime(created) is None:
+        ok = result._add("proof.created", "failed", f"created is not a dateTime: {created!r}")
+    expires = proof.get("expires")
+    if expires is not None:
+        moment = parse_datetime(expires)
+        if moment is None:
+            ok = result._add("proof.expires", "failed", f"expires is not a dateTime: {expires!r}")
+        elif moment < (now or datetime.now(timezone.utc)):
+            ok = result._add("proof.expires", "failed", f"proof expired at {expires}")
+    if proof.get("proofPurpose") != proof_purpose:
+        ok = result._add(
+            "proof.purpose",
+            "failed",
+            f"proofPurpose is {proof.get('proofPurpose')!r}, expected {proof_purpose!r}",
+        )
+    else:
+        result._add("proof.purpose", "passed", proof_purpose)
+    if challenge is not None and proof.get("challenge") != challenge:
+        ok = result._add("proof.challenge", "failed", "challenge does not match the one expected")
+    if domain is not None:
+        expected = [domain] if isinstance(domain, str) else list(domain)
+        got = proof.get("domain")
+        got_list = got if isinstance(got, list) else [got]
+        if not set(expected) & {g for g in got_list if isinstance(g, str)}:
+            ok = result._add("proof.domain", "failed", "domain does not match the one expected")
+
+    vm_id = proof.get("verificationMethod")
+    if isinstance(vm_id, dict):
+        vm_id = vm_id.get("id")
+    if not isinstance(vm_id, str) or not vm_id:
+        result._add("proof.method", "failed", "proof has no verificationMethod")
+        return
+    result.verification_method = vm_id
+    try:
+        method, controller_doc = dereference(vm_id, resolver)
+    except DidResolutionError as exc:
+        result._add("proof.method", "error", f"cannot resolve verification method {vm_id}: {exc}")
+        return
+    except (InvalidDidError, MicrocredError) as exc:
+        result._add("proof.method", "failed", f"invalid verification method {vm_id}: {exc}")
+        return
+    controller = method.get("controller") or controller_doc.get("id")
+    result.controller = controller if isinstance(controller, str) else None
+    try:
+        key_type = key_type_of_method(method)
+        verifier = verifier_for_method(method)
+    except KeyMaterialError as exc:
+        result._add("proof.method", "failed", f"unusable verification method: {exc}")
+        return
+    if key_type not in suite.key_types:
+        result._add(
+            "proof.method",
+            "failed",
+            f"{suite.name} needs a {' or '.join(sorted(suite.key_types))} key; "
+            f"the verification method is {key_type}",
+        )
+        return
+    if not is_authorized(vm_id, controller_doc, proof_purpose):
+        result._add(
+            "proof.method",
+            "failed",
+            f"{vm_id} is not authorised for {proof_purpose} by its controller",
+        )
+        return
+    result._add("proof.method", "passed", f"{vm_id} ({key_type})")
+
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    covered = unsecured
+    doc_context = unsecured.get("@context")
+    if "@context" in config:
+        proof_ctx = config["@context"]
+        doc_list = doc_context if isinstance(doc_context, list) else [doc_context]
+        proof_list = proof_ctx if isinstance(proof_ctx, list) else [proof_ctx]
+        if doc_list[: len(proof_list)] != proof_list:
+            result._add(
+                "proof.signature",
+                "failed",
+                "the proof's @context is not a prefix of the document's @context",
+            )
+            return
+        if proof_list != doc_list:
+            covered = {**unsecured, "@context": proof_ctx}
+            unsecured_quads = None
+    elif doc_context is not None:
+        config["@context"] = doc_context
+    if "previousProof" in proof:
+        covered = _chained(covered, proofs, proof["previousProof"])
+        unsecured_quads = None
+    options = SuiteOptions(
+        loader=loader,
+        limits=limits,
+        hash_algorithm=suite.hash_algorithm(key_type),
+        unsecured_quads=unsecured_quads,
+    )
+    try:
+        hash_data = suite.hash(
+            suite.configure(config, options), suite.transform(covered, options), options
+        )
+    except UnknownContextError as exc:
+        result._add("proof.signature", "error", f"cannot process the document: {exc}")
+        return
+    except (SafeModeError, JsonLdError, MalformedInputError) as exc:
+        result._add("proof.signature", "failed", f"cannot canonicalize the document: {exc}")
+        return
+    if not suite.verify_proof(hash_data, proof.get("proofValue"), verifier):
+        result._add("proof.signature", "failed", "signature does not match the document")
+        return
+    result._add("proof.signature", "passed", "signature verified")
+    result.verified = ok
+
+
+def default_clock_skew() -> timedelta:
+    """The tolerance applied to validity dates (5 minutes)."""
+    return timedelta(minutes=5)

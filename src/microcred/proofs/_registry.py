@@ -1,0 +1,52 @@
+"""Which suite handles a proof: a fixed mapping from (proof type, cryptosuite) to a suite."""
+
+from __future__ import annotations
+
+from ._base import Cryptosuite
+from .ecdsa_jcs_2019 import EcdsaJcs2019
+from .ecdsa_rdfc_2019 import EcdsaRdfc2019
+from .ed25519_signature_2020 import Ed25519Signature2020
+from .eddsa_jcs_2022 import EddsaJcs2022
+from .eddsa_rdfc_2022 import EddsaRdfc2022
+
+__all__ = ["DEFAULT_SUITES", "SUITES", "suite_by_name", "suite_for_proof"]
+
+SUITES: dict[str, Cryptosuite] = {
+    suite.name: suite
+    for suite in (
+        EddsaRdfc2022(),
+        EddsaJcs2022(),
+        EcdsaRdfc2019(),
+        EcdsaJcs2019(),
+        Ed25519Signature2020(),
+    )
+}
+
+#: Suites a verifier accepts when the caller names none: all of them, legacy included.
+DEFAULT_SUITES: tuple[str, ...] = tuple(SUITES)
+
+
+def suite_by_name(name: str) -> Cryptosuite:
+    """The suite called ``name``.
+
+    Raises:
+        ValueError: no such suite (the message lists the known ones).
+    """
+    try:
+        return SUITES[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown cryptosuite {name!r}; known: {', '.join(sorted(SUITES))}"
+        ) from None
+
+
+def suite_for_proof(proof_type: object, cryptosuite: object) -> Cryptosuite | None:
+    """The suite for a proof's ``type`` and ``cryptosuite`` members, or ``None`` if unknown."""
+    for suite in SUITES.values():
+        if suite.proof_type == proof_type and suite.cryptosuite == (
+            cryptosuite if suite.cryptosuite is not None else None
+        ):
+            if suite.cryptosuite is None and cryptosuite is not None:
+                continue
+            return suite
+    return None

@@ -1,0 +1,145 @@
+"""Verification reports: what was checked, and with what result.
+
+A :class:`VerificationReport` is a list of named :class:`Check` results in the order they ran
+(see ``docs/verification.md`` for every check id). Its :attr:`~VerificationReport.outcome`:
+
+* ``"verified"``: every check passed or was legitimately skipped;
+* ``"invalid"``: at least one check ran and failed (the credential is wrong);
+* ``"indeterminate"``: nothing failed, but at least one check could not be carried out
+  (unknown context, unresolvable key, status list unreachable).
+
+Only ``"verified"`` makes :attr:`~VerificationReport.verified` true.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .errors import MicrocredError
+
+__all__ = ["Check", "CheckStatus", "Outcome", "VerificationError", "VerificationReport"]
+
+CheckStatus = Literal["passed", "failed", "skipped", "error"]
+Outcome = Literal["verified", "invalid", "indeterminate"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check and its result.
+
+    Attributes:
+        id: stable dotted identifier (``"proof.signature"``, ``"validity.valid_until"``).
+        status: ``passed``, ``failed`` (checked and wrong), ``skipped`` (not applicable or
+            not requested), or ``error`` (could not be carried out: makes the outcome
+            indeterminate).
+        message: one human-readable sentence.
+        path: JSON path of what was checked (``$.proof[0]``), when it applies.
+    """
+
+    id: str
+    status: CheckStatus
+    message: str
+    path: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The check as a JSON object (``path`` only when set)."""
+        data: dict[str, Any] = {"id": self.id, "status": self.status, "message": self.message}
+        if self.path is not None:
+            data["path"] = self.path
+        return data
+
+
+class VerificationError(MicrocredError):
+    """Raised by :meth:`VerificationReport.raise_for_problems` for a report that is not verified."""
+
+    code = "verification.failed"
+
+    def __init__(self, report: VerificationReport) -> None:
+        problems = [c for c in report.checks if c.status in ("failed", "error")]
+        lines = "; ".join(f"{c.id}: {c.message}" for c in problems) or "no checks passed"
+        super().__init__(f"credential is {report.outcome}: {lines}")
+        self.report = report
+
+
+@dataclass
+class VerificationReport:
+    """The result of verifying one credential or presentation.
+
+    Attributes:
+        checks: every check in the order it ran.
+        format: ``"data-integrity"``, ``"jwt"``, ``"vc+jwt"``, or ``"unknown"``.
+        kind: ``"credential"``, ``"presentation"`` or ``"unknown"``.
+        document: the credential as verified (for a JWT, the credential it carries), if parsed.
+        credentials: reports of the credentials inside a presentation (or CLR), in order.
+    """
+
+    checks: list[Check] = field(default_factory=list)
+    format: str = "unknown"
+    kind: str = "unknown"
+    document: dict[str, Any] | None = None
+    credentials: list[VerificationReport] = field(default_factory=list)
+
+    def add(
+        self, check_id: str, status: CheckStatus, message: str, path: str | None = None
+    ) -> Check:
+        """Append a check and return it."""
+        check = Check(check_id, status, message, path)
+        self.checks.append(check)
+        return check
+
+    def extend(self, checks: Iterable[Check]) -> None:
+        """Append several checks."""
+        self.checks.extend(checks)
+
+    @property
+    def outcome(self) -> Outcome:
+        """``verified``, ``invalid`` or ``indeterminate`` (see the module docs)."""
+        statuses = {c.status for c in self._all_checks()}
+        if "failed" in statuses:
+            return "invalid"
+        if "error" in statuses or "passed" not in statuses:
+            return "indeterminate"
+        return "verified"
+
+    @property
+    def verified(self) -> bool:
+        """True only when every required check passed."""
+        return self.outcome == "verified"
+
+    @property
+    def failed(self) -> list[Check]:
+        """The checks that failed or could not be carried out."""
+        return [c for c in self._all_checks() if c.status in ("failed", "error")]
+
+    def _all_checks(self) -> Iterator[Check]:
+        yield from self.checks
+        for inner in self.credentials:
+            yield from inner._all_checks()
+
+    def check(self, check_id: str) -> Check | None:
+        """The first check with ``check_id``, if any ran."""
+        return next((c for c in self.checks if c.id == check_id), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as the JSON object the CLI prints (``input`` is added by the CLI)."""
+        data: dict[str, Any] = {
+            "verified": self.verified,
+            "outcome": self.outcome,
+            "format": self.format,
+            "kind": self.kind,
+            "checks": [c.to_json() for c in self.checks],
+        }
+        if self.credentials:
+            data["credentials"] = [inner.to_json() for inner in self.credentials]
+        return data
+
+    def __str__(self) -> str:
+        return json.dumps(self.to_json(), indent=2)
+
+    def raise_for_problems(self) -> None:
+        """Raise :class:`VerificationError` unless the report is verified."""
+        if not self.verified:
+            raise VerificationError(self)
