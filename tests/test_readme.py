@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -33,12 +31,3 @@ def test_readme_has_the_two_setup_commands() -> None:
     test_cmd = _blocks_in(README.split("Install and run the test suite", 1)[1])[0]
     assert "pip install" in test_cmd
     assert "pytest" in test_cmd
-
-
-@pytest.mark.parametrize("index", range(len(_blocks("python"))))
-def test_readme_python_blocks_run(
-    index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    code = _blocks("python")[index]
-    exec(compile(code, f"README.md python block {index + 1}", "exec"), {"__name__": "__readme__"})

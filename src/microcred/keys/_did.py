@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
+import base58
+
 from .. import _json
 from ..errors import (
     DidResolutionError,
@@ -72,47 +74,62 @@ def did_key_document(did: str, *, vm_type: str = "Multikey") -> dict[str, Any]:
         raise InvalidDidError(f"{did!r} does not encode a usable key: {exc}") from None
     vm_id = f"{did}#{value}"
     vm: dict[str, Any] = {"id": vm_id, "type": vm_type, "controller": did}
-    agreement: dict[str, Any] | None = None
     x25519 = None
     if pair.key_type == "Ed25519":
         x25519 = _x25519_from_ed25519(decode_multikey(value)[1])
+    x_mb = encode_multikey("x25519-pub", x25519) if x25519 is not None else None
+    x_id = f"{did}#{x_mb}" if x_mb else None
+    listed: list[dict[str, Any]] = []  # further methods listed in verificationMethod
+    agreement: list[Any] = []
     if vm_type == "Multikey":
         context: list[str] = [DID_V1, MULTIKEY_V1]
         vm["publicKeyMultibase"] = value
-        if x25519 is not None:
-            mb = encode_multikey("x25519-pub", x25519)
-            agreement = {
-                "id": f"{did}#{mb}",
-                "type": "Multikey",
-                "controller": did,
-                "publicKeyMultibase": mb,
-            }
+        if x_mb is not None:
+            agreement = [
+                {"id": x_id, "type": "Multikey", "controller": did, "publicKeyMultibase": x_mb}
+            ]
     elif vm_type == "Ed25519VerificationKey2020" and pair.key_type == "Ed25519":
         context = [DID_V1, ED25519_2020]
         vm["publicKeyMultibase"] = value
     elif vm_type == "Ed25519VerificationKey2018" and pair.key_type == "Ed25519":
-        import base58
-
+        assert x25519 is not None
         context = [DID_V1, ED25519_2018, X25519_2019]
         vm["publicKeyBase58"] = base58.b58encode(decode_multikey(value)[1]).decode()
-        if x25519 is not None:
-            mb = encode_multikey("x25519-pub", x25519)
-            agreement = {
-                "id": f"{did}#{mb}",
+        listed = [
+            {
+                "id": x_id,
                 "type": "X25519KeyAgreementKey2019",
                 "controller": did,
                 "publicKeyBase58": base58.b58encode(x25519).decode(),
             }
+        ]
+        agreement = [x_id]
     elif vm_type == "JsonWebKey2020":
         context = [DID_V1, JWS_2020]
         vm["publicKeyJwk"] = pair.public_jwk()
+        if x25519 is not None:
+            listed = [
+                {
+                    "id": x_id,
+                    "type": "JsonWebKey2020",
+                    "controller": did,
+                    "publicKeyJwk": {
+                        "kty": "OKP",
+                        "crv": "X25519",
+                        "x": base64.urlsafe_b64encode(x25519).rstrip(b"=").decode(),
+                    },
+                }
+            ]
+            agreement = [x_id]
+        else:
+            agreement = [vm_id]
     else:
         raise ValueError(f"unsupported did:key representation {vm_type!r} for {pair.key_type}")
-    doc: dict[str, Any] = {"@context": context, "id": did, "verificationMethod": [vm]}
+    doc: dict[str, Any] = {"@context": context, "id": did, "verificationMethod": [vm, *listed]}
     for rel in _RELATIONSHIPS:
         doc[rel] = [vm_id]
-    if agreement is not None:
-        doc["keyAgreement"] = [agreement]
+    if agreement:
+        doc["keyAgreement"] = agreement
     return doc
 
 
