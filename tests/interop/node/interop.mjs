@@ -1,0 +1,114 @@
+// microcred interoperability helper: drives the reference JavaScript stack
+// (@digitalbazaar/vc + Data Integrity cryptosuites, and panva/jose) for the Python tests.
+// Protocol: one JSON request per line on stdin, one JSON response per line on stdout.
+// Offline: the document loader serves only the documents sent with each request.
+import readline from 'node:readline';
+import * as vc from '@digitalbazaar/vc';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite as eddsaRdfc} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as eddsaJcs from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import {cryptosuite as ecdsaRdfc} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import * as ecdsaJcs from '@digitalbazaar/ecdsa-jcs-2019-cryptosuite';
+import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import * as jose from 'jose';
+
+// The JCS packages export factories (sign / verify), the RDFC ones a cryptosuite object.
+const CRYPTOSUITES = {
+  'eddsa-rdfc-2022': {sign: () => eddsaRdfc, verify: () => eddsaRdfc},
+  'ecdsa-rdfc-2019': {sign: () => ecdsaRdfc, verify: () => ecdsaRdfc},
+  'eddsa-jcs-2022': {sign: () => eddsaJcs.createSignCryptosuite(),
+    verify: () => eddsaJcs.createVerifyCryptosuite()},
+  'ecdsa-jcs-2019': {sign: () => ecdsaJcs.createSignCryptosuite(),
+    verify: () => ecdsaJcs.createVerifyCryptosuite()},
+};
+
+function loaderFor(documents) {
+  return async url => {
+    let document = documents[url];
+    if(!document && url.includes('#')) {
+      const base = documents[url.split('#')[0]];
+      if(base) {
+        const candidates = [].concat(base.verificationMethod || [], base.assertionMethod || [],
+          base.authentication || []);
+        const vm = candidates.find(m => typeof m === 'object' &&
+          (m.id === url || base.id + m.id === url));
+        if(vm) {
+          document = {'@context': base['@context'], ...vm, id: url};
+        }
+      }
+    }
+    if(!document) {
+      throw new Error('offline loader: unknown URL ' + url);
+    }
+    return {contextUrl: null, documentUrl: url, document: structuredClone(document)};
+  };
+}
+
+async function keyPairOf(key) {
+  const options = {id: key.id, controller: key.controller,
+    publicKeyMultibase: key.publicKeyMultibase, secretKeyMultibase: key.secretKeyMultibase};
+  return key.keyType === 'Ed25519' ?
+    Ed25519Multikey.from(options) : EcdsaMultikey.from(options);
+}
+
+function suitesFor(names) {
+  return names.map(name => name === 'Ed25519Signature2020' ?
+    new Ed25519Signature2020() :
+    new DataIntegrityProof({cryptosuite: CRYPTOSUITES[name].verify()}));
+}
+
+async function handle(request) {
+  const documentLoader = loaderFor(request.documents || {});
+  switch(request.op) {
+  case 'sign': {
+    const keyPair = await keyPairOf(request.key);
+    const signer = keyPair.signer();
+    const date = request.created;
+    const suite = request.suite === 'Ed25519Signature2020' ?
+      new Ed25519Signature2020({signer, date}) :
+      new DataIntegrityProof({signer, date, cryptosuite: CRYPTOSUITES[request.suite].sign()});
+    const signed = await vc.issue({credential: request.document, suite, documentLoader});
+    return {ok: true, signed};
+  }
+  case 'verify': {
+    const result = await vc.verifyCredential({
+      credential: request.credential, suite: suitesFor(request.suites), documentLoader,
+      checkStatus: async () => ({verified: true})
+    });
+    const error = result.error ?
+      (result.error.errors || [result.error]).map(e => e.message).join('; ') : undefined;
+    return {ok: true, verified: result.verified, error};
+  }
+  case 'jwt-sign': {
+    const key = await jose.importJWK(request.jwk, request.alg);
+    const token = await new jose.SignJWT(request.payload)
+      .setProtectedHeader(request.header).sign(key);
+    return {ok: true, token};
+  }
+  case 'jwt-verify': {
+    try {
+      const key = await jose.importJWK(request.jwk, request.algorithms[0]);
+      const {payload, protectedHeader} = await jose.jwtVerify(request.token, key,
+        {algorithms: request.algorithms, currentDate: new Date(request.now || Date.now())});
+      return {ok: true, verified: true, payload, protectedHeader};
+    } catch(e) {
+      return {ok: true, verified: false, error: e.message};
+    }
+  }
+  default:
+    return {ok: false, error: 'unknown op ' + request.op};
+  }
+}
+
+const lines = readline.createInterface({input: process.stdin});
+for await (const line of lines) {
+  let response;
+  try {
+    response = await handle(JSON.parse(line));
+  } catch(e) {
+    response = {ok: false, error: String(e && e.stack || e)};
+  }
+  process.stdout.write(JSON.stringify(response) + '\n');
+}
