@@ -29,7 +29,7 @@ from .report import VerificationReport
 
 __all__ = ["VerifyOptions", "verify"]
 
-_JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$")
+_JWT = re.compile(r"^[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*\.[A-Za-z0-9_=-]*$")
 
 
 @dataclass

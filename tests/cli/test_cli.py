@@ -197,3 +197,41 @@ def test_random_bytes_never_crash_the_verifier(data: bytes) -> None:
     assert code in (1, 2)
     assert "Traceback" not in err.getvalue()
     assert "internal error" not in err.getvalue()
+
+
+def test_verify_the_ob3_spec_vector_with_a_controller_document(tmp_path: Path) -> None:
+    bench = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "data"
+    if not (bench / "tv-ob-signed.json").exists():
+        pytest.skip("OB 3.0 spec test vector not present: ../shared/bench/data")
+    key = json.loads((bench / "test-vector-key.json").read_text())
+    controller = tmp_path / "issuer.json"
+    controller.write_text(
+        json.dumps(
+            {
+                "@context": [
+                    "https://www.w3.org/ns/did/v1",
+                    "https://w3id.org/security/multikey/v1",
+                ],
+                "id": key["controller"],
+                "assertionMethod": [
+                    {
+                        "id": key["verificationMethod"],
+                        "type": "Multikey",
+                        "controller": key["controller"],
+                        "publicKeyMultibase": key["publicKeyMultibase"],
+                    }
+                ],
+            }
+        )
+    )
+    vector = bench / "tv-ob-signed.json"
+    ok = run("verify", str(vector), "--controller-doc", str(controller))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    doc = json.loads(vector.read_text())
+    doc["name"] = str(doc.get("name", "")) + " (altered)"
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(doc))
+    assert run("verify", str(tampered), "--controller-doc", str(controller)).returncode == 1
+    without = run("verify", str(vector), "--json")
+    assert without.returncode == 1
+    assert json.loads(without.stdout)["outcome"] == "indeterminate"

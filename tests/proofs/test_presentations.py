@@ -1,0 +1,63 @@
+"""Presentations: authentication proofs with challenge and domain; embedded credentials."""
+
+from __future__ import annotations
+
+import copy
+
+import microcred as mc
+from microcred import keys
+
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+
+
+def _credential(issuer: keys.KeyPair) -> dict[str, object]:
+    return mc.issue(
+        {
+            "@context": [VC_V2],
+            "type": ["VerifiableCredential"],
+            "issuer": issuer.did,
+            "credentialSubject": {"id": "did:example:x"},
+        },
+        issuer,
+        created="2026-01-01T00:00:00Z",
+    )
+
+
+def test_presentation_round_trip_with_challenge_and_domain() -> None:
+    issuer, holder = keys.generate("P-256"), keys.generate("Ed25519")
+    vp = mc.present([_credential(issuer)], holder, challenge="c-1", domain="verifier.example")
+    report = mc.verify(vp, challenge="c-1", domain="verifier.example")
+    assert report.verified, report.failed
+    assert report.kind == "presentation"
+    assert len(report.credentials) == 1
+    assert report.credentials[0].verified
+    assert vp["proof"]["proofPurpose"] == "authentication"
+
+
+def test_replay_with_another_challenge_or_domain_fails() -> None:
+    holder = keys.generate("Ed25519")
+    vp = mc.present([], holder, challenge="c-1", domain="verifier.example")
+    wrong_challenge = mc.verify(vp, challenge="c-2", domain="verifier.example")
+    assert "proof.challenge" in {c.id for c in wrong_challenge.failed}
+    wrong_domain = mc.verify(vp, challenge="c-1", domain="other.example")
+    assert "proof.domain" in {c.id for c in wrong_domain.failed}
+
+
+def test_a_bad_embedded_credential_makes_the_presentation_invalid() -> None:
+    issuer, holder = keys.generate("Ed25519"), keys.generate("Ed25519")
+    credential = _credential(issuer)
+    tampered = copy.deepcopy(credential)
+    tampered["credentialSubject"] = {"id": "did:example:mallory"}
+    vp = mc.present([tampered], holder, challenge="c")
+    report = mc.verify(vp, challenge="c")
+    assert report.outcome == "invalid"
+    assert not report.credentials[0].verified
+
+
+def test_credential_proof_cannot_pass_as_presentation_proof() -> None:
+    """A credential's assertionMethod proof is not an authentication proof."""
+    key = keys.generate("Ed25519")
+    doc = _credential(key)
+    doc["type"] = ["VerifiablePresentation"]
+    report = mc.verify(doc)
+    assert not report.verified
