@@ -47,6 +47,7 @@ class VerifyOptions:
     domain: str | Sequence[str] | None = None
     max_clock_skew: timedelta = timedelta(minutes=5)
     limits: Limits = DEFAULT_LIMITS
+    allow_embedded_jwk: bool = False
 
     @property
     def moment(self) -> datetime:
@@ -68,6 +69,7 @@ def verify(
     domain: str | Sequence[str] | None = None,
     max_clock_skew: timedelta = timedelta(minutes=5),
     limits: Limits = DEFAULT_LIMITS,
+    allow_embedded_jwk: bool = False,
 ) -> VerificationReport:
     """Verify a credential or presentation and report every check.
 
@@ -85,6 +87,9 @@ def verify(
         challenge, domain: required values for a presentation's proof.
         max_clock_skew: tolerance for validity dates.
         limits: input and processing limits.
+        allow_embedded_jwk: let a JWT without ``kid`` be checked with the key in its ``jwk``
+            header. The issuer is then taken to control it only when the issuer is the
+            ``did:jwk`` of that very key; otherwise the issuer check is indeterminate.
 
     Returns:
         A :class:`~microcred.report.VerificationReport`; never raises for a bad credential.
@@ -109,6 +114,7 @@ def verify(
         domain=domain,
         max_clock_skew=max_clock_skew,
         limits=limits,
+        allow_embedded_jwk=allow_embedded_jwk,
     )
     report = VerificationReport()
     document = _parse(credential, report, options)

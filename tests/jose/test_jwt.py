@@ -188,6 +188,23 @@ def test_presentation_jwt_nonce_and_audience() -> None:
     assert "jwt.claims" in failed(vp, challenge="other", domain="https://verifier.example")
 
 
+def test_embedded_jwk_counts_only_for_its_own_did_jwk_issuer() -> None:
+    key = keys.generate("P-256", did_method="jwk")
+    token = mc.issue(credential(key.did), key, format="jwt")
+    header, payload, _ = parts(token)
+    del header["kid"]
+    header["jwk"] = key.public_jwk()
+    signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(payload).encode())}"
+    forged = f"{signing_input}.{b64(key.signer().sign(signing_input.encode()))}"
+    assert mc.verify(forged, now=NOW).outcome == "indeterminate"
+    assert mc.verify(forged, now=NOW, allow_embedded_jwk=True).verified
+    stranger = keys.generate("P-256")
+    payload["vc"]["issuer"] = payload["iss"] = stranger.did
+    signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(payload).encode())}"
+    other = f"{signing_input}.{b64(key.signer().sign(signing_input.encode()))}"
+    assert not mc.verify(other, now=NOW, allow_embedded_jwk=True).verified
+
+
 def _fixture(shared: Path, name: str) -> str:
     return (shared / "examples" / "validator-fixtures" / name).read_text()
 
@@ -205,7 +222,13 @@ def test_1edtech_jwt_fixtures_are_indeterminate_offline(shared_standards: Path, 
 
 
 def test_1edtech_clr_jwt_signature_checks_with_its_embedded_key(shared_standards: Path) -> None:
-    report = mc.verify(_fixture(shared_standards, "clr20/simple.jwt"), now=NOW)
+    token = _fixture(shared_standards, "clr20/simple.jwt")
+    refused = mc.verify(token, now=NOW)
+    key_check = refused.check("jwt.key")
+    assert key_check is not None
+    assert key_check.status == "error"
+    assert "allow_embedded_jwk" in key_check.message
+    report = mc.verify(token, now=NOW, allow_embedded_jwk=True)
     signature = report.check("jwt.signature")
     assert signature is not None
     assert signature.status == "passed"

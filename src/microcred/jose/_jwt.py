@@ -331,12 +331,7 @@ def _resolve_key(
         kid = f"{base}{kid}" if base else kid
     if not isinstance(kid, str) or not kid:
         if "jwk" in header:
-            embedded = header["jwk"]
-            if not isinstance(embedded, dict) or "d" in embedded:
-                report.add("jwt.key", "failed", "embedded jwk is not a public JWK")
-                return None
-            report.add("jwt.key", "passed", "key taken from the embedded jwk header")
-            return dict(embedded), None, None
+            return _embedded_key(report, header["jwk"], document, options)
         report.add(
             "jwt.key",
             "error",
@@ -369,6 +364,36 @@ def _resolve_key(
     controller = method.get("controller") or controller_doc.get("id")
     report.add("jwt.key", "passed", f"{kid} ({key_type})")
     return public_jwk, controller if isinstance(controller, str) else None, kid
+
+
+def _embedded_key(
+    report: VerificationReport,
+    embedded: Any,
+    document: Mapping[str, Any],
+    options: VerifyOptions,
+) -> tuple[dict[str, Any], str | None, str | None] | None:
+    """The key of a ``jwk`` header, only when the caller allows it; its controller is known
+    only when the issuer is the did:jwk of that very key."""
+    if not options.allow_embedded_jwk:
+        report.add(
+            "jwt.key",
+            "error",
+            "the token names no kid, only an embedded jwk, which is "
+            "not trusted unless allowed (allow_embedded_jwk=True)",
+        )
+        return None
+    if not isinstance(embedded, dict) or any(m in embedded for m in ("d", "p", "q")):
+        report.add("jwt.key", "failed", "embedded jwk is not a public JWK")
+        return None
+    try:
+        pair = KeyPair.from_jwk({k: v for k, v in embedded.items() if k != "kid"}, did_method="jwk")
+    except MicrocredError as exc:
+        report.add("jwt.key", "failed", f"embedded jwk is unusable: {exc}")
+        return None
+    report.add("jwt.key", "passed", "key taken from the embedded jwk header (allowed)")
+    issuer = _issuer_id(document)
+    controller = pair.did if issuer == pair.did else None
+    return pair.public_jwk(), controller, pair.verification_method
 
 
 def _public_jwk_of(method: Mapping[str, Any]) -> dict[str, Any]:
