@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from ._vc import issuer_id
 from .jsonld import DocumentLoader
 from .keys import KeyPair
 from .limits import DEFAULT_LIMITS, Limits
@@ -32,13 +33,6 @@ def default_suite(key: KeyPair) -> str:
     if key.key_type in ("P-256", "P-384"):
         return "ecdsa-rdfc-2019"
     raise ValueError("RSA keys have no Data Integrity cryptosuite; use format='jwt'")
-
-
-def _issuer_id(document: Mapping[str, Any]) -> str | None:
-    issuer = document.get("issuer")
-    if isinstance(issuer, dict):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
 
 
 def _contexts(document: Mapping[str, Any]) -> list[Any]:
@@ -100,7 +94,7 @@ def issue(
     key = _check_key(key)
     if not isinstance(document, Mapping):
         raise TypeError(f"document must be a JSON object (dict), not {type(document).__name__}")
-    issuer = _issuer_id(document)
+    issuer = issuer_id(document)
     if not allow_issuer_mismatch and issuer is not None and issuer != key.did:
         raise ValueError(
             f"issuer {issuer!r} is not the key's controller {key.did!r} "

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from . import _json
+from ._vc import holder_id, issuer_id, types_of
 from .errors import (
     ContextIntegrityError,
     JsonLdError,
@@ -169,20 +170,6 @@ def _parse(credential: Any, report: VerificationReport, options: VerifyOptions) 
     return value
 
 
-def _types(document: Mapping[str, Any]) -> list[str]:
-    kind = document.get("type")
-    values = kind if isinstance(kind, list) else [kind]
-    return [v for v in values if isinstance(v, str)]
-
-
-def issuer_id(document: Mapping[str, Any]) -> str | None:
-    """The credential's issuer id (``issuer`` or ``issuer.id``)."""
-    issuer = document.get("issuer")
-    if isinstance(issuer, dict):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
-
-
 def verify_document_into(
     report: VerificationReport,
     document: dict[str, Any],
@@ -192,7 +179,7 @@ def verify_document_into(
 ) -> None:
     """Run the Data Integrity checks on a parsed JSON credential or presentation."""
     report.document = document
-    types = _types(document)
+    types = types_of(document)
     if "VerifiablePresentation" in types:
         report.kind = "presentation"
     elif "VerifiableCredential" in types:
@@ -220,7 +207,7 @@ def verify_document_into(
         check_validity(report, document, options)
         check_status(report, document, options)
     else:
-        _check_embedded(report, document, options)
+        check_embedded(report, document, options)
 
 
 def _check_contexts(
@@ -290,9 +277,7 @@ def _check_proofs(
             )
     if presentation and options.challenge is None:
         report.add("proof.challenge", "skipped", "no challenge required by the caller")
-    subject = document.get("holder") if presentation else issuer_id(document)
-    if isinstance(subject, dict):
-        subject = subject.get("id")
+    subject = holder_id(document) if presentation else issuer_id(document)
     label = "holder" if presentation else "issuer"
     verified = [r for r in considered if r.verified]
     if not verified:
@@ -374,25 +359,29 @@ def check_status(
         )
 
 
-def _check_embedded(
+def check_embedded(
     report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
 ) -> None:
+    """Verify each credential inside a presentation (JSON, compact JWS, or an enveloped JWS
+    data URL) into its own report in ``report.credentials``."""
     embedded = document.get("verifiableCredential")
     if embedded is None:
         return
+    from .jose import verify_jwt_into
+
     items = embedded if isinstance(embedded, list) else [embedded]
-    inner_options = VerifyOptions(**{**options.__dict__, "challenge": None, "domain": None})
+    inner_options = replace(options, challenge=None, domain=None)
     for item in items:
         inner = VerificationReport()
         if isinstance(item, dict) and item.get("type") == "EnvelopedVerifiableCredential":
-            token = str(item.get("id", "")).split(",", 1)[-1]
             inner.add("parse", "passed", "enveloped JWT credential")
-            from .jose import verify_jwt_into
-
-            verify_jwt_into(inner, token, inner_options)
+            verify_jwt_into(inner, str(item.get("id", "")).split(",", 1)[-1], inner_options)
+        elif isinstance(item, str):
+            inner.add("parse", "passed", "compact JWS")
+            verify_jwt_into(inner, item, inner_options)
         elif isinstance(item, dict):
             inner.add("parse", "passed", "embedded credential")
             verify_document_into(inner, item, inner_options)
         else:
-            inner.add("parse", "failed", "verifiableCredential entry is not an object")
+            inner.add("parse", "failed", "verifiableCredential entry is neither JWT nor object")
         report.credentials.append(inner)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from jwcrypto import jwk as _jwk
 from jwcrypto import jws as _jws
 
 from .. import _json
+from .._vc import holder_id, issuer_id
 from ..errors import (
     DidResolutionError,
     InvalidDidError,
@@ -80,13 +81,6 @@ def _numeric_date(value: Any) -> int | None:
     return int(moment.timestamp()) if moment is not None else None
 
 
-def _issuer_id(document: Mapping[str, Any]) -> str | None:
-    issuer = document.get("issuer")
-    if isinstance(issuer, dict):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
-
-
 def _subject_id(document: Mapping[str, Any]) -> str | None:
     subject = document.get("credentialSubject")
     if isinstance(subject, list) and len(subject) == 1:
@@ -138,7 +132,7 @@ def issue_jwt(
     if jwt_form != "vc-jwt":
         raise ValueError(f"unknown jwt_form {jwt_form!r}: use 'vc-jwt' or 'vc+jwt'")
     claims: dict[str, Any] = {}
-    issuer = _issuer_id(credential)
+    issuer = issuer_id(credential)
     if issuer is not None:
         claims["iss"] = issuer
     subject = _subject_id(credential)
@@ -214,7 +208,7 @@ def decode_unverified(
 
 def verify_jwt_into(report: VerificationReport, token: str, options: VerifyOptions) -> None:
     """Verify a compact JWS credential or presentation, adding checks to ``report``."""
-    from .._verify import check_status, check_validity, verify_document_into
+    from .._verify import check_embedded, check_status, check_validity
 
     token = token.strip()
     report.format = "jwt"
@@ -284,7 +278,7 @@ def verify_jwt_into(report: VerificationReport, token: str, options: VerifyOptio
     quads = _check_contexts(report, document, options)
     if quads is False:
         return
-    subject_id = _issuer_id(document) if report.kind == "credential" else _holder(document)
+    subject_id = issuer_id(document) if report.kind == "credential" else holder_id(document)
     label = "issuer" if report.kind == "credential" else "holder"
     if controller is None:
         report.add(
@@ -306,14 +300,7 @@ def verify_jwt_into(report: VerificationReport, token: str, options: VerifyOptio
         check_validity(report, document, options)
         check_status(report, document, options)
     else:
-        _verify_vp_credentials(report, document, options, verify_document_into)
-
-
-def _holder(document: Mapping[str, Any]) -> str | None:
-    holder = document.get("holder")
-    if isinstance(holder, dict):
-        holder = holder.get("id")
-    return holder if isinstance(holder, str) else None
+        check_embedded(report, document, options)
 
 
 def _resolve_key(
@@ -391,7 +378,7 @@ def _embedded_key(
         report.add("jwt.key", "failed", f"embedded jwk is unusable: {exc}")
         return None
     report.add("jwt.key", "passed", "key taken from the embedded jwk header (allowed)")
-    issuer = _issuer_id(document)
+    issuer = issuer_id(document)
     controller = pair.did if issuer == pair.did else None
     return pair.public_jwk(), controller, pair.verification_method
 
@@ -420,7 +407,7 @@ def _check_claims(
     problems = []
     if report.kind == "credential":
         mirrors = [
-            ("iss", _issuer_id(document)),
+            ("iss", issuer_id(document)),
             ("sub", _subject_id(document)),
             ("jti", document.get("id")),
             ("nbf", _numeric_date(document.get("validFrom", document.get("issuanceDate")))),
@@ -440,7 +427,7 @@ def _check_claims(
             auds = aud if isinstance(aud, list) else [aud]
             if not set(expected_aud) & {a for a in auds if isinstance(a, str)}:
                 problems.append("aud does not match the expected domain")
-        if payload.get("iss") is not None and payload.get("iss") != _holder(document):
+        if payload.get("iss") is not None and payload.get("iss") != holder_id(document):
             problems.append("iss is not the presentation's holder")
     if problems:
         report.add("jwt.claims", "failed", "; ".join(problems))
@@ -469,29 +456,3 @@ def _check_claims(
 
 def _iso(value: float) -> str:
     return datetime.fromtimestamp(value, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _verify_vp_credentials(
-    report: VerificationReport,
-    document: Mapping[str, Any],
-    options: VerifyOptions,
-    verify_document_into: Any,
-) -> None:
-    from dataclasses import replace
-
-    embedded = document.get("verifiableCredential")
-    items: Iterable[Any] = (
-        embedded if isinstance(embedded, list) else ([] if embedded is None else [embedded])
-    )
-    inner_options = replace(options, challenge=None, domain=None)
-    for item in items:
-        inner = VerificationReport()
-        if isinstance(item, str):
-            inner.add("parse", "passed", "compact JWS")
-            verify_jwt_into(inner, item, inner_options)
-        elif isinstance(item, dict):
-            inner.add("parse", "passed", "embedded credential")
-            verify_document_into(inner, item, inner_options)
-        else:
-            inner.add("parse", "failed", "verifiableCredential entry is neither JWT nor object")
-        report.credentials.append(inner)
