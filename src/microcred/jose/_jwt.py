@@ -30,7 +30,6 @@ from .. import _json
 from .._vc import holder_id, issuer_id
 from ..errors import (
     DidResolutionError,
-    InvalidDidError,
     KeyMaterialError,
     MalformedInputError,
     MicrocredError,
@@ -103,7 +102,8 @@ def _sign(header: dict[str, Any], payload: Mapping[str, Any], key: KeyPair) -> s
 
 def _algorithm(key: KeyPair, algorithm: str | None) -> str:
     allowed = _KEY_ALGS[key.key_type]
-    chosen = algorithm or sorted(allowed)[0] if key.key_type != "RSA" else algorithm or "RS256"
+    default = "RS256" if key.key_type == "RSA" else next(iter(allowed))
+    chosen = algorithm or default
     if chosen not in allowed:
         raise ValueError(f"{chosen} does not fit a {key.key_type} key (use {sorted(allowed)})")
     return chosen
@@ -330,7 +330,7 @@ def _resolve_key(
     except DidResolutionError as exc:
         report.add("jwt.key", "error", f"cannot resolve kid {kid}: {exc}")
         return None
-    except (InvalidDidError, MicrocredError) as exc:
+    except MicrocredError as exc:  # InvalidDidError and any other key problem
         report.add("jwt.key", "failed", f"invalid kid {kid}: {exc}")
         return None
     try:

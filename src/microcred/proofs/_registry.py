@@ -43,10 +43,7 @@ def suite_by_name(name: str) -> Cryptosuite:
 def suite_for_proof(proof_type: object, cryptosuite: object) -> Cryptosuite | None:
     """The suite for a proof's ``type`` and ``cryptosuite`` members, or ``None`` if unknown."""
     for suite in SUITES.values():
-        if suite.proof_type == proof_type and suite.cryptosuite == (
-            cryptosuite if suite.cryptosuite is not None else None
-        ):
-            if suite.cryptosuite is None and cryptosuite is not None:
-                continue
+        # legacy suites have no cryptosuite member: a proof naming one does not match them
+        if suite.proof_type == proof_type and suite.cryptosuite == cryptosuite:
             return suite
     return None
