@@ -17,7 +17,6 @@ Errors from pyld (including anything unexpected on hostile input) are reported a
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -49,23 +48,44 @@ _OB_EXTENSION_TERMS = {
 }
 _OB_EXTENSIONS_URL = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 
-_RESOLVED_CACHE_SIZE = 256
-_caches: weakref.WeakKeyDictionary[Any, LRUCache[Any, Any]] = weakref.WeakKeyDictionary()
-_caches_lock = threading.Lock()
+_RESOLVED_CACHE_SIZE = 512
+#: Processed contexts, shared by every loader: keyed by content, never by URL alone.
+_RESOLVED: LRUCache[Any, Any] = LRUCache(maxsize=_RESOLVED_CACHE_SIZE)
+_RESOLVED_LOCK = threading.Lock()
 
 
-def _resolved_cache(loader: DocumentLoader) -> LRUCache[Any, Any]:
-    """The cache of processed contexts for ``loader`` (one per loader: never shared across
-    loaders, so two loaders serving different content for a URL cannot see each other's)."""
-    try:
-        with _caches_lock:
-            cache = _caches.get(loader)
-            if cache is None:
-                cache = LRUCache(maxsize=_RESOLVED_CACHE_SIZE)
-                _caches[loader] = cache
-            return cache
-    except TypeError:  # loader not weak-referenceable: no sharing across calls
-        return LRUCache(maxsize=_RESOLVED_CACHE_SIZE)
+class _ContentKeyedCache:
+    """The mapping pyld's context resolver caches processed contexts in.
+
+    pyld keys remote contexts by URL; this view keys them by ``(URL, content hash)`` of what
+    *this* loader serves for the URL, so loaders that serve different content for one URL never
+    share a processed context, while identical content is processed once for all of them.
+    Inline contexts already arrive keyed by their canonical JSON (content).
+    """
+
+    def __init__(self, loader: DocumentLoader) -> None:
+        self._loader = loader
+
+    def _key(self, key: Any) -> Any:
+        if isinstance(key, str) and key.startswith(("http://", "https://", "urn:", "did:")):
+            try:
+                return ("url", key, self._loader.load(key).jcs_sha256)
+            except MicrocredError:
+                return None
+        return ("inline", key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        content_key = self._key(key)
+        if content_key is None:
+            return default
+        with _RESOLVED_LOCK:
+            return _RESOLVED.get(content_key, default)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        content_key = self._key(key)
+        if content_key is not None:
+            with _RESOLVED_LOCK:
+                _RESOLVED[content_key] = value
 
 
 class _PyldLoader:
@@ -93,7 +113,7 @@ class _PyldLoader:
 def _options(loader: DocumentLoader, adapter: _PyldLoader) -> dict[str, Any]:
     return {
         "documentLoader": adapter,
-        "contextResolver": ContextResolver(_resolved_cache(loader), adapter),
+        "contextResolver": ContextResolver(_ContentKeyedCache(loader), adapter),
         "base": _SENTINEL_BASE,
         "processingMode": "json-ld-1.1",
     }
