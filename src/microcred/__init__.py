@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from . import errors, jose, jsonld, keys, proofs
+from . import errors, jose, jsonld, keys, proofs, status
 from ._issue import issue, present
 from ._verify import verify
 from ._version import __version__
@@ -39,5 +39,6 @@ __all__ = [
     "keys",
     "present",
     "proofs",
+    "status",
     "verify",
 ]

@@ -339,11 +339,16 @@ def _ctx(document: Mapping[str, Any]) -> list[Any]:
 def check_status(
     report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
 ) -> None:
-    """Credential status: checked only with a status fetcher (not yet supported: skipped)."""
+    """Credential status: checked with ``options.status`` (a status-list fetcher); without one
+    the check is skipped, or ``error`` when ``require_status`` is set."""
     if "credentialStatus" not in document:
         report.add("status", "skipped", "the credential has no credentialStatus")
         return
-    if options.require_status:
+    if options.status is not None:
+        from .status import check_entries
+
+        check_entries(report, document, options)
+    elif options.require_status:
         report.add(
             "status",
             "error",

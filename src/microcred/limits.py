@@ -24,6 +24,7 @@ class Limits:
             (stops poison graphs; the W3C suite's "evil" tests need far fewer).
         max_context_bytes: largest JSON-LD context a network loader accepts.
         max_jwt_bytes: largest compact JWT accepted.
+        max_status_list_bytes: largest decompressed status list (a gzip bomb stops here).
         network_timeout: seconds for one opt-in network request.
         max_redirects: redirects followed by an opt-in network request (same host only).
     """
@@ -34,6 +35,7 @@ class Limits:
     max_canonicalization_calls: int = 10_000
     max_context_bytes: int = 1024 * 1024
     max_jwt_bytes: int = 1024 * 1024
+    max_status_list_bytes: int = 16 * 1024 * 1024
     network_timeout: float = 10.0
     max_redirects: int = 3
 

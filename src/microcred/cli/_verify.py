@@ -14,6 +14,7 @@ from ..keys import DidResolver, DidWebResolver, StaticResolver
 from ..net import HttpsFetcher
 from ..proofs import SUITES, parse_datetime
 from ..report import VerificationReport
+from ..status import HttpsStatusLists
 from ._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, CliError
 from ._io import display_path, read_input, read_json_file
 
@@ -113,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
             suites=args.suites,
             loader=loader,
             resolver=resolver,
+            status=None if fetcher is None else HttpsStatusLists(fetcher),
             require_status=args.require_status,
         )
         parse = report.check("parse")
