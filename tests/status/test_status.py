@@ -183,3 +183,60 @@ def test_list_from_another_issuer_or_tampered_or_missing() -> None:
 
     missing = _one(_credential(1), status.StaticStatusLists({}))
     assert missing.outcome == "indeterminate"
+
+
+OB3_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+REVOCATION_LIST_URL = "https://uni.example/revocations/1"
+
+
+def _with_revocation_list(credential_id: str) -> dict[str, Any]:
+    return mc.issue(
+        {
+            "@context": [VC_V2, OB3_EXTENSIONS],
+            "id": credential_id,
+            "type": ["VerifiableCredential"],
+            "issuer": issuer().did,
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:learner"},
+            "credentialStatus": status.revocation_list_entry(REVOCATION_LIST_URL),
+        },
+        issuer(),
+        suite="eddsa-jcs-2022",
+    )
+
+
+def _revocation_check(credential: dict[str, Any], listed: Any) -> mc.Check:
+    report = mc.verify(credential, status=status.StaticStatusLists({REVOCATION_LIST_URL: listed}))
+    (check,) = [c for c in report.checks if c.id == "status"]
+    return check
+
+
+def test_1edtech_revocation_list_revoked_and_not() -> None:
+    listed = status.revocation_list(
+        REVOCATION_LIST_URL, issuer().did, {"urn:uuid:revoked": "awarded in error"}
+    )
+    revoked = _revocation_check(_with_revocation_list("urn:uuid:revoked"), listed)
+    assert (revoked.status, "awarded in error" in revoked.message) == ("failed", True)
+    fine = _revocation_check(_with_revocation_list("urn:uuid:fine"), listed)
+    assert fine.status == "passed"
+
+
+def test_1edtech_revocation_list_from_another_issuer_or_malformed() -> None:
+    other = status.revocation_list(REVOCATION_LIST_URL, "did:example:someone-else")
+    assert _revocation_check(_with_revocation_list("urn:uuid:x"), other).status == "failed"
+    for junk in ("not a list", {"revokedCredentials": "nope"}):
+        assert _revocation_check(_with_revocation_list("urn:uuid:x"), junk).status == "error"
+    report = mc.verify(_with_revocation_list("urn:uuid:x"), status=status.StaticStatusLists({}))
+    assert report.outcome == "indeterminate"
+
+
+def test_1edtech_revoked_fixture(shared_standards: Path) -> None:
+    path = shared_standards / "examples" / "validator-fixtures" / "ob30"
+    document = json.loads((path / "credential-status-revoked.json").read_text())
+    url = document["credentialStatus"]["id"]
+    unreachable = mc.verify(document, status=status.StaticStatusLists({}))
+    assert [c.status for c in unreachable.checks if c.id == "status"] == ["error"]
+    listed = {"id": url, "revokedCredentials": [{"id": document["id"]}]}
+    revoked = mc.verify(document, status=status.StaticStatusLists({url: listed}))
+    assert [c.status for c in revoked.checks if c.id == "status"] == ["failed"]
+    assert revoked.outcome == "invalid"

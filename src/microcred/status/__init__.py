@@ -1,4 +1,5 @@
-"""Credential status: Bitstring Status List / StatusList2021 (revocation and suspension).
+"""Credential status: Bitstring Status List / StatusList2021 (revocation and suspension) and
+OB 3.0's 1EdTech Revocation List.
 
 Verifying: pass a :class:`StatusListFetcher` as ``verify(..., status=...)``. The status-list
 credential is itself verified (same suites, loader and resolvers) and must come from the
@@ -13,13 +14,21 @@ unsigned ``BitstringStatusListCredential`` to sign with :func:`microcred.issue`,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ._bitstring import MIN_LIST_BITS, Bitstring, decode_list, encode_list
-from ._check import HttpsStatusLists, StaticStatusLists, StatusListFetcher, check_entries
+from ._check import (
+    REVOCATION_LIST_TYPE,
+    HttpsStatusLists,
+    StaticStatusLists,
+    StatusListFetcher,
+    check_entries,
+)
 
 __all__ = [
     "MIN_LIST_BITS",
+    "REVOCATION_LIST_TYPE",
     "Bitstring",
     "HttpsStatusLists",
     "StaticStatusLists",
@@ -27,6 +36,8 @@ __all__ = [
     "check_entries",
     "decode_list",
     "encode_list",
+    "revocation_list",
+    "revocation_list_entry",
     "status_entry",
     "status_list_credential",
 ]
@@ -72,3 +83,29 @@ def status_list_credential(
     if valid_from is not None:
         credential["validFrom"] = valid_from
     return credential
+
+
+def revocation_list_entry(list_url: str) -> dict[str, Any]:
+    """The ``credentialStatus`` entry pointing at a 1EdTech Revocation List."""
+    return {"id": list_url, "type": REVOCATION_LIST_TYPE}
+
+
+def revocation_list(
+    list_url: str, issuer: str, revoked: Mapping[str, str | None] | None = None
+) -> dict[str, Any]:
+    """A 1EdTech Revocation List document to publish at ``list_url``.
+
+    ``revoked`` maps revoked credential ids to an optional reason. The document is plain JSON
+    (the method defines no proof); verifiers trust it as served from ``list_url``.
+
+    >>> revocation_list("https://uni.example/revoked", "did:example:uni", {"urn:uuid:1": None})
+    {'id': 'https://uni.example/revoked', 'issuer': 'did:example:uni', \
+'revokedCredentials': [{'id': 'urn:uuid:1'}]}
+    """
+    entries: list[dict[str, Any]] = []
+    for credential_id, reason in (revoked or {}).items():
+        item: dict[str, Any] = {"id": credential_id}
+        if reason:
+            item["revocationReason"] = reason
+        entries.append(item)
+    return {"id": list_url, "issuer": issuer, "revokedCredentials": entries}

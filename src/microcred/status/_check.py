@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["HttpsStatusLists", "StaticStatusLists", "StatusListFetcher", "check_entries"]
 
 _ENTRY_TYPES = {"BitstringStatusListEntry", "StatusList2021Entry"}
+REVOCATION_LIST_TYPE = "1EdTechRevocationList"
 
 
 @runtime_checkable
@@ -87,6 +88,9 @@ def check_entries(
             report.add("status", "failed", "credentialStatus entry is not an object", path)
             continue
         kind = entry.get("type")
+        if kind == REVOCATION_LIST_TYPE:
+            _check_revocation_list(report, entry, document, options, path)
+            continue
         if kind not in _ENTRY_TYPES:
             message = f"status method {kind!r} is not supported"
             if options.require_status:
@@ -192,3 +196,59 @@ def _message(entry: Mapping[str, Any], value: int) -> str:
             if isinstance(item, dict) and item.get("status") in (hex(value), f"0x{value:x}"):
                 return f" ({item.get('message')})"
     return ""
+
+
+def _check_revocation_list(
+    report: VerificationReport,
+    entry: Mapping[str, Any],
+    document: Mapping[str, Any],
+    options: VerifyOptions,
+    path: str,
+) -> None:
+    """OB 3.0's ``1EdTechRevocationList``: the JSON document at ``entry.id`` lists revoked
+    credentials as ``revokedCredentials: [{id, revocationReason?}]``.
+
+    The list carries no proof of its own (1EdTech Revocation List 1.0), so it is trusted as
+    obtained from its URL; when it names an ``issuer`` that must be the credential's issuer.
+    """
+    url = entry.get("id")
+    credential_id = document.get("id")
+    if not isinstance(url, str) or not url:
+        report.add("status", "failed", "1EdTechRevocationList entry needs an id (the list URL)", path)
+        return
+    if not isinstance(credential_id, str):
+        report.add(
+            "status", "failed", "a credential with a revocation list status must have an id", "$.id"
+        )
+        return
+    try:
+        listed = options.status.fetch(url)
+    except MicrocredError as exc:
+        report.add("status", "error", f"revocation list {url} unavailable: {exc}", path)
+        return
+    if not isinstance(listed, Mapping) or not isinstance(
+        listed.get("revokedCredentials", []), list
+    ):
+        report.add(
+            "status", "error", f"revocation list {url} is not a revocation list document", path
+        )
+        return
+    list_issuer = listed.get("issuer")
+    if list_issuer is not None and issuer_id(listed) != issuer_id(document):
+        report.add(
+            "status",
+            "failed",
+            f"revocation list {url} is issued by {issuer_id(listed)}, "
+            "not by the credential's issuer",
+            path,
+        )
+        return
+    for item in listed.get("revokedCredentials", []):
+        if isinstance(item, Mapping) and item.get("id") == credential_id:
+            reason = item.get("revocationReason")
+            because = f": {reason}" if isinstance(reason, str) and reason else ""
+            report.add(
+                "status", "failed", f"the credential is revoked (listed in {url}){because}", path
+            )
+            return
+    report.add("status", "passed", f"revocation: not listed in {url}", path)
