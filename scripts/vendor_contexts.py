@@ -17,6 +17,9 @@ whose SHA-256 matches the pin; ``--reference DIR`` names the folder of reference
 JSON-equal claims made in the manifest notes and the hashes of the contexts that no registry
 package carries (skipped, with a message, when the folder is absent).
 
+Contexts the project writes itself (``OWN``, e.g. the EU micro-credential extension) are kept
+in ``contexts/`` as authored; the script only lists them in the manifest with their hashes.
+
 Two forms of source file exist:
 
 * ``data-file``: the package ships the context as JSON; its bytes are kept unchanged.
@@ -494,6 +497,28 @@ _SUPPLY = (
     "hash equals jcs_sha256"
 )
 
+@dataclass(frozen=True)
+class Own:
+    """A context written by the microcred project itself (kept in contexts/ as authored)."""
+
+    url: str
+    revision: str
+    file: str
+    note: str
+
+
+OWN: tuple[Own, ...] = (
+    Own(
+        url="https://microcred.dev/contexts/eu-microcredential-v1.jsonld",
+        revision="microcred-eu-v1",
+        file="microcred-eu-microcredential-v1.jsonld",
+        note="microcred's extension for the EU micro-credential elements (Council "
+        "Recommendation 2022/C 243/02, Annex I) that Open Badges 3.0 has no property for; "
+        "see docs/extension.md.",
+    ),
+)
+
+
 KNOWN: tuple[Known, ...] = (
     Known(
         url="https://purl.imsglobal.org/spec/clr/v2p0/context.json",
@@ -934,17 +959,18 @@ def _vendored_note(item: Vendored) -> str:
 
 
 def check_uniqueness() -> None:
-    revisions = [v.revision for v in VENDORED] + [k.revision for k in KNOWN]
+    revisions = (
+        [v.revision for v in VENDORED] + [k.revision for k in KNOWN] + [o.revision for o in OWN]
+    )
     if len(set(revisions)) != len(revisions):
         raise VendorError("revision ids are not unique")
-    files = [v.file for v in VENDORED]
+    files = [v.file for v in VENDORED] + [o.file for o in OWN]
     if len(set(files)) != len(files):
         raise VendorError("file names are not unique")
     defaults: dict[str, int] = {}
-    urls = {v.url for v in VENDORED} | {k.url for k in KNOWN}
-    for url, default in [(v.url, v.default) for v in VENDORED] + [
-        (k.url, k.default) for k in KNOWN
-    ]:
+    urls = {v.url for v in VENDORED} | {k.url for k in KNOWN} | {o.url for o in OWN}
+    pairs = [(v.url, v.default) for v in VENDORED] + [(k.url, k.default) for k in KNOWN]
+    for url, default in pairs + [(o.url, True) for o in OWN]:
         defaults[url] = defaults.get(url, 0) + int(default)
     bad = sorted(url for url in urls if defaults.get(url) != 1)
     if bad:
@@ -1006,6 +1032,23 @@ def build(download_dir: Path, reference: Path | None) -> Built:
                 },
                 "licence": package.licence,
                 "note": _vendored_note(item),
+            }
+        )
+    for authored in OWN:
+        data = (CONTEXTS / authored.file).read_bytes()
+        document = parse_json_strict(data, authored.file)
+        files[authored.file] = data
+        entries.append(
+            {
+                "url": authored.url,
+                "revision": authored.revision,
+                "file": authored.file,
+                "default": True,
+                "sha256": sha256_hex(data),
+                "jcs_sha256": jcs_sha256(document),
+                "source": {"authored": "microcred"},
+                "licence": "Apache-2.0",
+                "note": authored.note,
             }
         )
     for known in KNOWN:

@@ -135,7 +135,25 @@ def entries(manifest: dict[str, Any]) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def file_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [e for e in entries if e["file"] is not None]
+    """Contexts shipped as files and taken from a registry package."""
+    return [e for e in entries if e["file"] is not None and "authored" not in (e["source"] or {})]
+
+
+@pytest.fixture
+def authored_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Contexts the project writes itself."""
+    return [e for e in entries if e["file"] is not None and "authored" in (e["source"] or {})]
+
+
+def test_authored_contexts_are_ours_and_hashed(authored_entries: list[dict[str, Any]]) -> None:
+    assert [e["revision"] for e in authored_entries] == ["microcred-eu-v1"]
+    for entry in authored_entries:
+        data = (CONTEXTS / entry["file"]).read_bytes()
+        assert entry["source"] == {"authored": "microcred"}
+        assert entry["licence"] == "Apache-2.0"
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
+        assert jcs_sha256(parse(data)) == entry["jcs_sha256"], entry["file"]
+        assert entry["url"].startswith("https://microcred.dev/contexts/")
 
 
 @pytest.fixture
@@ -247,8 +265,10 @@ def test_jcs_sha256_matches_file_content(file_entries: list[dict[str, Any]]) -> 
         )
 
 
-def test_each_file_is_listed_once(file_entries: list[dict[str, Any]]) -> None:
-    listed = [e["file"] for e in file_entries]
+def test_each_file_is_listed_once(
+    file_entries: list[dict[str, Any]], authored_entries: list[dict[str, Any]]
+) -> None:
+    listed = [e["file"] for e in file_entries + authored_entries]
     assert len(listed) == len(set(listed)), "a file is listed twice"
     present = {p.name for p in CONTEXTS.iterdir() if p.is_file()} - NOT_CONTEXT_FILES
     assert not {p.name for p in CONTEXTS.iterdir() if p.is_dir()}, "no subfolders expected"

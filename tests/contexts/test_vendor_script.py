@@ -137,7 +137,11 @@ def test_tables_are_consistent(vendor: ModuleType) -> None:
 
 def test_manifest_matches_the_script_tables(vendor: ModuleType, manifest: dict[str, Any]) -> None:
     entries = {e["revision"]: e for e in manifest["contexts"]}
-    expected = [v.revision for v in vendor.VENDORED] + [k.revision for k in vendor.KNOWN]
+    expected = (
+        [v.revision for v in vendor.VENDORED]
+        + [o.revision for o in vendor.OWN]
+        + [k.revision for k in vendor.KNOWN]
+    )
     assert list(entries) == expected, "manifest out of date: run scripts/vendor_contexts.py"
     for item in vendor.VENDORED:
         entry = entries[item.revision]
