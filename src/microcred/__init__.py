@@ -16,8 +16,9 @@
 
 from __future__ import annotations
 
-from . import errors, jose, jsonld, keys, proofs, status
+from . import baking, errors, jose, jsonld, keys, model, proofs, status
 from ._issue import issue, present
+from ._validate import ValidationError, ValidationReport, validate
 from ._verify import verify
 from ._version import __version__
 from .errors import MicrocredError
@@ -30,15 +31,20 @@ __all__ = [
     "Limits",
     "MicrocredError",
     "VerificationError",
+    "ValidationError",
+    "ValidationReport",
     "VerificationReport",
     "__version__",
+    "baking",
     "errors",
     "issue",
     "jose",
     "jsonld",
     "keys",
+    "model",
     "present",
     "proofs",
     "status",
+    "validate",
     "verify",
 ]

@@ -11,6 +11,7 @@ from .jsonld import DocumentLoader
 from .keys import KeyPair
 from .limits import DEFAULT_LIMITS, Limits
 from .proofs import add_proof, format_datetime, suite_by_name
+from .proofs._base import Cryptosuite
 
 __all__ = ["default_suite", "issue", "present"]
 
@@ -18,6 +19,13 @@ VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 DATA_INTEGRITY_V1 = "https://w3id.org/security/data-integrity/v1"
+
+
+def _signing_suite(name: str) -> Cryptosuite:
+    chosen = suite_by_name(name)
+    if chosen.verify_only:
+        raise ValueError(f"{name} is a draft suite name microcred verifies but never signs with")
+    return chosen
 
 
 def default_suite(key: KeyPair) -> str:
@@ -108,7 +116,7 @@ def issue(
         raise ValueError(f"unknown format {format!r}: use 'di' or 'jwt'")
     if jwt_options:
         raise TypeError(f"unexpected arguments for format='di': {', '.join(jwt_options)}")
-    chosen = suite_by_name(suite or default_suite(key))
+    chosen = _signing_suite(suite or default_suite(key))
     unsigned = dict(document)
     contexts = _contexts(unsigned)
     needs_di_context = (
@@ -170,7 +178,7 @@ def present(
     presentation["holder"] = key.did
     if embedded:
         presentation["verifiableCredential"] = embedded
-    chosen = suite_by_name(suite or default_suite(key))
+    chosen = _signing_suite(suite or default_suite(key))
     return add_proof(
         presentation,
         key.signer(),

@@ -7,13 +7,12 @@ raises; it produces a report. Programmer misuse (wrong argument types) raises ``
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from . import _json
+from ._input import read_input
 from ._vc import holder_id, issuer_id, types_of
 from .errors import (
     ContextIntegrityError,
@@ -26,12 +25,11 @@ from .jsonld import DocumentLoader, Quad, contexts_of, default_loader, to_quads
 from .keys import DidResolver, default_resolver
 from .limits import DEFAULT_LIMITS, Limits
 from .proofs import DEFAULT_SUITES, SUITES, parse_datetime, verify_proofs
+from ._schemas import KNOWN_SCHEMA_URLS, schema_names, validate_with
+from ._validate import PROFILES, validate
 from .report import VerificationReport
 
 __all__ = ["VerifyOptions", "verify"]
-
-_JWT = re.compile(r"^[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*\.[A-Za-z0-9_=-]*$")
-
 
 @dataclass
 class VerifyOptions:
@@ -49,6 +47,7 @@ class VerifyOptions:
     max_clock_skew: timedelta = timedelta(minutes=5)
     limits: Limits = DEFAULT_LIMITS
     allow_embedded_jwk: bool = False
+    profile: str | None = None
 
     @property
     def moment(self) -> datetime:
@@ -71,11 +70,12 @@ def verify(
     max_clock_skew: timedelta = timedelta(minutes=5),
     limits: Limits = DEFAULT_LIMITS,
     allow_embedded_jwk: bool = False,
+    profile: str | None = None,
 ) -> VerificationReport:
     """Verify a credential or presentation and report every check.
 
     Args:
-        credential: a dict, JSON text/bytes, or a compact JWT.
+        credential: a dict, JSON text/bytes, a compact JWT, or the bytes of a baked PNG/SVG.
         now: the moment to judge validity dates at (default: the current time, UTC).
         suites: accepted Data Integrity suites (default: all, legacy included). The document
             never chooses: a proof of another suite fails the ``proof.suite`` check.
@@ -91,6 +91,8 @@ def verify(
         allow_embedded_jwk: let a JWT without ``kid`` be checked with the key in its ``jwk``
             header. The issuer is then taken to control it only when the issuer is the
             ``did:jwk`` of that very key; otherwise the issuer check is indeterminate.
+        profile: also validate the credential against a profile of :func:`microcred.validate`
+            (``"ob3"``, ``"eu-microcredential"``, ...) as the final ``profile`` check.
 
     Returns:
         A :class:`~microcred.report.VerificationReport`; never raises for a bad credential.
@@ -116,7 +118,10 @@ def verify(
         max_clock_skew=max_clock_skew,
         limits=limits,
         allow_embedded_jwk=allow_embedded_jwk,
+        profile=profile,
     )
+    if profile is not None and profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
     report = VerificationReport()
     document = _parse(credential, report, options)
     if document is None:
@@ -131,42 +136,14 @@ def verify(
 
 
 def _parse(credential: Any, report: VerificationReport, options: VerifyOptions) -> Any:
-    """Parse the input: a dict is used as is; text/bytes are a JWT or JSON."""
-    if isinstance(credential, Mapping):
-        report.add("parse", "passed", "JSON object given")
-        return dict(credential)
-    if isinstance(credential, (bytes, bytearray)):
-        if len(credential) > options.limits.max_input_bytes:
-            report.add(
-                "parse",
-                "failed",
-                f"input is over the limit of {options.limits.max_input_bytes} bytes",
-            )
-            return None
-        try:
-            text = bytes(credential).decode("utf-8")
-        except UnicodeDecodeError:
-            report.add("parse", "failed", "input is not valid UTF-8")
-            return None
-    elif isinstance(credential, str):
-        text = credential
-    else:
-        raise TypeError(
-            f"verify() takes a dict, JSON text or bytes, or a JWT, not {type(credential).__name__}"
-        )
-    stripped = text.strip()
-    if _JWT.match(stripped):
-        report.add("parse", "passed", "compact JWS")
-        return stripped
+    """Read the input (dict, JSON text/bytes, compact JWT, baked image) into a JSON object or a
+    JWT string; an unreadable input is a failed ``parse`` check."""
     try:
-        value = _json.loads(text, limits=options.limits)
+        value, description = read_input(credential, limits=options.limits)
     except MicrocredError as exc:
         report.add("parse", "failed", str(exc))
         return None
-    if not isinstance(value, dict):
-        report.add("parse", "failed", "a credential must be a JSON object")
-        return None
-    report.add("parse", "passed", "JSON")
+    report.add("parse", "passed", description)
     return value
 
 
@@ -204,8 +181,7 @@ def verify_document_into(
         return
     _check_proofs(report, document, options, quads if isinstance(quads, list) else None)
     if report.kind == "credential":
-        check_validity(report, document, options)
-        check_status(report, document, options)
+        check_credential_body(report, document, options)
     else:
         check_embedded(report, document, options)
 
@@ -272,7 +248,8 @@ def _check_proofs(
             report.add(
                 "proof.suite",
                 "skipped",
-                f"proof of a suite not accepted ({result.suite}); another proof decides",
+                f"proof of a suite not accepted or not known ({result.suite}); "
+                "another proof decides",
                 result.path,
             )
     if presentation and options.challenge is None:
@@ -299,6 +276,47 @@ def _check_proofs(
             )
             return
     report.add(label, "passed", f"{label} {subject} controls the signing key")
+
+
+def check_credential_body(
+    report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
+) -> None:
+    """The checks after the proof, for a credential in any format: validity window, status,
+    ``credentialSchema``, and the caller's profile."""
+    check_validity(report, document, options)
+    check_status(report, document, options)
+    check_schemas(report, document)
+    if options.profile is not None:
+        validation = validate(dict(document), options.profile, limits=options.limits)
+        if validation.valid:
+            report.add("profile", "passed", f"valid for profile {validation.profile}")
+        for problem in validation.problems[:20]:
+            report.add("profile", "failed", f"{problem.message} ({problem.rule})", problem.path)
+
+
+def check_schemas(report: VerificationReport, document: Mapping[str, Any]) -> None:
+    """Each ``credentialSchema`` entry: a schema known offline is applied (with microcred's
+    equivalent of the official schema); an unknown one is skipped with the reason."""
+    declared = document.get("credentialSchema")
+    if declared is None:
+        report.add("schema", "skipped", "the credential declares no credentialSchema")
+        return
+    entries = declared if isinstance(declared, list) else [declared]
+    for position, entry in enumerate(entries):
+        path = "$.credentialSchema" + (f"[{position}]" if isinstance(declared, list) else "")
+        url = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(url, str):
+            report.add("schema", "failed", "credentialSchema entry without an id", path)
+            continue
+        name = KNOWN_SCHEMA_URLS.get(url)
+        if name is None or name not in schema_names():
+            report.add("schema", "skipped", f"schema {url} is not known offline; not applied", path)
+            continue
+        problems = validate_with(name, dict(document))
+        if not problems:
+            report.add("schema", "passed", f"valid against {url}", path)
+        for problem in problems[:20]:
+            report.add("schema", "failed", f"{problem.message} (at {problem.path})", path)
 
 
 def check_validity(

@@ -12,7 +12,8 @@ The tree::
     │   ├── InputTooLargeError         input.too_large
     │   ├── InputTooDeepError          input.too_deep
     │   ├── DuplicateKeyError          input.duplicate_key
-    │   └── MalformedInputError        input.malformed
+    │   ├── MalformedInputError        input.malformed
+    │   └── BakingError                input.baking
     ├── JsonLdError                    jsonld
     │   ├── UnknownContextError        jsonld.unknown_context
     │   ├── ContextIntegrityError      jsonld.context_integrity
@@ -33,6 +34,7 @@ The tree::
 from __future__ import annotations
 
 __all__ = [
+    "BakingError",
     "CanonicalizationLimitError",
     "ContextIntegrityError",
     "DidError",
@@ -106,6 +108,12 @@ class MalformedInputError(InputError):
     """The input is not well-formed (bad JSON, bad UTF-8, bad encoding)."""
 
     code = "input.malformed"
+
+
+class BakingError(InputError):
+    """A badge image cannot be baked or unbaked (not a PNG/SVG, malformed, no credential)."""
+
+    code = "input.baking"
 
 
 class JsonLdError(MicrocredError):

@@ -314,7 +314,10 @@ def datasets(draw: st.DrawFn) -> list[Quad]:
         resources,
         st.sampled_from(PREDICATES),
         st.sampled_from(bnodes + IRIS + LITERALS),
-        st.sampled_from(["", "<urn:ex:g>", *bnodes]),
+        # Graph names are IRIs or the default graph: with blank-node graph names RDFC-1.0
+        # itself can label isomorphic datasets differently (the reference implementation
+        # gives the same two forms for such a dataset), so the property would not hold.
+        st.sampled_from(["", "<urn:ex:g>"]),
     )
     return draw(st.lists(quad, min_size=1, max_size=12))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import issue as issue_credential
-from ..proofs import SUITES, parse_datetime
+from ..proofs import SIGNING_SUITES, parse_datetime
 from ._common import EXIT_OK, CliError, write_new_file
 from ._io import read_json_file, read_key
 
@@ -28,7 +28,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--key", required=True, metavar="KEY.json", help="private JWK")
     parser.add_argument(
         "--suite",
-        choices=sorted(SUITES),
+        choices=sorted(SIGNING_SUITES),
         help="Data Integrity cryptosuite "
         "(default: eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for P-256/P-384)",
     )

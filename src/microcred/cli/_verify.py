@@ -9,6 +9,7 @@ from datetime import timezone
 from typing import Any
 
 from .. import verify as verify_credential
+from .._validate import PROFILES
 from ..jsonld import ChainLoader, NetworkLoader, default_loader
 from ..keys import DidResolver, DidWebResolver, StaticResolver
 from ..net import HttpsFetcher
@@ -27,7 +28,8 @@ def register(sub: Any) -> None:
         "verify",
         help="verify credentials, presentations or JWTs",
         description="Verify each PATH (a JSON credential or presentation, a file holding a "
-        "compact JWT, or '-' for standard input). Offline unless --allow-network.",
+        "compact JWT, a baked PNG/SVG badge, or '-' for standard input). Offline unless "
+        "--allow-network.",
         epilog="Exit codes: 0 all verified, 1 any invalid or indeterminate, 2 usage or "
         "unreadable input.",
     )
@@ -59,6 +61,11 @@ def register(sub: Any) -> None:
         "--require-status",
         action="store_true",
         help="a credential whose status cannot be checked is indeterminate",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES[1:] + ("auto",),
+        help="also validate each credential against this profile (see validate)",
     )
     parser.set_defaults(handler=run)
 
@@ -116,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
             resolver=resolver,
             status=None if fetcher is None else HttpsStatusLists(fetcher),
             require_status=args.require_status,
+            profile=args.profile,
         )
         parse = report.check("parse")
         if parse is not None and parse.status == "failed":

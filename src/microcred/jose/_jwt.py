@@ -208,7 +208,7 @@ def decode_unverified(
 
 def verify_jwt_into(report: VerificationReport, token: str, options: VerifyOptions) -> None:
     """Verify a compact JWS credential or presentation, adding checks to ``report``."""
-    from .._verify import check_embedded, check_status, check_validity
+    from .._verify import check_credential_body, check_embedded
 
     token = token.strip()
     report.format = "jwt"
@@ -297,8 +297,7 @@ def verify_jwt_into(report: VerificationReport, token: str, options: VerifyOptio
     else:
         report.add(label, "passed", f"{label} {subject_id} controls the signing key")
     if report.kind == "credential":
-        check_validity(report, document, options)
-        check_status(report, document, options)
+        check_credential_body(report, document, options)
     else:
         check_embedded(report, document, options)
 
@@ -344,7 +343,9 @@ def _resolve_key(
         report.add("jwt.key", "failed", f"alg {alg} does not fit the {key_type} key {kid}")
         return None
     if not is_authorized(
-        kid, controller_doc, "assertionMethod" if "vp" not in payload else "authentication"
+        str(method["id"]),
+        controller_doc,
+        "assertionMethod" if "vp" not in payload else "authentication",
     ):
         report.add("jwt.key", "failed", f"{kid} is not authorised for signing by its controller")
         return None

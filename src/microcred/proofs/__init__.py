@@ -8,6 +8,7 @@ Suites (``name`` → proof):
 ``ecdsa-rdfc-2019``         ``DataIntegrityProof``, P-256 / P-384, RDFC-1.0
 ``ecdsa-jcs-2019``          ``DataIntegrityProof``, P-256 / P-384, JCS
 ``Ed25519Signature2020``    legacy proof type, Ed25519, RDFC-1.0
+``eddsa-2022``              draft name of ``eddsa-rdfc-2022``; verified, never signed
 ==========================  ==========================================================
 """
 
@@ -15,10 +16,11 @@ from __future__ import annotations
 
 from ._base import Cryptosuite, JcsSuite, RdfcSuite, SuiteOptions, decode_proof_value
 from ._engine import ProofResult, add_proof, format_datetime, parse_datetime, verify_proofs
-from ._registry import DEFAULT_SUITES, SUITES, suite_by_name, suite_for_proof
+from ._registry import DEFAULT_SUITES, SIGNING_SUITES, SUITES, suite_by_name, suite_for_proof
 
 __all__ = [
     "DEFAULT_SUITES",
+    "SIGNING_SUITES",
     "SUITES",
     "Cryptosuite",
     "JcsSuite",

@@ -75,6 +75,7 @@ class Cryptosuite(ABC):
         cryptosuite: the proof's ``cryptosuite`` member (``None`` for legacy suites).
         key_types: key types whose verification methods the suite accepts.
         legacy: superseded suites kept for verifying (and issuing) older credentials.
+        verify_only: a draft name microcred verifies but never signs with.
         suite_context: a context the secured document must carry (legacy suites define their
             proof terms in their own context).
     """
@@ -84,6 +85,7 @@ class Cryptosuite(ABC):
     cryptosuite: ClassVar[str | None] = None
     key_types: ClassVar[frozenset[str]]
     legacy: ClassVar[bool] = False
+    verify_only: ClassVar[bool] = False
     suite_context: ClassVar[str | None] = None
     #: include the document's ``@context`` in the proof stored in the document (JCS suites)
     context_in_proof: ClassVar[bool] = False

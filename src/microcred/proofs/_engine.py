@@ -256,6 +256,20 @@ def verify_proofs(
     return results
 
 
+#: Published suites microcred does not implement: a proof in one of them cannot be checked
+#: (``error``, indeterminate), whereas an unheard-of suite name is ``failed``.
+UNSUPPORTED_SUITES = frozenset(
+    {
+        "ecdsa-sd-2023",
+        "bbs-2023",
+        "Ed25519Signature2018",
+        "JsonWebSignature2020",
+        "EcdsaSecp256k1Signature2019",
+        "RsaSignature2018",
+    }
+)
+
+
 def _verify_one(
     result: ProofResult,
     proof: Any,
@@ -278,7 +292,18 @@ def _verify_one(
     suite = suite_for_proof(proof.get("type"), proof.get("cryptosuite"))
     label = proof.get("cryptosuite") or proof.get("type")
     if suite is None:
-        result._add("proof.suite", "failed", f"unknown proof type or cryptosuite: {label!r}")
+        # not on any allowlist: like a suite the caller refused, another proof may decide
+        result.considered = False
+        result.suite = str(label)
+        if label in UNSUPPORTED_SUITES:
+            result._add(
+                "proof.suite",
+                "error",
+                f"{label} is a published suite microcred does not implement; "
+                "the proof cannot be checked",
+            )
+        else:
+            result._add("proof.suite", "failed", f"unknown proof type or cryptosuite: {label!r}")
         return
     result.suite = suite.name
     if suite.name not in allowed:
@@ -351,7 +376,7 @@ def _verify_one(
             f"the verification method is {key_type}",
         )
         return
-    if not is_authorized(vm_id, controller_doc, proof_purpose):
+    if not is_authorized(str(method["id"]), controller_doc, proof_purpose):
         result._add(
             "proof.method",
             "failed",

@@ -6,10 +6,11 @@ from ._base import Cryptosuite
 from .ecdsa_jcs_2019 import EcdsaJcs2019
 from .ecdsa_rdfc_2019 import EcdsaRdfc2019
 from .ed25519_signature_2020 import Ed25519Signature2020
+from .eddsa_2022 import Eddsa2022
 from .eddsa_jcs_2022 import EddsaJcs2022
 from .eddsa_rdfc_2022 import EddsaRdfc2022
 
-__all__ = ["DEFAULT_SUITES", "SUITES", "suite_by_name", "suite_for_proof"]
+__all__ = ["DEFAULT_SUITES", "SIGNING_SUITES", "SUITES", "suite_by_name", "suite_for_proof"]
 
 SUITES: dict[str, Cryptosuite] = {
     suite.name: suite
@@ -19,11 +20,16 @@ SUITES: dict[str, Cryptosuite] = {
         EcdsaRdfc2019(),
         EcdsaJcs2019(),
         Ed25519Signature2020(),
+        Eddsa2022(),
     )
 }
 
 #: Suites a verifier accepts when the caller names none: all of them, legacy included.
 DEFAULT_SUITES: tuple[str, ...] = tuple(SUITES)
+
+
+#: Suites microcred can sign with (every suite but verify-only draft names).
+SIGNING_SUITES: tuple[str, ...] = tuple(n for n, s in SUITES.items() if not s.verify_only)
 
 
 def suite_by_name(name: str) -> Cryptosuite:

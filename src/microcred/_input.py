@@ -1,0 +1,62 @@
+"""Reading what users hand to ``verify()``/``validate()``: a dict, JSON text or bytes, a compact
+JWT, or the bytes of a baked PNG/SVG badge."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from . import _json
+from .errors import InputTooLargeError, MalformedInputError
+from .limits import Limits
+
+__all__ = ["read_input"]
+
+_JWT = re.compile(r"^[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*\.[A-Za-z0-9_=-]*$")
+
+
+def read_input(value: Any, *, limits: Limits) -> tuple[dict[str, Any] | str, str]:
+    """Turn user input into a JSON object (a copy) or a compact JWS string.
+
+    Returns:
+        ``(document_or_token, description)``, the description saying what was read
+        (``"JSON"``, ``"compact JWS"``, ``"JSON from a baked PNG"``, ...).
+
+    Raises:
+        TypeError: ``value`` is none of the accepted types (programmer misuse).
+        MicrocredError: the input is unreadable (too large, too deep, not UTF-8, not a JSON
+            object, a malformed image); the message says which.
+    """
+    if isinstance(value, Mapping):
+        return dict(value), "JSON object given"
+    source = ""
+    if isinstance(value, (bytes, bytearray)):
+        data = bytes(value)
+        if len(data) > limits.max_input_bytes:
+            raise InputTooLargeError(f"input is over the limit of {limits.max_input_bytes} bytes")
+        from .baking import image_kind, unbake
+
+        kind = image_kind(data)
+        if kind is not None:
+            text = unbake(data, limits=limits)
+            source = f" from a baked {kind.upper()}"
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise MalformedInputError("input is not valid UTF-8") from None
+    elif isinstance(value, str):
+        text = value
+    else:
+        raise TypeError(
+            "expected a dict, JSON text or bytes, a compact JWT, or a baked image's bytes, "
+            f"not {type(value).__name__}"
+        )
+    stripped = text.strip()
+    if _JWT.match(stripped):
+        return stripped, "compact JWS" + source
+    document = _json.loads(text, limits=limits)
+    if not isinstance(document, dict):
+        raise MalformedInputError("a credential must be a JSON object")
+    return document, "JSON" + source

@@ -1,0 +1,179 @@
+"""The JSON Schemas microcred ships (``schemas/``), served offline through one registry.
+
+Every schema file carries an ``$id`` under ``https://microcred.dev/schemas/``; ``$ref``s between
+them resolve from this registry, and any other reference is an error: nothing is ever fetched.
+The official schema URLs that credentials name in ``credentialSchema`` map to our equivalents
+(:data:`KNOWN_SCHEMA_URLS`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource
+from referencing.jsonschema import DRAFT202012
+
+from ._data import data_dir
+
+__all__ = [
+    "KNOWN_SCHEMA_URLS",
+    "SCHEMA_BASE",
+    "SchemaProblem",
+    "schema_names",
+    "validate_with",
+]
+
+SCHEMA_BASE = "https://microcred.dev/schemas/"
+
+# Official schema URLs (as credentials cite them in credentialSchema) → our offline equivalent.
+KNOWN_SCHEMA_URLS: Mapping[str, str] = {
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json": (
+        "ob3-achievementcredential"
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json": (
+        "ob3-endorsementcredential"
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_profile_schema.json": (
+        "ob3-profile"
+    ),
+    "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json": (
+        "clr2-clrcredential"
+    ),
+}
+
+_MAX_MESSAGE = 240
+_DATE_TIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    """One schema violation.
+
+    Attributes:
+        path: JSON path of the offending value (``$.credentialSubject.achievement.name``).
+        rule: the schema rule that failed, as ``<schema name>#<schema path>``.
+        message: a readable sentence (values are shortened).
+    """
+
+    path: str
+    rule: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        """The problem as a JSON object."""
+        return {"path": self.path, "rule": self.rule, "message": self.message}
+
+
+def _resources() -> Iterator[tuple[str, dict[str, Any]]]:
+    folder = data_dir("schemas")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".json"):
+            schema = json.loads(entry.read_text(encoding="utf-8"))
+            if isinstance(schema, dict) and isinstance(schema.get("$id"), str):
+                yield schema["$id"], schema
+
+
+def _refuse(uri: str) -> Resource[Any]:
+    raise NoSuchResource(ref=uri)
+
+
+@cache
+def _registry() -> Registry[Any]:
+    pairs = [(uri, DRAFT202012.create_resource(schema)) for uri, schema in _resources()]
+    registry: Registry[Any] = Registry(retrieve=_refuse)  # type: ignore[call-arg]
+    return registry.with_resources(pairs)
+
+
+@cache
+def schema_names() -> list[str]:
+    """Names of the shipped schemas (file names without ``.json``)."""
+    return sorted(uri[len(SCHEMA_BASE) : -len(".json")] for uri, _ in _resources())
+
+
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    from .proofs import parse_datetime
+
+    return bool(_DATE_TIME.match(value)) and parse_datetime(value) is not None
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+# Formats are checked by our own functions so the verdict never depends on which optional
+# packages happen to be installed (jsonschema skips date-time silently without one).
+FORMATS = FormatChecker(formats=())
+FORMATS.checks("date-time")(_is_date_time)
+FORMATS.checks("date")(_is_date)
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    uri = f"{SCHEMA_BASE}{name}.json"
+    try:
+        schema = _registry().contents(uri)
+    except NoSuchResource:
+        raise ValueError(f"no shipped schema {name!r}; known: {', '.join(schema_names())}") from None
+    return Draft202012Validator(schema, registry=_registry(), format_checker=FORMATS)
+
+
+def _json_path(error: ValidationError) -> str:
+    path = "$"
+    for part in error.absolute_path:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
+
+
+def _leaves(error: ValidationError) -> Iterator[ValidationError]:
+    """The most specific errors: for ``anyOf``/``oneOf`` the best matching branch's errors."""
+    if error.context:
+        from jsonschema.exceptions import best_match
+
+        best = best_match(error.context)
+        if best is not None and best is not error:
+            yield from _leaves(best)
+            return
+    yield error
+
+
+def validate_with(name: str, document: Any) -> list[SchemaProblem]:
+    """Validate ``document`` against the shipped schema ``name``; ``[]`` when valid.
+
+    Raises:
+        ValueError: ``name`` is not a shipped schema.
+    """
+    validator = _validator(name)
+    problems: list[SchemaProblem] = []
+    seen: set[tuple[str, str]] = set()
+    for error in sorted(validator.iter_errors(document), key=_json_path):
+        for leaf in _leaves(error):
+            rule = f"{name}#/" + "/".join(str(p) for p in leaf.absolute_schema_path)
+            key = (_json_path(leaf), rule)
+            if key in seen:
+                continue
+            seen.add(key)
+            problems.append(SchemaProblem(key[0], rule, _shorten(leaf.message)))
+    return problems

@@ -1,0 +1,236 @@
+"""Issuing a whole course roster: one credential per learner row.
+
+:func:`issue_many` takes a template (the Annex I form without ``learner``) and roster rows
+(mappings such as :class:`csv.DictReader` yields) and yields one :class:`RowResult` per row, in
+order: the signed credential, or the reason the row could not be issued. A bad row never stops
+the others. Nothing is written: the CLI (``microcred batch-issue``) writes the files and the
+manifest.
+
+Roster columns (names are case-insensitive; unknown columns are ignored):
+
+=================  ===========================================================================
+``name``           the learner's name
+``national_id``    personal identity number (hashed with a salt into the credential, never
+                   written in clear; ``national_id_country`` defaults to ``SE``)
+``email``          hashed like the national id
+``ladok_uid``      Ladok student UUID (identifier scheme ``Ladok UID``)
+``esi``            European Student Identifier (scheme ``ESI``)
+``id``             the learner's DID or URL (``credentialSubject.id``)
+``grade``          the grade on the template's scale (the template's ``grade.scale``)
+``awarded``        the date the result was awarded (``YYYY-MM-DD``)
+``issued``         when the credential is issued (default: the template's, else now)
+=================  ===========================================================================
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from ._issue import issue
+from .keys import KeyPair
+from .model.eu import MicroCredential, now_iso
+
+__all__ = ["RowResult", "issue_many", "learner_reference", "learner_from_row"]
+
+
+@dataclass
+class RowResult:
+    """The outcome for one roster row.
+
+    Attributes:
+        row: the row's number in the roster (the header is row 1, the first learner row 2).
+        reference: a reference to the learner that holds no personal identity number
+            (Ladok UID, ESI, the learner id, or ``row-N``).
+        credential: the signed credential (a dict for Data Integrity, a str for a JWT), or
+            ``None`` when the row failed.
+        credential_id: the credential's ``id``.
+        error: why the row could not be issued (``None`` on success).
+    """
+
+    row: int
+    reference: str
+    credential: dict[str, Any] | str | None = None
+    credential_id: str | None = None
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the row was issued."""
+        return self.error is None
+
+    def serialized(self) -> bytes:
+        """The credential as written to a file (JSON with a newline, or the JWT line)."""
+        if isinstance(self.credential, str):
+            return (self.credential + "\n").encode("ascii")
+        return (json.dumps(self.credential, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+    @property
+    def sha256(self) -> str | None:
+        """SHA-256 of :meth:`serialized`, for the manifest."""
+        return hashlib.sha256(self.serialized()).hexdigest() if self.credential else None
+
+
+def _cells(row: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        str(k).strip().lower(): str(v).strip()
+        for k, v in row.items()
+        if k is not None and v is not None and str(v).strip()
+    }
+
+
+def learner_reference(row: Mapping[str, Any], number: int) -> str:
+    """A reference to the learner of ``row`` without personal identity numbers."""
+    cells = _cells(row)
+    for column in ("ladok_uid", "esi", "id"):
+        if cells.get(column):
+            return cells[column]
+    return f"row-{number}"
+
+
+def learner_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The Annex I ``learner`` object for a roster row."""
+    cells = _cells(row)
+    learner: dict[str, Any] = {}
+    if cells.get("name"):
+        learner["name"] = cells["name"]
+    if cells.get("national_id"):
+        learner["national_id"] = {
+            "country": cells.get("national_id_country", "SE"),
+            "value": cells["national_id"],
+        }
+    if cells.get("email"):
+        learner["email"] = cells["email"]
+    if cells.get("id"):
+        learner["id"] = cells["id"]
+    identifiers = []
+    if cells.get("ladok_uid"):
+        identifiers.append({"scheme": "Ladok UID", "value": cells["ladok_uid"]})
+    if cells.get("esi"):
+        identifiers.append({"scheme": "ESI", "value": cells["esi"]})
+    if identifiers:
+        learner["identifiers"] = identifiers
+    return learner
+
+
+def _form_for(template: Mapping[str, Any], row: Mapping[str, Any], now: str) -> dict[str, Any]:
+    cells = _cells(row)
+    form = dict(template)
+    form["learner"] = learner_from_row(row)
+    if cells.get("grade"):
+        grade = dict(form.get("grade") or {})
+        grade["value"] = cells["grade"]
+        form["grade"] = grade
+    if cells.get("awarded"):
+        form["awarded"] = cells["awarded"]
+    form["issued"] = cells.get("issued") or form.get("issued") or now
+    return form
+
+
+def _one(
+    number: int,
+    row: Mapping[str, Any],
+    template: Mapping[str, Any],
+    key_jwk: dict[str, Any],
+    options: dict[str, Any],
+) -> RowResult:
+    reference = learner_reference(row, number)
+    try:
+        key = KeyPair.from_jwk(key_jwk)
+        form = _form_for(template, row, options["now"])
+        if "grade" in form and form["grade"].get("scale") and form["grade"].get("value"):
+            _check_grade(form["grade"])
+        micro = MicroCredential.model_validate(form)
+        unsigned = micro.to_ob3(issuer_id=key.did, today=options["today"]).to_json()
+        credential = issue(
+            unsigned,
+            key,
+            format=options["format"],
+            **({"suite": options["suite"]} if options["suite"] else {}),
+        )
+        return RowResult(number, reference, credential, unsigned.get("id"))
+    except Exception as exc:  # a bad row is reported, never fatal for the batch
+        return RowResult(number, reference, error=_reason(exc))
+
+
+def _check_grade(grade: Mapping[str, Any]) -> None:
+    from .model.presets import se
+
+    try:
+        se.scale(str(grade["scale"]))
+    except ValueError:
+        return  # a scale microcred does not know: the grade is kept as given
+    se.check_grade(str(grade["value"]), str(grade["scale"]))
+
+
+def _reason(exc: Exception) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if type(exc).__name__ == "ValidationError" and len(lines) > 1:
+        # pydantic: "<n> validation error(s) for X" / "<field>" / "<message> [type=…]"
+        return "; ".join(" ".join(lines[i : i + 2]).split(" [type=")[0] for i in range(1, len(lines), 2))
+    return lines[0] if lines else type(exc).__name__
+
+
+def issue_many(
+    rows: Iterable[Mapping[str, Any]],
+    template: MicroCredential | Mapping[str, Any],
+    key: KeyPair,
+    *,
+    format: Literal["di", "jwt"] = "di",
+    suite: str | None = None,
+    workers: int = 1,
+    first_row: int = 2,
+    skip: Iterable[int] = (),
+    today: date | None = None,
+) -> Iterator[RowResult]:
+    """Issue one credential per roster row; yields a :class:`RowResult` per row, in order.
+
+    Args:
+        rows: roster rows (column → value).
+        template: the Annex I form without ``learner`` (a mapping or a MicroCredential).
+        key: the issuer's signing key; its DID is the issuer id unless the template names one.
+        format: ``"di"`` (Data Integrity proof) or ``"jwt"``.
+        suite: the Data Integrity suite (default by key type).
+        workers: processes to sign in (``1``: in this process).
+        first_row: the number of the first row (2 for a CSV file with a header).
+        skip: row numbers not to issue (already issued: resuming a batch).
+        today: reference date for two-digit-year personal numbers.
+
+    Raises:
+        ValueError: ``workers`` < 1 or the key has no private part (misuse); bad rows are
+            reported in their RowResult instead.
+    """
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    if not key.has_private_key:
+        raise ValueError("the issuer key has no private part")
+    base = (
+        template.to_json() if isinstance(template, MicroCredential) else dict(template)
+    )
+    base.pop("learner", None)
+    options = {"format": format, "suite": suite, "today": today, "now": now_iso()}
+    jwk = key.private_jwk()
+    skipped = set(skip)
+    numbered = (
+        (number, row)
+        for number, row in enumerate(rows, start=first_row)
+        if number not in skipped
+    )
+    if workers == 1:
+        for number, row in numbered:
+            yield _one(number, row, base, jwk, options)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: list[Any] = []
+        for number, row in numbered:
+            pending.append(pool.submit(_one, number, dict(row), base, jwk, options))
+            if len(pending) >= workers * 4:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()

@@ -1,0 +1,191 @@
+"""``microcred inspect`` and ``microcred convert``: the Annex I elements of a micro-credential.
+
+Both read any form microcred knows: the Annex I form (JSON), an OB 3.0 credential (JSON, JWT,
+or a baked image) or an ELM European Digital Credential.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._input import read_input as read_document
+from ..errors import MicrocredError
+from ..limits import DEFAULT_LIMITS
+from ._common import EXIT_INVALID, EXIT_OK, CliError, write_new_file
+from ._io import read_input, read_key
+
+if TYPE_CHECKING:
+    from ..model.eu import MicroCredential
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    """Add the ``inspect`` and ``convert`` sub-commands."""
+    inspect = sub.add_parser(
+        "inspect",
+        help="show the Annex I elements of a micro-credential and what is missing",
+        description="Read PATH (Annex I form, OB 3.0 credential as JSON/JWT/baked image, or ELM) "
+        "and print its EU micro-credential elements. Signatures are not checked (see verify).",
+        epilog="Exit codes: 0 every mandatory element present, 1 some missing, 2 unreadable.",
+    )
+    inspect.add_argument("path", metavar="PATH")
+    inspect.add_argument("--json", action="store_true", help="print one JSON object")
+    inspect.set_defaults(handler=run_inspect)
+
+    convert = sub.add_parser(
+        "convert",
+        help="convert between the Annex I form, Open Badges 3.0 and ELM",
+        description="Convert PATH (Annex I form, OB 3.0 or ELM) to OB 3.0 or ELM. With "
+        "--issuer-key the OB 3.0 credential is signed (eddsa-rdfc-2022 for Ed25519 keys).",
+    )
+    convert.add_argument("path", metavar="PATH")
+    convert.add_argument("--to", required=True, choices=["ob3", "elm", "annex-i"])
+    convert.add_argument("--issuer-key", metavar="KEY.json", help="sign the OB 3.0 result")
+    convert.add_argument("-o", "--output", metavar="OUT", help="write here (default: stdout)")
+    convert.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    convert.set_defaults(handler=run_convert)
+
+
+def _load(path: str) -> MicroCredential:
+    from ..model.eu import read_any
+
+    try:
+        value, _ = read_document(read_input(path), limits=DEFAULT_LIMITS)
+        if isinstance(value, str):
+            from ..jose import decode_unverified
+
+            _, payload = decode_unverified(value)
+            value = payload.get("vc") if isinstance(payload.get("vc"), dict) else payload
+        return read_any(value)
+    except (MicrocredError, ValueError) as exc:
+        raise CliError(f"{path}: {_first_line(exc)}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return " ".join(text.splitlines()[:3]) if text else type(exc).__name__
+
+
+def _elements(m: MicroCredential) -> list[tuple[str, bool, str]]:
+    """(element, mandatory, value shown) for every Annex I element."""
+    from ..model.eu import MANDATORY_ELEMENTS, OPTIONAL_ELEMENTS
+
+    learner = m.learner
+    shown = {
+        "identification of the learner": ", ".join(
+            x
+            for x in (
+                learner.name if learner else None,
+                "national id (hashed)" if learner and learner.national_id else None,
+                *(f"{i.scheme} {i.value}" for i in (learner.identifiers if learner else [])),
+                learner.id if learner else None,
+                f"{len(learner.identity_objects)} hashed identities"
+                if learner and learner.identity_objects
+                else None,
+            )
+            if x
+        ),
+        "title of the micro-credential": m.title_in() + (f" ({m.code})" if m.code else ""),
+        "country of the issuer": (m.issuer.country or "") if m.issuer else "",
+        "awarding body": ", ".join(b.name for b in m.awarding_bodies)
+        or ((m.issuer.name or "") if m.issuer else ""),
+        "date of issuing": m.issued or "",
+        "learning outcomes": "; ".join(o.text for o in m.learning_outcomes),
+        "notional workload": " + ".join(
+            part
+            for part in (
+                f"{m.workload.ects} ECTS" if m.workload and m.workload.ects is not None else "",
+                f"{m.workload.hours} hours" if m.workload and m.workload.hours is not None else "",
+            )
+            if part
+        ),
+        "level": (
+            f"EQF {m.level.eqf}" + (f", cycle {m.level.cycle}" if m.level.cycle else "")
+            if m.level and m.level.eqf
+            else ""
+        ),
+        "type of assessment": m.assessment.type if m.assessment else "",
+        "form of participation": m.participation or "",
+        "type of quality assurance": (
+            m.quality_assurance.type
+            + (f" ({m.quality_assurance.body})" if m.quality_assurance.body else "")
+            if m.quality_assurance
+            else ""
+        ),
+        "prerequisites": m.prerequisites or "",
+        "supervision and identity verification": m.supervision or "",
+        "grade": (
+            m.grade.value + (f" ({m.grade.scale})" if m.grade.scale else "") if m.grade else ""
+        ),
+        "integration and stackability": (
+            ("stackable" if m.stackability.stackable else "not stackable")
+            + (f" into {', '.join(m.stackability.part_of)}" if m.stackability.part_of else "")
+            if m.stackability
+            else ""
+        ),
+        "further information": m.further_information or "",
+    }
+    rows = [(name, True, shown[name]) for name in MANDATORY_ELEMENTS]
+    rows += [(name, False, shown[name]) for name in OPTIONAL_ELEMENTS]
+    return rows
+
+
+def run_inspect(args: argparse.Namespace) -> int:
+    """Print the Annex I table; exit 1 when a mandatory element is missing."""
+    m = _load(args.path)
+    missing = m.missing
+    if args.json:
+        record = {
+            "input": args.path,
+            "complete": not missing,
+            "missing": missing,
+            "elements": {name: value for name, _, value in _elements(m)},
+        }
+        print(json.dumps(record, ensure_ascii=False))
+        return EXIT_INVALID if missing else EXIT_OK
+    print(f"{args.path}: EU micro-credential (Council Recommendation 2022/C 243/02, Annex I)")
+    width = max(len(name) for name, _, _ in _elements(m))
+    for name, mandatory, value in _elements(m):
+        mark = "ok  " if value else ("MISSING" if mandatory else "-   ")
+        kind = "mandatory" if mandatory else "optional "
+        print(f"  {mark:<7} {kind} {name:<{width}}  {value}")
+    if missing:
+        print(f"missing mandatory element(s): {', '.join(missing)}")
+    return EXIT_INVALID if missing else EXIT_OK
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    """Convert and write the result."""
+    from ..model.eu import IncompleteMicroCredentialError
+
+    m = _load(args.path)
+    key = read_key(args.issuer_key) if args.issuer_key else None
+    try:
+        if args.to == "annex-i":
+            result: Any = m.to_json()
+        elif args.to == "elm":
+            issuer = key.did if key else None
+            result = m.to_elm(issuer_id=issuer)
+        else:
+            credential = m.to_ob3(issuer_id=key.did if key else None).to_json()
+            if key is not None:
+                from .._issue import issue
+
+                credential = issue(credential, key)
+            result = credential
+    except IncompleteMicroCredentialError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from None
+    except (MicrocredError, ValueError) as exc:
+        raise CliError(_first_line(exc)) from None
+    text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        write_new_file(Path(args.output), text.encode("utf-8"), force=args.force)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK

@@ -1,0 +1,512 @@
+"""The Annex I form ⇄ Open Badges 3.0 mapping (``docs/annex-i.md`` has the table).
+
+Pure functions over JSON: :func:`to_ob3` builds the credential's JSON from a
+:class:`~microcred.model.eu.MicroCredential`, :func:`from_ob3` builds the Annex I form's JSON
+from a credential.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from . import vocab
+from .ob3 import OB3_CONTEXT, VC_V2
+
+if TYPE_CHECKING:
+    from .eu import MicroCredential
+
+__all__ = ["EXT_NS", "from_ob3", "to_ob3"]
+
+EXT_NS = "https://microcred.dev/ns/eu#"
+_PROFILE_NS = uuid.UUID("0b8f8f51-5c2e-4a8e-9d0f-0b1f2a5b7c33")
+_RESULT_NS = uuid.UUID("5f0c3a8e-8d39-4d69-a7e4-1a7c0e2d9b41")
+
+# Annex I identifier schemes ⇄ OB 3.0 identityType
+_SCHEME_TO_TYPE = {"Ladok UID": "sisSourcedId", "ESI": "ext:ESI"}
+_TYPE_TO_SCHEME = {v: k for k, v in _SCHEME_TO_TYPE.items()}
+_PARTICIPATION = ("online", "onsite", "blended", "work-based")
+_SUPERVISION = (
+    "supervised-with-id",
+    "supervised-without-id",
+    "unsupervised-with-id",
+    "unsupervised-without-id",
+)
+_QA_TYPES = ("institutional", "programme")
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _concept_uri(lookup: Any, name: str) -> str:
+    """The EU vocabulary URI for ``name``, or microcred's own term IRI when the EU URI is not
+    known (``https://microcred.dev/ns/eu#<name>``)."""
+    try:
+        uri = lookup(name).uri
+    except ValueError:
+        uri = None
+    return uri or f"{EXT_NS}{name}"
+
+
+def _name_of(uri: Any, names: tuple[str, ...], lookup: Any) -> str | None:
+    if not isinstance(uri, str):
+        return None
+    if uri.startswith(EXT_NS):
+        return uri[len(EXT_NS) :]
+    for name in names:
+        if _concept_uri(lookup, name) == uri:
+            return name
+    return uri
+
+
+def _profile_id(name: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(_PROFILE_NS, name)}"
+
+
+def _address(country: str | None, region: str | None = None) -> dict[str, Any] | None:
+    if not country and not region:
+        return None
+    address: dict[str, Any] = {"type": ["Address"]}
+    if country:
+        address["addressCountryCode"] = country
+    if region:
+        address["addressRegion"] = region
+    return address
+
+
+def _identities(m: MicroCredential, salt: str | None, today: date | None) -> list[dict[str, Any]]:
+    from .presets import se
+
+    learner = m.learner
+    assert learner is not None
+    found: list[dict[str, Any]] = []
+    if learner.name:
+        found.append(
+            {
+                "type": "IdentityObject",
+                "identityType": "name",
+                "hashed": False,
+                "identityHash": learner.name,
+            }
+        )
+    if learner.national_id is not None:
+        if learner.national_id.country.upper() in ("SE", "SWE"):
+            found.append(
+                se.personal_number_identity(learner.national_id.value, salt=salt, today=today)
+            )
+        else:
+            found.append(se.identity_object(learner.national_id.value.strip(), salt=salt))
+    if learner.email:
+        found.append(
+            se.identity_object(
+                learner.email.strip().lower(), identity_type="emailAddress", salt=salt
+            )
+        )
+    for item in learner.identifiers:
+        identity_type = _SCHEME_TO_TYPE.get(item.scheme, "ext:" + item.scheme.replace(" ", ""))
+        found.append(
+            {
+                "type": "IdentityObject",
+                "identityType": identity_type,
+                "hashed": False,
+                "identityHash": item.value,
+            }
+        )
+    found.extend(dict(obj) for obj in learner.identity_objects)
+    return found
+
+
+def to_ob3(
+    m: MicroCredential,
+    *,
+    issuer_id: str,
+    credential_id: str,
+    salt: str | None,
+    today: date | None,
+) -> dict[str, Any]:
+    """The OB 3.0 credential (JSON, unsigned) for a complete micro-credential."""
+    from .presets import se
+
+    assert m.issuer is not None and m.workload is not None and m.level is not None
+    assert m.assessment is not None and m.quality_assurance is not None
+    title = m.title_in()
+    ext: dict[str, Any] = {"type": "EuMicroCredential"}
+    if isinstance(m.title, dict):
+        ext["title"] = dict(m.title)
+    alignment: list[dict[str, Any]] = []
+
+    # workload
+    if m.workload.ects is not None:
+        ext["creditFramework"] = vocab.ects().uri
+    if m.workload.hours is not None:
+        ext["workloadHours"] = _number(m.workload.hours)
+    # level
+    assert m.level.eqf is not None
+    eqf = vocab.eqf(m.level.eqf)
+    ext["eqfLevel"] = eqf.uri
+    alignment.append(
+        {
+            "type": ["Alignment"],
+            "targetType": "ext:EQFLevel",
+            "targetFramework": "European Qualifications Framework",
+            "targetName": f"EQF level {m.level.eqf}",
+            "targetCode": str(m.level.eqf),
+            "targetUrl": eqf.uri,
+        }
+    )
+    if m.level.cycle is not None:
+        ext["qfEheaCycle"] = m.level.cycle
+    if m.level.seqf is not None:
+        ext["seqfLevel"] = m.level.seqf
+    # assessment, participation, quality assurance, supervision
+    ext["assessmentName"] = m.assessment.type
+    try:
+        assessment_uri = vocab.assessment(m.assessment.type).uri
+    except ValueError:
+        assessment_uri = None
+    if assessment_uri:
+        ext["assessmentType"] = assessment_uri
+    if m.assessment.description:
+        ext["assessmentDescription"] = m.assessment.description
+    assert m.participation is not None
+    ext["formOfParticipation"] = _concept_uri(vocab.mode, m.participation)
+    qa: dict[str, Any] = {"type": "QualityAssurance"}
+    qa["assuranceType"] = (
+        _concept_uri(vocab.accreditation, m.quality_assurance.type)
+        if ":" not in m.quality_assurance.type
+        else m.quality_assurance.type
+    )
+    if m.quality_assurance.body:
+        qa["name"] = m.quality_assurance.body
+    if m.quality_assurance.url:
+        qa["url"] = m.quality_assurance.url
+    ext["qualityAssurance"] = qa
+    if m.supervision is not None:
+        ext["supervision"] = _concept_uri(vocab.supervision, m.supervision)
+    # awarding bodies (co-awarding); the issuer awards when none is listed
+    if m.awarding_bodies:
+        bodies = []
+        for body in m.awarding_bodies:
+            profile: dict[str, Any] = {
+                "id": body.id or _profile_id(body.name),
+                "type": ["Profile"],
+                "name": body.name,
+            }
+            address = _address(body.country)
+            if address:
+                profile["address"] = address
+            bodies.append(profile)
+        ext["awardingBody"] = bodies
+    # learning outcomes
+    outcomes = []
+    for outcome in m.learning_outcomes:
+        item: dict[str, Any] = {"type": "LearningOutcome", "text": outcome.text}
+        if outcome.esco:
+            item["skill"] = outcome.esco
+            alignment.append(
+                {
+                    "type": ["Alignment"],
+                    "targetType": "ext:ESCOSkill",
+                    "targetFramework": "ESCO",
+                    "targetName": outcome.text,
+                    "targetUrl": outcome.esco,
+                }
+            )
+        outcomes.append(item)
+    ext["learningOutcome"] = outcomes
+    if m.prerequisites is not None:
+        ext["prerequisites"] = m.prerequisites
+    if m.stackability is not None:
+        ext["stackable"] = m.stackability.stackable
+        if m.stackability.part_of:
+            ext["partOf"] = list(m.stackability.part_of)
+    if m.further_information is not None:
+        ext["furtherInformation"] = m.further_information
+
+    achievement: dict[str, Any] = {
+        "id": m.achievement_id(),
+        "type": ["Achievement"],
+        "achievementType": "MicroCredential",
+        "name": title,
+        "description": m.further_information or _summary(m, title),
+        "criteria": {"narrative": "\n".join(f"- {o.text}" for o in m.learning_outcomes)},
+        "inLanguage": m.language,
+        "alignment": alignment,
+        "euMicroCredential": ext,
+    }
+    if m.code:
+        achievement["humanCode"] = m.code
+    if m.workload.ects is not None:
+        achievement["creditsAvailable"] = _number(m.workload.ects)
+    subject: dict[str, Any] = {"type": ["AchievementSubject"]}
+    assert m.learner is not None
+    if m.learner.id:
+        subject["id"] = m.learner.id
+    identities = _identities(m, salt, today)
+    if identities:
+        subject["identifier"] = identities
+    subject["achievement"] = achievement
+    if m.workload.ects is not None:
+        subject["creditsEarned"] = _number(m.workload.ects)
+    if m.grade is not None:
+        description_id = f"urn:uuid:{uuid.uuid5(_RESULT_NS, m.achievement_id())}"
+        result_description: dict[str, Any] = {
+            "id": description_id,
+            "type": ["ResultDescription"],
+            "name": "Grade" + (f" ({m.grade.scale})" if m.grade.scale else ""),
+            "resultType": "LetterGrade",
+        }
+        if m.grade.scale:
+            ext["gradingScale"] = m.grade.scale
+            try:
+                scale = se.scale(m.grade.scale)
+            except ValueError:
+                scale = None
+            if scale is not None:
+                result_description["allowedValue"] = list(scale.values)
+        achievement["resultDescription"] = [result_description]
+        subject["result"] = [
+            {"type": ["Result"], "resultDescription": description_id, "value": m.grade.value}
+        ]
+    issuer: dict[str, Any] = {"id": issuer_id, "type": ["Profile"]}
+    if m.issuer.name:
+        issuer["name"] = m.issuer.name
+    if m.issuer.url:
+        issuer["url"] = m.issuer.url
+    address = _address(m.issuer.country, m.issuer.region)
+    if address:
+        issuer["address"] = address
+    if m.issuer.legal_identifier:
+        issuer["otherIdentifier"] = [
+            {
+                "type": "IdentifierEntry",
+                "identifier": m.issuer.legal_identifier,
+                "identifierType": "ext:LegalIdentifier",
+            }
+        ]
+    credential: dict[str, Any] = {
+        "@context": [VC_V2, OB3_CONTEXT, _eu_context()],
+        "id": credential_id,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": issuer,
+        "validFrom": m.issued,
+        "name": title,
+        "credentialSubject": subject,
+    }
+    if m.awarded:
+        credential["awardedDate"] = m.awarded if "T" in m.awarded else f"{m.awarded}T00:00:00Z"
+    return credential
+
+
+def _eu_context() -> str:
+    from .eu import EU_CONTEXT
+
+    return EU_CONTEXT
+
+
+def _summary(m: MicroCredential, title: str) -> str:
+    parts = [f"{title}: a micro-credential"]
+    if m.workload is not None and m.workload.ects is not None:
+        parts.append(f"of {_number(m.workload.ects)} ECTS credits")
+    if m.level is not None and m.level.eqf is not None:
+        parts.append(f"at EQF level {m.level.eqf}")
+    return " ".join(parts) + "."
+
+
+# ---------------------------------------------------------------------------- reading back
+
+
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else value
+
+
+def from_ob3(credential: Mapping[str, Any]) -> dict[str, Any]:
+    """The Annex I form (JSON) carried by an OB 3.0 credential; absent elements are left out."""
+    form: dict[str, Any] = {"type": "MicroCredential"}
+    subject = _first(credential.get("credentialSubject")) or {}
+    achievement = subject.get("achievement") or {}
+    ext = achievement.get("euMicroCredential") or {}
+    if not isinstance(ext, Mapping):
+        ext = {}
+    if achievement.get("inLanguage"):
+        form["language"] = achievement["inLanguage"]
+    form["title"] = ext.get("title") or achievement.get("name") or credential.get("name")
+    if achievement.get("humanCode"):
+        form["code"] = achievement["humanCode"]
+    form["learner"] = _learner(subject)
+    form["issuer"] = _issuer(credential.get("issuer"))
+    bodies = ext.get("awardingBody")
+    if isinstance(bodies, list) and bodies:
+        form["awarding_bodies"] = [_body(b) for b in bodies if isinstance(b, Mapping)]
+    issued = credential.get("validFrom") or credential.get("issuanceDate")
+    if issued:
+        form["issued"] = issued
+    awarded = credential.get("awardedDate")
+    if isinstance(awarded, str):
+        form["awarded"] = awarded[:10] if awarded.endswith("T00:00:00Z") else awarded
+    form["learning_outcomes"] = _outcomes(ext, achievement)
+    workload: dict[str, Any] = {}
+    if achievement.get("creditsAvailable") is not None:
+        workload["ects"] = achievement["creditsAvailable"]
+    if ext.get("workloadHours") is not None:
+        workload["hours"] = ext["workloadHours"]
+    if workload:
+        form["workload"] = workload
+    level = _level(ext, achievement)
+    if level:
+        form["level"] = level
+    if ext.get("assessmentName") or ext.get("assessmentType"):
+        assessment = {"type": ext.get("assessmentName") or _label(ext.get("assessmentType"))}
+        if ext.get("assessmentDescription"):
+            assessment["description"] = ext["assessmentDescription"]
+        form["assessment"] = assessment
+    participation = _name_of(ext.get("formOfParticipation"), _PARTICIPATION, vocab.mode)
+    if participation:
+        form["participation"] = participation
+    qa = ext.get("qualityAssurance")
+    if isinstance(qa, Mapping):
+        kind = _name_of(qa.get("assuranceType"), _QA_TYPES, vocab.accreditation)
+        form["quality_assurance"] = {
+            k: v for k, v in (("type", kind), ("body", qa.get("name")), ("url", qa.get("url"))) if v
+        }
+    if ext.get("prerequisites") is not None:
+        form["prerequisites"] = ext["prerequisites"]
+    supervision = _name_of(ext.get("supervision"), _SUPERVISION, vocab.supervision)
+    if supervision:
+        form["supervision"] = supervision
+    grade = _grade(subject, achievement, ext)
+    if grade:
+        form["grade"] = grade
+    if "stackable" in ext:
+        form["stackability"] = {"stackable": bool(ext["stackable"])}
+        part_of = ext.get("partOf")
+        if part_of:
+            form["stackability"]["part_of"] = part_of if isinstance(part_of, list) else [part_of]
+    if ext.get("furtherInformation") is not None:
+        form["further_information"] = ext["furtherInformation"]
+    return {k: v for k, v in form.items() if v not in (None, [], {})}
+
+
+def _label(uri: Any) -> str | None:
+    if not isinstance(uri, str):
+        return None
+    try:
+        return vocab.from_uri(uri).label_en
+    except ValueError:
+        return uri
+
+
+def _learner(subject: Mapping[str, Any]) -> dict[str, Any]:
+    learner: dict[str, Any] = {}
+    if isinstance(subject.get("id"), str):
+        learner["id"] = subject["id"]
+    identifiers: list[dict[str, str]] = []
+    hashed: list[dict[str, Any]] = []
+    for item in subject.get("identifier") or []:
+        if not isinstance(item, Mapping):
+            continue
+        kind = item.get("identityType")
+        value = item.get("identityHash")
+        if item.get("hashed") or not isinstance(value, str):
+            hashed.append(dict(item))
+        elif kind == "name":
+            learner["name"] = value
+        elif kind == "emailAddress":
+            learner["email"] = value
+        elif isinstance(kind, str) and (kind in _TYPE_TO_SCHEME or kind.startswith("ext:")):
+            identifiers.append({"scheme": _TYPE_TO_SCHEME.get(kind, kind[4:]), "value": value})
+        else:
+            hashed.append(dict(item))
+    if identifiers:
+        learner["identifiers"] = identifiers
+    if hashed:
+        learner["identity_objects"] = hashed
+    return learner
+
+
+def _issuer(issuer: Any) -> dict[str, Any]:
+    if isinstance(issuer, str):
+        return {"id": issuer}
+    if not isinstance(issuer, Mapping):
+        return {}
+    found: dict[str, Any] = {"id": issuer.get("id"), "name": issuer.get("name")}
+    if issuer.get("url"):
+        found["url"] = issuer["url"]
+    address = issuer.get("address") or {}
+    if isinstance(address, Mapping):
+        found["country"] = address.get("addressCountryCode")
+        found["region"] = address.get("addressRegion")
+    for entry in issuer.get("otherIdentifier") or []:
+        if isinstance(entry, Mapping) and entry.get("identifierType") == "ext:LegalIdentifier":
+            found["legal_identifier"] = entry.get("identifier")
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _body(profile: Mapping[str, Any]) -> dict[str, Any]:
+    name = str(profile.get("name", ""))
+    body: dict[str, Any] = {"name": name}
+    if profile.get("id") and profile.get("id") != _profile_id(name):
+        body["id"] = profile["id"]
+    address = profile.get("address")
+    if isinstance(address, Mapping) and address.get("addressCountryCode"):
+        body["country"] = address["addressCountryCode"]
+    return body
+
+
+def _outcomes(ext: Mapping[str, Any], achievement: Mapping[str, Any]) -> list[dict[str, Any]]:
+    listed = ext.get("learningOutcome")
+    if isinstance(listed, list) and listed:
+        outcomes = []
+        for item in listed:
+            if isinstance(item, Mapping) and isinstance(item.get("text"), str):
+                outcome = {"text": item["text"]}
+                if item.get("skill"):
+                    outcome["esco"] = item["skill"]
+                outcomes.append(outcome)
+        return outcomes
+    # a plain OB 3.0 badge: ESCO alignments, else the criteria narrative
+    aligned = [
+        {"text": a.get("targetName"), "esco": a.get("targetUrl")}
+        for a in achievement.get("alignment") or []
+        if isinstance(a, Mapping) and "data.europa.eu/esco" in str(a.get("targetUrl"))
+    ]
+    if aligned:
+        return aligned
+    narrative = (achievement.get("criteria") or {}).get("narrative")
+    if isinstance(narrative, str) and narrative.strip():
+        lines = [line.strip().lstrip("-*• ").strip() for line in narrative.splitlines()]
+        return [{"text": line} for line in lines if line]
+    return []
+
+
+def _level(ext: Mapping[str, Any], achievement: Mapping[str, Any]) -> dict[str, Any]:
+    level: dict[str, Any] = {}
+    uri = ext.get("eqfLevel")
+    if not isinstance(uri, str):
+        for a in achievement.get("alignment") or []:
+            if isinstance(a, Mapping) and "data.europa.eu/snb/eqf/" in str(a.get("targetUrl")):
+                uri = a["targetUrl"]
+    if isinstance(uri, str) and uri.rstrip("/").rsplit("/", 1)[-1].isdigit():
+        level["eqf"] = int(uri.rstrip("/").rsplit("/", 1)[-1])
+    if ext.get("qfEheaCycle") is not None:
+        level["cycle"] = ext["qfEheaCycle"]
+    if ext.get("seqfLevel") is not None:
+        level["seqf"] = ext["seqfLevel"]
+    return level
+
+
+def _grade(
+    subject: Mapping[str, Any], achievement: Mapping[str, Any], ext: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    results = subject.get("result") or []
+    for result in results:
+        if isinstance(result, Mapping) and isinstance(result.get("value"), str):
+            grade: dict[str, Any] = {"value": result["value"]}
+            if ext.get("gradingScale"):
+                grade["scale"] = ext["gradingScale"]
+            return grade
+    return None

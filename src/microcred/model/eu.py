@@ -1,0 +1,486 @@
+"""The EU micro-credential in the Recommendation's own terms (Council Recommendation
+2022/C 243/02, Annex I), and its Open Badges 3.0 form.
+
+:class:`MicroCredential` reads and writes the *Annex I form* (a plain JSON object whose field
+names are part of microcred's contract; see ``docs/annex-i.md``). It accepts partial data, so
+that a template or an incomplete record can be inspected: :attr:`MicroCredential.missing`
+names every mandatory element that is absent, and :meth:`MicroCredential.to_ob3` refuses to
+build a credential until none is.
+
+The Open Badges 3.0 form keeps every element. Elements OB 3.0 has a property for go there
+(title → ``achievement.name``, workload in ECTS → ``creditsAvailable``, grade → ``result``,
+...). The others go into the node ``achievement.euMicroCredential`` defined by microcred's
+JSON-LD extension context (:data:`EU_CONTEXT`), and level and learning outcomes are mirrored
+as ``alignment`` entries with the EU vocabulary URIs, so that plain OB 3.0 consumers see them.
+:meth:`MicroCredential.from_ob3` reads it back: ``from_ob3(m.to_ob3(...))`` equals ``m``
+except for the learner's national identity number, which is never written in clear (it becomes
+a salted hash, an ``IdentityObject``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
+
+from . import vocab
+from .ob3 import AchievementCredential
+
+__all__ = [
+    "EU_CONTEXT",
+    "MANDATORY_ELEMENTS",
+    "OPTIONAL_ELEMENTS",
+    "Assessment",
+    "AwardingBody",
+    "Grade",
+    "IncompleteMicroCredentialError",
+    "Issuer",
+    "Learner",
+    "LearnerIdentifier",
+    "LearningOutcome",
+    "Level",
+    "MicroCredential",
+    "NationalId",
+    "QualityAssurance",
+    "Stackability",
+    "Workload",
+    "now_iso",
+    "read_any",
+]
+
+EU_CONTEXT = "https://microcred.dev/contexts/eu-microcredential-v1.jsonld"
+_ACHIEVEMENT_NS = uuid.UUID("4f6c0a55-1f7e-4b53-9a37-6d2b8f0f3e11")
+
+#: Annex I mandatory elements, in the Recommendation's order (names used in reports).
+MANDATORY_ELEMENTS: tuple[str, ...] = (
+    "identification of the learner",
+    "title of the micro-credential",
+    "country of the issuer",
+    "awarding body",
+    "date of issuing",
+    "learning outcomes",
+    "notional workload",
+    "level",
+    "type of assessment",
+    "form of participation",
+    "type of quality assurance",
+)
+#: Annex I optional elements.
+OPTIONAL_ELEMENTS: tuple[str, ...] = (
+    "prerequisites",
+    "supervision and identity verification",
+    "grade",
+    "integration and stackability",
+    "further information",
+)
+
+Participation = Literal["online", "onsite", "blended", "work-based"]
+Supervision = Literal[
+    "supervised-with-id", "supervised-without-id", "unsupervised-with-id", "unsupervised-without-id"
+]
+LangText = Union[str, dict[str, str]]
+
+
+def _plain_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+#: A decimal kept exactly in Python and written as a JSON number.
+Number = Annotated[Decimal, PlainSerializer(_plain_number, when_used="json")]
+
+
+def _prune(value: Any) -> Any:
+    if isinstance(value, dict):
+        pruned = {k: _prune(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in ([], {})}
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+class IncompleteMicroCredentialError(ValueError):
+    """A mandatory Annex I element is missing; :attr:`missing` names each one."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__("missing mandatory Annex I element(s): " + ", ".join(missing))
+        self.missing = missing
+
+
+class _Form(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=True)
+
+    def to_json(self) -> dict[str, Any]:
+        """The Annex I form as JSON (absent and empty fields omitted)."""
+        data: dict[str, Any] = _prune(self.model_dump(mode="json", exclude_none=True))
+        return data
+
+
+class NationalId(_Form):
+    """A national identity number (e.g. a Swedish personnummer). Never printed in clear."""
+
+    country: str
+    value: str = Field(repr=False)
+
+
+class LearnerIdentifier(_Form):
+    """Another identifier of the learner (``Ladok UID``, ``ESI``, a student number)."""
+
+    scheme: str
+    value: str
+
+
+class Learner(_Form):
+    """Identification of the learner."""
+
+    name: str | None = None
+    national_id: NationalId | None = None
+    identifiers: list[LearnerIdentifier] = Field(default_factory=list)
+    email: str | None = None
+    id: str | None = None
+    identity_objects: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="hashed identities read back from a credential (never the clear values)",
+    )
+
+    @property
+    def identified(self) -> bool:
+        """Whether anything identifies the learner."""
+        return bool(
+            self.name or self.national_id or self.identifiers or self.id or self.identity_objects
+        )
+
+
+class Issuer(_Form):
+    """The issuer (an organisation: university, employer, public body, ...)."""
+
+    id: str | None = None
+    name: str | None = None
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 or alpha-3")
+    region: str | None = None
+    url: str | None = None
+    legal_identifier: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return None if value is None else vocab.alpha2_of(value)
+
+
+class AwardingBody(_Form):
+    """An awarding body (several for a co-awarded micro-credential)."""
+
+    name: str
+    country: str | None = None
+    id: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return None if value is None else vocab.alpha2_of(value)
+
+
+class LearningOutcome(_Form):
+    """One learning outcome, optionally tied to an ESCO skill URI."""
+
+    text: str
+    esco: str | None = None
+
+
+class Workload(_Form):
+    """Notional workload: ECTS credits and/or hours. ``hp`` (Swedish högskolepoäng) is read
+    as ECTS, 1:1."""
+
+    ects: Number | None = None
+    hours: Number | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hp(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "hp" in data:
+            from .presets import se
+
+            data = dict(data)
+            hp = data.pop("hp")
+            if data.get("ects") is None:
+                data["ects"] = se.hp_to_ects(hp)
+        return data
+
+    @field_validator("ects", "hours")
+    @classmethod
+    def _positive(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and (not value.is_finite() or value < 0):
+            raise ValueError("workload must be a non-negative number")
+        return value
+
+
+class Level(_Form):
+    """Level: EQF (1–8), and the QF-EHEA cycle for higher education. ``se`` (a Swedish level
+    name, e.g. ``grundniva``) and ``seqf`` (a Swedish qualifications framework level) are
+    converted by the Swedish presets."""
+
+    eqf: int | None = Field(default=None, ge=1, le=8)
+    cycle: int | None = Field(default=None, ge=1, le=3)
+    seqf: int | None = Field(default=None, ge=1, le=8)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _se(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "se" in data:
+            from .presets import se
+
+            data = dict(data)
+            level = se.level_from_se(str(data.pop("se")))
+            data.setdefault("eqf", level.eqf)
+            data.setdefault("cycle", level.cycle)
+        if isinstance(data, Mapping) and data.get("seqf") is not None and data.get("eqf") is None:
+            from .presets import se
+
+            data = dict(data)
+            data["eqf"] = se.level_from_seqf(int(data["seqf"])).eqf
+        return data
+
+
+class Assessment(_Form):
+    """Type of assessment (a name from the EU assessment vocabulary, or free text)."""
+
+    type: str
+    description: str | None = None
+
+
+class QualityAssurance(_Form):
+    """Type of quality assurance: ``institutional``, ``programme`` (or a vocabulary URI), the
+    body responsible and a link."""
+
+    type: str
+    body: str | None = None
+    url: str | None = None
+
+
+class Grade(_Form):
+    """The grade achieved, and the scale it is on (``U/G/VG``, ``A-F``, ...)."""
+
+    value: str
+    scale: str | None = None
+
+
+class Stackability(_Form):
+    """Integration/stackability: whether it stacks, and into what."""
+
+    stackable: bool
+    part_of: list[str] = Field(default_factory=list)
+
+
+class MicroCredential(_Form):
+    """One micro-credential in the terms of Annex I (the *Annex I form*).
+
+    Construct it from the form's JSON (``MicroCredential.model_validate(form)``) or with
+    keywords. Missing mandatory elements do not raise here: see :attr:`missing`.
+    """
+
+    type: Literal["MicroCredential"] = "MicroCredential"
+    language: str = "en"
+    title: LangText | None = None
+    code: str | None = None
+    learner: Learner | None = None
+    issuer: Issuer | None = None
+    awarding_bodies: list[AwardingBody] = Field(default_factory=list)
+    issued: str | None = None
+    awarded: str | None = None
+    learning_outcomes: list[LearningOutcome] = Field(default_factory=list)
+    workload: Workload | None = None
+    level: Level | None = None
+    assessment: Assessment | None = None
+    participation: Participation | None = None
+    quality_assurance: QualityAssurance | None = None
+    prerequisites: str | None = None
+    supervision: Supervision | None = None
+    grade: Grade | None = None
+    stackability: Stackability | None = None
+    further_information: str | None = None
+
+    @field_validator("issued")
+    @classmethod
+    def _issued(cls, value: str | None) -> str | None:
+        if value is not None:
+            from ..proofs import parse_datetime
+
+            if parse_datetime(value) is None:
+                raise ValueError(f"issued must be an ISO 8601 date-time, not {value!r}")
+        return value
+
+    @field_validator("awarded")
+    @classmethod
+    def _awarded(cls, value: str | None) -> str | None:
+        if value is not None:
+            date.fromisoformat(value[:10])
+        return value
+
+    # ------------------------------------------------------------------ completeness
+
+    @property
+    def missing(self) -> list[str]:
+        """The mandatory Annex I elements that are absent (empty when complete)."""
+        checks = {
+            "identification of the learner": self.learner is not None and self.learner.identified,
+            "title of the micro-credential": bool(self.title),
+            "country of the issuer": self.issuer is not None and bool(self.issuer.country),
+            "awarding body": bool(self.awarding_bodies)
+            or (self.issuer is not None and bool(self.issuer.name)),
+            "date of issuing": bool(self.issued),
+            "learning outcomes": bool(self.learning_outcomes),
+            "notional workload": self.workload is not None
+            and (self.workload.ects is not None or self.workload.hours is not None),
+            "level": self.level is not None and self.level.eqf is not None,
+            "type of assessment": self.assessment is not None,
+            "form of participation": self.participation is not None,
+            "type of quality assurance": self.quality_assurance is not None,
+        }
+        return [name for name in MANDATORY_ELEMENTS if not checks[name]]
+
+    @property
+    def present_optional(self) -> list[str]:
+        """The optional Annex I elements that are given."""
+        given = {
+            "prerequisites": self.prerequisites is not None,
+            "supervision and identity verification": self.supervision is not None,
+            "grade": self.grade is not None,
+            "integration and stackability": self.stackability is not None,
+            "further information": self.further_information is not None,
+        }
+        return [name for name in OPTIONAL_ELEMENTS if given[name]]
+
+    def title_in(self, language: str | None = None) -> str:
+        """The title in ``language`` (default: the form's language, else any)."""
+        if isinstance(self.title, str):
+            return self.title
+        if not self.title:
+            return ""
+        wanted = language or self.language
+        return self.title.get(wanted) or next(iter(self.title.values()))
+
+    def with_learner(self, learner: Learner | Mapping[str, Any]) -> MicroCredential:
+        """A copy for one learner (the template + one roster row)."""
+        person = learner if isinstance(learner, Learner) else Learner.model_validate(learner)
+        return self.model_copy(update={"learner": person})
+
+    # ------------------------------------------------------------------ Open Badges 3.0
+
+    def achievement_id(self) -> str:
+        """A stable id for the achievement: the same course of the same issuer gets the same
+        ``urn:uuid`` for every learner."""
+        issuer = self.issuer.id if self.issuer and self.issuer.id else ""
+        key = f"{issuer}|{self.code or ''}|{self.title_in()}"
+        return f"urn:uuid:{uuid.uuid5(_ACHIEVEMENT_NS, key)}"
+
+    def to_ob3(
+        self,
+        *,
+        issuer_id: str | None = None,
+        credential_id: str | None = None,
+        salt: str | None = None,
+        today: date | None = None,
+    ) -> AchievementCredential:
+        """The Open Badges 3.0 ``OpenBadgeCredential`` (unsigned) for this micro-credential.
+
+        Args:
+            issuer_id: the issuer's id (a DID or URL) when the form's ``issuer.id`` is not set,
+                typically the signing key's controller (``key.did``).
+            credential_id: the credential's ``id`` (default: a fresh ``urn:uuid``).
+            salt: the salt for hashing identity values (default: a fresh random salt).
+            today: reference date for reading two-digit-year personal numbers.
+
+        Raises:
+            IncompleteMicroCredentialError: a mandatory element is missing.
+            ValueError: an element's value is not valid (e.g. a personal number's check digit).
+        """
+        from ._ob3_mapping import to_ob3
+
+        missing = self.missing
+        chosen_issuer = issuer_id or (self.issuer.id if self.issuer else None)
+        if not chosen_issuer:
+            missing = [*missing, "issuer id (give issuer.id or issuer_id=)"]
+        if missing:
+            raise IncompleteMicroCredentialError(missing)
+        assert chosen_issuer is not None
+        document = to_ob3(
+            self,
+            issuer_id=chosen_issuer,
+            credential_id=credential_id or f"urn:uuid:{uuid.uuid4()}",
+            salt=salt,
+            today=today,
+        )
+        return AchievementCredential.from_json(document)
+
+    def to_elm(
+        self, *, issuer_id: str | None = None, credential_id: str | None = None
+    ) -> dict[str, Any]:
+        """The ELM v3 European Digital Credential (JSON-LD, unsigned) for this micro-credential.
+
+        The national identity number is left out (ELM would carry it in clear).
+
+        Raises:
+            IncompleteMicroCredentialError: a mandatory element is missing.
+        """
+        from .elm import to_elm
+
+        missing = self.missing
+        if missing:
+            raise IncompleteMicroCredentialError(missing)
+        return to_elm(
+            self,
+            issuer_id=issuer_id or (self.issuer.id if self.issuer else None),
+            credential_id=credential_id or f"urn:uuid:{uuid.uuid4()}",
+        )
+
+    @classmethod
+    def from_ob3(cls, credential: AchievementCredential | Mapping[str, Any]) -> MicroCredential:
+        """Read the Annex I elements back from an OB 3.0 credential (signed or not).
+
+        Elements the credential does not carry stay unset (see :attr:`missing`). Hashed
+        identities are kept as ``learner.identity_objects``; they cannot be reversed.
+        """
+        from ._ob3_mapping import from_ob3
+
+        document = (
+            credential.to_json() if isinstance(credential, AchievementCredential) else credential
+        )
+        return cls.model_validate(from_ob3(document))
+
+
+def read_any(document: Mapping[str, Any]) -> MicroCredential:
+    """The micro-credential in any form microcred reads: the Annex I form
+    (``"type": "MicroCredential"``), an ELM European Digital Credential, or an OB 3.0
+    credential.
+
+    Raises:
+        ValueError: the document is none of these (``pydantic.ValidationError`` is one).
+    """
+    kinds = document.get("type")
+    types = set(kinds if isinstance(kinds, list) else [kinds])
+    if "MicroCredential" in types and "VerifiableCredential" not in types:
+        return MicroCredential.model_validate(document)
+    if "EuropeanDigitalCredential" in types:
+        from .elm import from_elm
+
+        return from_elm(document)
+    if types & {"OpenBadgeCredential", "AchievementCredential"}:
+        return MicroCredential.from_ob3(document)
+    raise ValueError(
+        "not an Annex I form, an ELM European Digital Credential or an OB 3.0 credential"
+    )
+
+
+def now_iso() -> str:
+    """The current time as an ISO 8601 UTC date-time without fractions (for ``issued``)."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
