@@ -167,13 +167,14 @@ def validate_with(name: str, document: Any) -> list[SchemaProblem]:
     """
     validator = _validator(name)
     problems: list[SchemaProblem] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for error in sorted(validator.iter_errors(document), key=_json_path):
         for leaf in _leaves(error):
             rule = f"{name}#/" + "/".join(str(p) for p in leaf.absolute_schema_path)
-            key = (_json_path(leaf), rule)
+            message = _shorten(leaf.message)
+            key = (_json_path(leaf), rule, message)
             if key in seen:
                 continue
             seen.add(key)
-            problems.append(SchemaProblem(key[0], rule, _shorten(leaf.message)))
+            problems.append(SchemaProblem(key[0], rule, message))
     return problems
