@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from ._vc import issuer_id
+from ._vc import issuer_id, types_of
 from .jsonld import DocumentLoader
 from .keys import KeyPair
 from .limits import DEFAULT_LIMITS, Limits
@@ -76,6 +76,7 @@ def issue(
     allow_issuer_mismatch: bool = False,
     loader: DocumentLoader | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    proof_array: bool | None = None,
     **jwt_options: Any,
 ) -> Any:
     """Sign a credential; return a new signed document (the input is never modified).
@@ -89,6 +90,9 @@ def issue(
         created: the proof's ``created`` (ISO 8601 string or datetime; default: now, UTC).
         allow_issuer_mismatch: sign even if ``issuer`` is not the key's controller DID.
         loader: JSON-LD document loader (default: the vendored contexts, offline).
+        proof_array: write ``proof`` as an array of one proof. Default: yes for Open Badges 3.0
+            and CLR 2.0 credentials (their JSON Schemas require an array), no otherwise. A
+            document that already has a proof always gets an array (a proof set).
 
     A VC 1.1 credential signed with a ``DataIntegrityProof`` gets the Data Integrity context
     appended (VC 1.1's context does not define the proof terms); the legacy
@@ -128,7 +132,7 @@ def issue(
     )
     if needs_di_context:
         unsigned["@context"] = [*contexts, DATA_INTEGRITY_V2]
-    return add_proof(
+    signed = add_proof(
         unsigned,
         key.signer(),
         chosen,
@@ -137,6 +141,17 @@ def issue(
         loader=loader,
         limits=limits,
     )
+    if proof_array is None:
+        proof_array = bool(_ARRAY_PROOF_TYPES & set(types_of(document)))
+    if proof_array and isinstance(signed.get("proof"), dict):
+        signed["proof"] = [signed["proof"]]
+    return signed
+
+
+#: Credential types whose JSON Schemas require ``proof`` to be an array (OB 3.0, CLR 2.0).
+_ARRAY_PROOF_TYPES = frozenset(
+    {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential", "ClrCredential"}
+)
 
 
 def present(
