@@ -286,6 +286,8 @@ def check_credential_body(
     check_validity(report, document, options)
     check_status(report, document, options)
     check_schemas(report, document)
+    if "ClrCredential" in types_of(document):
+        check_embedded(report, document, options)
     if options.profile is not None:
         validation = validate(dict(document), options.profile, limits=options.limits)
         if validation.valid:
@@ -385,9 +387,13 @@ def check_status(
 def check_embedded(
     report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
 ) -> None:
-    """Verify each credential inside a presentation (JSON, compact JWS, or an enveloped JWS
-    data URL) into its own report in ``report.credentials``."""
+    """Verify each credential inside a presentation or a CLR 2.0 ClrCredential (JSON, compact
+    JWS, or an enveloped JWS data URL) into its own report in ``report.credentials``."""
     embedded = document.get("verifiableCredential")
+    if "ClrCredential" in types_of(document):
+        subject = document.get("credentialSubject")
+        subject = subject[0] if isinstance(subject, list) and subject else subject
+        embedded = subject.get("verifiableCredential") if isinstance(subject, Mapping) else None
     if embedded is None:
         return
     from .jose import verify_jwt_into
