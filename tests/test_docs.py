@@ -24,6 +24,9 @@ BLOCKS = [
 def test_code_block_runs(
     page: Path, index: int, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import shutil
+
+    shutil.copytree(ROOT / "examples" / "data", tmp_path / "examples" / "data")
     monkeypatch.chdir(tmp_path)
     exec(compile(code, f"{page.name} block {index + 1}", "exec"), {"__name__": "__doc__"})
 

@@ -45,10 +45,13 @@ EXPECTED: dict[str, tuple[str, str, str]] = {
         "verified",
     ),
     CLR20 + "simple.json": ("verified", "proof.signature", "verified"),
+    # The signatures hold, but the credentials inside name the official OB 3.0 JSON Schema in
+    # credentialSchema and do not conform to it (single-string types, issuer without type
+    # array): the `schema` check of the nested credentials fails, as the official schema does.
     "spec-extracted/impl__linked-data-proof-clr__03__Signed-credential.json": (
-        "verified",
-        "proof.signature",
-        "verified",
+        "invalid",
+        "schema",
+        "is not of type 'array'",
     ),
     # cannot be determined offline, and the report says why
     OB30 + "simple.jwt": ("indeterminate", "jwt.key", "no kid"),
@@ -123,11 +126,25 @@ EXPECTED: dict[str, tuple[str, str, str]] = {
 }
 
 
+def _proofs(value: Any) -> list[Any]:
+    """Every proof in ``value``, the credentials nested in a CLR or presentation included."""
+    found: list[Any] = []
+    if isinstance(value, dict):
+        proofs = value.get("proof")
+        found += proofs if isinstance(proofs, list) else [proofs] if proofs else []
+        for key, item in value.items():
+            if key != "proof":
+                found += _proofs(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += _proofs(item)
+    return found
+
+
 def _controller_documents(document: Any) -> list[dict[str, Any]]:
     """Controller documents for every verification method whose fragment is its Multikey."""
-    proofs = document.get("proof") if isinstance(document, dict) else None
     found = []
-    for proof in proofs if isinstance(proofs, list) else [proofs]:
+    for proof in _proofs(document):
         method = proof.get("verificationMethod") if isinstance(proof, dict) else None
         if not isinstance(method, str) or "#z6Mk" not in method or method.startswith("did:key"):
             continue
@@ -175,7 +192,11 @@ def _verify(examples: Path, name: str, *, trusted: bool) -> mc.VerificationRepor
 
 
 def _deciding(report: mc.VerificationReport, check_id: str) -> list[mc.Check]:
-    return [c for c in report.checks if c.id == check_id]
+    """The checks called ``check_id``, in the report and the reports of nested credentials."""
+    found = [c for c in report.checks if c.id == check_id]
+    for inner in report.credentials:
+        found += _deciding(inner, check_id)
+    return found
 
 
 @pytest.fixture
