@@ -170,10 +170,14 @@ def _check_grade(grade: Mapping[str, Any]) -> None:
 
 
 def _reason(exc: Exception) -> str:
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg'].removeprefix('Value error, ')}"
+            for error in exc.errors()
+        )
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    if type(exc).__name__ == "ValidationError" and len(lines) > 1:
-        # pydantic: "<n> validation error(s) for X" / "<field>" / "<message> [type=…]"
-        return "; ".join(" ".join(lines[i : i + 2]).split(" [type=")[0] for i in range(1, len(lines), 2))
     return lines[0] if lines else type(exc).__name__
 
 

@@ -171,7 +171,13 @@ def run(args: argparse.Namespace) -> int:
                     print(f"row {result.row}: not issued: {result.error}", file=sys.stderr)
                     continue
                 name = _file_name(result.row, result.reference, args.format)
-                write_new_file(out_dir / name, result.serialized(), force=args.force)
+                # a file of this row without a manifest line is left by an interrupted run
+                # (written, not yet recorded): it is replaced, and said so
+                orphan = (out_dir / name).exists() and not args.force
+                if orphan:
+                    print(f"row {result.row}: replacing {name} left by an interrupted run",
+                          file=sys.stderr)
+                write_new_file(out_dir / name, result.serialized(), force=args.force or orphan)
                 entry = {
                     "row": result.row,
                     "learner": result.reference,

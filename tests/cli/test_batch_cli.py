@@ -1,0 +1,120 @@
+"""``microcred batch-issue`` on a 1,000-row roster: errors by row, verification, privacy,
+re-runs and interruption."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import microcred as mc
+from microcred.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "examples" / "data" / "template-da123a.json"
+
+
+def _roster(folder: Path, rows: int, malformed: int, seed: int = 1) -> Path:
+    path = folder / "roster.csv"
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_roster.py"), "--rows", str(rows),
+         "--malformed", str(malformed), "--seed", str(seed), "-o", str(path)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return path
+
+
+def _key(folder: Path) -> Path:
+    path = folder / "issuer-key.json"
+    assert main(["keygen", "--type", "Ed25519", "-o", str(path)]) == 0
+    return path
+
+
+def _manifest(out: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
+
+
+def test_thousand_rows_with_five_malformed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster, key, out = _roster(tmp_path, 1000, 5), _key(tmp_path), tmp_path / "out"
+    capsys.readouterr()
+    code = main(["batch-issue", str(roster), "--template", str(TEMPLATE), "--key", str(key),
+                 "--out-dir", str(out), "--workers", "2"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1
+    failed_rows = sorted(int(line.split()[1].rstrip(":")) for line in err.splitlines()
+                         if line.startswith("row ") and "not issued" in line)  # fmt: skip
+    assert len(failed_rows) == 5
+    assert "995 issued, 5 failed" in err
+    entries = _manifest(out)
+    assert len(entries) == 995 and len({e["row"] for e in entries}) == 995
+    assert not set(failed_rows) & {e["row"] for e in entries}
+
+    personal_numbers = {
+        row["national_id"].replace("-", "")
+        for row in csv.DictReader(roster.open(encoding="utf-8"))
+        if row["national_id"]
+    }
+    files = sorted(p for p in out.iterdir() if p.suffix == ".json")
+    assert len(files) == 995
+    everything = "\n".join(p.read_text(encoding="utf-8") for p in out.iterdir())
+    for number in personal_numbers:
+        assert number not in everything and number[2:] not in everything
+        assert f"{number[:8]}-{number[8:]}" not in everything
+    for entry in entries:
+        path = out / str(entry["file"])
+        assert entry["sha256"] == __import__("hashlib").sha256(path.read_bytes()).hexdigest()
+    reports = [mc.verify(path.read_bytes()) for path in files]
+    assert all(r.verified for r in reports)
+
+    # a second run issues nothing new
+    assert main(["batch-issue", str(roster), "--template", str(TEMPLATE), "--key", str(key),
+                 "--out-dir", str(out)]) == 1  # fmt: skip
+    assert "0 issued, 5 failed, 995 skipped" in capsys.readouterr().err
+    assert len(_manifest(out)) == 995
+
+
+def test_an_interrupted_run_completes_on_the_next(tmp_path: Path) -> None:
+    roster, key, out = _roster(tmp_path, 400, 0, seed=2), _key(tmp_path), tmp_path / "out"
+    command = [sys.executable, "-m", "microcred.cli", "batch-issue", str(roster),
+               "--template", str(TEMPLATE), "--key", str(key), "--out-dir", str(out)]  # fmt: skip
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    process = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE, stdout=subprocess.PIPE)
+    manifest = out / "manifest.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if manifest.exists() and manifest.read_text().count("\n") >= 50:
+            break
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err.decode()
+    assert b"Traceback" not in err
+    first = len(_manifest(out))
+    assert 50 <= first < 400
+    again = subprocess.run(command, env=environment, capture_output=True, check=False)
+    assert again.returncode == 0, again.stderr.decode()
+    assert f"{first} skipped" in again.stderr.decode()
+    entries = _manifest(out)
+    assert sorted(e["row"] for e in entries) == list(range(2, 402))
+    assert len([p for p in out.iterdir() if p.suffix == ".json"]) == 400
+
+
+def test_refuses_to_overwrite_without_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster, key, out = _roster(tmp_path, 3, 0), _key(tmp_path), tmp_path / "out"
+    base = ["batch-issue", str(roster), "--template", str(TEMPLATE), "--key", str(key), "--out-dir", str(out)]
+    assert main(base) == 0
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert main([*base, "--force"]) == 0  # everything issued again, files replaced
+    assert {p.name for p in out.iterdir()} == set(first) and len(_manifest(out)) == 3
+    assert main(["batch-issue", str(roster), "--template", str(tmp_path / "missing.json"),
+                 "--key", str(key), "--out-dir", str(out)]) == 2  # fmt: skip
+    assert "Traceback" not in capsys.readouterr().err

@@ -1,0 +1,66 @@
+"""microcred.batch.issue_many: one credential per roster row, bad rows reported, in order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import microcred as mc
+from microcred.batch import issue_many, learner_from_row, learner_reference
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = json.loads((ROOT / "examples" / "data" / "template-da123a.json").read_text())
+KEY = mc.keys.generate("Ed25519")
+
+
+def _row(**overrides: str) -> dict[str, str]:
+    row = {
+        "name": "Alva Berg",
+        "national_id": "19121212-1212",
+        "email": "alva@student.example",
+        "ladok_uid": "8f0f7c3e-1d2a-11ee-9c5b-0242ac120002",
+        "grade": "VG",
+        "awarded": "2026-06-10",
+    }
+    row.update(overrides)
+    return row
+
+
+def test_rows_become_verified_credentials_and_bad_rows_are_reported() -> None:
+    rows = [_row(), _row(grade="MVG"), _row(national_id="19121212-1213"), _row(grade="G")]
+    results = list(issue_many(rows, TEMPLATE, KEY))
+    assert [r.row for r in results] == [2, 3, 4, 5]
+    assert [r.ok for r in results] == [True, False, False, True]
+    assert "MVG" in (results[1].error or "") and "check digit" in (results[2].error or "")
+    for result in (results[0], results[3]):
+        assert isinstance(result.credential, dict)
+        assert mc.verify(result.credential, profile="eu-microcredential").verified
+        assert "19121212" not in json.dumps(result.credential)
+        assert result.sha256 and len(result.sha256) == 64
+    assert results[3].credential["credentialSubject"]["result"][0]["value"] == "G"  # type: ignore[index]
+
+
+def test_jwt_format_skip_and_workers() -> None:
+    rows = [_row(ladok_uid=f"00000000-0000-4000-8000-00000000000{i}") for i in range(4)]
+    results = list(issue_many(rows, TEMPLATE, KEY, format="jwt", workers=2, skip=[3]))
+    assert [r.row for r in results] == [2, 4, 5]
+    assert all(isinstance(r.credential, str) and mc.verify(r.credential).verified for r in results)
+
+
+def test_references_never_hold_personal_numbers() -> None:
+    row = _row()
+    assert learner_reference(row, 7) == row["ladok_uid"]
+    assert learner_reference({"name": "x", "national_id": "19121212-1212"}, 7) == "row-7"
+    learner = learner_from_row(row)
+    assert learner["national_id"] == {"country": "SE", "value": "19121212-1212"}
+    assert [i["scheme"] for i in learner["identifiers"]] == ["Ladok UID"]
+
+
+def test_misuse_raises() -> None:
+    with pytest.raises(ValueError):
+        list(issue_many([], TEMPLATE, KEY, workers=0))
+    public_only = mc.keys.KeyPair.from_jwk(KEY.public_jwk())
+    with pytest.raises(ValueError):
+        list(issue_many([], TEMPLATE, public_only))
