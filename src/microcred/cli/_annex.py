@@ -165,6 +165,8 @@ def run_convert(args: argparse.Namespace) -> int:
 
     m = _load(args.path)
     key = read_key(args.issuer_key) if args.issuer_key else None
+    if args.to == "ob3" and key is None and not (m.issuer and m.issuer.id):
+        raise CliError("the form names no issuer id: give --issuer-key KEY.json (its DID is used)")
     try:
         if args.to == "annex-i":
             result: Any = m.to_json()
