@@ -78,7 +78,7 @@ def test_convert_to_every_form(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert code == 2 and "--force" in err  # never overwrites without --force
     incomplete = tmp_path / "incomplete.json"
     incomplete.write_text(json.dumps({"type": "MicroCredential", "title": "x"}))
-    code, _, err = _run(["convert", str(incomplete), "--to", "ob3"], capsys)
+    code, _, err = _run(["convert", str(incomplete), "--to", "elm"], capsys)
     assert code == 1 and "learning outcomes" in err
     code, _, err = _run(["inspect", str(tmp_path / "nope.json")], capsys)
     assert code == 2
