@@ -26,7 +26,8 @@ def main(out_file: Path) -> None:
     print(f"{out_file}: {'valid' if report.valid else report.problems}")
     back = from_elm(elm)
     print("elements read back:", 16 - len(back.missing) - (5 - len(back.present_optional)), "of 16")
-    assert report.valid and back.missing == []
+    assert report.valid
+    assert back.missing == []
 
 
 if __name__ == "__main__":

@@ -26,7 +26,9 @@ def main() -> None:
         course.update(code=code, title={"en": title}, workload={"hp": hp})
         micro = MicroCredential.model_validate(course)
         parts.append(mc.issue(micro.to_ob3(issuer_id=university.did).to_json(), university))
-    record = mc.issue(stack(parts, issuer=university.did, valid_from=parts[0]["validFrom"]), university)
+    record = mc.issue(
+        stack(parts, issuer=university.did, valid_from=parts[0]["validFrom"]), university
+    )
     report = mc.verify(record)
     print(record["description"], "->", report.outcome, [r.outcome for r in report.credentials])
     assert report.verified

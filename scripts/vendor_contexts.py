@@ -497,6 +497,7 @@ _SUPPLY = (
     "hash equals jcs_sha256"
 )
 
+
 @dataclass(frozen=True)
 class Own:
     """A context written by the microcred project itself (kept in contexts/ as authored)."""

@@ -33,12 +33,14 @@ def test_rows_become_verified_credentials_and_bad_rows_are_reported() -> None:
     results = list(issue_many(rows, TEMPLATE, KEY))
     assert [r.row for r in results] == [2, 3, 4, 5]
     assert [r.ok for r in results] == [True, False, False, True]
-    assert "MVG" in (results[1].error or "") and "check digit" in (results[2].error or "")
+    assert "MVG" in (results[1].error or "")
+    assert "check digit" in (results[2].error or "")
     for result in (results[0], results[3]):
         assert isinstance(result.credential, dict)
         assert mc.verify(result.credential, profile="eu-microcredential").verified
         assert "19121212" not in json.dumps(result.credential)
-        assert result.sha256 and len(result.sha256) == 64
+        assert result.sha256
+        assert len(result.sha256) == 64
     assert results[3].credential["credentialSubject"]["result"][0]["value"] == "G"  # type: ignore[index]
 
 
@@ -59,8 +61,8 @@ def test_references_never_hold_personal_numbers() -> None:
 
 
 def test_misuse_raises() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="workers"):
         list(issue_many([], TEMPLATE, KEY, workers=0))
     public_only = mc.keys.KeyPair.from_jwk(KEY.public_jwk())
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="private"):
         list(issue_many([], TEMPLATE, public_only))

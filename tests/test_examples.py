@@ -45,7 +45,8 @@ def test_issue_then_verify_anything(tmp_path: Path) -> None:
     assert explained.returncode == 0, explained.stderr
     assert "credential.json: verified" in explained.stdout
     assert "credential.jwt: verified" in explained.stdout
-    assert "junk.json: invalid" in explained.stdout and "parse: not valid JSON" in explained.stdout
+    assert "junk.json: invalid" in explained.stdout
+    assert "parse: not valid JSON" in explained.stdout
 
 
 def test_batch_issue_example(tmp_path: Path) -> None:
@@ -53,8 +54,11 @@ def test_batch_issue_example(tmp_path: Path) -> None:
     made = _run(str(ROOT / "scripts" / "make_roster.py"), "--rows", "12", "--malformed", "2",
                 "-o", str(roster), cwd=tmp_path)  # fmt: skip
     assert made.returncode == 0, made.stderr
-    result = _run(str(ROOT / "examples" / "batch_issue.py"), str(roster), str(tmp_path / "out"), cwd=tmp_path)
-    assert result.returncode == 1 and "10 issued, 2 failed" in result.stdout
+    result = _run(
+        str(ROOT / "examples" / "batch_issue.py"), str(roster), str(tmp_path / "out"), cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert "10 issued, 2 failed" in result.stdout
     assert len(list((tmp_path / "out").glob("*.json"))) == 10
 
 

@@ -151,7 +151,10 @@ def _controller_documents(document: Any) -> list[dict[str, Any]]:
         controller, fragment = method.split("#", 1)
         found.append(
             {
-                "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+                "@context": [
+                    "https://www.w3.org/ns/did/v1",
+                    "https://w3id.org/security/multikey/v1",
+                ],
                 "id": controller,
                 "assertionMethod": [
                     {
@@ -250,7 +253,8 @@ def test_valid_fixture_without_its_key_is_indeterminate_naming_the_key(
     report = _verify(examples, name, trusted=False)
     assert report.outcome == "indeterminate", report
     methods = [c for c in report.checks if c.id == "proof.method" and c.status == "error"]
-    assert methods and all("#z6Mk" in c.message for c in methods), report
+    assert methods, report
+    assert all("#z6Mk" in c.message for c in methods), report
 
 
 def test_confusion_matrix_is_diagonal(examples: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -35,25 +35,17 @@ __all__ = [
 SCHEMA_BASE = "https://microcred.dev/schemas/"
 
 # Official schema URLs (as credentials cite them in credentialSchema) → our offline equivalent.
+_OB3_SCHEMAS = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+_CLR2_SCHEMAS = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/"
 KNOWN_SCHEMA_URLS: Mapping[str, str] = {
-    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json": (
-        "ob3-achievementcredential"
-    ),
-    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json": (
-        "ob3-endorsementcredential"
-    ),
-    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_profile_schema.json": (
-        "ob3-profile"
-    ),
-    "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json": (
-        "clr2-clrcredential"
-    ),
+    f"{_OB3_SCHEMAS}ob_v3p0_achievementcredential_schema.json": "ob3-achievementcredential",
+    f"{_OB3_SCHEMAS}ob_v3p0_endorsementcredential_schema.json": "ob3-endorsementcredential",
+    f"{_OB3_SCHEMAS}ob_v3p0_profile_schema.json": "ob3-profile",
+    f"{_CLR2_SCHEMAS}clr_v2p0_clrcredential_schema.json": "clr2-clrcredential",
 }
 
 _MAX_MESSAGE = 240
-_DATE_TIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
-)
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -85,7 +77,7 @@ def _resources() -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _refuse(uri: str) -> Resource[Any]:
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # an attrs class
 
 
 @cache
@@ -132,7 +124,9 @@ def _validator(name: str) -> Draft202012Validator:
     try:
         schema = _registry().contents(uri)
     except NoSuchResource:
-        raise ValueError(f"no shipped schema {name!r}; known: {', '.join(schema_names())}") from None
+        raise ValueError(
+            f"no shipped schema {name!r}; known: {', '.join(schema_names())}"
+        ) from None
     return Draft202012Validator(schema, registry=_registry(), format_checker=FORMATS)
 
 

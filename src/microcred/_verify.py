@@ -13,6 +13,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ._input import read_input
+from ._schemas import KNOWN_SCHEMA_URLS, schema_names, validate_with
+from ._validate import PROFILES, validate
 from ._vc import holder_id, issuer_id, types_of
 from .errors import (
     ContextIntegrityError,
@@ -25,11 +27,10 @@ from .jsonld import DocumentLoader, Quad, contexts_of, default_loader, to_quads
 from .keys import DidResolver, default_resolver
 from .limits import DEFAULT_LIMITS, Limits
 from .proofs import DEFAULT_SUITES, SUITES, parse_datetime, verify_proofs
-from ._schemas import KNOWN_SCHEMA_URLS, schema_names, validate_with
-from ._validate import PROFILES, validate
 from .report import VerificationReport
 
 __all__ = ["VerifyOptions", "verify"]
+
 
 @dataclass
 class VerifyOptions:

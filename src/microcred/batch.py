@@ -36,7 +36,7 @@ from ._issue import issue
 from .keys import KeyPair
 from .model.eu import MicroCredential, now_iso
 
-__all__ = ["RowResult", "issue_many", "learner_reference", "learner_from_row"]
+__all__ = ["RowResult", "issue_many", "learner_from_row", "learner_reference"]
 
 
 @dataclass
@@ -173,10 +173,11 @@ def _reason(exc: Exception) -> str:
     from pydantic import ValidationError
 
     if isinstance(exc, ValidationError):
-        return "; ".join(
-            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg'].removeprefix('Value error, ')}"
-            for error in exc.errors()
-        )
+        parts = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"])
+            parts.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
+        return "; ".join(parts)
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return lines[0] if lines else type(exc).__name__
 
@@ -214,17 +215,13 @@ def issue_many(
         raise ValueError("workers must be at least 1")
     if not key.has_private_key:
         raise ValueError("the issuer key has no private part")
-    base = (
-        template.to_json() if isinstance(template, MicroCredential) else dict(template)
-    )
+    base = template.to_json() if isinstance(template, MicroCredential) else dict(template)
     base.pop("learner", None)
     options = {"format": format, "suite": suite, "today": today, "now": now_iso()}
     jwk = key.private_jwk()
     skipped = set(skip)
     numbered = (
-        (number, row)
-        for number, row in enumerate(rows, start=first_row)
-        if number not in skipped
+        (number, row) for number, row in enumerate(rows, start=first_row) if number not in skipped
     )
     if workers == 1:
         for number, row in numbered:

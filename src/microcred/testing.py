@@ -73,7 +73,9 @@ def assert_invalid(credential: Any, check: str | None = None, **options: Any) ->
     """Fail unless ``credential`` is invalid (and, when given, check ``check`` failed)."""
     report = verify(credential, **options)
     if report.outcome != "invalid":
-        raise AssertionError(f"expected invalid, got {report.outcome}:\n{describe_failures(report)}")
+        raise AssertionError(
+            f"expected invalid, got {report.outcome}:\n{describe_failures(report)}"
+        )
     if check is not None and not any(c.id == check and c.status == "failed" for c in report.failed):
         raise AssertionError(
             f"expected check {check!r} to fail; failed:\n{describe_failures(report)}"

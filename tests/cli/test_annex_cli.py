@@ -19,7 +19,8 @@ MISSING = ["country of the issuer", "learning outcomes", "form of participation"
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(argv)
     out, err = capsys.readouterr()
-    assert "Traceback" not in err and "internal error" not in err, err
+    assert "Traceback" not in err, err
+    assert "internal error" not in err, err
     return code, out, err
 
 
@@ -34,9 +35,17 @@ def test_inspect_names_exactly_the_missing_elements(
 ) -> None:
     key = _key(tmp_path, capsys)
     complete = tmp_path / "complete.json"
-    assert _run(["convert", str(FORM), "--to", "ob3", "--issuer-key", str(key), "-o", str(complete)], capsys)[0] == 0
+    assert (
+        _run(
+            ["convert", str(FORM), "--to", "ob3", "--issuer-key", str(key), "-o", str(complete)],
+            capsys,
+        )[0]
+        == 0
+    )
     code, out, _ = _run(["inspect", str(complete)], capsys)
-    assert code == 0 and "MISSING" not in out and "Grundläggande maskininlärning" in out
+    assert code == 0
+    assert "MISSING" not in out
+    assert "Grundläggande maskininlärning" in out
 
     credential = json.loads(complete.read_text())
     ext = credential["credentialSubject"]["achievement"]["euMicroCredential"]
@@ -44,42 +53,60 @@ def test_inspect_names_exactly_the_missing_elements(
     del ext["learningOutcome"]
     del ext["formOfParticipation"]
     credential["credentialSubject"]["achievement"]["alignment"] = [
-        a for a in credential["credentialSubject"]["achievement"]["alignment"]
+        a
+        for a in credential["credentialSubject"]["achievement"]["alignment"]
         if a["targetType"] != "ext:ESCOSkill"
     ]
     credential["credentialSubject"]["achievement"]["criteria"] = {"id": "https://uni.example/c"}
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps(credential))
     code, out, _ = _run(["inspect", "--json", str(broken)], capsys)
-    assert code == 1 and json.loads(out)["missing"] == MISSING
+    assert code == 1
+    assert json.loads(out)["missing"] == MISSING
     code, out, _ = _run(["inspect", str(broken)], capsys)
-    assert code == 1 and out.count("MISSING") == 3
-    code, out, _ = _run(["validate", "--profile", "eu-microcredential", "--json", str(broken)], capsys)
+    assert code == 1
+    assert out.count("MISSING") == 3
+    code, out, _ = _run(
+        ["validate", "--profile", "eu-microcredential", "--json", str(broken)], capsys
+    )
     problems = json.loads(out)["problems"]
     assert code == 1
-    annex = sorted(p["message"].split(": ", 1)[1] for p in problems if p["rule"].startswith("annex-i#"))
+    annex = sorted(
+        p["message"].split(": ", 1)[1] for p in problems if p["rule"].startswith("annex-i#")
+    )
     assert annex == sorted(MISSING)
 
 
 def test_convert_to_every_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     key = _key(tmp_path, capsys)
     signed = tmp_path / "signed.json"
-    assert _run(["convert", str(FORM), "--to", "ob3", "--issuer-key", str(key), "-o", str(signed)], capsys)[0] == 0
+    assert (
+        _run(
+            ["convert", str(FORM), "--to", "ob3", "--issuer-key", str(key), "-o", str(signed)],
+            capsys,
+        )[0]
+        == 0
+    )
     assert _run(["verify", str(signed), "--profile", "eu-microcredential"], capsys)[0] == 0
     code, out, _ = _run(["convert", str(signed), "--to", "elm"], capsys)
-    assert code == 0 and mc.validate(json.loads(out), "elm").valid
+    assert code == 0
+    assert mc.validate(json.loads(out), "elm").valid
     code, out, _ = _run(["convert", str(signed), "--to", "annex-i"], capsys)
-    assert code == 0 and json.loads(out)["code"] == "DA123A"
+    assert code == 0
+    assert json.loads(out)["code"] == "DA123A"
     assert "19121212" not in signed.read_text()
     code, _, err = _run(["convert", str(FORM), "--to", "ob3"], capsys)
-    assert code == 2 and "--issuer-key" in err
+    assert code == 2
+    assert "--issuer-key" in err
     again = ["convert", str(FORM), "--to", "ob3", "--issuer-key", str(key), "-o", str(signed)]
     code, _, err = _run(again, capsys)
-    assert code == 2 and "--force" in err  # never overwrites without --force
+    assert code == 2
+    assert "--force" in err
     incomplete = tmp_path / "incomplete.json"
     incomplete.write_text(json.dumps({"type": "MicroCredential", "title": "x"}))
     code, _, err = _run(["convert", str(incomplete), "--to", "elm"], capsys)
-    assert code == 1 and "learning outcomes" in err
+    assert code == 1
+    assert "learning outcomes" in err
     code, _, err = _run(["inspect", str(tmp_path / "nope.json")], capsys)
     assert code == 2
 
@@ -96,20 +123,28 @@ def test_bake_unbake_round_trips_and_verify_reads_images(
         "credentialSubject": {"id": "did:example:learner"},
     }
     (tmp_path / "badge.png").write_bytes(baking.tiny_png())
-    (tmp_path / "badge.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>')
+    (tmp_path / "badge.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'
+    )
     (tmp_path / "cred.json").write_text(json.dumps(mc.issue(credential, key)))
     (tmp_path / "cred.jwt").write_text(mc.issue(credential, key, format="jwt"))
     for image in ("badge.png", "badge.svg"):
         for cred in ("cred.json", "cred.jwt"):
             out = tmp_path / f"baked-{cred}-{image}"
-            assert _run(["bake", str(tmp_path / image), str(tmp_path / cred), "-o", str(out)], capsys)[0] == 0
+            assert (
+                _run(["bake", str(tmp_path / image), str(tmp_path / cred), "-o", str(out)], capsys)[
+                    0
+                ]
+                == 0
+            )
             code, text, _ = _run(["unbake", str(out)], capsys)
             assert code == 0
             original = (tmp_path / cred).read_text().strip()
             assert text.strip() == (json.dumps(json.loads(original), separators=(",", ":"))
                                     if cred.endswith(".json") else original)  # fmt: skip
             code, line, _ = _run(["verify", "--json", str(out)], capsys)
-            assert code == 0 and json.loads(line)["outcome"] == "verified"
+            assert code == 0
+            assert json.loads(line)["outcome"] == "verified"
     assert _run(["unbake", str(tmp_path / "cred.json")], capsys)[0] == 2
 
 

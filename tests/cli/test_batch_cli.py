@@ -55,7 +55,8 @@ def test_thousand_rows_with_five_malformed(
     assert len(failed_rows) == 5
     assert "995 issued, 5 failed" in err
     entries = _manifest(out)
-    assert len(entries) == 995 and len({e["row"] for e in entries}) == 995
+    assert len(entries) == 995
+    assert len({e["row"] for e in entries}) == 995
     assert not set(failed_rows) & {e["row"] for e in entries}
 
     personal_numbers = {
@@ -67,7 +68,8 @@ def test_thousand_rows_with_five_malformed(
     assert len(files) == 995
     everything = "\n".join(p.read_text(encoding="utf-8") for p in out.iterdir())
     for number in personal_numbers:
-        assert number not in everything and number[2:] not in everything
+        assert number not in everything
+        assert number[2:] not in everything
         assert f"{number[:8]}-{number[8:]}" not in everything
     for entry in entries:
         path = out / str(entry["file"])
@@ -87,7 +89,9 @@ def test_an_interrupted_run_completes_on_the_next(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "microcred.cli", "batch-issue", str(roster),
                "--template", str(TEMPLATE), "--key", str(key), "--out-dir", str(out)]  # fmt: skip
     environment = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    process = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE, stdout=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, env=environment, stderr=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     manifest = out / "manifest.jsonl"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -108,13 +112,25 @@ def test_an_interrupted_run_completes_on_the_next(tmp_path: Path) -> None:
     assert len([p for p in out.iterdir() if p.suffix == ".json"]) == 400
 
 
-def test_refuses_to_overwrite_without_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_refuses_to_overwrite_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     roster, key, out = _roster(tmp_path, 3, 0), _key(tmp_path), tmp_path / "out"
-    base = ["batch-issue", str(roster), "--template", str(TEMPLATE), "--key", str(key), "--out-dir", str(out)]
+    base = [
+        "batch-issue",
+        str(roster),
+        "--template",
+        str(TEMPLATE),
+        "--key",
+        str(key),
+        "--out-dir",
+        str(out),
+    ]
     assert main(base) == 0
     first = {p.name: p.read_bytes() for p in out.iterdir()}
     assert main([*base, "--force"]) == 0  # everything issued again, files replaced
-    assert {p.name for p in out.iterdir()} == set(first) and len(_manifest(out)) == 3
+    assert {p.name for p in out.iterdir()} == set(first)
+    assert len(_manifest(out)) == 3
     assert main(["batch-issue", str(roster), "--template", str(tmp_path / "missing.json"),
                  "--key", str(key), "--out-dir", str(out)]) == 2  # fmt: skip
     assert "Traceback" not in capsys.readouterr().err

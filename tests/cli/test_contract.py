@@ -61,7 +61,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(argv)
     captured = capsys.readouterr()
-    assert "Traceback" not in captured.err and "internal error" not in captured.err, captured.err
+    assert "Traceback" not in captured.err, captured.err
+    assert "internal error" not in captured.err, captured.err
     return code, captured.out, captured.err
 
 
@@ -95,9 +96,12 @@ def test_verify_reads_standard_input(batch: dict[str, list[Path]]) -> None:
     assert json.loads(result.stdout)["input"] == "-"
 
 
-def test_validate_exit_codes(batch: dict[str, list[Path]], capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_exit_codes(
+    batch: dict[str, list[Path]], capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = _run(["validate", "--json", str(batch["unreadable"][0])], capsys)
-    assert code == 2 and json.loads(out)["valid"] is False
+    assert code == 2
+    assert json.loads(out)["valid"] is False
     code, out, _ = _run(["validate", "--profile", "ob3", str(batch["verified"][0])], capsys)
     assert code == 1  # a plain VC is not an OB 3.0 credential
     assert "INVALID" in out
@@ -110,7 +114,9 @@ _FUZZ = settings(
 )
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 

@@ -152,7 +152,8 @@ def test_node_signs_microcred_verifies(node_stack: NodeStack, suite: str, key_ty
         )
         assert report.verified, (name, [c for c in report.failed])
         outer = report.check("proof.suite")
-        assert outer is not None and outer.message.startswith(suite), outer
+        assert outer is not None
+        assert outer.message.startswith(suite), outer
 
 
 def test_deterministic_suites_give_identical_proofs(node_stack: NodeStack) -> None:

@@ -39,10 +39,13 @@ def test_stacked_record_verifies_with_every_credential_inside() -> None:
     report = mc.verify(signed)
     assert report.verified, report
     assert [inner.outcome for inner in report.credentials] == ["verified"] * 3
-    assert mc.validate(signed).profile == "clr" and mc.validate(signed).valid
+    assert mc.validate(signed).profile == "clr"
+    assert mc.validate(signed).valid
 
     tampered = copy.deepcopy(signed)
-    tampered["credentialSubject"]["verifiableCredential"][1]["credentialSubject"]["result"][0]["value"] = "U"
+    tampered["credentialSubject"]["verifiableCredential"][1]["credentialSubject"]["result"][0][
+        "value"
+    ] = "U"
     bad = mc.verify(tampered)
     assert bad.outcome == "invalid"
     # the record's own proof covers its content, and the tampered credential fails on its own

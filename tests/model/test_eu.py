@@ -48,8 +48,10 @@ def test_example_form_is_complete_and_names_elements() -> None:
     micro = MicroCredential.model_validate(FORM)
     assert micro.missing == []
     assert len(micro.present_optional) == 5
-    assert micro.workload is not None and micro.workload.ects == Decimal("7.5")  # 7,5 hp
-    assert micro.level is not None and (micro.level.eqf, micro.level.cycle) == (6, 1)
+    assert micro.workload is not None
+    assert micro.workload.ects == Decimal("7.5")
+    assert micro.level is not None
+    assert (micro.level.eqf, micro.level.cycle) == (6, 1)
 
 
 @pytest.mark.parametrize("element", MANDATORY_ELEMENTS)
@@ -115,7 +117,8 @@ def test_the_personal_number_hash_matches_and_never_appears_in_clear() -> None:
         for i in signed["credentialSubject"]["identifier"]
         if i["identityType"] == "nationalIdentityNumber"
     ]
-    assert identity["hashed"] is True and identity["identityHash"].startswith("sha256$")
+    assert identity["hashed"] is True
+    assert identity["identityHash"].startswith("sha256$")
     assert se.identity_matches(identity, "191212121212", today=TODAY)
     assert se.identity_matches(identity, "121212+1212", today=TODAY)  # + : aged 100 or more
     assert not se.identity_matches(identity, "121212-1212", today=TODAY)  # that is 2012
@@ -125,7 +128,8 @@ def test_the_personal_number_hash_matches_and_never_appears_in_clear() -> None:
 def test_elm_round_trip_keeps_every_element() -> None:
     micro = MicroCredential.model_validate(FORM)
     elm = micro.to_elm(issuer_id=KEY.did)
-    assert mc.validate(elm).profile == "elm" and mc.validate(elm).valid
+    assert mc.validate(elm).profile == "elm"
+    assert mc.validate(elm).valid
     back = from_elm(elm)
     expected = _expected_after_credential(micro.to_json(), KEY.did)
     expected["learner"]["email"] = FORM["learner"]["email"]  # ELM keeps the contact e-mail
@@ -134,26 +138,34 @@ def test_elm_round_trip_keeps_every_element() -> None:
 
 def test_commission_annex_i_sample_reads_every_element_it_carries(shared_standards: Path) -> None:
     sample = json.loads(
-        (shared_standards / "elm" / "examples" / "elm-repo__Sample-MC-Annex1-unsigned.jsonld").read_text()
+        (
+            shared_standards / "elm" / "examples" / "elm-repo__Sample-MC-Annex1-unsigned.jsonld"
+        ).read_text()
     )
     micro = from_elm(sample)
     # the sample carries no quality-assurance element; everything else is read
     assert micro.missing == ["type of quality assurance"]
     assert micro.title == "Digital micro-credential creation"
-    assert micro.workload is not None and (micro.workload.ects, micro.workload.hours) == (2, 60)
-    assert micro.level is not None and micro.level.eqf == 6
+    assert micro.workload is not None
+    assert (micro.workload.ects, micro.workload.hours) == (2, 60)
+    assert micro.level is not None
+    assert micro.level.eqf == 6
     assert micro.participation == "blended"
     assert micro.supervision == "unsupervised-without-id"
-    assert micro.grade is not None and micro.grade.value == "Pass"
-    assert micro.issuer is not None and micro.issuer.country == "IE"
+    assert micro.grade is not None
+    assert micro.grade.value == "Pass"
+    assert micro.issuer is not None
+    assert micro.issuer.country == "IE"
     assert [o.esco is not None for o in micro.learning_outcomes] == [True, True]
-    assert micro.prerequisites and "EU Login" in micro.prerequisites
+    assert micro.prerequisites
+    assert "EU Login" in micro.prerequisites
 
 
 def test_plain_open_badge_is_read_for_what_it_carries(shared_standards: Path) -> None:
     path = shared_standards / "examples" / "validator-fixtures" / "ob30" / "complete.json"
     micro = MicroCredential.from_ob3(json.loads(path.read_text()))
-    assert micro.title and micro.learning_outcomes
+    assert micro.title
+    assert micro.learning_outcomes
     assert "type of quality assurance" in micro.missing
     assert "form of participation" in micro.missing
 
@@ -164,6 +176,15 @@ _text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12
 ).filter(lambda t: t.strip() == t and t != "")
 _languages = st.sampled_from(["sv", "en", "fi", "de"])
+LADOK_UID = "8f0f7c3e-1d2a-11ee-9c5b-0242ac120002"
+ESCO_SKILL = "http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a"
+ASSESSMENTS = ["written examination", "oral examination", "project work", "portfolio"]
+SUPERVISION = [
+    "supervised-with-id",
+    "supervised-without-id",
+    "unsupervised-with-id",
+    "unsupervised-without-id",
+]
 
 
 def _personal_number(draw: st.DrawFn) -> str:
@@ -181,9 +202,7 @@ def _personal_number(draw: st.DrawFn) -> str:
 @st.composite
 def forms(draw: st.DrawFn) -> dict[str, Any]:
     language = draw(_languages)
-    title: Any = draw(
-        st.one_of(_text, st.dictionaries(_languages, _text, min_size=2, max_size=3))
-    )
+    title: Any = draw(st.one_of(_text, st.dictionaries(_languages, _text, min_size=2, max_size=3)))
     if isinstance(title, dict):
         language = draw(st.sampled_from(sorted(title)))
     form: dict[str, Any] = {
@@ -193,7 +212,7 @@ def forms(draw: st.DrawFn) -> dict[str, Any]:
         "learner": {
             "name": draw(_text),
             "national_id": {"country": "SE", "value": _personal_number(draw)},
-            "identifiers": [{"scheme": "Ladok UID", "value": "8f0f7c3e-1d2a-11ee-9c5b-0242ac120002"}],
+            "identifiers": [{"scheme": "Ladok UID", "value": LADOK_UID}],
         },
         "issuer": {
             "name": draw(_text),
@@ -203,20 +222,26 @@ def forms(draw: st.DrawFn) -> dict[str, Any]:
         "issued": draw(st.sampled_from(["2026-06-12T10:00:00Z", "2025-01-31T23:59:59Z"])),
         "awarded": "2026-06-10",
         "learning_outcomes": [
-            {"text": t, **({"esco": "http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a"} if e else {})}
+            {"text": t, **({"esco": ESCO_SKILL} if e else {})}
             for t, e in draw(st.lists(st.tuples(_text, st.booleans()), min_size=1, max_size=3))
         ],
         "workload": {"ects": draw(st.integers(1, 120)) / 2, "hours": draw(st.integers(1, 900))},
         "level": {"eqf": draw(st.integers(1, 8))},
-        "assessment": {"type": draw(st.sampled_from(["written examination", "oral examination", "project work", "portfolio"]))},
+        "assessment": {"type": draw(st.sampled_from(ASSESSMENTS))},
         "participation": draw(st.sampled_from(["online", "onsite", "blended", "work-based"])),
-        "quality_assurance": {"type": draw(st.sampled_from(["institutional", "programme"])), "body": draw(_text)},
+        "quality_assurance": {
+            "type": draw(st.sampled_from(["institutional", "programme"])),
+            "body": draw(_text),
+        },
         "prerequisites": draw(_text),
-        "supervision": draw(st.sampled_from(["supervised-with-id", "supervised-without-id", "unsupervised-with-id", "unsupervised-without-id"])),
+        "supervision": draw(st.sampled_from(SUPERVISION)),
         "grade": {"value": draw(st.sampled_from(["U", "G", "VG"])), "scale": "U/G/VG"},
-        "stackability": {"stackable": draw(st.booleans()), "part_of": draw(st.lists(_text, max_size=2))},
+        "stackability": {
+            "stackable": draw(st.booleans()),
+            "part_of": draw(st.lists(_text, max_size=2)),
+        },
         "further_information": draw(_text),
-    }  # fmt: skip
+    }
     if draw(st.booleans()):
         form["level"]["cycle"] = draw(st.integers(1, 3))
     if draw(st.booleans()):

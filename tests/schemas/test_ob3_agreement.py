@@ -19,7 +19,10 @@ from jsonschema import Draft201909Validator
 from microcred import _schemas
 
 KINDS = {
-    "achievementcredential": ("ob3-achievementcredential", {"AchievementCredential", "OpenBadgeCredential"}),
+    "achievementcredential": (
+        "ob3-achievementcredential",
+        {"AchievementCredential", "OpenBadgeCredential"},
+    ),
     "endorsementcredential": ("ob3-endorsementcredential", {"EndorsementCredential"}),
     "profile": ("ob3-profile", {"Profile"}),
 }
@@ -83,9 +86,12 @@ def test_every_example_and_fixture_gets_the_official_verdict(
         if theirs != ours:
             disagreements.append((name, theirs, ours))
     with capsys.disabled():
-        print(f"\nOB 3.0 schema agreement: {len(documents)} documents ({valid} valid), "
-              f"{len(disagreements)} disagreements")
-    assert len(documents) >= 50 and 10 <= valid < len(documents)
+        print(
+            f"\nOB 3.0 schema agreement: {len(documents)} documents ({valid} valid), "
+            f"{len(disagreements)} disagreements"
+        )
+    assert len(documents) >= 50
+    assert 10 <= valid < len(documents)
     assert disagreements == []
 
 
@@ -176,9 +182,7 @@ def _variant(draw: st.DrawFn, base: list[tuple[str, dict[str, Any]]]) -> tuple[s
 def agreement_inputs(shared_standards: Path) -> tuple[dict[str, Draft201909Validator], list[Any]]:
     official = _official(shared_standards)
     base = [
-        (kind, doc)
-        for _, kind, doc in _documents(shared_standards)
-        if official[kind].is_valid(doc)
+        (kind, doc) for _, kind, doc in _documents(shared_standards) if official[kind].is_valid(doc)
     ]
     return official, base
 

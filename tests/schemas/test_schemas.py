@@ -11,7 +11,6 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urljoin
 
-import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
@@ -25,8 +24,11 @@ EXAMPLE_FORM = ROOT / "examples" / "data" / "annex-i-da123a.json"
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_schemas", ROOT / "scripts" / "build_schemas.py")
-    assert spec is not None and spec.loader is not None
+    spec = importlib.util.spec_from_file_location(
+        "build_schemas", ROOT / "scripts" / "build_schemas.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["build_schemas"] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
@@ -36,7 +38,9 @@ def _script() -> ModuleType:
 def test_generated_schemas_are_up_to_date() -> None:
     script = _script()
     for name, data in script.build().items():
-        assert (ROOT / "schemas" / name).read_bytes() == data, f"run scripts/build_schemas.py ({name})"
+        assert (ROOT / "schemas" / name).read_bytes() == data, (
+            f"run scripts/build_schemas.py ({name})"
+        )
     assert script.main(["--check"]) == 0
 
 
@@ -83,10 +87,12 @@ def test_minimal_credential_is_valid_and_each_required_property_is_named() -> No
     nested = copy.deepcopy(MINIMAL)
     del nested["credentialSubject"]["achievement"]["criteria"]
     (problem,) = _schemas.validate_with("ob3-achievementcredential", nested)
-    assert problem.path == "$.credentialSubject.achievement" and "criteria" in problem.message
+    assert problem.path == "$.credentialSubject.achievement"
+    assert "criteria" in problem.message
     dated = {**MINIMAL, "validFrom": "2026-02-30T00:00:00Z"}
     (problem,) = _schemas.validate_with("ob3-achievementcredential", dated)
-    assert problem.path == "$.validFrom" and "date-time" in problem.message
+    assert problem.path == "$.validFrom"
+    assert "date-time" in problem.message
 
 
 def test_clr_fixtures_validate(shared_standards: Path) -> None:
@@ -129,25 +135,39 @@ def test_elm_profile_agrees_with_the_ebsi_schema(shared_standards: Path) -> None
     )
     compared = 0
     for document in (ours, sample):
-        assert ebsi.is_valid(document) and mc.validate(document, "elm").valid
-        for key in ("issuer", "credentialSubject", "credentialSchema", "credentialProfiles",
-                    "displayParameter", "@context", "type"):
+        assert ebsi.is_valid(document)
+        assert mc.validate(document, "elm").valid
+        for key in (
+            "issuer",
+            "credentialSubject",
+            "credentialSchema",
+            "credentialProfiles",
+            "displayParameter",
+            "@context",
+            "type",
+        ):
             broken = {k: v for k, v in document.items() if k != key}
-            assert not ebsi.is_valid(broken) and not mc.validate(broken, "elm").valid, key
+            assert not ebsi.is_valid(broken), key
+            assert not mc.validate(broken, "elm").valid, key
             compared += 1
         person = copy.deepcopy(document)
         claim = person["credentialSubject"]["hasClaim"]
         first = claim[0] if isinstance(claim, list) else claim
         del first["title"]
-        assert not ebsi.is_valid(person) and not mc.validate(person, "elm").valid
+        assert not ebsi.is_valid(person)
+        assert not mc.validate(person, "elm").valid
     assert compared == 14
 
 
-def test_elm_31_sample_is_read_although_the_ebsi_schema_wants_elm_32(shared_standards: Path) -> None:
+def test_elm_31_sample_is_read_although_the_ebsi_schema_wants_elm_32(
+    shared_standards: Path,
+) -> None:
     """Documented difference: the Commission's ELM 3.1 / VC 1.1 samples are valid for our
     ``elm`` profile (microcred reads them); the EBSI schema only describes ELM 3.2 / VC 2.0."""
     sample = json.loads(
-        (shared_standards / "elm" / "examples" / "elm-repo__Sample-MC-Annex1-unsigned.jsonld").read_text()
+        (
+            shared_standards / "elm" / "examples" / "elm-repo__Sample-MC-Annex1-unsigned.jsonld"
+        ).read_text()
     )
     assert mc.validate(sample, "elm").valid
     assert not _ebsi(shared_standards).is_valid(sample)

@@ -60,7 +60,8 @@ def _load(path: str) -> MicroCredential:
             from ..jose import decode_unverified
 
             _, payload = decode_unverified(value)
-            value = payload.get("vc") if isinstance(payload.get("vc"), dict) else payload
+            carried = payload.get("vc")
+            value = carried if isinstance(carried, dict) else payload
         return read_any(value)
     except (MicrocredError, ValueError) as exc:
         raise CliError(f"{path}: {_first_line(exc)}") from None

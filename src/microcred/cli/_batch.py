@@ -70,9 +70,12 @@ def _done(out_dir: Path) -> dict[int, dict[str, Any]]:
             entry = json.loads(line)
         except ValueError:
             continue
-        if isinstance(entry, dict) and isinstance(entry.get("row"), int):
-            if (out_dir / str(entry.get("file", ""))).is_file():
-                done[entry["row"]] = entry
+        if (
+            isinstance(entry, dict)
+            and isinstance(entry.get("row"), int)
+            and (out_dir / str(entry.get("file", ""))).is_file()
+        ):
+            done[entry["row"]] = entry
     return done
 
 
@@ -175,8 +178,10 @@ def run(args: argparse.Namespace) -> int:
                 # (written, not yet recorded): it is replaced, and said so
                 orphan = (out_dir / name).exists() and not args.force
                 if orphan:
-                    print(f"row {result.row}: replacing {name} left by an interrupted run",
-                          file=sys.stderr)
+                    print(
+                        f"row {result.row}: replacing {name} left by an interrupted run",
+                        file=sys.stderr,
+                    )
                 write_new_file(out_dir / name, result.serialized(), force=args.force or orphan)
                 entry = {
                     "row": result.row,

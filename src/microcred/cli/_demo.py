@@ -28,7 +28,9 @@ def register(sub: Any) -> None:
         "EU micro-credential (all Annex I elements), signed as Data Integrity and as JWT, "
         "verified, tampered with, baked into a badge image and exported to ELM.",
     )
-    parser.add_argument("--dir", metavar="DIR", help="write the files here (default: a temporary folder)")
+    parser.add_argument(
+        "--dir", metavar="DIR", help="write the files here (default: a temporary folder)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.set_defaults(handler=run)
 
@@ -97,8 +99,10 @@ def _story(folder: Path) -> bool:
     for name, mandatory, value in _elements(micro):
         marker = "*" if mandatory else " "
         _show(f"{marker} {name}", (value[:60] + "…") if len(value) > 61 else value)
-    print(f"   (* = one of the {len(MANDATORY_ELEMENTS)} mandatory elements; 7.5 hp read as 7.5 "
-          "ECTS, grundnivå as EQF 6)")
+    print(
+        f"   (* = one of the {len(MANDATORY_ELEMENTS)} mandatory elements; 7.5 hp read as 7.5 "
+        "ECTS, grundnivå as EQF 6)"
+    )
 
     _say(3, "microcred turns it into an Open Badges 3.0 credential and signs it twice.")
     unsigned = micro.to_ob3(issuer_id=key.did, today=date.today()).to_json()
@@ -109,16 +113,23 @@ def _story(folder: Path) -> bool:
     _show("Data Integrity", f"credential.json ({signed['proof'][0]['cryptosuite']})")
     _show("JWT (VC-JWT)", f"credential.jwt ({len(token)} characters)")
     personal = form["learner"]["national_id"]["value"]
-    in_clear = any(personal.replace("-", "")[k:] in text for k in (0, 2)
-                   for text in (json.dumps(signed), token))
+    in_clear = any(
+        personal.replace("-", "")[k:] in text
+        for k in (0, 2)
+        for text in (json.dumps(signed), token)
+    )
     _show("personal number", "salted SHA-256 hash only" if not in_clear else "IN CLEAR (bug!)")
 
     _say(4, "A verifier checks both, offline.")
     reports = {"credential.json": mc.verify(signed), "credential.jwt": mc.verify(token)}
     for name, report in reports.items():
-        _show(name, f"{report.outcome.upper()} ({sum(c.status == 'passed' for c in report.checks)} checks passed)")
+        passed = sum(c.status == "passed" for c in report.checks)
+        _show(name, f"{report.outcome.upper()} ({passed} checks passed)")
     profile = mc.validate(signed, "eu-microcredential")
-    _show("EU micro-credential profile", "valid" if profile.valid else f"INVALID: {profile.problems[:2]}")
+    _show(
+        "EU micro-credential profile",
+        "valid" if profile.valid else f"INVALID: {profile.problems[:2]}",
+    )
 
     _say(5, "Someone upgrades the grade from VG to … well, tampers with it.")
     tampered = copy.deepcopy(signed)
@@ -149,9 +160,11 @@ def _story(folder: Path) -> bool:
         and not in_clear
     )
     elapsed = time.monotonic() - started
-    print(f"\n{'Done' if ok else 'Something went wrong'} in {elapsed:.1f} s. Next: "
-          "'microcred verify credential.json', 'microcred inspect credential.json', "
-          "'microcred batch-issue --help'.")
+    print(
+        f"\n{'Done' if ok else 'Something went wrong'} in {elapsed:.1f} s. Next: "
+        "'microcred verify credential.json', 'microcred inspect credential.json', "
+        "'microcred batch-issue --help'."
+    )
     if not ok:
         print("microcred demo: a step did not behave as expected", file=sys.stderr)
     return ok

@@ -64,7 +64,7 @@ def register(sub: Any) -> None:
     )
     parser.add_argument(
         "--profile",
-        choices=PROFILES[1:] + ("auto",),
+        choices=(*PROFILES[1:], "auto"),
         help="also validate each credential against this profile (see validate)",
     )
     parser.set_defaults(handler=run)

@@ -303,7 +303,7 @@ def dereference(vm_id: str, resolver: DidResolver) -> tuple[dict[str, Any], dict
     base = vm_id.split("#", 1)[0]
     if vm_id.startswith("did:key:") and "#" not in vm_id:
         # A bare did:key names its one key (the DID document lists it as did#multibase).
-        vm_id = f"{vm_id}#{vm_id[len('did:key:'):]}"
+        vm_id = f"{vm_id}#{vm_id[len('did:key:') :]}"
     doc = resolver.resolve(base)
     doc_id = doc.get("id") if isinstance(doc.get("id"), str) else base
     candidates: list[Any] = []

@@ -11,7 +11,7 @@ __all__ = ["Node", "OneOrMany"]
 
 T = TypeVar("T")
 #: A property that the specifications allow as one value or an array (kept as given).
-OneOrMany = Union[T, list[T]]
+OneOrMany = Union[T, list[T]]  # noqa: UP007 - a generic alias, subscripted later
 
 _N = TypeVar("_N", bound="Node")
 

@@ -131,8 +131,11 @@ def to_ob3(
     """The OB 3.0 credential (JSON, unsigned) for a complete micro-credential."""
     from .presets import se
 
-    assert m.issuer is not None and m.workload is not None and m.level is not None
-    assert m.assessment is not None and m.quality_assurance is not None
+    assert m.issuer is not None
+    assert m.workload is not None
+    assert m.level is not None
+    assert m.assessment is not None
+    assert m.quality_assurance is not None
     title = m.title_in()
     ext: dict[str, Any] = {"type": "EuMicroCredential"}
     if isinstance(m.title, dict):

@@ -110,7 +110,11 @@ def stack(
     for credential in credentials:  # e.g. an extension the achievements use
         listed = credential.get("@context")
         for context in listed if isinstance(listed, list) else [listed]:
-            if isinstance(context, str) and context not in contexts and "/ob/v3p0/context" not in context:
+            if (
+                isinstance(context, str)
+                and context not in contexts
+                and "/ob/v3p0/context" not in context
+            ):
                 contexts.append(context)
     document: dict[str, Any] = {
         "@context": contexts,

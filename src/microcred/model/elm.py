@@ -35,6 +35,7 @@ an IRI under ``https://microcred.dev/ns/eu#`` so that :func:`from_elm` can read 
 from __future__ import annotations
 
 import base64
+import contextlib
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -226,8 +227,12 @@ def _display(ids: _Ids, title: str, language: str) -> dict[str, Any]:
 
 def to_elm(m: MicroCredential, *, issuer_id: str | None, credential_id: str) -> dict[str, Any]:
     """The ELM European Digital Credential (JSON, unsigned) for a complete micro-credential."""
-    assert m.issuer is not None and m.issuer.country and m.workload and m.level
-    assert m.assessment is not None and m.quality_assurance is not None
+    assert m.issuer is not None
+    assert m.issuer.country
+    assert m.workload
+    assert m.level
+    assert m.assessment is not None
+    assert m.quality_assurance is not None
     ids = _Ids()
     language = m.language
     title = m.title_in()
@@ -312,10 +317,8 @@ def to_elm(m: MicroCredential, *, issuer_id: str | None, credential_id: str) -> 
         "type": "LearningAssessmentSpecification",
         "title": {language: [m.assessment.type]},
     }
-    try:
+    with contextlib.suppress(ValueError):
         assessment_spec["dcType"] = _concept(vocab.assessment(m.assessment.type))
-    except ValueError:
-        pass
     if m.assessment.description:
         assessment_spec["description"] = {language: [m.assessment.description]}
     if m.grade is not None and m.grade.scale:

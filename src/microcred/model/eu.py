@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -89,7 +89,7 @@ Participation = Literal["online", "onsite", "blended", "work-based"]
 Supervision = Literal[
     "supervised-with-id", "supervised-without-id", "unsupervised-with-id", "unsupervised-without-id"
 ]
-LangText = Union[str, dict[str, str]]
+LangText = str | dict[str, str]
 
 
 def _plain_number(value: Decimal) -> int | float:

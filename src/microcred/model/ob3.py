@@ -17,7 +17,7 @@ rules of a profile.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -110,7 +110,7 @@ class Profile(Node):
     description: str | None = None
     endorsement: list[Json] | None = None
     endorsement_jwt: list[str] | None = None
-    image: Union[Image, str, None] = None
+    image: Image | str | None = None
     email: str | None = None
     address: Address | None = None
     other_identifier: list[IdentifierEntry] | None = None
@@ -195,14 +195,14 @@ class Achievement(Node):
     alignment: list[Alignment] | None = None
     achievement_type: str | None = None
     creator: Profile | None = None
-    credits_available: Union[int, float, None] = None
+    credits_available: int | float | None = None
     criteria: Criteria
     description: str
     endorsement: list[Json] | None = None
     endorsement_jwt: list[str] | None = None
     field_of_study: str | None = None
     human_code: str | None = None
-    image: Union[Image, str, None] = None
+    image: Image | str | None = None
     in_language: str | None = None
     name: str
     other_identifier: list[IdentifierEntry] | None = None
@@ -244,10 +244,10 @@ class AchievementSubject(Node):
     type: OneOrMany[str] = Field(default_factory=lambda: ["AchievementSubject"])
     activity_end_date: str | None = None
     activity_start_date: str | None = None
-    credits_earned: Union[int, float, None] = None
+    credits_earned: int | float | None = None
     achievement: Achievement
     identifier: list[IdentityObject] | None = None
-    image: Union[Image, str, None] = None
+    image: Image | str | None = None
     license_number: str | None = None
     narrative: str | None = None
     result: list[Result] | None = None
@@ -276,7 +276,7 @@ class Credential(Node):
     context: list[Json] = Field(default_factory=lambda: [VC_V2, OB3_CONTEXT], alias="@context")
     id: str | None = None
     type: OneOrMany[str] = Field(default_factory=lambda: ["VerifiableCredential"])
-    issuer: Union[str, Profile]
+    issuer: str | Profile
     valid_from: str | None = None
     valid_until: str | None = None
     issuance_date: str | None = None
@@ -284,7 +284,7 @@ class Credential(Node):
     awarded_date: str | None = None
     name: str | None = None
     description: str | None = None
-    image: Union[Image, str, None] = None
+    image: Image | str | None = None
     credential_subject: Json
     credential_status: OneOrMany[Json] | None = None
     credential_schema: OneOrMany[Json] | None = None

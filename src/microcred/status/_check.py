@@ -214,7 +214,9 @@ def _check_revocation_list(
     url = entry.get("id")
     credential_id = document.get("id")
     if not isinstance(url, str) or not url:
-        report.add("status", "failed", "1EdTechRevocationList entry needs an id (the list URL)", path)
+        report.add(
+            "status", "failed", "1EdTechRevocationList entry needs an id (the list URL)", path
+        )
         return
     if not isinstance(credential_id, str):
         report.add(

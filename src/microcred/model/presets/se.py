@@ -173,7 +173,13 @@ SCALES: dict[str, GradingScale] = {
         ),
     )
 }
-_SCALE_ALIASES = {"a–f": "A-F", "a-f": "A-F", "ects": "A-F", "u-g-vg": "U/G/VG", "u/3/4/5": "U/3/4/5"}
+_SCALE_ALIASES = {
+    "a–f": "A-F",
+    "a-f": "A-F",
+    "ects": "A-F",
+    "u-g-vg": "U/G/VG",
+    "u/3/4/5": "U/3/4/5",
+}
 
 
 def scale(name: str) -> GradingScale:
