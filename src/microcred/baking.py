@@ -106,9 +106,10 @@ def _png_text(body: bytes) -> str:
     try:
         _language, rest = rest[2:].split(b"\0", 1)
         _translated, text = rest.split(b"\0", 1)
-        return text.decode("utf-8")
     except ValueError:
         raise BakingError("malformed iTXt chunk (missing separators)") from None
+    try:
+        return text.decode("utf-8")
     except UnicodeDecodeError:
         raise BakingError("the baked credential is not valid UTF-8") from None
 
