@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import struct
 import time
 import zlib
@@ -85,13 +86,15 @@ def test_png_special_cases() -> None:
         baking.unbake(bad_utf8)
     with pytest.raises(BakingError, match="limit"):
         baking.unbake(png, limits=Limits(max_input_bytes=10))
-    assert issubclass(BakingError, InputError) and BakingError.code == "input.baking"
+    assert issubclass(BakingError, InputError)
+    assert BakingError.code == "input.baking"
 
 
 def test_svg_entity_tricks_are_refused_quickly() -> None:
     laughs = (
         b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
-        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
         b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0">'
         b"<openbadges:credential>&c;</openbadges:credential></svg>"
     )
@@ -117,10 +120,8 @@ def test_svg_entity_tricks_are_refused_quickly() -> None:
 @given(data=st.binary(max_size=512))
 def test_random_bytes_only_ever_raise_baking_errors(data: bytes) -> None:
     for candidate in (data, baking.PNG_SIGNATURE + data, b"<svg" + data):
-        try:
+        with contextlib.suppress(BakingError):
             baking.unbake(candidate)
-        except BakingError:
-            pass
 
 
 @settings(max_examples=300)
@@ -130,7 +131,5 @@ def test_mutated_baked_images_only_ever_raise_baking_errors(
 ) -> None:
     baked = bytearray(baking.bake(SVG if svg else baking.tiny_png(), JSON_CREDENTIAL))
     baked[position % len(baked)] = value
-    try:
+    with contextlib.suppress(BakingError):
         baking.unbake(bytes(baked))
-    except BakingError:
-        pass
