@@ -31,3 +31,46 @@ def test_readme_has_the_two_setup_commands() -> None:
     test_cmd = _blocks_in(README.split("Install and run the test suite", 1)[1])[0]
     assert "pip install" in test_cmd
     assert "pytest" in test_cmd
+
+
+def test_readme_command_lines_run(tmp_path: Path) -> None:
+    """Every ``microcred`` line of the README's shell blocks runs, in order, and exits 0
+    (the install lines are what CI itself runs)."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    from microcred.baking import tiny_png
+
+    shutil.copytree(ROOT / "examples" / "data", tmp_path / "examples" / "data")
+    shutil.copy(ROOT / "examples" / "data" / "template-da123a.json", tmp_path / "template.json")
+    (tmp_path / "badge.png").write_bytes(tiny_png())
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_roster.py"), "--rows", "5", "-o",
+         str(tmp_path / "roster.csv")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    lines = [
+        line.split("#", 1)[0].strip()
+        for block in _blocks("sh")
+        for line in block.splitlines()
+        if line.strip().startswith("microcred ")
+    ]
+    commands = [part.strip() for line in lines for part in line.split("&&")]
+    assert len(commands) >= 10
+    for command in commands:
+        if "issue credential.json" in command and not (tmp_path / "credential.json").exists():
+            did = json.loads((tmp_path / "issuer-key.json").read_text())["kid"].split("#")[0]
+            unsigned = {
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": ["VerifiableCredential"],
+                "issuer": did,
+                "validFrom": "2026-01-01T00:00:00Z",
+                "credentialSubject": {"id": "did:example:learner"},
+            }
+            (tmp_path / "credential.json").write_text(json.dumps(unsigned))
+        argv = [sys.executable, "-m", "microcred.cli", *command.split()[1:]]
+        result = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, (command, result.stdout[-500:], result.stderr[-500:])
+        assert "Traceback" not in result.stderr

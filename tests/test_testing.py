@@ -73,3 +73,34 @@ def test_plugin_fixtures(
     assert microcred_loader.load("https://www.w3.org/ns/credentials/v2").document
     key = microcred_key_factory("Ed25519")
     assert_verified(_signed(key), now=microcred_now, loader=microcred_loader)
+
+
+def test_helpers_on_the_published_fixtures(shared_standards: Any) -> None:
+    """The helpers as a conformance suite would use them on third-party credentials."""
+    import json
+
+    folder = shared_standards / "examples" / "validator-fixtures" / "ob30"
+    simple = json.loads((folder / "simple.json").read_text())
+    method = simple["proof"][0]["verificationMethod"]
+    controller, fragment = method.split("#")
+    trusted = keys.StaticResolver(
+        [
+            {
+                "@context": ["https://www.w3.org/ns/did/v1"],
+                "id": controller,
+                "assertionMethod": [
+                    {"id": method, "type": "Multikey", "controller": controller,
+                     "publicKeyMultibase": fragment}
+                ],
+            }
+        ]
+    )  # fmt: skip
+    assert_verified(simple, resolver=trusted)
+    assert_valid(simple, "ob3")
+    assert_indeterminate(simple)  # without the issuer's published key
+    expired = (folder / "simple-err-expired.json").read_bytes()
+    assert_invalid(expired, "validity.valid_until", resolver=trusted)
+    with pytest.raises(AssertionError) as failure:
+        assert_verified(expired, resolver=trusted)
+    assert "validity.valid_until" in str(failure.value)
+    assert "expired" in str(failure.value)
