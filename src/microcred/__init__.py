@@ -23,12 +23,14 @@ from ._verify import verify
 from ._version import __version__
 from .errors import MicrocredError
 from .limits import DEFAULT_LIMITS, Limits
+from .model import MicroCredential, presets
 from .report import Check, VerificationError, VerificationReport
 
 __all__ = [
     "DEFAULT_LIMITS",
     "Check",
     "Limits",
+    "MicroCredential",
     "MicrocredError",
     "ValidationError",
     "ValidationReport",
@@ -43,6 +45,7 @@ __all__ = [
     "keys",
     "model",
     "present",
+    "presets",
     "proofs",
     "status",
     "validate",

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+import microcred as mc
 from microcred.model import ob3
 
 MODELS: dict[str, type[ob3.Credential]] = {
@@ -81,5 +82,9 @@ def test_models_built_in_code_are_complete() -> None:
     data = achievement.to_json()
     assert data["type"] == ["Achievement"]
     assert data["criteria"] == {"narrative": "x"}
+    partial = {"id": "urn:uuid:1", "name": "no criteria"}
+    assert ob3.Achievement.from_json(partial).to_json() == partial  # read as it is ...
+    problems = mc.validate({**partial, "type": ["Achievement"]}, "ob3").problems
+    assert any("criteria" in p.message for p in problems)  # ... and judged by validate()
     with pytest.raises(ValidationError):
-        ob3.Achievement.from_json({"id": "urn:uuid:1", "name": "no criteria"})
+        ob3.Achievement.from_json({"id": "urn:uuid:1", "creditsAvailable": "many"})

@@ -51,7 +51,65 @@ def register(sub: Any) -> None:
     convert.set_defaults(handler=run_convert)
 
 
+_WHERE_OB3 = {
+    "identification of the learner": "credentialSubject.id / .identifier",
+    "title of the micro-credential": "achievement.name, .humanCode",
+    "country of the issuer": "issuer.address.addressCountryCode",
+    "awarding body": "issuer / ext.awardingBody",
+    "date of issuing": "validFrom, awardedDate",
+    "learning outcomes": "ext.learningOutcome, alignment",
+    "notional workload": "achievement.creditsAvailable, ext.workloadHours",
+    "level": "ext.eqfLevel, alignment",
+    "type of assessment": "ext.assessmentType",
+    "form of participation": "ext.formOfParticipation",
+    "type of quality assurance": "ext.qualityAssurance",
+    "prerequisites": "ext.prerequisites",
+    "supervision and identity verification": "ext.supervision",
+    "grade": "credentialSubject.result",
+    "integration and stackability": "ext.stackable, ext.partOf",
+    "further information": "achievement.description",
+}
+_WHERE_ELM = {
+    "identification of the learner": "credentialSubject (Person)",
+    "title of the micro-credential": "hasClaim.title",
+    "country of the issuer": "issuer.location.address.countryCode",
+    "awarding body": "hasClaim.awardedBy.awardingBody",
+    "date of issuing": "issued, awardedBy.awardingDate",
+    "learning outcomes": "specifiedBy.learningOutcome",
+    "notional workload": "specifiedBy.creditPoint, .volumeOfLearning",
+    "level": "specifiedBy.eqfLevel",
+    "type of assessment": "specifiedBy.provenBy",
+    "form of participation": "specifiedBy.mode",
+    "type of quality assurance": "specifiedBy.accreditation",
+    "prerequisites": "specifiedBy.entryRequirement",
+    "supervision and identity verification": "provenBy.idVerification",
+    "grade": "provenBy.grade",
+    "integration and stackability": "hasClaim.additionalNote",
+    "further information": "hasClaim.description",
+}
+
+
+def _where(kind: str, element: str) -> str:
+    if kind == "ob3":
+        return _WHERE_OB3[element]
+    if kind == "elm":
+        return _WHERE_ELM[element]
+    return "Annex I form"
+
+
+def _kind_of(document: Any) -> str:
+    kinds = document.get("type") if isinstance(document, dict) else None
+    types = set(kinds if isinstance(kinds, list) else [kinds])
+    if "EuropeanDigitalCredential" in types:
+        return "elm"
+    return "ob3" if "VerifiableCredential" in types else "annex-i"
+
+
 def _load(path: str) -> MicroCredential:
+    return _load_with_kind(path)[0]
+
+
+def _load_with_kind(path: str) -> tuple[MicroCredential, str]:
     from ..model.eu import read_any
 
     try:
@@ -62,7 +120,7 @@ def _load(path: str) -> MicroCredential:
             _, payload = decode_unverified(value)
             carried = payload.get("vc")
             value = carried if isinstance(carried, dict) else payload
-        return read_any(value)
+        return read_any(value), _kind_of(value)
     except (MicrocredError, ValueError) as exc:
         raise CliError(f"{path}: {_first_line(exc)}") from None
 
@@ -138,7 +196,7 @@ def _elements(m: MicroCredential) -> list[tuple[str, bool, str]]:
 
 def run_inspect(args: argparse.Namespace) -> int:
     """Print the Annex I table; exit 1 when a mandatory element is missing."""
-    m = _load(args.path)
+    m, kind = _load_with_kind(args.path)
     missing = m.missing
     if args.json:
         record = {
@@ -146,15 +204,22 @@ def run_inspect(args: argparse.Namespace) -> int:
             "complete": not missing,
             "missing": missing,
             "elements": {name: value for name, _, value in _elements(m)},
+            "where": {name: _where(kind, name) for name, _, _ in _elements(m)},
         }
         print(json.dumps(record, ensure_ascii=False))
         return EXIT_INVALID if missing else EXIT_OK
     print(f"{args.path}: EU micro-credential (Council Recommendation 2022/C 243/02, Annex I)")
+    if kind == "ob3":
+        print("  (ext = credentialSubject.achievement.euMicroCredential, microcred's extension)")
     width = max(len(name) for name, _, _ in _elements(m))
+    red = sys.stdout.isatty()
     for name, mandatory, value in _elements(m):
         mark = "ok  " if value else ("MISSING" if mandatory else "-   ")
-        kind = "mandatory" if mandatory else "optional "
-        print(f"  {mark:<7} {kind} {name:<{width}}  {value}")
+        if red and mark == "MISSING":
+            mark = "\033[31mMISSING\033[0m"
+        need = "mandatory" if mandatory else "optional "
+        shown = (value[:50] + "…") if len(value) > 51 else value
+        print(f"  {mark:<7} {need} {name:<{width}}  {shown:<52} [{_where(kind, name)}]")
     if missing:
         print(f"missing mandatory element(s): {', '.join(missing)}")
     return EXIT_INVALID if missing else EXIT_OK

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, TypeVar, Union
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 from pydantic.alias_generators import to_camel
 
 __all__ = ["Node", "OneOrMany"]
@@ -25,7 +25,8 @@ class Node(BaseModel):
     * Only what was given (or set) is written: ``from_json(d).to_json() == d`` for any
       document the model accepts. Dates stay in their lexical form (strings).
     * Fields listed in ``_always`` (e.g. ``type``) are written even when left at their
-      default, so that a model built in code is complete.
+      default when a model is built in code, so that it is complete; a document loaded with
+      :meth:`from_json` is written back as it was.
     """
 
     model_config = ConfigDict(
@@ -39,9 +40,10 @@ class Node(BaseModel):
     _always: ClassVar[tuple[str, ...]] = ()
 
     @model_validator(mode="after")
-    def _mark_defaults(self) -> Any:
-        for name in self._always:
-            self.model_fields_set.add(name)
+    def _mark_defaults(self, info: ValidationInfo) -> Any:
+        if not (info.context or {}).get("loading"):  # built in code: write the defaults
+            for name in self._always:
+                self.model_fields_set.add(name)
         return self
 
     def to_json(self) -> dict[str, Any]:
@@ -51,5 +53,9 @@ class Node(BaseModel):
 
     @classmethod
     def from_json(cls: type[_N], data: Any) -> _N:
-        """Load a JSON object (raises ``pydantic.ValidationError`` when it does not fit)."""
-        return cls.model_validate(data)
+        """Load a JSON object as it is (defaults are not added to what is written back).
+
+        Raises:
+            pydantic.ValidationError: a property has a type its class does not allow.
+        """
+        return cls.model_validate(data, context={"loading": True})

@@ -11,8 +11,9 @@ document the models accept is lossless:
 >>> Achievement.from_json(doc).to_json() == doc
 True
 
-These models check shape, not conformance: use :func:`microcred.validate` for the JSON Schema
-rules of a profile.
+These models read what a document has; they do not judge conformance: every property is
+optional, and a part that does not fit its class is kept as plain JSON. Use
+:func:`microcred.validate` for the rules of a profile (required properties, vocabularies).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ Json = Any
 class Image(Node):
     """``Image``: an image URL (or data URL) with an optional caption."""
 
-    id: str
+    id: str | None = None
     type: str = "Image"
     caption: str | None = None
     _always: ClassVar[tuple[str, ...]] = ("type",)
@@ -71,8 +72,8 @@ class IdentifierEntry(Node):
     """``IdentifierEntry``: another identifier of a profile or achievement."""
 
     type: str = "IdentifierEntry"
-    identifier: str
-    identifier_type: str
+    identifier: str | None = None
+    identifier_type: str | None = None
     _always: ClassVar[tuple[str, ...]] = ("type",)
 
 
@@ -80,8 +81,8 @@ class GeoCoordinates(Node):
     """``GeoCoordinates``."""
 
     type: str = "GeoCoordinates"
-    latitude: float
-    longitude: float
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class Address(Node):
@@ -95,27 +96,27 @@ class Address(Node):
     street_address: str | None = None
     post_office_box_number: str | None = None
     postal_code: str | None = None
-    geo: GeoCoordinates | None = None
+    geo: GeoCoordinates | Json | None = None
     _always: ClassVar[tuple[str, ...]] = ("type",)
 
 
 class Profile(Node):
     """``Profile``: an issuer, creator, endorser or organisation."""
 
-    id: str
+    id: str | None = None
     type: OneOrMany[str] = Field(default_factory=lambda: ["Profile"])
     name: str | None = None
     url: str | None = None
     phone: str | None = None
     description: str | None = None
-    endorsement: list[Json] | None = None
-    endorsement_jwt: list[str] | None = None
+    endorsement: OneOrMany[Json] | None = None
+    endorsement_jwt: OneOrMany[str] | None = None
     image: Image | str | None = None
     email: str | None = None
-    address: Address | None = None
-    other_identifier: list[IdentifierEntry] | None = None
+    address: Address | Json | None = None
+    other_identifier: OneOrMany[IdentifierEntry] | None = None
     official: str | None = None
-    parent_org: Profile | None = None
+    parent_org: Profile | Json | None = None
     family_name: str | None = None
     given_name: str | None = None
     additional_name: str | None = None
@@ -140,22 +141,22 @@ class Alignment(Node):
     type: OneOrMany[str] = Field(default_factory=lambda: ["Alignment"])
     target_code: str | None = None
     target_description: str | None = None
-    target_name: str
+    target_name: str | None = None
     target_framework: str | None = None
     target_type: str | None = None
-    target_url: str
+    target_url: str | None = None
     _always: ClassVar[tuple[str, ...]] = ("type",)
 
 
 class RubricCriterionLevel(Node):
     """``RubricCriterionLevel``."""
 
-    id: str
+    id: str | None = None
     type: OneOrMany[str] = Field(default_factory=lambda: ["RubricCriterionLevel"])
-    alignment: list[Alignment] | None = None
+    alignment: OneOrMany[Alignment] | None = None
     description: str | None = None
     level: str | None = None
-    name: str
+    name: str | None = None
     points: str | None = None
     _always: ClassVar[tuple[str, ...]] = ("type",)
 
@@ -163,15 +164,15 @@ class RubricCriterionLevel(Node):
 class ResultDescription(Node):
     """``ResultDescription``: a kind of result the achievement records (a grade, a score)."""
 
-    id: str
+    id: str | None = None
     type: OneOrMany[str] = Field(default_factory=lambda: ["ResultDescription"])
-    alignment: list[Alignment] | None = None
-    allowed_value: list[str] | None = None
-    name: str
+    alignment: OneOrMany[Alignment] | None = None
+    allowed_value: OneOrMany[str] | None = None
+    name: str | None = None
     required_level: str | None = None
     required_value: str | None = None
-    result_type: str
-    rubric_criterion_level: list[RubricCriterionLevel] | None = None
+    result_type: str | None = None
+    rubric_criterion_level: OneOrMany[RubricCriterionLevel] | None = None
     value_max: str | None = None
     value_min: str | None = None
     _always: ClassVar[tuple[str, ...]] = ("type",)
@@ -180,7 +181,7 @@ class ResultDescription(Node):
 class Related(Node):
     """``Related``: another version or language of the achievement."""
 
-    id: str
+    id: str | None = None
     type: OneOrMany[str] = Field(default_factory=lambda: ["Related"])
     in_language: str | None = None
     version: str | None = None
@@ -190,26 +191,26 @@ class Related(Node):
 class Achievement(Node):
     """``Achievement``: what was achieved (the course, the micro-credential)."""
 
-    id: str
+    id: str | None = None
     type: OneOrMany[str] = Field(default_factory=lambda: ["Achievement"])
-    alignment: list[Alignment] | None = None
+    alignment: OneOrMany[Alignment] | None = None
     achievement_type: str | None = None
-    creator: Profile | None = None
+    creator: Profile | Json | None = None
     credits_available: int | float | None = None
-    criteria: Criteria
-    description: str
-    endorsement: list[Json] | None = None
-    endorsement_jwt: list[str] | None = None
+    criteria: Criteria | Json | None = None
+    description: str | None = None
+    endorsement: OneOrMany[Json] | None = None
+    endorsement_jwt: OneOrMany[str] | None = None
     field_of_study: str | None = None
     human_code: str | None = None
     image: Image | str | None = None
     in_language: str | None = None
-    name: str
-    other_identifier: list[IdentifierEntry] | None = None
-    related: list[Related] | None = None
-    result_description: list[ResultDescription] | None = None
+    name: str | None = None
+    other_identifier: OneOrMany[IdentifierEntry] | None = None
+    related: OneOrMany[Related] | None = None
+    result_description: OneOrMany[ResultDescription] | None = None
     specialization: str | None = None
-    tag: list[str] | None = None
+    tag: OneOrMany[str] | None = None
     version: str | None = None
     _always: ClassVar[tuple[str, ...]] = ("type",)
 
@@ -218,9 +219,9 @@ class IdentityObject(Node):
     """``IdentityObject``: a (usually hashed) identifier of the learner."""
 
     type: str = "IdentityObject"
-    hashed: bool
-    identity_hash: str
-    identity_type: str
+    hashed: bool | None = None
+    identity_hash: str | None = None
+    identity_type: str | None = None
     salt: str | None = None
     _always: ClassVar[tuple[str, ...]] = ("type",)
 
@@ -230,7 +231,7 @@ class Result(Node):
 
     type: OneOrMany[str] = Field(default_factory=lambda: ["Result"])
     achieved_level: str | None = None
-    alignment: list[Alignment] | None = None
+    alignment: OneOrMany[Alignment] | None = None
     result_description: str | None = None
     status: str | None = None
     value: str | None = None
@@ -245,14 +246,14 @@ class AchievementSubject(Node):
     activity_end_date: str | None = None
     activity_start_date: str | None = None
     credits_earned: int | float | None = None
-    achievement: Achievement
-    identifier: list[IdentityObject] | None = None
+    achievement: Achievement | Json | None = None
+    identifier: OneOrMany[IdentityObject] | None = None
     image: Image | str | None = None
     license_number: str | None = None
     narrative: str | None = None
-    result: list[Result] | None = None
+    result: OneOrMany[Result] | None = None
     role: str | None = None
-    source: Profile | None = None
+    source: Profile | Json | None = None
     term: str | None = None
     _always: ClassVar[tuple[str, ...]] = ("type",)
 
@@ -276,7 +277,7 @@ class Credential(Node):
     context: list[Json] = Field(default_factory=lambda: [VC_V2, OB3_CONTEXT], alias="@context")
     id: str | None = None
     type: OneOrMany[str] = Field(default_factory=lambda: ["VerifiableCredential"])
-    issuer: str | Profile
+    issuer: str | Profile | Json | None = None
     valid_from: str | None = None
     valid_until: str | None = None
     issuance_date: str | None = None
@@ -285,21 +286,26 @@ class Credential(Node):
     name: str | None = None
     description: str | None = None
     image: Image | str | None = None
-    credential_subject: Json
+    credential_subject: Json | None = None
     credential_status: OneOrMany[Json] | None = None
     credential_schema: OneOrMany[Json] | None = None
     refresh_service: Json | None = None
     terms_of_use: OneOrMany[Json] | None = None
-    evidence: list[Evidence] | None = None
-    endorsement: list[Json] | None = None
-    endorsement_jwt: list[str] | None = None
+    evidence: OneOrMany[Evidence] | None = None
+    endorsement: OneOrMany[Json] | None = None
+    endorsement_jwt: OneOrMany[str] | None = None
     proof: OneOrMany[Json] | None = None
     _always: ClassVar[tuple[str, ...]] = ("context", "type")
 
     @property
-    def issuer_id(self) -> str:
+    def issuer_id(self) -> str | None:
         """The issuer's id, whether ``issuer`` is a string or a profile."""
-        return self.issuer if isinstance(self.issuer, str) else self.issuer.id
+        if isinstance(self.issuer, str) or self.issuer is None:
+            return self.issuer
+        if isinstance(self.issuer, Profile):
+            return self.issuer.id
+        found = self.issuer.get("id") if isinstance(self.issuer, dict) else None
+        return found if isinstance(found, str) else None
 
 
 class AchievementCredential(Credential):
@@ -308,13 +314,13 @@ class AchievementCredential(Credential):
     type: OneOrMany[str] = Field(
         default_factory=lambda: ["VerifiableCredential", "OpenBadgeCredential"]
     )
-    credential_subject: AchievementSubject
+    credential_subject: AchievementSubject | Json | None = None
 
 
 class EndorsementSubject(Node):
     """``EndorsementSubject``: what is endorsed, and the endorser's comment."""
 
-    id: str
+    id: str | None = None
     type: OneOrMany[str] = Field(default_factory=lambda: ["EndorsementSubject"])
     endorsement_comment: str | None = None
     _always: ClassVar[tuple[str, ...]] = ("type",)
@@ -326,16 +332,16 @@ class EndorsementCredential(Credential):
     type: OneOrMany[str] = Field(
         default_factory=lambda: ["VerifiableCredential", "EndorsementCredential"]
     )
-    credential_subject: EndorsementSubject
+    credential_subject: EndorsementSubject | Json | None = None
 
 
 class Association(Node):
     """``Association`` (CLR 2.0): a relation between two achievements."""
 
     type: str = "Association"
-    association_type: str
-    source_id: str
-    target_id: str
+    association_type: str | None = None
+    source_id: str | None = None
+    target_id: str | None = None
     _always: ClassVar[tuple[str, ...]] = ("type",)
 
 
@@ -344,10 +350,10 @@ class ClrSubject(Node):
 
     id: str | None = None
     type: OneOrMany[str] = Field(default_factory=lambda: ["ClrSubject"])
-    identifier: list[IdentityObject] | None = None
-    achievement: list[Achievement] | None = None
-    verifiable_credential: list[Json]
-    association: list[Association] | None = None
+    identifier: OneOrMany[IdentityObject] | None = None
+    achievement: OneOrMany[Achievement] | None = None
+    verifiable_credential: OneOrMany[Json] | None = None
+    association: OneOrMany[Association] | None = None
     _always: ClassVar[tuple[str, ...]] = ("type",)
 
 
@@ -360,7 +366,7 @@ class ClrCredential(Credential):
 
     context: list[Json] = Field(default_factory=lambda: [VC_V2, CLR2_CONTEXT], alias="@context")
     type: OneOrMany[str] = Field(default_factory=lambda: ["VerifiableCredential", "ClrCredential"])
-    credential_subject: ClrSubject
+    credential_subject: ClrSubject | Json | None = None
     partial: bool | None = None
 
 
