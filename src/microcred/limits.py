@@ -25,6 +25,7 @@ class Limits:
         max_context_bytes: largest JSON-LD context a network loader accepts.
         max_jwt_bytes: largest compact JWT accepted.
         max_status_list_bytes: largest decompressed status list (a gzip bomb stops here).
+        max_proofs: most proofs one document may carry (each costs a canonicalization).
         network_timeout: seconds for one opt-in network request.
         max_redirects: redirects followed by an opt-in network request (same host only).
     """
@@ -36,6 +37,7 @@ class Limits:
     max_context_bytes: int = 1024 * 1024
     max_jwt_bytes: int = 1024 * 1024
     max_status_list_bytes: int = 16 * 1024 * 1024
+    max_proofs: int = 8
     network_timeout: float = 10.0
     max_redirects: int = 3
 

@@ -229,6 +229,14 @@ def verify_proofs(
     proofs = _proof_list(document)
     unsecured = _unsecured(document)
     many = isinstance(document.get("proof"), list)
+    if len(proofs) > limits.max_proofs:
+        refused = ProofResult(path="$.proof")
+        refused._add(
+            "proof.suite",
+            "failed",
+            f"{len(proofs)} proofs, over the limit of {limits.max_proofs} (Limits.max_proofs)",
+        )
+        return [refused]
     results = []
     for index, proof in enumerate(proofs):
         path = f"$.proof[{index}]" if many else "$.proof"
