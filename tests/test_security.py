@@ -214,7 +214,9 @@ def test_revoked_is_invalid() -> None:
 def test_decompression_bomb_in_a_status_list_stops_at_the_limit() -> None:
     url = "https://status.example/bomb"
     bomb = "u" + _b64(gzip.compress(b"\0" * (DEFAULT_LIMITS.max_status_list_bytes + 1024)))
-    listed = status.status_list_credential(key().did, url, status.Bitstring.new(status.MIN_LIST_BITS))
+    listed = status.status_list_credential(
+        key().did, url, status.Bitstring.new(status.MIN_LIST_BITS)
+    )
     listed["credentialSubject"]["encodedList"] = bomb
     report = mc.verify(
         _signed(credentialStatus=status.status_entry(url, 1)),
