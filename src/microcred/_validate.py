@@ -32,7 +32,6 @@ __all__ = ["PROFILES", "Profile", "ValidationError", "ValidationReport", "valida
 Profile = Literal["auto", "ob3", "clr", "eu-microcredential", "elm"]
 PROFILES: tuple[str, ...] = ("auto", "ob3", "clr", "eu-microcredential", "elm")
 
-EU_EXTENSION_CONTEXT = "https://microcred.dev/contexts/eu-microcredential-v1.jsonld"
 _OB3_CREDENTIALS = {"AchievementCredential", "OpenBadgeCredential"}
 
 
@@ -108,7 +107,9 @@ def resolve_profile(document: Mapping[str, Any]) -> str:
         return "clr"
     if "EuropeanDigitalCredential" in types:
         return "elm"
-    if EU_EXTENSION_CONTEXT in _contexts(document):
+    from .model.eu import EU_CONTEXT
+
+    if EU_CONTEXT in _contexts(document):
         return "eu-microcredential"
     return "ob3"
 
