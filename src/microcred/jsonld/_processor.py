@@ -16,6 +16,8 @@ Errors from pyld (including anything unexpected on hostile input) are reported a
 
 from __future__ import annotations
 
+import itertools
+import json
 import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -88,6 +90,90 @@ class _ContentKeyedCache:
                 _RESOLVED[content_key] = value
 
 
+_MEMO_SIZE = 4096
+#: Processed active contexts: (active context, local context by content, flags) → result.
+_MEMO: LRUCache[Any, Any] = LRUCache(maxsize=_MEMO_SIZE)
+_MEMO_LOCK = threading.Lock()
+_MEMO_IDS = itertools.count()
+
+
+class _MemoProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor, remembering context processing results.
+
+    pyld caches a processed context by the identity of the active context it was applied to,
+    but a type-scoped context (``Achievement``, ``Profile``, … in OB 3.0) is applied to a fresh
+    clone each time, so it was processed again for every node of every document. Here the
+    result is remembered by the identity of the active context (results are reused, so their
+    identities recur) and the *content* of the local context: a URL by the content hash of what
+    the loader serves for it, an inline context by its JSON. The output is unchanged.
+    """
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        local_key = _local_key(local_ctx, options)
+        if local_key is None or not isinstance(active_ctx, dict):
+            return super()._process_context(
+                active_ctx, local_ctx, options, override_protected, propagate, validate_scoped,
+                cycles,
+            )  # fmt: skip
+        if "_uuid" not in active_ctx:
+            active_ctx["_uuid"] = f"microcred-{next(_MEMO_IDS)}"
+        key = (
+            active_ctx["_uuid"],
+            local_key,
+            override_protected,
+            propagate,
+            validate_scoped,
+            options.get("base"),
+            options.get("processingMode"),
+        )
+        with _MEMO_LOCK:
+            hit = _MEMO.get(key)
+        if hit is not None:
+            return hit[0]
+        result = super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+        with _MEMO_LOCK:
+            _MEMO[key] = (result, active_ctx)  # keeps the keyed context alive: ids stay unique
+        return result
+
+
+def _local_key(local_ctx: Any, options: Any) -> Any:
+    """A content key for a local context, or None when it cannot be keyed safely."""
+    if isinstance(local_ctx, str):
+        adapter = options.get("documentLoader")
+        if not isinstance(adapter, _PyldLoader):
+            return None
+        try:
+            return ("url", local_ctx, adapter.loader.load(local_ctx).jcs_sha256)
+        except MicrocredError:
+            return None
+    if isinstance(local_ctx, list):
+        keys = tuple(_local_key(item, options) for item in local_ctx)
+        return None if any(k is None for k in keys) else ("list", keys)
+    if isinstance(local_ctx, dict):
+        if "@import" in local_ctx or any(
+            isinstance(v, (str, list)) and k == "@context" for k, v in local_ctx.items()
+        ):
+            return None  # refers to other documents: not keyed by its own JSON alone
+        try:
+            return ("inline", json.dumps(local_ctx, sort_keys=True, separators=(",", ":")))
+        except (TypeError, ValueError):
+            return None
+    if local_ctx is None:
+        return ("null",)
+    return None
+
+
 class _PyldLoader:
     """Adapts a :class:`DocumentLoader` to pyld's loader callable; remembers our own error."""
 
@@ -126,7 +212,7 @@ def _run(document: Any, loader: DocumentLoader | None, op: str) -> tuple[Any, li
     loader = loader or default_loader()
     adapter = _PyldLoader(loader)
     dropped: list[str] = []
-    processor = _pyld.JsonLdProcessor(on_property_dropped=lambda term: dropped.append(str(term)))
+    processor = _MemoProcessor(on_property_dropped=lambda term: dropped.append(str(term)))
     options = _options(loader, adapter)
     try:
         if op == "expand":
