@@ -14,6 +14,7 @@ from microcred.errors import (
     CanonicalizationLimitError,
     InputTooDeepError,
     JsonLdProcessingError,
+    MicrocredError,
     SafeModeError,
     UnknownContextError,
 )
@@ -192,3 +193,34 @@ def test_ob3_spec_examples_canonicalize_offline(shared_standards: Path) -> None:
         except (SafeModeError, UnknownContextError):
             continue  # spec examples with example-only terms/contexts: reported elsewhere
     assert done >= 5, f"only {done} spec examples canonicalized"
+
+
+def test_remembered_context_processing_gives_pyld_s_own_output(
+    shared_standards: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every published document expands to the same RDF with and without the context memo."""
+    from pyld import jsonld as pyld_jsonld
+
+    from microcred.jsonld import _processor
+
+    documents = []
+    for path in sorted((shared_standards / "examples").rglob("*.json")):
+        document = json.loads(path.read_text())
+        if isinstance(document, dict) and "@context" in document:
+            documents.append(document)
+    for name in ("small", "medium", "large"):
+        bench = shared_standards.parent / "bench" / "data" / f"{name}.json"
+        if bench.exists():
+            documents.append(json.loads(bench.read_text()))
+
+    def quads_of(document: dict[str, object]) -> object:
+        try:
+            return jsonld.to_quads(document)
+        except MicrocredError as exc:
+            return type(exc).__name__
+
+    remembered = [quads_of(d) for d in documents * 2]  # the second round hits the memo
+    monkeypatch.setattr(_processor, "_MemoProcessor", pyld_jsonld.JsonLdProcessor)
+    plain = [quads_of(d) for d in documents * 2]
+    assert remembered == plain
+    assert sum(isinstance(q, list) for q in plain) >= 40
