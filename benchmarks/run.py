@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""microcred's benchmark: sign, verify and validate timings, with the reference JavaScript
+stack measured in the same run when it is available.
+
+Usage (from the project root)::
+
+    python benchmarks/run.py                 # JSON Lines on stdout, a summary on stderr
+    python benchmarks/run.py --no-node       # without the Node comparison
+    python benchmarks/run.py --quick         # fewer, shorter batches (a smoke run)
+
+Method: a warm-up, then batches auto-ranged to at least 0.2 s, 7 batches, the median time per
+operation (``--quick``: 3 batches of at least 0.05 s). Inputs: the project's example
+micro-credential, and ``small``/``medium``/``large`` from the team's benchmark folder
+(``../shared/bench/data``) when it is there. The Node baseline (``../shared/bench/bench_node.mjs``)
+is installed into ``benchmarks/.node/`` (ignored by git) with npm, and run on the same inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT.parent / "shared" / "bench"
+NODE_DIR = ROOT / "benchmarks" / ".node"
+
+
+def timed(operation: Callable[[], Any], *, batches: int, minimum: float) -> float:
+    """Median seconds per call over ``batches`` batches of at least ``minimum`` seconds."""
+    operation()
+    count = 1
+    while True:
+        started = time.perf_counter()
+        for _ in range(count):
+            operation()
+        if time.perf_counter() - started >= minimum:
+            break
+        count *= 2
+    samples = []
+    for _ in range(batches):
+        started = time.perf_counter()
+        for _ in range(count):
+            operation()
+        samples.append((time.perf_counter() - started) / count)
+    return statistics.median(samples)
+
+
+def _inputs(issuer: str) -> dict[str, dict[str, Any]]:
+    from microcred.model import MicroCredential
+
+    form = json.loads((ROOT / "examples" / "data" / "annex-i-da123a.json").read_text())
+    micro = MicroCredential.model_validate(form)
+    found = {
+        "microcredential": micro.to_ob3(
+            issuer_id=issuer, salt="benchmark", today=date(2026, 11, 25)
+        ).to_json()
+    }
+    for name in ("small", "medium", "large"):
+        path = BENCH / "data" / f"{name}.json"
+        if path.exists():
+            document = json.loads(path.read_text())
+            document.pop("proof", None)
+            issuer_value = document["issuer"]
+            document["issuer"] = (
+                {**issuer_value, "id": issuer} if isinstance(issuer_value, dict) else issuer
+            )
+            found[name] = document
+    return found
+
+
+def _bench_resolver() -> Any:
+    from microcred import keys
+
+    path = BENCH / "data" / "test-vector-key.json"
+    if not path.exists():
+        return None
+    key = json.loads(path.read_text())
+    return keys.StaticResolver(
+        [
+            {
+                "@context": ["https://www.w3.org/ns/did/v1"],
+                "id": key["controller"],
+                "assertionMethod": [
+                    {
+                        "id": key["verificationMethod"],
+                        "type": "Multikey",
+                        "controller": key["controller"],
+                        "publicKeyMultibase": key["publicKeyMultibase"],
+                    }
+                ],
+            }
+        ]
+    )  # fmt: skip
+
+
+def python_results(batches: int, minimum: float) -> list[dict[str, Any]]:
+    """Every timed operation of microcred, as JSON records."""
+    import microcred as mc
+
+    results: list[dict[str, Any]] = []
+    ed25519 = mc.keys.generate("Ed25519")
+    p256 = mc.keys.generate("P-256")
+    resolver = _bench_resolver()
+
+    def record(op: str, size: str, operation: Callable[[], Any]) -> None:
+        seconds = timed(operation, batches=batches, minimum=minimum)
+        results.append({"impl": "python", "op": op, "size": size, "median_s": seconds})
+        print(f"  {op:<34} {size:<16} {seconds * 1000:9.3f} ms", file=sys.stderr)
+
+    for size, document in _inputs(ed25519.did).items():
+        suites = ["eddsa-rdfc-2022"]
+        if size in ("microcredential", "medium"):
+            suites += ["eddsa-jcs-2022", "Ed25519Signature2020"]
+        for suite in suites:
+            _suite(record, mc, size, document, ed25519, suite, resolver)
+        if size in ("microcredential", "medium"):
+            _others(record, mc, size, document, ed25519, p256)
+    return results
+
+
+def _with_issuer(document: dict[str, Any], issuer: str) -> dict[str, Any]:
+    copied = copy.deepcopy(document)
+    value = copied["issuer"]
+    copied["issuer"] = {**value, "id": issuer} if isinstance(value, dict) else issuer
+    return copied
+
+
+def _suite(
+    record: Any, mc: Any, size: str, document: dict[str, Any], key: Any, suite: str, resolver: Any
+) -> None:
+    unsigned = copy.deepcopy(document)
+    if suite == "Ed25519Signature2020":
+        legacy = "https://w3id.org/security/suites/ed25519-2020/v1"
+        unsigned["@context"] = [*unsigned["@context"], legacy]
+    signed = mc.issue(unsigned, key, suite=suite)
+    assert mc.verify(signed, resolver=resolver).verified
+    record(f"sign {suite}", size, lambda: mc.issue(unsigned, key, suite=suite))
+    record(f"verify {suite}", size, lambda: mc.verify(signed, resolver=resolver))
+
+
+def _others(
+    record: Any, mc: Any, size: str, document: dict[str, Any], ed25519: Any, p256: Any
+) -> None:
+    from microcred.jsonld import canonize
+
+    ecdsa = _with_issuer(document, p256.did)
+    signed = mc.issue(ecdsa, p256, suite="ecdsa-rdfc-2019")
+    record(
+        "sign ecdsa-rdfc-2019 P-256", size, lambda: mc.issue(ecdsa, p256, suite="ecdsa-rdfc-2019")
+    )
+    record("verify ecdsa-rdfc-2019 P-256", size, lambda: mc.verify(signed))
+    token = mc.issue(document, ed25519, format="jwt")
+    record("sign JWT EdDSA", size, lambda: mc.issue(document, ed25519, format="jwt"))
+    record("verify JWT EdDSA", size, lambda: mc.verify(token))
+    record("validate ob3", size, lambda: mc.validate(document, "ob3"))
+    # the cryptographic floor: SHA-256 of the canonical form twice, then Ed25519
+    canonical = canonize(document).nquads.encode()
+    signer = ed25519.signer()
+    verifier = mc.keys.verifier_for_method(
+        {
+            "id": ed25519.verification_method,
+            "type": "Multikey",
+            "controller": ed25519.did,
+            "publicKeyMultibase": ed25519.public_multikey(),
+        }
+    )
+
+    def digest() -> bytes:
+        return hashlib.sha256(canonical).digest() + hashlib.sha256(canonical).digest()
+
+    signature = signer.sign(digest())
+    record("floor sign (2x sha256 + Ed25519)", size, lambda: signer.sign(digest()))
+    record("floor verify (2x sha256 + Ed25519)", size, lambda: verifier.verify(digest(), signature))
+
+
+def node_results() -> list[dict[str, Any]]:
+    """The reference stack's timings, or [] when Node or the baseline script is missing."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        print("node: not installed, no comparison", file=sys.stderr)
+        return []
+    if not (BENCH / "bench_node.mjs").exists():
+        print("node: the baseline script is not beside the project, no comparison", file=sys.stderr)
+        return []
+    NODE_DIR.mkdir(parents=True, exist_ok=True)
+    shutil.copy(BENCH / "package.json", NODE_DIR / "package.json")
+    if not (NODE_DIR / "node_modules").is_dir():
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=NODE_DIR, check=True
+        )
+    out = NODE_DIR / "out"
+    out.mkdir(exist_ok=True)
+    environment = {
+        **os.environ,
+        "BENCH_NODE_MODULES": str(NODE_DIR / "node_modules"),
+        "BENCH_OUT": str(out),
+    }
+    completed = subprocess.run(
+        ["node", str(BENCH / "bench_node.mjs"), "small", "medium", "large"],
+        cwd=BENCH, env=environment, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; print JSON Lines and a summary with the ratios to Node."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-node", action="store_true")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    batches, minimum = (3, 0.05) if args.quick else (7, 0.2)
+    print("microcred:", file=sys.stderr)
+    results = python_results(batches, minimum)
+    node = [] if args.no_node else node_results()
+    for record in results + node:
+        print(json.dumps(record))
+    if node:
+        print("\nratio Node / microcred (higher is better for microcred):", file=sys.stderr)
+        ours = {(r["op"], r["size"]): r["median_s"] for r in results}
+        for record in node:
+            op = {"rdfc_sign": "sign eddsa-rdfc-2022", "rdfc_verify": "verify eddsa-rdfc-2022"}.get(
+                str(record.get("op", ""))
+            )
+            key = (op, record.get("size"))
+            if op and key in ours:
+                ratio = record["median_s"] / ours[key]
+                node_ms, our_ms = record["median_s"] * 1000, ours[key] * 1000
+                line = f"  {op:<26} {record['size']:<8} node {node_ms:8.2f} ms  "
+                print(f"{line}microcred {our_ms:8.2f} ms  x{ratio:.2f}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
