@@ -240,8 +240,11 @@ def test_svg_entity_expansion_is_refused() -> None:
 
 
 def test_very_long_or_deeply_nested_values_are_refused() -> None:
-    deep = "[" * (DEFAULT_LIMITS.max_json_depth + 1) + "]" * (DEFAULT_LIMITS.max_json_depth + 1)
-    assert _failed(mc.verify(deep)) == {"parse": "failed"}
+    levels = DEFAULT_LIMITS.max_json_depth + 1
+    deep = '{"a":' * levels + "1" + "}" * levels
+    report = mc.verify(deep)
+    assert _failed(report) == {"parse": "failed"}
+    assert "nesting exceeds" in report.failed[0].message
     small = replace(DEFAULT_LIMITS, max_input_bytes=1000)
     long_value = json.dumps(_credential(description="x" * 5000)).encode()
     assert _failed(mc.verify(long_value, limits=small)) == {"parse": "failed"}
