@@ -28,7 +28,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -47,34 +47,46 @@ class RowResult:
         row: the row's number in the roster (the header is row 1, the first learner row 2).
         reference: a reference to the learner that holds no personal identity number
             (Ladok UID, ESI, the learner id, or ``row-N``).
-        credential: the signed credential (a dict for Data Integrity, a str for a JWT), or
-            ``None`` when the row failed.
+        data: the credential as written to a file (JSON, or the JWT line), ``b""`` when the row
+            failed. It is produced where the credential is signed, so that worker processes
+            hand back bytes, not objects.
         credential_id: the credential's ``id``.
         error: why the row could not be issued (``None`` on success).
     """
 
     row: int
     reference: str
-    credential: dict[str, Any] | str | None = None
+    data: bytes = b""
     credential_id: str | None = None
     error: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         """Whether the row was issued."""
         return self.error is None
 
+    @property
+    def credential(self) -> dict[str, Any] | str | None:
+        """The signed credential (a dict for Data Integrity, a str for a JWT), or ``None``."""
+        if not self.data:
+            return None
+        text = self.data.decode("utf-8")
+        return text.strip() if not text.startswith("{") else json.loads(text)
+
     def serialized(self) -> bytes:
-        """The credential as written to a file (JSON with a newline, or the JWT line)."""
-        if isinstance(self.credential, str):
-            return (self.credential + "\n").encode("ascii")
-        return (json.dumps(self.credential, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        """The credential as written to a file."""
+        return self.data
 
     @property
     def sha256(self) -> str | None:
         """SHA-256 of :meth:`serialized`, for the manifest."""
-        return hashlib.sha256(self.serialized()).hexdigest() if self.credential else None
+        return hashlib.sha256(self.data).hexdigest() if self.data else None
+
+
+def _serialize(credential: dict[str, Any] | str) -> bytes:
+    if isinstance(credential, str):
+        return (credential + "\n").encode("ascii")
+    return (json.dumps(credential, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _cells(row: Mapping[str, Any]) -> dict[str, str]:
@@ -133,17 +145,27 @@ def _form_for(template: Mapping[str, Any], row: Mapping[str, Any], now: str) -> 
     return form
 
 
-def _one(
-    number: int,
-    row: Mapping[str, Any],
-    template: Mapping[str, Any],
-    key_jwk: dict[str, Any],
-    options: dict[str, Any],
-) -> RowResult:
+@dataclass
+class _Job:
+    """What every row of one batch shares (sent to each worker process once)."""
+
+    template: Mapping[str, Any]
+    key_jwk: dict[str, Any]
+    options: dict[str, Any]
+    key: KeyPair | None = None
+
+    def signing_key(self) -> KeyPair:
+        if self.key is None:
+            self.key = KeyPair.from_jwk(self.key_jwk)
+        return self.key
+
+
+def _one(number: int, row: Mapping[str, Any], job: _Job) -> RowResult:
     reference = learner_reference(row, number)
+    options = job.options
     try:
-        key = KeyPair.from_jwk(key_jwk)
-        form = _form_for(template, row, options["now"])
+        key = job.signing_key()
+        form = _form_for(job.template, row, options["now"])
         if "grade" in form and form["grade"].get("scale") and form["grade"].get("value"):
             _check_grade(form["grade"])
         micro = MicroCredential.model_validate(form)
@@ -154,9 +176,22 @@ def _one(
             format=options["format"],
             **({"suite": options["suite"]} if options["suite"] else {}),
         )
-        return RowResult(number, reference, credential, unsigned.get("id"))
+        return RowResult(number, reference, _serialize(credential), unsigned.get("id"))
     except Exception as exc:  # a bad row is reported, never fatal for the batch
         return RowResult(number, reference, error=_reason(exc))
+
+
+_WORKER_JOB: _Job | None = None
+
+
+def _start_worker(job: _Job) -> None:
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
+def _chunk_in_worker(chunk: list[tuple[int, dict[str, Any]]]) -> list[RowResult]:
+    assert _WORKER_JOB is not None
+    return [_one(number, row, _WORKER_JOB) for number, row in chunk]
 
 
 def _check_grade(grade: Mapping[str, Any]) -> None:
@@ -223,15 +258,25 @@ def issue_many(
     numbered = (
         (number, row) for number, row in enumerate(rows, start=first_row) if number not in skipped
     )
+    job = _Job(base, jwk, options)
     if workers == 1:
         for number, row in numbered:
-            yield _one(number, row, base, jwk, options)
+            yield _one(number, row, job)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    chunk_size = 16
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(job,)
+    ) as pool:
         pending: list[Any] = []
+        chunk: list[tuple[int, dict[str, Any]]] = []
         for number, row in numbered:
-            pending.append(pool.submit(_one, number, dict(row), base, jwk, options))
-            if len(pending) >= workers * 4:
-                yield pending.pop(0).result()
+            chunk.append((number, dict(row)))
+            if len(chunk) == chunk_size:
+                pending.append(pool.submit(_chunk_in_worker, chunk))
+                chunk = []
+            if len(pending) >= workers * 2:
+                yield from pending.pop(0).result()
+        if chunk:
+            pending.append(pool.submit(_chunk_in_worker, chunk))
         for future in pending:
-            yield future.result()
+            yield from future.result()
