@@ -82,27 +82,15 @@ def _inputs(issuer: str) -> dict[str, dict[str, Any]]:
 
 def _bench_resolver() -> Any:
     from microcred import keys
+    from microcred.testing import controller_document
 
     path = BENCH / "data" / "test-vector-key.json"
     if not path.exists():
         return None
     key = json.loads(path.read_text())
     return keys.StaticResolver(
-        [
-            {
-                "@context": ["https://www.w3.org/ns/did/v1"],
-                "id": key["controller"],
-                "assertionMethod": [
-                    {
-                        "id": key["verificationMethod"],
-                        "type": "Multikey",
-                        "controller": key["controller"],
-                        "publicKeyMultibase": key["publicKeyMultibase"],
-                    }
-                ],
-            }
-        ]
-    )  # fmt: skip
+        [controller_document(key["verificationMethod"], key["publicKeyMultibase"])]
+    )
 
 
 def python_results(batches: int, minimum: float) -> list[dict[str, Any]]:

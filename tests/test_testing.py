@@ -17,6 +17,7 @@ from microcred.testing import (
     assert_invalid,
     assert_valid,
     assert_verified,
+    controller_document,
     describe_failures,
 )
 
@@ -82,19 +83,7 @@ def test_helpers_on_the_published_fixtures(shared_standards: Any) -> None:
     folder = shared_standards / "examples" / "validator-fixtures" / "ob30"
     simple = json.loads((folder / "simple.json").read_text())
     method = simple["proof"][0]["verificationMethod"]
-    controller, fragment = method.split("#")
-    trusted = keys.StaticResolver(
-        [
-            {
-                "@context": ["https://www.w3.org/ns/did/v1"],
-                "id": controller,
-                "assertionMethod": [
-                    {"id": method, "type": "Multikey", "controller": controller,
-                     "publicKeyMultibase": fragment}
-                ],
-            }
-        ]
-    )  # fmt: skip
+    trusted = keys.StaticResolver([controller_document(method, method.split("#")[1])])
     assert_verified(simple, resolver=trusted)
     assert_valid(simple, "ob3")
     assert_indeterminate(simple)  # without the issuer's published key

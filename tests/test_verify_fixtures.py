@@ -20,6 +20,7 @@ import pytest
 
 import microcred as mc
 from microcred import keys, status
+from microcred.testing import controller_document
 
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
 OB30 = "validator-fixtures/ob30/"
@@ -148,24 +149,7 @@ def _controller_documents(document: Any) -> list[dict[str, Any]]:
         method = proof.get("verificationMethod") if isinstance(proof, dict) else None
         if not isinstance(method, str) or "#z6Mk" not in method or method.startswith("did:key"):
             continue
-        controller, fragment = method.split("#", 1)
-        found.append(
-            {
-                "@context": [
-                    "https://www.w3.org/ns/did/v1",
-                    "https://w3id.org/security/multikey/v1",
-                ],
-                "id": controller,
-                "assertionMethod": [
-                    {
-                        "id": method,
-                        "type": "Multikey",
-                        "controller": controller,
-                        "publicKeyMultibase": fragment,
-                    }
-                ],
-            }
-        )
+        found.append(controller_document(method, method.split("#", 1)[1]))
     return found
 
 

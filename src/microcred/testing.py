@@ -38,8 +38,35 @@ __all__ = [
     "assert_invalid",
     "assert_valid",
     "assert_verified",
+    "controller_document",
     "describe_failures",
 ]
+
+
+def controller_document(
+    verification_method: str, public_key_multibase: str, *, relationship: str = "assertionMethod"
+) -> dict[str, Any]:
+    """A controller document for a published key: the controller is the method id without its
+    fragment, and the key is listed under ``relationship``. Pass it in
+    ``keys.StaticResolver([...])`` (or write it for ``--controller-doc``) to verify offline the
+    credentials of an issuer whose key you trust.
+
+    >>> controller_document("https://uni.example/issuer#key-1", "z6Mk...")["id"]
+    'https://uni.example/issuer'
+    """
+    controller = verification_method.split("#", 1)[0]
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": controller,
+        relationship: [
+            {
+                "id": verification_method,
+                "type": "Multikey",
+                "controller": controller,
+                "publicKeyMultibase": public_key_multibase,
+            }
+        ],
+    }
 
 
 def describe_failures(report: VerificationReport) -> str:

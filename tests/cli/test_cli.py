@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from microcred import __version__
 from microcred.cli import main
+from microcred.testing import controller_document
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 
@@ -205,25 +206,8 @@ def test_verify_the_ob3_spec_vector_with_a_controller_document(tmp_path: Path) -
         pytest.skip("OB 3.0 spec test vector not present: ../shared/bench/data")
     key = json.loads((bench / "test-vector-key.json").read_text())
     controller = tmp_path / "issuer.json"
-    controller.write_text(
-        json.dumps(
-            {
-                "@context": [
-                    "https://www.w3.org/ns/did/v1",
-                    "https://w3id.org/security/multikey/v1",
-                ],
-                "id": key["controller"],
-                "assertionMethod": [
-                    {
-                        "id": key["verificationMethod"],
-                        "type": "Multikey",
-                        "controller": key["controller"],
-                        "publicKeyMultibase": key["publicKeyMultibase"],
-                    }
-                ],
-            }
-        )
-    )
+    document = controller_document(key["verificationMethod"], key["publicKeyMultibase"])
+    controller.write_text(json.dumps(document))
     vector = bench / "tv-ob-signed.json"
     ok = run("verify", str(vector), "--controller-doc", str(controller))
     assert ok.returncode == 0, ok.stdout + ok.stderr

@@ -14,6 +14,7 @@ import pytest
 import microcred as mc
 from microcred import keys
 from microcred.model import EU_CONTEXT, MicroCredential
+from microcred.testing import controller_document
 
 from .conftest import STANDARDS_BENCH, NodeStack, contexts_for_node
 
@@ -81,20 +82,7 @@ def _bench_resolver() -> keys.StaticResolver:
         return keys.StaticResolver([])
     key = json.loads(path.read_text())
     return keys.StaticResolver(
-        [
-            {
-                "@context": ["https://www.w3.org/ns/did/v1"],
-                "id": key["controller"],
-                "assertionMethod": [
-                    {
-                        "id": key["verificationMethod"],
-                        "type": "Multikey",
-                        "controller": key["controller"],
-                        "publicKeyMultibase": key["publicKeyMultibase"],
-                    }
-                ],
-            }
-        ]
+        [controller_document(key["verificationMethod"], key["publicKeyMultibase"])]
     )
 
 

@@ -16,6 +16,7 @@ import pytest
 import microcred as mc
 from microcred import jsonld, keys, proofs
 from microcred.proofs import SuiteOptions
+from microcred.testing import controller_document
 
 EDDSA = "vectors/vc-di-eddsa"
 ECDSA = "vectors/vc-di-ecdsa"
@@ -230,18 +231,7 @@ def _ob_vector(shared: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, 
 
 
 def _ob_controller(key: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
-        "id": key["controller"],
-        "assertionMethod": [
-            {
-                "id": key["verificationMethod"],
-                "type": "Multikey",
-                "controller": key["controller"],
-                "publicKeyMultibase": key["publicKeyMultibase"],
-            }
-        ],
-    }
+    return controller_document(key["verificationMethod"], key["publicKeyMultibase"])
 
 
 def test_ob3_spec_vector_is_reproduced_exactly(shared_standards: Path) -> None:
