@@ -86,13 +86,9 @@ class ValidationReport:
 
 
 def _credential_of_jwt(token: str, limits: Limits) -> dict[str, Any]:
-    from .jose import decode_unverified
+    from .jose import credential_unverified
 
-    _, payload = decode_unverified(token, max_bytes=limits.max_jwt_bytes)
-    vc = payload.get("vc")
-    if isinstance(vc, dict):
-        return vc
-    return payload
+    return credential_unverified(token, max_bytes=limits.max_jwt_bytes)
 
 
 def _contexts(document: Mapping[str, Any]) -> list[Any]:

@@ -115,11 +115,9 @@ def _load_with_kind(path: str) -> tuple[MicroCredential, str]:
     try:
         value, _ = read_document(read_input(path), limits=DEFAULT_LIMITS)
         if isinstance(value, str):
-            from ..jose import decode_unverified
+            from ..jose import credential_unverified
 
-            _, payload = decode_unverified(value)
-            carried = payload.get("vc")
-            value = carried if isinstance(carried, dict) else payload
+            value = credential_unverified(value, max_bytes=DEFAULT_LIMITS.max_jwt_bytes)
         return read_any(value), _kind_of(value)
     except (MicrocredError, ValueError) as exc:
         raise CliError(f"{path}: {_first_line(exc)}") from None

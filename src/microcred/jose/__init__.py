@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from ._jwt import (
     DEFAULT_ALGORITHMS,
+    credential_unverified,
     decode_unverified,
     issue_jwt,
     present_jwt,
     verify_jwt_into,
 )
 
-__all__ = ["DEFAULT_ALGORITHMS", "decode_unverified", "issue_jwt", "present_jwt", "verify_jwt_into"]
+__all__ = [
+    "DEFAULT_ALGORITHMS",
+    "credential_unverified",
+    "decode_unverified",
+    "issue_jwt",
+    "present_jwt",
+    "verify_jwt_into",
+]

@@ -41,7 +41,14 @@ from ..report import VerificationReport
 if TYPE_CHECKING:
     from .._verify import VerifyOptions
 
-__all__ = ["DEFAULT_ALGORITHMS", "decode_unverified", "issue_jwt", "present_jwt", "verify_jwt_into"]
+__all__ = [
+    "DEFAULT_ALGORITHMS",
+    "credential_unverified",
+    "decode_unverified",
+    "issue_jwt",
+    "present_jwt",
+    "verify_jwt_into",
+]
 
 #: Algorithms accepted when the caller names none: asymmetric only.
 DEFAULT_ALGORITHMS: tuple[str, ...] = (
@@ -204,6 +211,18 @@ def decode_unverified(
     if not isinstance(header, dict) or not isinstance(payload, dict):
         raise MalformedInputError("JWS header and payload must be JSON objects")
     return header, payload
+
+
+def credential_unverified(token: str, *, max_bytes: int = 1024 * 1024) -> dict[str, Any]:
+    """The credential a compact JWS carries (the ``vc`` claim, or the payload of a ``vc+jwt``),
+    WITHOUT checking the signature.
+
+    Raises:
+        MalformedInputError / InputTooLargeError: not a well-formed compact JWS.
+    """
+    _, payload = decode_unverified(token, max_bytes=max_bytes)
+    carried = payload.get("vc")
+    return carried if isinstance(carried, dict) else payload
 
 
 def verify_jwt_into(report: VerificationReport, token: str, options: VerifyOptions) -> None:

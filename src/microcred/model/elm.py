@@ -42,6 +42,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import vocab
+from ._ob3_mapping import EXT_NS
 
 if TYPE_CHECKING:
     from .eu import MicroCredential
@@ -50,7 +51,6 @@ __all__ = ["EDC_CONTEXT", "from_elm", "to_elm"]
 
 EDC_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
-EXT_NS = "https://microcred.dev/ns/eu#"
 _LANGUAGE_SCHEME = "http://publications.europa.eu/resource/authority/language"
 _ESCO_SCHEME = "http://data.europa.eu/esco/concept-scheme/skills"
 # ISO 639-1 → the EU language authority's codes (ISO 639-2/B-like)
