@@ -105,10 +105,6 @@ def _kind_of(document: Any) -> str:
     return "ob3" if "VerifiableCredential" in types else "annex-i"
 
 
-def _load(path: str) -> MicroCredential:
-    return _load_with_kind(path)[0]
-
-
 def _load_with_kind(path: str) -> tuple[MicroCredential, str]:
     from ..model.eu import read_any
 
@@ -227,7 +223,7 @@ def run_convert(args: argparse.Namespace) -> int:
     """Convert and write the result."""
     from ..model.eu import IncompleteMicroCredentialError
 
-    m = _load(args.path)
+    m, _ = _load_with_kind(args.path)
     key = read_key(args.issuer_key) if args.issuer_key else None
     if args.to == "ob3" and key is None and not (m.issuer and m.issuer.id):
         raise CliError("the form names no issuer id: give --issuer-key KEY.json (its DID is used)")
