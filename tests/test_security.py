@@ -274,3 +274,20 @@ def test_ssrf_defences_are_covered_by_the_network_tests() -> None:
                 "https://10.0.0.1/did.json", "https://[::1]/did.json"):  # fmt: skip
         with pytest.raises(mc.errors.NetworkPolicyError):
             fetcher.fetch(url, accept="application/json", max_bytes=1000)
+
+
+def test_a_baked_image_is_bounded_by_max_image_bytes_and_other_bytes_by_max_input_bytes() -> None:
+    from microcred.baking import bake, tiny_png
+
+    text = json.dumps(_signed())
+    png = bake(tiny_png(), text)
+    assert mc.verify(png).outcome == "verified"
+    # larger than max_input_bytes, within max_image_bytes: read, and the text inside is judged
+    # by max_input_bytes
+    image_fits = replace(DEFAULT_LIMITS, max_input_bytes=len(text) + 1, max_image_bytes=len(png))
+    assert len(png) > image_fits.max_input_bytes
+    assert mc.verify(png, limits=image_fits).outcome == "verified"
+    too_small = replace(DEFAULT_LIMITS, max_image_bytes=len(png) - 1)
+    report = mc.verify(png, limits=too_small)
+    assert _failed(report) == {"parse": "failed"}
+    assert f"image is over the limit of {len(png) - 1} bytes" in report.failed[0].message

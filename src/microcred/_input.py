@@ -33,11 +33,13 @@ def read_input(value: Any, *, limits: Limits) -> tuple[dict[str, Any] | str, str
     source = ""
     if isinstance(value, (bytes, bytearray)):
         data = bytes(value)
-        if len(data) > limits.max_input_bytes:
-            raise InputTooLargeError(f"input is over the limit of {limits.max_input_bytes} bytes")
         from .baking import image_kind, unbake
 
         kind = image_kind(data)
+        cap = limits.max_image_bytes if kind is not None else limits.max_input_bytes
+        if len(data) > cap:
+            what = "image" if kind is not None else "input"
+            raise InputTooLargeError(f"{what} is over the limit of {cap} bytes")
         if kind is not None:
             text = unbake(data, limits=limits)
             source = f" from a baked {kind.upper()}"

@@ -17,7 +17,11 @@ class Limits:
     """Bounds on the work microcred does for one input.
 
     Attributes:
-        max_input_bytes: largest JSON/JWT/image input accepted, in bytes.
+        max_input_bytes: largest JSON/JWT input accepted, in bytes (``verify()`` applies it to
+            any bytes it is given, images included); also the largest credential text baked
+            into or read from a badge image.
+        max_image_bytes: largest badge image (PNG or SVG) that ``baking.bake``/``baking.unbake``
+            accept or produce, in bytes (images carry pixel data besides the credential).
         max_json_depth: deepest nesting of JSON arrays/objects.
         max_quads: most RDF quads a document may expand to before canonicalization.
         max_canonicalization_calls: most "Hash N-Degree Quads" calls RDFC-1.0 may make
@@ -31,6 +35,7 @@ class Limits:
     """
 
     max_input_bytes: int = 8 * 1024 * 1024
+    max_image_bytes: int = 16 * 1024 * 1024
     max_json_depth: int = 64
     max_quads: int = 100_000
     max_canonicalization_calls: int = 10_000
