@@ -19,7 +19,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource
+from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from ._data import data_dir
@@ -37,9 +37,18 @@ SCHEMA_BASE = "https://microcred.dev/schemas/"
 # Official schema URLs (as credentials cite them in credentialSchema) → our offline equivalent.
 _OB3_SCHEMAS = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
 _CLR2_SCHEMAS = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/"
+# The official AchievementCredential and EndorsementCredential schemas describe the VC 2.0
+# classes only, so they map to those classes alone; the "any" schemas (OB 3.0 §B.9) also take
+# the VC 1.1 classes, as our top-level files do.
 KNOWN_SCHEMA_URLS: Mapping[str, str] = {
-    f"{_OB3_SCHEMAS}ob_v3p0_achievementcredential_schema.json": "ob3-achievementcredential",
-    f"{_OB3_SCHEMAS}ob_v3p0_endorsementcredential_schema.json": "ob3-endorsementcredential",
+    f"{_OB3_SCHEMAS}ob_v3p0_achievementcredential_schema.json": (
+        "ob3-common#/$defs/AchievementCredential"
+    ),
+    f"{_OB3_SCHEMAS}ob_v3p0_endorsementcredential_schema.json": (
+        "ob3-common#/$defs/EndorsementCredential"
+    ),
+    f"{_OB3_SCHEMAS}ob_v3p0_anyachievementcredential_schema.json": "ob3-achievementcredential",
+    f"{_OB3_SCHEMAS}ob_v3p0_anyendorsementcredential_schema.json": "ob3-endorsementcredential",
     f"{_OB3_SCHEMAS}ob_v3p0_profile_schema.json": "ob3-profile",
     f"{_CLR2_SCHEMAS}clr_v2p0_clrcredential_schema.json": "clr2-clrcredential",
 }
@@ -120,12 +129,17 @@ FORMATS.checks("date")(_is_date)
 
 @cache
 def _validator(name: str) -> Draft202012Validator:
-    uri = f"{SCHEMA_BASE}{name}.json"
+    file, _, pointer = name.partition("#")
+    uri = f"{SCHEMA_BASE}{file}.json"
     try:
-        schema = _registry().contents(uri)
-    except NoSuchResource:
+        schema: Any = _registry().contents(uri)
+        if pointer:
+            _registry().resolver().lookup(f"{uri}#{pointer}")
+            schema = {"$ref": f"{uri}#{pointer}"}
+    except Unresolvable:
         raise ValueError(
             f"no shipped schema {name!r}; known: {', '.join(schema_names())}"
+            " (or one of their $defs, as NAME#/$defs/CLASS)"
         ) from None
     return Draft202012Validator(schema, registry=_registry(), format_checker=FORMATS)
 
@@ -156,15 +170,19 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
 def validate_with(name: str, document: Any) -> list[SchemaProblem]:
     """Validate ``document`` against the shipped schema ``name``; ``[]`` when valid.
 
+    ``name`` is a file name without ``.json`` (see :func:`schema_names`), optionally with a
+    JSON pointer to one of its definitions: ``"ob3-common#/$defs/AchievementCredential"``.
+
     Raises:
         ValueError: ``name`` is not a shipped schema.
     """
     validator = _validator(name)
+    base = f"{name}/" if "#" in name else f"{name}#/"
     problems: list[SchemaProblem] = []
     seen: set[tuple[str, str, str]] = set()
     for error in sorted(validator.iter_errors(document), key=_json_path):
         for leaf in _leaves(error):
-            rule = f"{name}#/" + "/".join(str(p) for p in leaf.absolute_schema_path)
+            rule = base + "/".join(str(p) for p in leaf.absolute_schema_path)
             message = _shorten(leaf.message)
             key = (_json_path(leaf), rule, message)
             if key in seen:
