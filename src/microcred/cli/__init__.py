@@ -8,6 +8,7 @@ input. Bad input never produces a traceback (set ``MICROCRED_DEBUG=1`` to see on
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
@@ -61,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("microcred: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`microcred demo | head`): stop quietly
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stdout
+        return EXIT_USAGE
     except Exception as exc:  # a bug: say so plainly, no traceback unless asked
         if os.environ.get("MICROCRED_DEBUG"):
             traceback.print_exc()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .._input import read_input as read_document
 from ..errors import MicrocredError
 from ..limits import DEFAULT_LIMITS
+from ..model.elements import SourceKind, element_rows, source_kind
 from ._common import EXIT_INVALID, EXIT_OK, CliError, write_new_file
 from ._io import read_input, read_key
 
@@ -51,61 +52,7 @@ def register(sub: Any) -> None:
     convert.set_defaults(handler=run_convert)
 
 
-_WHERE_OB3 = {
-    "identification of the learner": "credentialSubject.id / .identifier",
-    "title of the micro-credential": "achievement.name, .humanCode",
-    "country of the issuer": "issuer.address.addressCountryCode",
-    "awarding body": "issuer / ext.awardingBody",
-    "date of issuing": "validFrom, awardedDate",
-    "learning outcomes": "ext.learningOutcome, alignment",
-    "notional workload": "achievement.creditsAvailable, ext.workloadHours",
-    "level": "ext.eqfLevel, alignment",
-    "type of assessment": "ext.assessmentType",
-    "form of participation": "ext.formOfParticipation",
-    "type of quality assurance": "ext.qualityAssurance",
-    "prerequisites": "ext.prerequisites",
-    "supervision and identity verification": "ext.supervision",
-    "grade": "credentialSubject.result",
-    "integration and stackability": "ext.stackable, ext.partOf",
-    "further information": "achievement.description",
-}
-_WHERE_ELM = {
-    "identification of the learner": "credentialSubject (Person)",
-    "title of the micro-credential": "hasClaim.title",
-    "country of the issuer": "issuer.location.address.countryCode",
-    "awarding body": "hasClaim.awardedBy.awardingBody",
-    "date of issuing": "issued, awardedBy.awardingDate",
-    "learning outcomes": "specifiedBy.learningOutcome",
-    "notional workload": "specifiedBy.creditPoint, .volumeOfLearning",
-    "level": "specifiedBy.eqfLevel",
-    "type of assessment": "specifiedBy.provenBy",
-    "form of participation": "specifiedBy.mode",
-    "type of quality assurance": "specifiedBy.accreditation",
-    "prerequisites": "specifiedBy.entryRequirement",
-    "supervision and identity verification": "provenBy.idVerification",
-    "grade": "provenBy.grade",
-    "integration and stackability": "hasClaim.additionalNote",
-    "further information": "hasClaim.description",
-}
-
-
-def _where(kind: str, element: str) -> str:
-    if kind == "ob3":
-        return _WHERE_OB3[element]
-    if kind == "elm":
-        return _WHERE_ELM[element]
-    return "Annex I form"
-
-
-def _kind_of(document: Any) -> str:
-    kinds = document.get("type") if isinstance(document, dict) else None
-    types = set(kinds if isinstance(kinds, list) else [kinds])
-    if "EuropeanDigitalCredential" in types:
-        return "elm"
-    return "ob3" if "VerifiableCredential" in types else "annex-i"
-
-
-def _load_with_kind(path: str) -> tuple[MicroCredential, str]:
+def _load_with_kind(path: str) -> tuple[MicroCredential, SourceKind]:
     from ..model.eu import read_any
 
     try:
@@ -114,7 +61,7 @@ def _load_with_kind(path: str) -> tuple[MicroCredential, str]:
             from ..jose import credential_unverified
 
             value = credential_unverified(value, max_bytes=DEFAULT_LIMITS.max_jwt_bytes)
-        return read_any(value), _kind_of(value)
+        return read_any(value), source_kind(value)
     except (MicrocredError, ValueError) as exc:
         raise CliError(f"{path}: {_first_line(exc)}") from None
 
@@ -124,96 +71,34 @@ def _first_line(exc: Exception) -> str:
     return " ".join(text.splitlines()[:3]) if text else type(exc).__name__
 
 
-def _elements(m: MicroCredential) -> list[tuple[str, bool, str]]:
-    """(element, mandatory, value shown) for every Annex I element."""
-    from ..model.eu import MANDATORY_ELEMENTS, OPTIONAL_ELEMENTS
-
-    learner = m.learner
-    shown = {
-        "identification of the learner": ", ".join(
-            x
-            for x in (
-                learner.name if learner else None,
-                "national id (hashed)" if learner and learner.national_id else None,
-                *(f"{i.scheme} {i.value}" for i in (learner.identifiers if learner else [])),
-                learner.id if learner else None,
-                f"{len(learner.identity_objects)} hashed identities"
-                if learner and learner.identity_objects
-                else None,
-            )
-            if x
-        ),
-        "title of the micro-credential": m.title_in() + (f" ({m.code})" if m.code else ""),
-        "country of the issuer": (m.issuer.country or "") if m.issuer else "",
-        "awarding body": ", ".join(b.name for b in m.awarding_bodies)
-        or ((m.issuer.name or "") if m.issuer else ""),
-        "date of issuing": m.issued or "",
-        "learning outcomes": "; ".join(o.text for o in m.learning_outcomes),
-        "notional workload": " + ".join(
-            part
-            for part in (
-                f"{m.workload.ects} ECTS" if m.workload and m.workload.ects is not None else "",
-                f"{m.workload.hours} hours" if m.workload and m.workload.hours is not None else "",
-            )
-            if part
-        ),
-        "level": (
-            f"EQF {m.level.eqf}" + (f", cycle {m.level.cycle}" if m.level.cycle else "")
-            if m.level and m.level.eqf
-            else ""
-        ),
-        "type of assessment": m.assessment.type if m.assessment else "",
-        "form of participation": m.participation or "",
-        "type of quality assurance": (
-            m.quality_assurance.type
-            + (f" ({m.quality_assurance.body})" if m.quality_assurance.body else "")
-            if m.quality_assurance
-            else ""
-        ),
-        "prerequisites": m.prerequisites or "",
-        "supervision and identity verification": m.supervision or "",
-        "grade": (
-            m.grade.value + (f" ({m.grade.scale})" if m.grade.scale else "") if m.grade else ""
-        ),
-        "integration and stackability": (
-            ("stackable" if m.stackability.stackable else "not stackable")
-            + (f" into {', '.join(m.stackability.part_of)}" if m.stackability.part_of else "")
-            if m.stackability
-            else ""
-        ),
-        "further information": m.further_information or "",
-    }
-    rows = [(name, True, shown[name]) for name in MANDATORY_ELEMENTS]
-    rows += [(name, False, shown[name]) for name in OPTIONAL_ELEMENTS]
-    return rows
-
-
 def run_inspect(args: argparse.Namespace) -> int:
     """Print the Annex I table; exit 1 when a mandatory element is missing."""
     m, kind = _load_with_kind(args.path)
+    rows = element_rows(m, kind)
     missing = m.missing
     if args.json:
         record = {
             "input": args.path,
             "complete": not missing,
             "missing": missing,
-            "elements": {name: value for name, _, value in _elements(m)},
-            "where": {name: _where(kind, name) for name, _, _ in _elements(m)},
+            "elements": {row.element: row.value for row in rows},
+            "where": {row.element: row.where for row in rows},
         }
         print(json.dumps(record, ensure_ascii=False))
         return EXIT_INVALID if missing else EXIT_OK
     print(f"{args.path}: EU micro-credential (Council Recommendation 2022/C 243/02, Annex I)")
     if kind == "ob3":
         print("  (ext = credentialSubject.achievement.euMicroCredential, microcred's extension)")
-    width = max(len(name) for name, _, _ in _elements(m))
+    width = max(len(row.element) for row in rows)
     red = sys.stdout.isatty()
-    for name, mandatory, value in _elements(m):
+    for row in rows:
+        name, mandatory, value = row.element, row.mandatory, row.value
         mark = "ok  " if value else ("MISSING" if mandatory else "-   ")
         if red and mark == "MISSING":
             mark = "\033[31mMISSING\033[0m"
         need = "mandatory" if mandatory else "optional "
         shown = (value[:50] + "…") if len(value) > 51 else value
-        print(f"  {mark:<7} {need} {name:<{width}}  {shown:<52} [{_where(kind, name)}]")
+        print(f"  {mark:<7} {need} {name:<{width}}  {shown:<52} [{row.where}]")
     if missing:
         print(f"missing mandatory element(s): {', '.join(missing)}")
     return EXIT_INVALID if missing else EXIT_OK

@@ -79,9 +79,8 @@ def _story(folder: Path) -> bool:
     import microcred as mc
     from microcred import baking
     from microcred.model import MicroCredential
+    from microcred.model.elements import element_rows
     from microcred.model.eu import MANDATORY_ELEMENTS
-
-    from ._annex import _elements
 
     started = time.monotonic()
     print("microcred demo: a Swedish university issues a course as an EU micro-credential.")
@@ -96,7 +95,8 @@ def _story(folder: Path) -> bool:
     form = demo_form()
     micro = MicroCredential.model_validate(form)
     _write(folder, "annex-i.json", json.dumps(form, indent=2, ensure_ascii=False))
-    for name, mandatory, value in _elements(micro):
+    for row in element_rows(micro):
+        name, mandatory, value = row.element, row.mandatory, row.value
         marker = "*" if mandatory else " "
         _show(f"{marker} {name}", (value[:60] + "…") if len(value) > 61 else value)
     print(
