@@ -1,0 +1,67 @@
+"""``microcred serve``: the VC API service and verifier page (the ``[server]`` extra)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ._common import EXIT_OK, CliError
+from ._io import read_key
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    """Add the ``serve`` sub-command."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "serve",
+        help="run the VC API service and the verifier page (needs the [server] extra)",
+        description="Serve POST /credentials/issue, /{suite}/credentials/issue, "
+        "/credentials/verify, /presentations/verify and the verifier page at /. Binds to "
+        "127.0.0.1 unless --host says otherwise. Without --key or --config, fresh did:key "
+        "issuers (Ed25519, P-256, P-384) are made at start-up. Logs are JSON lines on stderr.",
+    )
+    parser.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (default 8080; 0: any)")
+    parser.add_argument(
+        "--key", action="append", default=[], metavar="KEY.json", help="issuer key (repeatable)"
+    )
+    parser.add_argument("--config", metavar="FILE", help="JSON configuration (docs/server.md)")
+    parser.add_argument("--no-page", action="store_true", help="serve the API only")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the service; returns when it is stopped."""
+    try:
+        from ..server import DEFAULT_HOST, DEFAULT_PORT, ConfigError, ServerConfig, load_config
+        from ..server import serve as serve_forever
+    except ImportError as exc:
+        raise CliError(
+            f"microcred serve needs the server extra: pip install 'microcred[server]' ({exc})"
+        ) from None
+    keys = [read_key(path) for path in args.key]
+    try:
+        if args.config:
+            config = load_config(Path(args.config), extra_keys=keys)
+        elif keys:
+            config = ServerConfig.from_keys(keys)
+        else:
+            config = ServerConfig.ephemeral()
+        if args.no_page:
+            from dataclasses import replace
+
+            config = replace(config, page=False)
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    port = DEFAULT_PORT if args.port is None else args.port
+    if not 0 <= port <= 65535:
+        raise CliError(f"--port {port} is not a port number")
+    try:
+        serve_forever(config, host=args.host or DEFAULT_HOST, port=port)
+    except OSError as exc:
+        raise CliError(
+            f"cannot listen on {args.host or DEFAULT_HOST}:{port}: {exc.strerror}"
+        ) from None
+    return EXIT_OK

@@ -1,0 +1,275 @@
+"""The ASGI application: the VC API routes and the verifier page."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+
+from .. import _issue, _verify
+from .._vc import issuer_id
+from ..errors import JsonLdError, MicrocredError
+from ..keys import StaticResolver
+from ..proofs import parse_datetime
+from ..report import VerificationReport
+from ._config import IssuerRoute, ServerConfig
+from ._http import ApiError, RequestLog, json_body, log, problem_response, read_body
+from ._vcdm import data_model_problems
+
+__all__ = ["create_app"]
+
+#: What a verification outcome answers with (a verified document is 200).
+VERIFY_FAILED_STATUS = 400
+
+
+def _options(body: Mapping[str, Any], known: set[str]) -> dict[str, Any]:
+    options = body.get("options", {})
+    if options is None:
+        return {}
+    if not isinstance(options, dict):
+        raise ApiError(400, "Malformed request", "options must be a JSON object")
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise ApiError(400, "Unsupported option", f"unsupported option(s): {', '.join(unknown)}")
+    return options
+
+
+def _members(body: Mapping[str, Any], required: str, allowed: set[str]) -> None:
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise ApiError(400, "Malformed request", f"unexpected member(s): {', '.join(unknown)}")
+    if required not in body:
+        raise ApiError(400, "Malformed request", f"the body needs a {required} member")
+
+
+class Service:
+    """The request handlers, bound to one :class:`ServerConfig`."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        self.resolver = (
+            StaticResolver(config.controller_documents) if config.controller_documents else None
+        )
+
+    # ------------------------------------------------------------------ issuing
+
+    async def issue_default(self, request: Request) -> Response:
+        """``POST /credentials/issue``: the first configured route."""
+        if not self.config.issuers:
+            raise ApiError(404, "No issuer", "this service has no issuing key configured")
+        return await self._issue(request, self.config.issuers[0])
+
+    async def issue_on_route(self, request: Request) -> Response:
+        """``POST /{route}/credentials/issue``."""
+        name = request.path_params["route"]
+        route = self.config.route(name)
+        if route is None:
+            raise ApiError(404, "No such issuer", f"no issuing route {name!r} (see GET /issuers)")
+        return await self._issue(request, route)
+
+    async def _issue(self, request: Request, route: IssuerRoute) -> Response:
+        body = await json_body(request, self.config.max_request_bytes, self.config.limits)
+        _members(body, "credential", {"credential", "options"})
+        options = _options(body, {"created", "cryptosuite", "type"})
+        credential = body["credential"]
+        if not isinstance(credential, dict):
+            raise ApiError(400, "Malformed request", "credential must be a JSON object")
+        if "proof" in credential:
+            raise ApiError(400, "Invalid credential", "the credential already has a proof")
+        suite = options.get("cryptosuite", route.suite)
+        if suite != route.suite:
+            raise ApiError(
+                400,
+                "Unsupported option",
+                f"this route signs with {route.suite}, not {suite!r} (see GET /issuers)",
+            )
+        if options.get("type", "DataIntegrityProof") != "DataIntegrityProof" and not (
+            route.suite == "Ed25519Signature2020" and options["type"] == route.suite
+        ):
+            raise ApiError(400, "Unsupported option", f"proof type {options['type']!r}")
+        created = options.get("created")
+        if created is not None and (not isinstance(created, str) or not parse_datetime(created)):
+            raise ApiError(400, "Unsupported option", "options.created must be an XML date-time")
+        problems = data_model_problems(credential)
+        if problems:
+            raise ApiError(
+                400,
+                "Invalid credential",
+                problems[0][1],
+                {"errors": [{"path": p, "message": m} for p, m in problems]},
+            )
+        issuer = issuer_id(credential)
+        if issuer != route.key.did:
+            raise ApiError(
+                400,
+                "Invalid credential",
+                f"issuer {issuer!r} is not this route's issuer {route.key.did}",
+            )
+        try:
+            signed = await run_in_threadpool(
+                _issue.issue,
+                credential,
+                route.key,
+                suite=route.suite,
+                created=created,
+                limits=self.config.limits,
+            )
+        except JsonLdError as exc:
+            raise ApiError(400, "Invalid credential", str(exc)) from None
+        except (MicrocredError, ValueError) as exc:
+            raise ApiError(400, "Invalid credential", str(exc)) from None
+        log("issued", route=route.name, suite=route.suite)
+        return JSONResponse({"verifiableCredential": signed}, status_code=201)
+
+    async def issuers(self, request: Request) -> Response:
+        """``GET /issuers``: the issuing routes and their DIDs."""
+        return JSONResponse({"issuers": [r.describe() for r in self.config.issuers]})
+
+    # ---------------------------------------------------------------- verifying
+
+    async def _verify(self, value: Any, **options: Any) -> VerificationReport:
+        return await run_in_threadpool(
+            _verify.verify,
+            value,
+            resolver=self.resolver,
+            limits=self.config.limits,
+            **options,
+        )
+
+    @staticmethod
+    def _report_response(report: VerificationReport) -> Response:
+        body = report.to_json()
+        body["errors"] = [
+            {"id": c.id, "message": c.message, **({"path": c.path} if c.path else {})}
+            for c in report.failed
+        ]
+        body["warnings"] = []
+        status = 200 if report.verified else VERIFY_FAILED_STATUS
+        if not report.verified:
+            body = {
+                "type": "about:blank",
+                "title": f"Not verified ({report.outcome})",
+                "status": status,
+                "detail": report.failed[0].message if report.failed else report.outcome,
+                **body,
+            }
+            return JSONResponse(body, status_code=status, media_type="application/problem+json")
+        return JSONResponse(body, status_code=status)
+
+    async def verify_credential(self, request: Request) -> Response:
+        """``POST /credentials/verify``: a credential (JSON-LD or a compact JWT)."""
+        body = await json_body(request, self.config.max_request_bytes, self.config.limits)
+        _members(body, "verifiableCredential", {"verifiableCredential", "options"})
+        _options(body, {"checks", "challenge", "domain"})
+        value = body["verifiableCredential"]
+        if not isinstance(value, (dict, str)):
+            raise ApiError(
+                400, "Malformed request", "verifiableCredential must be an object or a JWT"
+            )
+        report = await self._verify(value)
+        if report.kind == "presentation":
+            raise ApiError(400, "Malformed request", "a presentation goes to /presentations/verify")
+        return self._report_response(report)
+
+    async def verify_presentation(self, request: Request) -> Response:
+        """``POST /presentations/verify``: challenge and domain are checked when given."""
+        body = await json_body(request, self.config.max_request_bytes, self.config.limits)
+        _members(body, "verifiablePresentation", {"verifiablePresentation", "options"})
+        options = _options(body, {"checks", "challenge", "domain"})
+        value = body["verifiablePresentation"]
+        if not isinstance(value, (dict, str)):
+            raise ApiError(400, "Malformed request", "verifiablePresentation must be an object")
+        for name in ("challenge", "domain"):
+            if name in options and not isinstance(options[name], (str, list)):
+                raise ApiError(400, "Malformed request", f"options.{name} must be a string")
+        report = await self._verify(
+            value, challenge=options.get("challenge"), domain=options.get("domain")
+        )
+        if report.kind == "credential":
+            raise ApiError(400, "Malformed request", "a credential goes to /credentials/verify")
+        return self._report_response(report)
+
+    # ------------------------------------------------------------- the page's API
+
+    async def page_report(self, request: Request) -> Response:
+        """``POST /verifier/report``: any input (JSON, a JWT, a baked PNG/SVG) as the raw body;
+        the report, the issuer and the Annex I table, for the verifier page."""
+        from ._page import page_report
+
+        data = await read_body(request, self.config.max_request_bytes)
+        if not data.strip():
+            raise ApiError(400, "Nothing to verify", "the body is empty")
+        report = await self._verify(data)
+        return JSONResponse(page_report(report))
+
+
+async def _problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return problem_response(exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    titles = {404: "Not found", 405: "Method not allowed"}
+    title = titles.get(exc.status_code, "HTTP error")
+    detail = f"{request.method} {request.url.path}: {title.lower()}"
+    response = problem_response(ApiError(exc.status_code, title, detail))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    log(
+        "internal error",
+        logging.ERROR,
+        path=request.url.path,
+        error=type(exc).__name__,
+    )
+    return problem_response(
+        ApiError(500, "Internal error", "the service failed; the log has the error's type")
+    )
+
+
+def create_app(config: ServerConfig | None = None) -> Starlette:
+    """The ASGI application for ``config`` (default: :meth:`ServerConfig.ephemeral`).
+
+    Routes: ``POST /credentials/issue``, ``POST /{route}/credentials/issue``,
+    ``GET /issuers``, ``POST /credentials/verify``, ``POST /presentations/verify``, and with
+    ``config.page`` the verifier page (``GET /``, ``/static/...``, ``POST /verifier/report``).
+    Every error is a JSON problem; no response ever carries a stack trace.
+    """
+    config = config or ServerConfig.ephemeral()
+    service = Service(config)
+    routes: list[Route | Mount] = [
+        Route("/credentials/issue", service.issue_default, methods=["POST"]),
+        Route("/credentials/verify", service.verify_credential, methods=["POST"]),
+        Route("/presentations/verify", service.verify_presentation, methods=["POST"]),
+        Route("/issuers", service.issuers, methods=["GET"]),
+        Route("/{route:path}/credentials/issue", service.issue_on_route, methods=["POST"]),
+    ]
+    if config.page:
+        from ._page import page_routes
+
+        routes += [
+            *page_routes(),
+            Route("/verifier/report", service.page_report, methods=["POST"]),
+        ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            ApiError: _problem,
+            HTTPException: _http_error,
+            Exception: _internal_error,
+        },
+    )
+    app.add_middleware(RequestLog)
+    app.state.config = config
+    return app

@@ -1,0 +1,235 @@
+"""What a ``microcred serve`` instance issues with and trusts: routes, keys, limits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import _json
+from ..errors import MicrocredError
+from ..keys import KeyPair, generate
+from ..limits import DEFAULT_LIMITS, Limits
+from ..proofs import SIGNING_SUITES, suite_by_name
+
+__all__ = ["ConfigError", "IssuerRoute", "ServerConfig", "load_config"]
+
+#: Requests larger than this are refused with 413 unless the configuration says otherwise.
+DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024
+
+
+class ConfigError(ValueError):
+    """The server configuration (file or arguments) is unusable; the message says why."""
+
+
+@dataclass(frozen=True)
+class IssuerRoute:
+    """One issuing endpoint: ``POST /{name}/credentials/issue`` signs with ``key`` and ``suite``.
+
+    Attributes:
+        name: the route's path segment(s), e.g. ``"eddsa-rdfc-2022"`` or
+            ``"ecdsa-rdfc-2019/p-384"`` (lowercase letters, digits, ``-`` and ``/``).
+        suite: the Data Integrity cryptosuite it signs with.
+        key: the issuer's key pair; the issuer is the key's controller DID.
+    """
+
+    name: str
+    suite: str
+    key: KeyPair
+
+    def __post_init__(self) -> None:
+        if not self.name or any(
+            not (c.isascii() and (c.isalnum() or c in "-/")) for c in self.name
+        ):
+            raise ConfigError(f"route name {self.name!r}: use letters, digits, '-' and '/'")
+        if self.name.startswith("/") or self.name.endswith("/") or "//" in self.name:
+            raise ConfigError(f"route name {self.name!r} must not start or end with '/'")
+        if self.suite not in SIGNING_SUITES:
+            raise ConfigError(
+                f"route {self.name}: {self.suite!r} is not a suite microcred signs with "
+                f"({', '.join(SIGNING_SUITES)})"
+            )
+        if self.key.key_type not in suite_by_name(self.suite).key_types:
+            raise ConfigError(
+                f"route {self.name}: a {self.key.key_type} key cannot sign {self.suite}"
+            )
+        if not self.key.has_private_key:
+            raise ConfigError(f"route {self.name}: the key has no private part")
+
+    def describe(self) -> dict[str, str]:
+        """The route as ``GET /issuers`` lists it (no key material)."""
+        return {
+            "route": self.name,
+            "endpoint": f"/{self.name}/credentials/issue",
+            "suite": self.suite,
+            "issuer": self.key.did,
+            "verificationMethod": self.key.verification_method,
+            "keyType": self.key.key_type,
+        }
+
+
+def suites_for(key: KeyPair) -> list[str]:
+    """The suites microcred signs with that take ``key``'s type (legacy suites last)."""
+    fitting = [n for n in SIGNING_SUITES if key.key_type in suite_by_name(n).key_types]
+    return sorted(fitting, key=lambda n: suite_by_name(n).legacy)
+
+
+def routes_for_keys(keys: Sequence[KeyPair]) -> list[IssuerRoute]:
+    """Routes for ``keys``: ``{suite}`` for the first key that fits each suite, and
+    ``{suite}/{key type}`` (``eddsa-rdfc-2022/ed25519``, ``ecdsa-rdfc-2019/p-384``) for the
+    first key of each type."""
+    routes: list[IssuerRoute] = []
+    taken: set[str] = set()
+    for key in keys:
+        for suite in suites_for(key):
+            for name in (suite, f"{suite}/{key.key_type.lower()}"):
+                if name not in taken:
+                    taken.add(name)
+                    routes.append(IssuerRoute(name, suite, key))
+    return routes
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Everything a server instance needs; build one with :meth:`from_keys`,
+    :meth:`ephemeral` or :func:`load_config`.
+
+    Attributes:
+        issuers: the issuing routes. The first one also answers ``POST /credentials/issue``.
+        controller_documents: DID or controller documents trusted when verifying (for
+            ``https:`` and ``did:web`` verification methods, which are never fetched).
+        max_request_bytes: larger request bodies are refused with 413.
+        limits: processing limits applied to every credential.
+        page: serve the verifier page at ``/``.
+        ephemeral_keys: the keys were generated at start-up (the issuers change at restart).
+    """
+
+    issuers: tuple[IssuerRoute, ...] = ()
+    controller_documents: tuple[Mapping[str, Any], ...] = ()
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    limits: Limits = field(default=DEFAULT_LIMITS)
+    page: bool = True
+    ephemeral_keys: bool = False
+
+    def __post_init__(self) -> None:
+        names = [route.name for route in self.issuers]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ConfigError(f"route names used twice: {', '.join(duplicates)}")
+        if self.max_request_bytes < 1024:
+            raise ConfigError("max_request_bytes must be at least 1024")
+
+    @classmethod
+    def from_keys(cls, keys: Iterable[KeyPair], **options: Any) -> ServerConfig:
+        """Routes for every suite each key can sign with (see :func:`routes_for_keys`)."""
+        return cls(issuers=tuple(routes_for_keys(list(keys))), **options)
+
+    @classmethod
+    def ephemeral(cls, **options: Any) -> ServerConfig:
+        """Fresh Ed25519, P-256 and P-384 keys (did:key): for trying the service and for
+        test suites, never for credentials anyone should keep."""
+        keys = [generate("Ed25519"), generate("P-256"), generate("P-384")]
+        return cls(issuers=tuple(routes_for_keys(keys)), ephemeral_keys=True, **options)
+
+    def route(self, name: str) -> IssuerRoute | None:
+        """The issuing route called ``name``, if configured."""
+        return next((r for r in self.issuers if r.name == name), None)
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        return _json.loads(path.read_bytes())
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    except MicrocredError as exc:
+        raise ConfigError(f"{what} {path} is not valid JSON: {exc}") from None
+
+
+def read_key_file(path: Path) -> KeyPair:
+    """A private JWK file, as ``microcred keygen`` writes it."""
+    jwk = _read_json(path, "key file")
+    if not isinstance(jwk, dict):
+        raise ConfigError(f"key file {path} must hold a JWK (a JSON object)")
+    try:
+        key = KeyPair.from_jwk(jwk)
+    except MicrocredError as exc:
+        raise ConfigError(f"key file {path}: {exc}") from None
+    if not key.has_private_key:
+        raise ConfigError(f"key file {path} has no private key members: it cannot sign")
+    return key
+
+
+_CONFIG_MEMBERS = {"keys", "issuers", "controller_documents", "max_request_bytes", "page"}
+
+
+def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConfig:
+    """Read a JSON configuration file. Paths in it are relative to the file. Members (all
+    optional)::
+
+        {"keys": ["ed25519.json", "p384.json"],          # routes per suite, as --key
+         "issuers": [{"route": "university", "suite": "eddsa-rdfc-2022",
+                      "key": "ed25519.json"}],          # routes named by you, listed first
+         "controller_documents": ["issuer-did.json"],
+         "max_request_bytes": 2097152,
+         "page": true}
+
+    ``extra_keys`` (from ``--key``) add routes after the file's. With no key at all the
+    configuration is :meth:`ServerConfig.ephemeral`.
+
+    Raises:
+        ConfigError: unreadable file, unknown member, a bad key or route.
+    """
+    data = _read_json(path, "configuration file")
+    if not isinstance(data, dict):
+        raise ConfigError(f"configuration file {path} must hold a JSON object")
+    unknown = sorted(set(data) - _CONFIG_MEMBERS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown member(s) {', '.join(unknown)}")
+    base = path.parent
+
+    def paths(member: str) -> list[Path]:
+        value = data.get(member, [])
+        if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+            raise ConfigError(f"{path}: {member} must be a list of file names")
+        return [base / p for p in value]
+
+    named: list[IssuerRoute] = []
+    entries = data.get("issuers", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: issuers must be a list")
+    for entry in entries:
+        if not isinstance(entry, dict) or set(entry) != {"route", "suite", "key"}:
+            raise ConfigError(f"{path}: each issuer needs exactly route, suite and key")
+        if not all(isinstance(v, str) for v in entry.values()):
+            raise ConfigError(f"{path}: issuer route, suite and key are strings")
+        named.append(
+            IssuerRoute(entry["route"], entry["suite"], read_key_file(base / entry["key"]))
+        )
+    keys = [read_key_file(p) for p in paths("keys")] + list(extra_keys)
+    routes = named + [r for r in routes_for_keys(keys) if r.name not in {n.name for n in named}]
+    documents = []
+    for doc_path in paths("controller_documents"):
+        document = _read_json(doc_path, "controller document")
+        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+            raise ConfigError(f"controller document {doc_path} needs a string id")
+        documents.append(document)
+    options: dict[str, Any] = {"controller_documents": tuple(documents)}
+    if "max_request_bytes" in data:
+        size = data["max_request_bytes"]
+        if not isinstance(size, int) or isinstance(size, bool):
+            raise ConfigError(f"{path}: max_request_bytes must be an integer")
+        options["max_request_bytes"] = size
+    if "page" in data:
+        if not isinstance(data["page"], bool):
+            raise ConfigError(f"{path}: page must be true or false")
+        options["page"] = data["page"]
+    if not routes:
+        return ServerConfig.ephemeral(**options)
+    return ServerConfig(issuers=tuple(routes), **options)
+
+
+def describe(config: ServerConfig) -> str:
+    """One JSON line naming the routes and issuers (for the start-up log)."""
+    return json.dumps([route.describe() for route in config.issuers])

@@ -1,0 +1,169 @@
+"""HTTP plumbing for the service: bounded bodies, problem responses, structured logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import _json
+from ..errors import MicrocredError
+from ..limits import Limits
+
+__all__ = [
+    "ApiError",
+    "JsonLogFormatter",
+    "RequestLog",
+    "json_body",
+    "problem_response",
+    "read_body",
+]
+
+LOG = logging.getLogger("microcred.server")
+
+#: Security headers on every response: nothing from elsewhere, no framing, no sniffing.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        "form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+class ApiError(Exception):
+    """A request that cannot be served; becomes an RFC 9457 ``application/problem+json``.
+
+    Attributes:
+        status: the HTTP status code.
+        title: a short, fixed summary of the kind of problem.
+        detail: what was wrong with this request (never a stack trace).
+        extra: further members of the problem object (e.g. a verification report).
+    """
+
+    def __init__(
+        self, status: int, title: str, detail: str, extra: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.extra = dict(extra or {})
+
+
+def problem_response(problem: ApiError) -> JSONResponse:
+    """The problem as a JSON response."""
+    body = {"type": "about:blank", "title": problem.title, "status": problem.status}
+    body["detail"] = problem.detail
+    body.update(problem.extra)
+    return JSONResponse(body, status_code=problem.status, media_type="application/problem+json")
+
+
+async def read_body(request: Request, max_bytes: int) -> bytes:
+    """The request body, refused with 413 as soon as it is known to exceed ``max_bytes``
+    (from ``Content-Length`` before reading, or while streaming)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise ApiError(413, "Request too large", f"the body is over {max_bytes} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ApiError(413, "Request too large", f"the body is over {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def json_body(request: Request, max_bytes: int, limits: Limits) -> dict[str, Any]:
+    """The body as a JSON object, parsed strictly (duplicate keys and excessive depth are
+    refused); 400 otherwise."""
+    data = await read_body(request, max_bytes)
+    try:
+        value = _json.loads(data, limits=limits)
+    except MicrocredError as exc:
+        raise ApiError(400, "Malformed request", f"the body is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise ApiError(400, "Malformed request", "the body must be a JSON object")
+    return value
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line: time, level, message and the record's ``fields``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+            "level": record.levelname.lower(),
+            "event": record.getMessage(),
+        }
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            entry.update(fields)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def log(event: str, level: int = logging.INFO, **fields: Any) -> None:
+    """Log ``event`` with structured ``fields`` on the ``microcred.server`` logger."""
+    LOG.log(level, event, extra={"fields": fields})
+
+
+class RequestLog:
+    """ASGI middleware: one log line per request (id, method, path, status, bytes, time) and
+    the security headers on every response. Bodies are never logged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = uuid.uuid4().hex[:16]
+        status = 500
+        sent = 0
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status, sent
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                for name, value in SECURITY_HEADERS.items():
+                    if name.lower().encode() not in present:
+                        headers.append((name.lower().encode(), value.encode()))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            elif message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            log(
+                "request",
+                request_id=request_id,
+                method=scope.get("method"),
+                path=scope.get("path"),
+                status=status,
+                bytes_out=sent,
+                ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+
+
+def text_response(text: str, media_type: str, status: int = 200) -> Response:
+    """A plain response with a fixed media type."""
+    return Response(text, status_code=status, media_type=media_type)

@@ -1,0 +1,141 @@
+"""The VC data model rules an issuer checks before it signs (VC 1.1 and VC 2.0).
+
+These are the structural "MUST"s of the data models that JSON-LD processing alone does not
+catch; the cryptosuites and the JSON-LD safe mode check the rest when signing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..proofs import parse_datetime
+
+__all__ = ["data_model_problems"]
+
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+#: VC 2.0 dateTimeStamp: an XML Schema dateTime with a time zone.
+_DATE_TIME_STAMP = re.compile(
+    r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"
+)
+_DATE_TIME = re.compile(
+    r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$"
+)
+
+
+def _objects(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _is_url(value: Any) -> bool:
+    return isinstance(value, str) and bool(_URL.match(value))
+
+
+def _typed_entries(document: Mapping[str, Any], member: str) -> Iterator[tuple[str, str]]:
+    """``member`` (one object or an array of them): each needs a ``type``; an ``id`` is a URL."""
+    if member not in document:
+        return
+    value = document[member]
+    entries = _objects(value)
+    if isinstance(value, list) and not value:
+        yield f"$.{member}", f"{member} must not be an empty array"
+    for position, entry in enumerate(entries):
+        path = f"$.{member}" + (f"[{position}]" if isinstance(value, list) else "")
+        if not isinstance(entry, dict):
+            yield path, f"{member} must be an object or an array of objects"
+            continue
+        kind = entry.get("type")
+        if not kind or not all(isinstance(t, str) for t in _objects(kind)):
+            yield f"{path}.type", f"each {member} needs a type"
+        if "id" in entry and not _is_url(entry["id"]):
+            yield f"{path}.id", f"{member} id must be a URL"
+
+
+def _language_values(document: Mapping[str, Any], member: str) -> Iterator[tuple[str, str]]:
+    if member not in document:
+        return
+    for entry in _objects(document[member]):
+        if isinstance(entry, str):
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("@value"), str):
+            continue
+        yield f"$.{member}", f"{member} must be a string or language-tagged values"
+        return
+
+
+def _dates(document: Mapping[str, Any], version: str) -> Iterator[tuple[str, str]]:
+    if version == VC_V2:
+        pairs = [("validFrom", False), ("validUntil", False)]
+        pattern = _DATE_TIME_STAMP
+    else:
+        pairs = [("issuanceDate", True), ("expirationDate", False)]
+        pattern = _DATE_TIME
+    for member, required in pairs:
+        if member not in document:
+            if required:
+                yield f"$.{member}", f"a VC 1.1 credential needs {member}"
+            continue
+        value = document[member]
+        if not isinstance(value, str) or not pattern.match(value) or not parse_datetime(value):
+            kind = "dateTimeStamp (with a time zone)" if version == VC_V2 else "dateTime"
+            yield f"$.{member}", f"{member} must be an XML Schema {kind}"
+
+
+def data_model_problems(document: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(JSON path, message)`` for each data-model rule the credential breaks; ``[]`` if none.
+
+    Checked: ``@context`` is an array starting with the VC 1.1 or 2.0 context; ``type``
+    includes ``VerifiableCredential``; ``id`` (when present) is a URL; ``issuer`` is a URL or
+    an object with a URL ``id``; ``credentialSubject`` is a non-empty object or array of them;
+    the validity dates have the right lexical form; ``credentialStatus``,
+    ``credentialSchema``, ``evidence``, ``termsOfUse`` and ``refreshService`` entries have a
+    ``type``; ``name`` and ``description`` are strings or language-tagged values.
+    """
+    problems: list[tuple[str, str]] = []
+    contexts = document.get("@context")
+    if not isinstance(contexts, list) or not contexts:
+        problems.append(("$.@context", "@context must be an array of contexts"))
+        version = VC_V2
+    elif contexts[0] not in (VC_V1, VC_V2):
+        problems.append(("$.@context[0]", f"the first context must be {VC_V2} (or {VC_V1})"))
+        version = VC_V2
+    else:
+        version = contexts[0]
+    kinds = document.get("type")
+    if not isinstance(kinds, list) or "VerifiableCredential" not in kinds:
+        problems.append(("$.type", "type must be an array that includes VerifiableCredential"))
+    elif not all(isinstance(t, str) and t for t in kinds):
+        problems.append(("$.type", "every type must be a non-empty string"))
+    if "id" in document and not _is_url(document["id"]):
+        problems.append(("$.id", "id must be a URL"))
+    issuer = document.get("issuer")
+    if issuer is None:
+        problems.append(("$.issuer", "a credential needs an issuer"))
+    elif isinstance(issuer, dict):
+        if not _is_url(issuer.get("id")):
+            problems.append(("$.issuer.id", "the issuer object needs a URL id"))
+    elif not _is_url(issuer):
+        problems.append(("$.issuer", "issuer must be a URL or an object with an id"))
+    subject = document.get("credentialSubject")
+    subjects = _objects(subject)
+    if subject is None or subject == [] or subject == {}:
+        problems.append(("$.credentialSubject", "a credential needs a credentialSubject"))
+    elif not all(isinstance(s, dict) and s for s in subjects):
+        problems.append(("$.credentialSubject", "credentialSubject must hold non-empty objects"))
+    else:
+        for position, entry in enumerate(subjects):
+            if "id" in entry and not _is_url(entry["id"]):
+                path = "$.credentialSubject" + (
+                    f"[{position}]" if isinstance(subject, list) else ""
+                )
+                problems.append((f"{path}.id", "credentialSubject id must be a URL"))
+    problems += _dates(document, version)
+    for member in ("credentialStatus", "credentialSchema", "evidence", "termsOfUse"):
+        problems += _typed_entries(document, member)
+    problems += _typed_entries(document, "refreshService")
+    for member in ("name", "description"):
+        problems += _language_values(document, member)
+    return problems
