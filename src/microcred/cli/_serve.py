@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,13 @@ def register(sub: Any) -> None:
         "--key", action="append", default=[], metavar="KEY.json", help="issuer key (repeatable)"
     )
     parser.add_argument("--config", metavar="FILE", help="JSON configuration (docs/server.md)")
+    parser.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="URL=FILE",
+        help="serve a JSON-LD context microcred does not ship from FILE (repeatable)",
+    )
     parser.add_argument("--no-page", action="store_true", help="serve the API only")
     parser.set_defaults(handler=run)
 
@@ -49,10 +57,18 @@ def run(args: argparse.Namespace) -> int:
             config = ServerConfig.from_keys(keys)
         else:
             config = ServerConfig.ephemeral()
-        if args.no_page:
-            from dataclasses import replace
-
-            config = replace(config, page=False)
+        extra = []
+        for pair in args.context:
+            url, sep, file = pair.partition("=")
+            if not sep or not url or not file:
+                raise CliError(f"--context {pair!r}: expected URL=FILE")
+            extra.append((url, Path(file)))
+        config = replace(
+            config,
+            page=config.page and not args.no_page,
+            context_files=(*config.context_files, *extra),
+        )
+        config.loader()  # fail now, not at the first request, on a bad context file
     except ConfigError as exc:
         raise CliError(str(exc)) from None
     port = DEFAULT_PORT if args.port is None else args.port

@@ -54,6 +54,7 @@ class Service:
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
+        self.loader = config.loader()
         self.resolver = (
             StaticResolver(config.controller_documents) if config.controller_documents else None
         )
@@ -119,6 +120,7 @@ class Service:
                 route.key,
                 suite=route.suite,
                 created=created,
+                loader=self.loader,
                 limits=self.config.limits,
             )
         except JsonLdError as exc:
@@ -139,6 +141,7 @@ class Service:
             _verify.verify,
             value,
             resolver=self.resolver,
+            loader=self.loader,
             limits=self.config.limits,
             **options,
         )

@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import _json
 from ..errors import MicrocredError
+from ..jsonld import StaticLoader
 from ..keys import KeyPair, generate
 from ..limits import DEFAULT_LIMITS, Limits
 from ..proofs import SIGNING_SUITES, suite_by_name
@@ -104,6 +105,8 @@ class ServerConfig:
         limits: processing limits applied to every credential.
         page: serve the verifier page at ``/``.
         ephemeral_keys: the keys were generated at start-up (the issuers change at restart).
+        context_files: ``(url, path)`` pairs: JSON-LD contexts microcred does not ship, served
+            from these files (a context the manifest knows must match its published hash).
     """
 
     issuers: tuple[IssuerRoute, ...] = ()
@@ -112,6 +115,7 @@ class ServerConfig:
     limits: Limits = field(default=DEFAULT_LIMITS)
     page: bool = True
     ephemeral_keys: bool = False
+    context_files: tuple[tuple[str, Path], ...] = ()
 
     def __post_init__(self) -> None:
         names = [route.name for route in self.issuers]
@@ -132,6 +136,22 @@ class ServerConfig:
         test suites, never for credentials anyone should keep."""
         keys = [generate("Ed25519"), generate("P-256"), generate("P-384")]
         return cls(issuers=tuple(routes_for_keys(keys)), ephemeral_keys=True, **options)
+
+    def loader(self) -> StaticLoader:
+        """A loader serving the vendored contexts plus :attr:`context_files`.
+
+        Raises:
+            ConfigError: a context file is unreadable or does not match the known hash.
+        """
+        loader = StaticLoader()
+        for url, path in self.context_files:
+            try:
+                loader.add_file(url, path)
+            except OSError as exc:
+                raise ConfigError(f"context file {path}: {exc.strerror or exc}") from None
+            except (MicrocredError, ValueError) as exc:
+                raise ConfigError(f"context file {path} for {url}: {exc}") from None
+        return loader
 
     def route(self, name: str) -> IssuerRoute | None:
         """The issuing route called ``name``, if configured."""
@@ -161,7 +181,14 @@ def read_key_file(path: Path) -> KeyPair:
     return key
 
 
-_CONFIG_MEMBERS = {"keys", "issuers", "controller_documents", "max_request_bytes", "page"}
+_CONFIG_MEMBERS = {
+    "keys",
+    "issuers",
+    "controller_documents",
+    "contexts",
+    "max_request_bytes",
+    "page",
+}
 
 
 def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConfig:
@@ -172,6 +199,7 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
          "issuers": [{"route": "university", "suite": "eddsa-rdfc-2022",
                       "key": "ed25519.json"}],          # routes named by you, listed first
          "controller_documents": ["issuer-did.json"],
+         "contexts": {"https://www.w3.org/ns/credentials/examples/v2": "examples-v2.jsonld"},
          "max_request_bytes": 2097152,
          "page": true}
 
@@ -215,7 +243,13 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
         if not isinstance(document, dict) or not isinstance(document.get("id"), str):
             raise ConfigError(f"controller document {doc_path} needs a string id")
         documents.append(document)
-    options: dict[str, Any] = {"controller_documents": tuple(documents)}
+    contexts = data.get("contexts", {})
+    if not isinstance(contexts, dict) or not all(isinstance(v, str) for v in contexts.values()):
+        raise ConfigError(f"{path}: contexts must map context URLs to file names")
+    options: dict[str, Any] = {
+        "controller_documents": tuple(documents),
+        "context_files": tuple((url, base / name) for url, name in contexts.items()),
+    }
     if "max_request_bytes" in data:
         size = data["max_request_bytes"]
         if not isinstance(size, int) or isinstance(size, bool):

@@ -6,7 +6,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from starlette.requests import Request
@@ -70,18 +70,37 @@ def problem_response(problem: ApiError) -> JSONResponse:
     return JSONResponse(body, status_code=problem.status, media_type="application/problem+json")
 
 
+#: An oversized body up to this size is read and thrown away before the 413 answer, so that a
+#: client that sends its whole body before reading (most do) gets the answer rather than a
+#: reset connection. Beyond it the connection is closed at once.
+DRAIN_BYTES = 32 * 1024 * 1024
+
+
+async def _too_large(
+    chunks: AsyncIterator[bytes], declared: str | None, max_bytes: int, received: int
+) -> ApiError:
+    if declared is None or not declared.isdigit() or int(declared) <= DRAIN_BYTES:
+        async for chunk in chunks:  # discarded, never kept
+            received += len(chunk)
+            if received > DRAIN_BYTES:
+                break
+    return ApiError(413, "Request too large", f"the body is over {max_bytes} bytes")
+
+
 async def read_body(request: Request, max_bytes: int) -> bytes:
     """The request body, refused with 413 as soon as it is known to exceed ``max_bytes``
-    (from ``Content-Length`` before reading, or while streaming)."""
+    (from ``Content-Length`` before reading, or while streaming); at most ``max_bytes`` are
+    ever kept in memory."""
     declared = request.headers.get("content-length")
+    stream = request.stream()
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise ApiError(413, "Request too large", f"the body is over {max_bytes} bytes")
+        raise await _too_large(stream, declared, max_bytes, 0)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    async for chunk in stream:
         size += len(chunk)
         if size > max_bytes:
-            raise ApiError(413, "Request too large", f"the body is over {max_bytes} bytes")
+            raise await _too_large(stream, declared, max_bytes, size)
         chunks.append(chunk)
     return b"".join(chunks)
 

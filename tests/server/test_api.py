@@ -1,0 +1,316 @@
+"""The VC API of ``microcred serve``, through Starlette's ASGI test client."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+pytest.importorskip("starlette", reason="the [server] extra is not installed")
+pytest.importorskip("httpx2", reason="httpx2 (the ASGI test client's HTTP library) is absent")
+
+from starlette.testclient import TestClient
+
+import microcred as mc
+from microcred.server import ServerConfig, create_app
+
+#: The W3C VC 2.0 examples context, which no registry package carries: a server is given
+#: it as a file (ServerConfig.context_files); the W3C test suites use it.
+EXAMPLES = "https://www.w3.org/ns/credentials/examples/v2"
+EXAMPLES_CONTENT = {"@context": {"@vocab": "https://www.w3.org/ns/credentials/examples#"}}
+LOADER = mc.jsonld.StaticLoader()
+LOADER.add(EXAMPLES, EXAMPLES_CONTENT)
+VC1 = [
+    "https://www.w3.org/2018/credentials/v1",
+    {
+        "AlumniCredential": "https://example.org/AlumniCredential",
+        "alumniOf": "https://schema.org/alumniOf",
+    },
+]
+
+ED = mc.keys.generate("Ed25519")
+P256 = mc.keys.generate("P-256")
+P384 = mc.keys.generate("P-384")
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    examples = tmp_path_factory.mktemp("contexts") / "examples-v2.jsonld"
+    examples.write_text(json.dumps(EXAMPLES_CONTENT))
+    config = ServerConfig.from_keys(
+        [ED, P256, P384], max_request_bytes=64 * 1024, context_files=((EXAMPLES, examples),)
+    )
+    with TestClient(create_app(config), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _credential(issuer: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://www.w3.org/ns/credentials/examples/v2",
+        ],
+        "id": "urn:uuid:5d7c6e2a-7c1e-4b8e-9a33-0c2f0b0e6a41",
+        "type": ["VerifiableCredential", "ExampleAlumniCredential"],
+        "issuer": issuer,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:learner", "alumniOf": "Exempeluniversitetet"},
+        **extra,
+    }
+
+
+def _issue(client: TestClient, route: str, credential: dict[str, Any]) -> dict[str, Any]:
+    response = client.post(f"/{route}/credentials/issue", json={"credential": credential})
+    assert response.status_code == 201, response.text
+    signed: dict[str, Any] = response.json()["verifiableCredential"]
+    return signed
+
+
+@pytest.mark.parametrize(
+    ("route", "key", "cryptosuite"),
+    [
+        ("eddsa-rdfc-2022", ED, "eddsa-rdfc-2022"),
+        ("eddsa-jcs-2022", ED, "eddsa-jcs-2022"),
+        ("ecdsa-rdfc-2019", P256, "ecdsa-rdfc-2019"),
+        ("ecdsa-jcs-2019", P256, "ecdsa-jcs-2019"),
+        ("ecdsa-rdfc-2019/p-384", P384, "ecdsa-rdfc-2019"),
+    ],
+)
+def test_each_suite_route_issues_and_the_result_verifies(
+    client: TestClient, route: str, key: mc.keys.KeyPair, cryptosuite: str
+) -> None:
+    signed = _issue(client, route, _credential(key.did))
+    proof = signed["proof"]
+    assert proof["cryptosuite"] == cryptosuite
+    assert proof["verificationMethod"] == key.verification_method
+    assert proof["proofPurpose"] == "assertionMethod"
+    assert mc.verify(signed, loader=LOADER).verified
+    response = client.post("/credentials/verify", json={"verifiableCredential": signed})
+    assert response.status_code == 200
+    assert response.json()["verified"] is True
+    assert response.json()["errors"] == []
+
+
+def test_the_default_route_is_the_first_issuer(client: TestClient) -> None:
+    response = client.post("/credentials/issue", json={"credential": _credential(ED.did)})
+    assert response.status_code == 201
+    assert response.json()["verifiableCredential"]["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+
+
+def test_issuers_are_listed_without_key_material(client: TestClient) -> None:
+    listed = client.get("/issuers").json()["issuers"]
+    routes = {entry["route"]: entry for entry in listed}
+    assert routes["ecdsa-rdfc-2019/p-384"]["issuer"] == P384.did
+    assert routes["eddsa-jcs-2022"]["verificationMethod"] == ED.verification_method
+    assert '"d"' not in json.dumps(listed)
+
+
+def test_a_vc_11_credential_gets_the_data_integrity_context(client: TestClient) -> None:
+    credential = _credential(ED.did)
+    credential["@context"] = list(VC1)
+    del credential["validFrom"]
+    credential["issuanceDate"] = "2026-01-01T00:00:00Z"
+    credential["type"] = ["VerifiableCredential", "AlumniCredential"]
+    signed = _issue(client, "eddsa-rdfc-2022", credential)
+    assert signed["@context"][-1] == "https://w3id.org/security/data-integrity/v2"
+    assert mc.verify(signed, loader=LOADER).verified
+
+
+def test_created_option_is_used(client: TestClient) -> None:
+    response = client.post(
+        "/eddsa-rdfc-2022/credentials/issue",
+        json={"credential": _credential(ED.did), "options": {"created": "2026-02-03T04:05:06Z"}},
+    )
+    assert response.json()["verifiableCredential"]["proof"]["created"] == "2026-02-03T04:05:06Z"
+
+
+def _vc11_with_an_undefined_term(credential: dict[str, Any]) -> None:
+    credential["@context"] = list(VC1)
+    credential["issuanceDate"] = credential.pop("validFrom")
+    credential["type"] = ["VerifiableCredential", "AlumniCredential"]
+    credential["undefinedTerm"] = 1
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda c: c.pop("credentialSubject"), "credentialSubject"),
+        (lambda c: c.pop("issuer"), "issuer"),
+        (lambda c: c.update(issuer=P256.did), "not this route's issuer"),
+        (lambda c: c.update(type=["ExampleAlumniCredential"]), "VerifiableCredential"),
+        (
+            lambda c: c.update({"@context": ["https://www.w3.org/ns/credentials/examples/v2"]}),
+            "first context",
+        ),
+        (lambda c: c.update(validFrom="2026-01-01"), "validFrom"),
+        (lambda c: c.update(id="not a url"), "id must be a URL"),
+        (lambda c: c.update(credentialStatus={"id": "https://example.org/status"}), "type"),
+        (_vc11_with_an_undefined_term, "undefinedTerm"),
+        (
+            lambda c: c.update(
+                {"@context": [*c["@context"], "https://example.org/unknown-context"]}
+            ),
+            "unknown-context",
+        ),
+        (lambda c: c.update(proof={"type": "DataIntegrityProof"}), "already has a proof"),
+    ],
+)
+def test_invalid_credentials_are_refused_with_a_problem(
+    client: TestClient, change: Any, expected: str
+) -> None:
+    credential = _credential(ED.did)
+    change(credential)
+    response = client.post("/eddsa-rdfc-2022/credentials/issue", json={"credential": credential})
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 400
+    assert expected in json.dumps(problem)
+    assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"{", "not valid JSON"),
+        (b"[]", "JSON object"),
+        (b'{"credential": {}, "credential": {}}', "duplicate"),
+        (b'{"options": {}}', "credential"),
+        (b'{"credential": [], "options": {}}', "credential must be"),
+        (b'{"credential": {}, "options": {"mandatoryPointers": []}}', "mandatoryPointers"),
+        (b'{"credential": {}, "options": {"cryptosuite": "ecdsa-sd-2023"}}', "ecdsa-sd-2023"),
+        (b'{"credential": {}, "options": {"created": "yesterday"}}', "created"),
+        (b'{"credential": {}, "extra": 1}', "extra"),
+    ],
+)
+def test_malformed_requests_are_400(client: TestClient, body: bytes, expected: str) -> None:
+    response = client.post(
+        "/eddsa-rdfc-2022/credentials/issue",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert expected in response.json()["detail"]
+
+
+def test_unknown_route_and_method_are_json_problems(client: TestClient) -> None:
+    missing = client.post("/no-such-suite/credentials/issue", json={"credential": {}})
+    assert missing.status_code == 404
+    assert "GET /issuers" in missing.json()["detail"]
+    wrong_method = client.get("/credentials/verify")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["title"] == "Method not allowed"
+
+
+def test_tampered_and_unverifiable_credentials_answer_400_with_the_report(
+    client: TestClient,
+) -> None:
+    signed = _issue(client, "eddsa-rdfc-2022", _credential(ED.did))
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["alumniOf"] = "Another university"
+    response = client.post("/credentials/verify", json={"verifiableCredential": tampered})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["outcome"] == "invalid"
+    assert body["verified"] is False
+    assert {"id": "proof.signature"}.items() <= body["errors"][0].items()
+    unresolvable = copy.deepcopy(signed)
+    unresolvable["proof"]["verificationMethod"] = "https://example.org/keys#1"
+    unresolvable["issuer"] = "https://example.org/keys"
+    response = client.post("/credentials/verify", json={"verifiableCredential": unresolvable})
+    assert response.status_code == 400
+    assert response.json()["outcome"] == "indeterminate"
+
+
+def test_jwt_credentials_are_verified(client: TestClient) -> None:
+    token = mc.issue(_credential(ED.did), ED, format="jwt", loader=LOADER)
+    response = client.post("/credentials/verify", json={"verifiableCredential": token})
+    assert response.status_code == 200
+    assert response.json()["format"] == "jwt"
+    broken = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert (
+        client.post("/credentials/verify", json={"verifiableCredential": broken}).status_code == 400
+    )
+
+
+def test_presentations_check_challenge_and_domain(client: TestClient) -> None:
+    holder = mc.keys.generate("Ed25519")
+    signed = _issue(client, "eddsa-rdfc-2022", _credential(ED.did))
+    presentation = mc.present(
+        [signed], holder, challenge="c-123", domain="https://verifier.example", loader=LOADER
+    )
+    good = {"challenge": "c-123", "domain": "https://verifier.example"}
+    response = client.post(
+        "/presentations/verify", json={"verifiablePresentation": presentation, "options": good}
+    )
+    assert response.status_code == 200, response.text
+    wrong = {"challenge": "another", "domain": "https://verifier.example"}
+    response = client.post(
+        "/presentations/verify", json={"verifiablePresentation": presentation, "options": wrong}
+    )
+    assert response.status_code == 400
+    assert any(e["id"] == "proof.challenge" for e in response.json()["errors"])
+    crossed = client.post("/credentials/verify", json={"verifiableCredential": presentation})
+    assert crossed.status_code == 400
+    assert "presentations/verify" in crossed.json()["detail"]
+
+
+def test_requests_over_the_limit_are_413_before_parsing(client: TestClient) -> None:
+    big = b'{"verifiableCredential": "' + b"a" * (64 * 1024) + b'"}'
+    response = client.post("/credentials/verify", content=big)
+    assert response.status_code == 413
+    assert response.json()["title"] == "Request too large"
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted while streaming
+        for _ in range(100):
+            yield b" " * 1024
+
+    streamed = client.post("/credentials/verify", content=chunks())
+    assert streamed.status_code == 413
+
+
+def test_ten_megabytes_are_refused_with_413_by_default() -> None:
+    with TestClient(create_app(ServerConfig.from_keys([ED]))) as default_client:
+        response = default_client.post("/credentials/verify", content=b"x" * 10_000_000)
+    assert response.status_code == 413
+
+
+def test_security_headers_and_no_stack_traces(client: TestClient) -> None:
+    response = client.get("/issuers")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert len(response.headers["x-request-id"]) == 16
+
+
+def test_an_internal_error_is_a_plain_problem(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microcred import _verify
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("secret internals /etc/passwd")
+
+    monkeypatch.setattr(_verify, "verify", broken)
+    response = client.post("/credentials/verify", json={"verifiableCredential": {}})
+    assert response.status_code == 500
+    assert "secret" not in response.text
+    assert response.json()["title"] == "Internal error"
+
+
+def test_a_context_file_must_match_the_published_context(tmp_path: Any) -> None:
+    from microcred.server import ConfigError
+
+    forged = tmp_path / "examples-v2.jsonld"
+    forged.write_text(json.dumps({"@context": {"@vocab": "https://attacker.example/#"}}))
+    with pytest.raises(ConfigError, match=r"examples-v2\.jsonld"):
+        create_app(ServerConfig.from_keys([ED], context_files=((EXAMPLES, forged),)))
+
+
+def test_without_the_context_file_the_examples_context_is_refused() -> None:
+    with TestClient(create_app(ServerConfig.from_keys([ED]))) as bare:
+        response = bare.post("/credentials/issue", json={"credential": _credential(ED.did)})
+    assert response.status_code == 400
+    assert "not shipped with microcred" in response.json()["detail"]
