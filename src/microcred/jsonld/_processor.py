@@ -34,6 +34,7 @@ from ..errors import (
     SafeModeError,
 )
 from ..limits import DEFAULT_LIMITS, Limits
+from . import _fast
 from ._canon import CanonicalDataset, Quad, canonicalize, from_pyld_dataset
 from ._loader import ContextDocument, DocumentLoader, default_loader
 
@@ -342,22 +343,64 @@ def expand(document: Any, *, loader: DocumentLoader | None = None) -> list[Any]:
     return result
 
 
+#: Use the fast path (:mod:`microcred.jsonld._fast`) when it handles a document; tests turn
+#: it off to compare with the pyld path.
+FAST_PATH = True
+
+
+def fast_quads(document: dict[str, Any], loader: DocumentLoader) -> list[Quad]:
+    """The quads of ``document`` by the fast path, with contexts processed by pyld.
+
+    Raises:
+        _fast.Unsupported: the fast path declines (the pyld path decides).
+    """
+    adapter = _PyldLoader(loader)
+    state: dict[str, Any] = {}
+
+    def process(active: Any, local: Any, override_protected: bool, propagate: bool) -> Any:
+        if not state:  # pyld's machinery is set up only when a context is not remembered
+            state["processor"] = _MemoProcessor()
+            state["options"] = _options(loader, adapter)
+        return state["processor"]._process_context(
+            active, local, state["options"], override_protected=override_protected,
+            propagate=propagate,
+        )  # fmt: skip
+
+    return _fast.to_quads(document, loader, process)
+
+
+def _pyld_quads(document: Any, loader: DocumentLoader | None) -> list[Quad]:
+    dataset, dropped = _run(document, loader, "to_rdf")
+    _check_dropped(document, dropped)
+    quads = from_pyld_dataset(dataset)
+    _check_relative(document, _quad_iris(quads))
+    return quads
+
+
 def to_quads(
     document: Any, *, loader: DocumentLoader | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> list[Quad]:
     """The RDF dataset of ``document`` as quads (see :mod:`microcred.jsonld._canon`), in safe mode.
 
+    Documents whose every feature the fast path handles (ordinary credentials) are converted
+    by it; the others, and every document in error, by pyld. Both give the same quads (the
+    order may differ; blank node labels are the same) and the same errors.
+
     Raises the errors of :func:`expand`, and :class:`CanonicalizationLimitError` when the
     document yields more than ``limits.max_quads`` quads.
     """
-    dataset, dropped = _run(document, loader, "to_rdf")
-    _check_dropped(document, dropped)
-    quads = from_pyld_dataset(dataset)
+    quads: list[Quad] | None = None
+    if FAST_PATH and isinstance(document, dict):
+        try:
+            quads = fast_quads(document, loader or default_loader())
+        except Exception:
+            quads = None
+    if quads is None:
+        quads = _pyld_quads(document, loader)
     if len(quads) > limits.max_quads:
         raise CanonicalizationLimitError(
             f"document expands to {len(quads)} RDF quads, over the limit of {limits.max_quads}"
         )
-    _check_relative(document, _quad_iris(quads))
     return quads
 
 

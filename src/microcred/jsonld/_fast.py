@@ -1,0 +1,649 @@
+"""A fast JSON-LD to RDF path for ordinary credentials, equivalent to the pyld path.
+
+:func:`to_quads` turns a JSON-LD document into the quads pyld's ``to_rdf`` gives for it (same
+terms, same blank node labels ``_:b0``, ``_:b1``, ... issued in the same order), or raises
+:class:`Unsupported` as soon as it meets anything it does not handle exactly as pyld does; the
+caller then runs the pyld path, which also produces every error. So the fast path never
+reports an error of its own: an undefined term, a relative IRI, a malformed value object, an
+unknown context, a bad literal, all make it decline, and pyld explains.
+
+What it handles: node objects with ``@id``/``@type`` (and their aliases), embedded and remote
+``@context`` (processed by pyld, remembered here), type-scoped contexts (with ``@propagate``
+and the reverting rules of JSON-LD 1.1), property-scoped contexts, ``@vocab``, ``@type``
+coercion (``@id``, ``@vocab``, datatypes, ``@json``), default and term languages, simple value
+objects (``@value`` with ``@type`` or ``@language``), language maps, and ``@set``, ``@list``
+and ``@graph`` containers. It declines on ``@reverse``, ``@nest``, ``@included``, ``@graph``
+keys, ``@index``/``@id``/``@type`` containers, ``@list``/``@set`` objects, nested arrays in
+lists, blank node types and predicates, and any IRI that is not absolute.
+
+How it works: the document is expanded into a small tree (:class:`_Node`, literal terms,
+:class:`_List`, :class:`_GraphObject`) following the JSON-LD 1.1 Expansion Algorithm, with every
+context lookup precomputed per processed context (:class:`_Context`: term definitions flattened
+into :class:`_Term`, IRI expansions and context transitions memoised). The tree is then walked
+in the order of the Node Map Generation algorithm (properties sorted by IRI) and RDF list nodes
+are labelled afterwards in the order of Deserialize JSON-LD to RDF (graphs, subjects and
+properties sorted), which is where pyld issues blank node labels.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from pyld import jsonld as _pyld
+
+from ..errors import MicrocredError
+from ._loader import DocumentLoader
+from ._nquads import Quad, iri, literal
+
+__all__ = ["Unsupported", "to_quads"]
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDF_TYPE = f"<{RDF}type>"
+_RDF_FIRST = f"<{RDF}first>"
+_RDF_REST = f"<{RDF}rest>"
+_RDF_NIL = f"<{RDF}nil>"
+_XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+
+#: An absolute IRI (or blank node identifier) as the pyld path decides it; the same expression
+#: (``+-.`` is a range that includes ``,``), so both paths agree on every string.
+_ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
+_KEYWORD_LIKE = re.compile(r"^@[a-zA-Z]+$")
+_KEYWORDS = frozenset(_pyld.KEYWORDS)
+
+_MAX_DERIVED = 256
+_MAX_CONTEXTS = 4096
+
+
+class Unsupported(Exception):  # noqa: N818 - an internal signal, not an error
+    """The fast path declines this document; process it with pyld instead."""
+
+
+class _Term:
+    """What expansion needs of one term definition (``None`` members: not set)."""
+
+    __slots__ = (
+        "container",
+        "direction",
+        "iri",
+        "is_graph",
+        "is_json",
+        "is_language_map",
+        "is_list",
+        "language",
+        "scoped",
+        "type",
+    )
+
+    def __init__(self, definition: Any, default_language: Any) -> None:
+        definition = definition or {}
+        if definition.get("reverse"):
+            raise Unsupported("reverse property")
+        self.iri: Any = definition.get("@id")
+        self.type: Any = definition.get("@type")
+        container = definition.get("@container") or []
+        if isinstance(container, str):
+            container = [container]
+        self.container = frozenset(container)
+        if self.container - {"@set", "@list", "@graph", "@language"}:
+            raise Unsupported(f"container {sorted(self.container)}")
+        self.is_list = "@list" in self.container
+        self.is_graph = "@graph" in self.container
+        self.is_language_map = "@language" in self.container
+        self.is_json = self.type == "@json"
+        if self.is_json and self.container - {"@set"}:
+            raise Unsupported("@json term with a container")
+        self.scoped: Any = definition.get("@context")
+        self.language: Any = definition.get("@language", default_language)
+        self.direction: Any = definition.get("@direction")
+
+
+_NO_TERM: dict[str, Any] = {}
+
+
+class _Context:
+    """A processed (pyld) active context with memoised lookups and transitions.
+
+    Immutable once built, except for its caches; shared by every document and thread.
+    """
+
+    __slots__ = ("derived", "ids", "language", "mappings", "previous", "raw", "terms", "vocab")
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.mappings: dict[str, Any] = raw["mappings"]
+        self.vocab: str | None = raw.get("@vocab") if "@vocab" in raw else None
+        if "@vocab" in raw and not isinstance(self.vocab, str):
+            raise Unsupported("@vocab")
+        self.language: Any = raw.get("@language")
+        previous = raw.get("previousContext")
+        self.previous: Any = previous if previous else None
+        self.terms: dict[str, _Term] = {}
+        self.ids: dict[tuple[str, bool], str | None] = {}
+        self.derived: dict[Any, tuple[Any, _Context]] = {}
+
+    def term(self, key: str) -> _Term:
+        """The definition of ``key`` (an empty one when ``key`` is not a term)."""
+        found = self.terms.get(key)
+        if found is None:
+            if key in self.mappings and self.mappings[key] is None:
+                raise Unsupported(f"null term {key!r}")
+            found = _Term(self.mappings.get(key, _NO_TERM), self.language)
+            if len(self.terms) < _MAX_CONTEXTS:
+                self.terms[key] = found
+        return found
+
+    def expand(self, value: str, vocab: bool) -> str | None:
+        """IRI expansion of ``value`` without a base IRI; ``None`` when a base would be needed
+        or the value is dropped (``@``-lookalikes, null terms)."""
+        key = (value, vocab)
+        if key in self.ids:
+            return self.ids[key]
+        result = self._expand(value, vocab)
+        if len(self.ids) < _MAX_CONTEXTS:
+            self.ids[key] = result
+        return result
+
+    def _expand(self, value: str, vocab: bool) -> str | None:
+        if value in _KEYWORDS:
+            return value
+        if _KEYWORD_LIKE.match(value):
+            return None
+        mappings = self.mappings
+        if vocab and value in mappings:
+            definition = mappings[value]
+            return None if definition is None else definition.get("@id")
+        colon = value.find(":")
+        if colon > 0:
+            prefix, suffix = value[:colon], value[colon + 1 :]
+            if prefix == "_" or suffix.startswith("//"):
+                return value
+            definition = mappings.get(prefix)
+            if definition and definition.get("_prefix"):
+                prefix_iri = definition.get("@id")
+                return prefix_iri + suffix if isinstance(prefix_iri, str) else None
+            if _ABSOLUTE.match(value):
+                return value
+        if vocab and self.vocab is not None:
+            return self.vocab + value
+        return None
+
+
+_CONTEXTS: dict[int, _Context] = {}
+_CONTEXTS_LOCK = threading.Lock()
+
+
+def _context(raw: Any) -> _Context:
+    found = _CONTEXTS.get(id(raw))
+    if found is not None and found.raw is raw:
+        return found
+    made = _Context(raw)
+    with _CONTEXTS_LOCK:
+        if len(_CONTEXTS) >= _MAX_CONTEXTS:
+            _CONTEXTS.clear()
+        _CONTEXTS[id(raw)] = made
+    return made
+
+
+def _content_key(local: Any, loader: DocumentLoader) -> Any:
+    """A key for a context written in a document: by content, URLs by what the loader serves."""
+    if isinstance(local, str):
+        try:
+            return ("url", local, loader.load(local).jcs_sha256)
+        except MicrocredError:
+            raise Unsupported(f"context {local}") from None
+    if isinstance(local, list):
+        return ("list", tuple(_content_key(item, loader) for item in local))
+    if isinstance(local, dict):
+        _check_self_contained(local)
+        try:
+            return ("inline", json.dumps(local, sort_keys=True, separators=(",", ":")))
+        except (TypeError, ValueError):
+            raise Unsupported("context not JSON") from None
+    if local is None:
+        return ("null",)
+    raise Unsupported("context value")
+
+
+def _check_self_contained(local: Any) -> None:
+    if not isinstance(local, dict):
+        return
+    if "@import" in local or isinstance(local.get("@context"), (str, list)):
+        raise Unsupported("context refers to other documents")
+    if len(local) == 1 and "@context" in local:
+        raise Unsupported("@context in @context")
+
+
+class _Run:
+    """The state of one :func:`to_quads` call."""
+
+    def __init__(self, loader: DocumentLoader, process: Callable[..., Any]) -> None:
+        self.loader = loader
+        self.process = process
+        self.quads: dict[Quad, None] = {}
+        self.counter = 0
+        self.relabelled: dict[str, str] = {}
+        self.lists: list[tuple[str, str, str, int, _List]] = []
+        self.sequence = 0
+
+    # --- contexts ---------------------------------------------------------------------------
+
+    def apply(
+        self,
+        active: _Context,
+        local: Any,
+        *,
+        stable: bool,
+        override_protected: bool = False,
+        propagate: bool = True,
+    ) -> _Context:
+        """``active`` with ``local`` processed on top (pyld's context processing, memoised).
+
+        ``stable``: ``local`` is part of a processed context (a scoped context), so its identity
+        is a key; otherwise it was written in the document and is keyed by content.
+        """
+        if stable:
+            if isinstance(local, str):
+                key: Any = _content_key(local, self.loader)
+            else:
+                _check_self_contained(local)
+                key = ("object", id(local))
+        else:
+            key = _content_key(local, self.loader)
+        key = (key, override_protected, propagate)
+        hit = active.derived.get(key)
+        if hit is not None and (not stable or isinstance(local, str) or hit[0] is local):
+            return hit[1]
+        try:
+            raw = self.process(active.raw, local, override_protected, propagate)
+        except Exception:
+            raise Unsupported("context processing failed") from None
+        result = _context(raw)
+        if len(active.derived) >= _MAX_DERIVED:
+            active.derived.clear()
+        active.derived[key] = (local, result)
+        return result
+
+    # --- expansion (JSON-LD 1.1 Expansion Algorithm, as pyld runs it) ------------------------
+
+    def expand_property_value(
+        self, ctx: _Context, key: str, value: Any, inside_list: bool
+    ) -> list[Any] | None:
+        """Expand ``value`` of ``key`` in ``ctx``: a list of items (literal terms, nodes,
+        lists, graph objects); dropped values are left out. ``None`` when ``value`` is not an
+        array and expands to nothing (the property is then left out altogether)."""
+        if isinstance(value, list):
+            inside_list = inside_list or ctx.term(key).is_list
+            items: list[Any] = []
+            for element in value:
+                if isinstance(element, list):
+                    if inside_list:
+                        raise Unsupported("list of lists")
+                    items.extend(self.expand_property_value(ctx, key, element, False) or ())
+                    continue
+                item = self.expand_element(ctx, key, element, inside_list)
+                if item is not None:
+                    items.append(item)
+            return items
+        item = self.expand_element(ctx, key, value, inside_list)
+        return None if item is None else [item]
+
+    def expand_element(self, ctx: _Context, key: str, element: Any, inside_list: bool) -> Any:
+        if element is None:
+            return None
+        if isinstance(element, dict):
+            return self.expand_object(ctx, key, element)
+        return self.expand_scalar(ctx, key, element)
+
+    def expand_scalar(self, ctx: _Context, key: str, value: Any) -> Any:
+        term = ctx.term(key)
+        property_iri = ctx.expand(key, True)
+        if property_iri is None or property_iri in _KEYWORDS:
+            raise Unsupported("value of a keyword")
+        kind = term.type
+        if isinstance(value, str):
+            if kind == "@id":
+                return _Node(self.id_iri(ctx, value))
+            if kind == "@vocab":
+                return _Node(self.vocab_iri(ctx, value))
+            if kind is None or kind == "@none":
+                language = term.language
+                if language is None:
+                    return literal(value)
+                if not isinstance(language, str):
+                    raise Unsupported("language")
+                return literal(value, language=language)
+        elif not isinstance(value, (bool, int, float)):
+            raise Unsupported("value type")
+        if kind in ("@id", "@vocab", "@none"):
+            kind = None
+        if kind is not None:
+            self.check_iri(kind)
+        return self.typed_literal(value, kind, None)
+
+    def typed_literal(self, value: Any, datatype: Any, language: Any) -> str:
+        if isinstance(value, str) and datatype != _XSD_DOUBLE and datatype != "@json":
+            if language is not None:
+                return literal(value, language=language)
+            return literal(value, datatype=datatype)
+        item: dict[str, Any] = {"@value": value}
+        if datatype is not None:
+            item["@type"] = datatype
+        if language is not None:
+            item["@language"] = language
+        rdf = _PYLD._object_to_rdf(item, None, [], _RDF_OPTIONS)
+        if rdf is None or rdf.get("type") != "literal":
+            raise Unsupported("literal")
+        return literal(rdf["value"], datatype=rdf.get("datatype"), language=rdf.get("language"))
+
+    def id_iri(self, ctx: _Context, value: str) -> str:
+        """An ``@id`` value (document-relative IRI expansion): absolute or a blank node."""
+        expanded = ctx.expand(value, False)
+        if expanded is None or expanded in _KEYWORDS or not _ABSOLUTE.match(expanded):
+            raise Unsupported(f"identifier {value!r}")
+        return expanded
+
+    def vocab_iri(self, ctx: _Context, value: str) -> str:
+        expanded = ctx.expand(value, True)
+        if expanded is None or expanded in _KEYWORDS or not _ABSOLUTE.match(expanded):
+            raise Unsupported(f"IRI {value!r}")
+        return expanded
+
+    @staticmethod
+    def check_iri(value: Any) -> None:
+        if not isinstance(value, str) or not _ABSOLUTE.match(value) or value.startswith("_:"):
+            raise Unsupported(f"IRI {value!r}")
+
+    def expand_object(self, ctx: _Context, key: str | None, element: dict[str, Any]) -> Any:
+        """An object value: a node (:class:`_Node`) or a literal term; ``None`` if dropped."""
+        scoped = ctx.term(key).scoped if key is not None else None
+        active = ctx
+        revert = True
+        if ctx.previous is not None and len(element) <= 2 and "@context" not in element:
+            for name in sorted(element):
+                expanded = ctx.expand(name, True)
+                if expanded == "@value":
+                    revert = False
+                    break
+                if expanded == "@id" and len(element) == 1:
+                    revert = False
+                    break
+        if revert and active.previous is not None:
+            active = _context(active.previous)
+        if scoped is not None:
+            active = self.apply(active, scoped, stable=True, override_protected=True)
+        if "@context" in element:
+            local = element["@context"]
+            if isinstance(local, dict):
+                _check_self_contained(local)
+            active = self.apply(active, local, stable=False)
+        type_ctx = active
+        for name in sorted(element):
+            if active.expand(name, True) != "@type":
+                continue
+            value = element[name]
+            types = [
+                t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)
+            ]
+            for type_name in sorted(types):
+                if type_name in type_ctx.mappings and type_ctx.mappings[type_name] is None:
+                    continue
+                local = type_ctx.term(type_name).scoped
+                if local is not None and local is not False:
+                    active = self.apply(active, local, stable=True, propagate=False)
+        return self.expand_members(active, type_ctx, element, top=key is None)
+
+    def expand_members(
+        self, active: _Context, type_ctx: _Context, element: dict[str, Any], top: bool
+    ) -> Any:
+        node = _Node(None)
+        array_type = False
+        value_object: dict[str, Any] = {}
+        seen: set[str] = set()
+        for name in sorted(element):
+            if name == "@context":
+                continue
+            value = element[name]
+            expanded = active.expand(name, True)
+            if expanded is None:
+                raise Unsupported(f"term {name!r}")
+            if expanded in _KEYWORDS:
+                if expanded in seen and expanded != "@type":
+                    raise Unsupported("colliding keywords")
+                seen.add(expanded)
+                if expanded == "@id":
+                    if not isinstance(value, str):
+                        raise Unsupported("@id value")
+                    node.id = self.id_iri(active, value)
+                elif expanded == "@type":
+                    if isinstance(value, str):
+                        value = [value]
+                    elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                        raise Unsupported("@type value")
+                    else:
+                        array_type = True
+                    for type_name in value:
+                        type_iri = self.vocab_iri(type_ctx, type_name)
+                        if type_iri.startswith("_:"):
+                            raise Unsupported("blank node type")
+                        node.types.append(type_iri)
+                elif expanded in ("@value", "@language"):
+                    value_object[expanded] = value
+                else:
+                    raise Unsupported(f"keyword {expanded}")
+                continue
+            if not _ABSOLUTE.match(expanded) or expanded.startswith("_:"):
+                raise Unsupported(f"term {name!r}")
+            term = active.term(name)
+            term_ctx = active
+            if term.scoped is not None:
+                term_ctx = self.apply(
+                    active, term.scoped, stable=True, override_protected=True, propagate=True
+                )
+            if term.is_language_map and isinstance(value, dict):
+                items = self.language_map(term_ctx, value)
+            elif term.is_json:
+                items = [self.typed_literal(value, "@json", None)]
+            else:
+                if isinstance(value, dict) and "@list" in value:
+                    raise Unsupported("@list object")
+                expanded_items = self.expand_property_value(term_ctx, name, value, False)
+                if expanded_items is None:
+                    continue
+                items = expanded_items
+            if term.is_list:
+                items = [_List(items)]
+            if term.is_graph:
+                for item in items:
+                    if not isinstance(item, _Node):
+                        raise Unsupported("non-node in a graph container")
+                items = [_GraphObject(item) for item in items]
+            node.props.setdefault(expanded, []).extend(items)
+        if value_object or "@value" in seen or "@language" in seen:
+            if node.props or node.id is not None or top:
+                raise Unsupported("value object with other members")
+            if array_type:
+                raise Unsupported("typed value with an array type")
+            return self.value_object(value_object, node.types)
+        if top and not node.props and not node.types:
+            return None
+        return node
+
+    def value_object(self, members: dict[str, Any], types: list[str]) -> str:
+        """The literal term of a value object (``@value`` with ``@type`` or ``@language``)."""
+        if "@value" not in members or len(types) > 1:
+            raise Unsupported("value object")
+        value = members["@value"]
+        language = members.get("@language")
+        if value is None:
+            raise Unsupported("null @value")
+        if isinstance(value, str):
+            pass
+        elif isinstance(value, (bool, int, float)):
+            if language is not None:
+                raise Unsupported("language on a non-string")
+        else:
+            raise Unsupported("@value")
+        if language is not None:
+            if types or not isinstance(language, str):
+                raise Unsupported("@language")
+            language = language.lower()
+        datatype = types[0] if types else None
+        return self.typed_literal(value, datatype, language)
+
+    def language_map(self, ctx: _Context, value: dict[str, Any]) -> list[Any]:
+        items: list[Any] = []
+        for language in sorted(value):
+            expanded = ctx.expand(language, True)
+            entries = value[language]
+            for entry in entries if isinstance(entries, list) else [entries]:
+                if entry is None:
+                    continue
+                if not isinstance(entry, str):
+                    raise Unsupported("language map value")
+                if expanded == "@none":
+                    items.append(literal(entry))
+                else:
+                    items.append(literal(entry, language=language.lower()))
+        return items
+
+    # --- to RDF (Node Map Generation, then Deserialize JSON-LD to RDF, as pyld runs them) ----
+
+    def issue(self, existing: str | None) -> str:
+        if existing is not None:
+            found = self.relabelled.get(existing)
+            if found is not None:
+                return found
+        label = f"_:b{self.counter}"
+        self.counter += 1
+        if existing is not None:
+            self.relabelled[existing] = label
+        return label
+
+    def emit_node(self, node: _Node, graph: str, graph_key: str) -> tuple[str, str]:
+        """Add the quads of ``node`` (in ``graph``); return its (term, node map id)."""
+        if node.id is None or node.id.startswith("_:"):
+            name = self.issue(node.id)
+            subject = name
+        else:
+            name = node.id
+            subject = iri(name)
+        quads = self.quads
+        for type_iri in node.types:
+            quads[(subject, _RDF_TYPE, iri(type_iri), graph)] = None
+        props = node.props
+        for predicate_iri in sorted(props):
+            predicate = iri(predicate_iri)
+            for item in props[predicate_iri]:
+                if isinstance(item, str):
+                    quads[(subject, predicate, item, graph)] = None
+                else:
+                    obj = self.emit_item(item, graph, graph_key, name, predicate_iri)
+                    if obj is not None:
+                        quads[(subject, predicate, obj, graph)] = None
+        return subject, name
+
+    def emit_item(
+        self, item: Any, graph: str, graph_key: str, name: str, predicate_iri: str
+    ) -> str | None:
+        if isinstance(item, _Node):
+            return self.emit_node(item, graph, graph_key)[0]
+        if isinstance(item, _GraphObject):
+            label = self.issue(None)
+            self.emit_node(item.node, label, label)
+            return label
+        assert isinstance(item, _List)
+        for element in item.items:
+            if isinstance(element, _Node):
+                item.terms.append(self.emit_node(element, graph, graph_key)[0])
+            elif isinstance(element, str):
+                item.terms.append(element)
+            else:
+                raise Unsupported("list item")
+        self.lists.append((graph_key, name, predicate_iri, self.sequence, item))
+        self.sequence += 1
+        item.graph = graph
+        item.subject = iri(name) if not name.startswith("_:") else name
+        return None
+
+    def emit_lists(self) -> None:
+        quads = self.quads
+        self.lists.sort(key=lambda job: (job[0], job[1], job[2], job[3]))
+        for _graph_key, _name, predicate_iri, _sequence, item in self.lists:
+            graph = item.graph
+            terms = item.terms
+            if not terms:
+                head = _RDF_NIL
+            else:
+                head = self.issue(None)
+                node = head
+                for position, term in enumerate(terms):
+                    quads[(node, _RDF_FIRST, term, graph)] = None
+                    if position == len(terms) - 1:
+                        quads[(node, _RDF_REST, _RDF_NIL, graph)] = None
+                    else:
+                        following = self.issue(None)
+                        quads[(node, _RDF_REST, following, graph)] = None
+                        node = following
+            quads[(item.subject, iri(predicate_iri), head, graph)] = None
+
+
+class _Node:
+    __slots__ = ("id", "props", "types")
+
+    def __init__(self, identifier: str | None) -> None:
+        self.id = identifier
+        self.types: list[str] = []
+        self.props: dict[str, list[Any]] = {}
+
+
+class _List:
+    __slots__ = ("graph", "items", "subject", "terms")
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+        self.terms: list[str] = []
+        self.graph = ""
+        self.subject = ""
+
+
+class _GraphObject:
+    __slots__ = ("node",)
+
+    def __init__(self, node: _Node) -> None:
+        self.node = node
+
+
+_PYLD = _pyld.JsonLdProcessor()
+_RDF_OPTIONS = {"processingMode": "json-ld-1.1", "rdfDirection": None}
+_INITIAL = _PYLD._get_initial_context({"processingMode": "json-ld-1.1"})
+
+
+def to_quads(
+    document: dict[str, Any], loader: DocumentLoader, process: Callable[..., Any]
+) -> list[Quad]:
+    """The quads of ``document`` exactly as the pyld path gives them (possibly in another order).
+
+    Args:
+        document: a JSON object (the caller checked).
+        loader: serves the remote contexts (only their content hashes are read here; pyld
+            loads them through ``process``).
+        process: ``process(active, local, override_protected, propagate)`` runs pyld's context
+            processing and returns the new active context (raises on any error).
+
+    Raises:
+        Unsupported: the document uses something this path does not handle, or is not valid in
+            safe mode; run the pyld path to get its result or error.
+    """
+    run = _Run(loader, process)
+    top = run.expand_object(_context(_INITIAL), None, document)
+    if top is None:
+        return []
+    if not isinstance(top, _Node):
+        raise Unsupported("top-level value")
+    run.emit_node(top, "", "@default")
+    run.emit_lists()
+    return list(run.quads)
