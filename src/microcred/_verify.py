@@ -266,17 +266,30 @@ def _check_proofs(
         else:
             report.add("issuer", "failed", "the credential has no issuer", "$.issuer")
         return
-    for result in verified:
-        if result.controller != subject:
+    # Every proof has verified by now (any failure has failed its own check). One of them must
+    # be the issuer's (holder's); the others are proofs by further parties (a proof set or a
+    # chain, e.g. a notary's), which are reported but do not stand in for the issuer's.
+    own = [r for r in verified if r.controller == subject]
+    if not own:
+        first = verified[0]
+        report.add(
+            label,
+            "failed",
+            f"{label} {subject} is not the controller ({first.controller}) of the "
+            f"verification method {first.verification_method}"
+            + (f" nor of the {len(verified) - 1} other proof(s)" if len(verified) > 1 else ""),
+            f"$.{label}",
+        )
+        return
+    report.add(label, "passed", f"{label} {subject} controls the signing key")
+    for other in verified:
+        if other.controller != subject:
             report.add(
                 label,
-                "failed",
-                f"{label} {subject} is not the controller ({result.controller}) of the "
-                f"verification method {result.verification_method}",
-                f"$.{label}",
+                "passed",
+                f"a further proof by {other.controller} (not the {label}) also verifies",
+                other.path,
             )
-            return
-    report.add(label, "passed", f"{label} {subject} controls the signing key")
 
 
 def check_credential_body(

@@ -314,3 +314,21 @@ def test_without_the_context_file_the_examples_context_is_refused() -> None:
         response = bare.post("/credentials/issue", json={"credential": _credential(ED.did)})
     assert response.status_code == 400
     assert "not shipped with microcred" in response.json()["detail"]
+
+
+def test_a_route_can_answer_with_the_bare_credential() -> None:
+    from microcred.server import IssuerRoute
+
+    config = ServerConfig(issuers=(IssuerRoute("bare", "eddsa-jcs-2022", ED, envelope=False),))
+    with TestClient(create_app(config)) as bare:
+        response = bare.post("/bare/credentials/issue", json={"credential": _credential(ED.did)})
+        assert response.status_code == 201
+        assert response.json()["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+        assert bare.get("/issuers").json()["issuers"][0]["response"] == "credential"
+
+
+def test_a_credential_sent_as_json_text_is_refused(client: TestClient) -> None:
+    signed = _issue(client, "eddsa-rdfc-2022", _credential(ED.did))
+    response = client.post("/credentials/verify", json={"verifiableCredential": json.dumps(signed)})
+    assert response.status_code == 400
+    assert "not JSON text" in response.json()["detail"]

@@ -32,7 +32,8 @@ def test_routes_refuse_keys_that_do_not_fit_and_odd_names() -> None:
         IssuerRoute("x", "ecdsa-rdfc-2019", ed)
     with pytest.raises(ConfigError, match="not a suite microcred signs with"):
         IssuerRoute("x", "eddsa-2022", ed)
-    for name in ("", "/x", "x/", "a//b", "a b", "å"):
+    assert IssuerRoute("vc2.0", "eddsa-rdfc-2022", ed).name == "vc2.0"
+    for name in ("", "/x", "x/", "a//b", "a b", "å", "a/../b", "./a"):
         with pytest.raises(ConfigError):
             IssuerRoute(name, "eddsa-rdfc-2022", ed)
     public_only = mc.keys.KeyPair.from_jwk(ed.public_jwk())
@@ -50,7 +51,15 @@ def test_configuration_file(tmp_path: Path) -> None:
     (tmp_path / "serve.json").write_text(
         json.dumps(
             {
-                "issuers": [{"route": "university", "suite": "eddsa-jcs-2022", "key": "ed.json"}],
+                "issuers": [
+                    {"route": "university", "suite": "eddsa-jcs-2022", "key": "ed.json"},
+                    {
+                        "route": "bare",
+                        "suite": "eddsa-jcs-2022",
+                        "key": "ed.json",
+                        "envelope": False,
+                    },
+                ],
                 "keys": ["p384.json"],
                 "controller_documents": ["did.json"],
                 "max_request_bytes": 4096,
@@ -59,14 +68,16 @@ def test_configuration_file(tmp_path: Path) -> None:
         )
     )
     config = load_config(tmp_path / "serve.json")
-    assert [r.name for r in config.issuers][:2] == ["university", "ecdsa-rdfc-2019"]
+    assert [r.name for r in config.issuers][:3] == ["university", "bare", "ecdsa-rdfc-2019"]
+    assert config.route("bare") is not None
+    assert config.route("bare").envelope is False  # type: ignore[union-attr]
     assert config.max_request_bytes == 4096
     assert config.page is False
     assert config.controller_documents[0]["id"] == "did:web:example.org"
     (tmp_path / "empty.json").write_text("{}")
     assert load_config(tmp_path / "empty.json").ephemeral_keys
     (tmp_path / "bad.json").write_text('{"issuers": [{"route": "u", "suite": "eddsa-rdfc-2022"}]}')
-    with pytest.raises(ConfigError, match="route, suite and key"):
+    with pytest.raises(ConfigError, match="needs route, suite and key"):
         load_config(tmp_path / "bad.json")
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path / "missing.json")

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from .. import _issue, _verify
+from .._input import _JWT
 from .._vc import issuer_id
 from ..errors import JsonLdError, MicrocredError
 from ..keys import StaticResolver
@@ -128,7 +129,8 @@ class Service:
         except (MicrocredError, ValueError) as exc:
             raise ApiError(400, "Invalid credential", str(exc)) from None
         log("issued", route=route.name, suite=route.suite)
-        return JSONResponse({"verifiableCredential": signed}, status_code=201)
+        answer = {"verifiableCredential": signed} if route.envelope else signed
+        return JSONResponse(answer, status_code=201)
 
     async def issuers(self, request: Request) -> Response:
         """``GET /issuers``: the issuing routes and their DIDs."""
@@ -172,9 +174,11 @@ class Service:
         _members(body, "verifiableCredential", {"verifiableCredential", "options"})
         _options(body, {"checks", "challenge", "domain"})
         value = body["verifiableCredential"]
-        if not isinstance(value, (dict, str)):
+        if not isinstance(value, dict) and not (isinstance(value, str) and _JWT.match(value)):
             raise ApiError(
-                400, "Malformed request", "verifiableCredential must be an object or a JWT"
+                400,
+                "Malformed request",
+                "verifiableCredential must be a JSON object or a compact JWT (not JSON text)",
             )
         report = await self._verify(value)
         if report.kind == "presentation":
@@ -187,7 +191,7 @@ class Service:
         _members(body, "verifiablePresentation", {"verifiablePresentation", "options"})
         options = _options(body, {"checks", "challenge", "domain"})
         value = body["verifiablePresentation"]
-        if not isinstance(value, (dict, str)):
+        if not isinstance(value, dict) and not (isinstance(value, str) and _JWT.match(value)):
             raise ApiError(400, "Malformed request", "verifiablePresentation must be an object")
         for name in ("challenge", "domain"):
             if name in options and not isinstance(options[name], (str, list)):

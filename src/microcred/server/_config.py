@@ -31,20 +31,28 @@ class IssuerRoute:
 
     Attributes:
         name: the route's path segment(s), e.g. ``"eddsa-rdfc-2022"`` or
-            ``"ecdsa-rdfc-2019/p-384"`` (lowercase letters, digits, ``-`` and ``/``).
+            ``"ecdsa-rdfc-2019/p-384"`` (ASCII letters, digits, ``-``, ``.``, ``_`` and ``/``).
         suite: the Data Integrity cryptosuite it signs with.
         key: the issuer's key pair; the issuer is the key's controller DID.
+        envelope: answer ``{"verifiableCredential": ...}`` as the VC API says (default), or
+            the bare credential, for clients that expect that (the W3C VC 2.0 test suite
+            does over plain HTTP).
     """
 
     name: str
     suite: str
     key: KeyPair
+    envelope: bool = True
 
     def __post_init__(self) -> None:
         if not self.name or any(
-            not (c.isascii() and (c.isalnum() or c in "-/")) for c in self.name
+            not (c.isascii() and (c.isalnum() or c in "-._/")) for c in self.name
         ):
-            raise ConfigError(f"route name {self.name!r}: use letters, digits, '-' and '/'")
+            raise ConfigError(
+                f"route name {self.name!r}: use letters, digits, '-', '.', '_' and '/'"
+            )
+        if any(part in (".", "..") for part in self.name.split("/")):
+            raise ConfigError(f"route name {self.name!r}: no '.' or '..' segments")
         if self.name.startswith("/") or self.name.endswith("/") or "//" in self.name:
             raise ConfigError(f"route name {self.name!r} must not start or end with '/'")
         if self.suite not in SIGNING_SUITES:
@@ -68,6 +76,7 @@ class IssuerRoute:
             "issuer": self.key.did,
             "verificationMethod": self.key.verification_method,
             "keyType": self.key.key_type,
+            "response": "envelope" if self.envelope else "credential",
         }
 
 
@@ -197,7 +206,8 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
 
         {"keys": ["ed25519.json", "p384.json"],          # routes per suite, as --key
          "issuers": [{"route": "university", "suite": "eddsa-rdfc-2022",
-                      "key": "ed25519.json"}],          # routes named by you, listed first
+                      "key": "ed25519.json",
+                      "envelope": true}],               # routes named by you, listed first
          "controller_documents": ["issuer-did.json"],
          "contexts": {"https://www.w3.org/ns/credentials/examples/v2": "examples-v2.jsonld"},
          "max_request_bytes": 2097152,
@@ -228,13 +238,19 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
     if not isinstance(entries, list):
         raise ConfigError(f"{path}: issuers must be a list")
     for entry in entries:
-        if not isinstance(entry, dict) or set(entry) != {"route", "suite", "key"}:
-            raise ConfigError(f"{path}: each issuer needs exactly route, suite and key")
-        if not all(isinstance(v, str) for v in entry.values()):
+        if not isinstance(entry, dict) or not (
+            {"route", "suite", "key"} <= set(entry) <= {"route", "suite", "key", "envelope"}
+        ):
+            raise ConfigError(
+                f"{path}: each issuer needs route, suite and key (and may have envelope)"
+            )
+        if not all(isinstance(entry[k], str) for k in ("route", "suite", "key")):
             raise ConfigError(f"{path}: issuer route, suite and key are strings")
-        named.append(
-            IssuerRoute(entry["route"], entry["suite"], read_key_file(base / entry["key"]))
-        )
+        envelope = entry.get("envelope", True)
+        if not isinstance(envelope, bool):
+            raise ConfigError(f"{path}: issuer envelope must be true or false")
+        key = read_key_file(base / entry["key"])
+        named.append(IssuerRoute(entry["route"], entry["suite"], key, envelope))
     keys = [read_key_file(p) for p in paths("keys")] + list(extra_keys)
     routes = named + [r for r in routes_for_keys(keys) if r.name not in {n.name for n in named}]
     documents = []
