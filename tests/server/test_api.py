@@ -332,3 +332,45 @@ def test_a_credential_sent_as_json_text_is_refused(client: TestClient) -> None:
     response = client.post("/credentials/verify", json={"verifiableCredential": json.dumps(signed)})
     assert response.status_code == 400
     assert "not JSON text" in response.json()["detail"]
+
+
+V2_DIGEST_SRI = "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"
+V2 = "https://www.w3.org/ns/credentials/v2"
+
+
+@pytest.mark.parametrize(
+    ("related", "problem"),
+    [
+        ({"id": V2, "digestSRI": V2_DIGEST_SRI}, None),
+        ([{"id": V2, "mediaType": "application/ld+json", "digestSRI": V2_DIGEST_SRI}], None),
+        ({"id": "https://example.org/page", "digestMultibase": "uAAAA"}, None),
+        ([V2], "id and a digest"),
+        ([{"digestSRI": V2_DIGEST_SRI}], "URL id"),
+        ([{"id": V2, "digestSRI": V2_DIGEST_SRI}, {"id": V2, "digestSRI": V2_DIGEST_SRI}], "twice"),
+        ([{"id": V2}], "digestSRI or a digestMultibase"),
+        (
+            [{"id": V2, "digestMultibase": "uM4RgWQc3RUDtjJCSgTJtTfvpZ7SPEg_LNO0ESlovQC0"}],
+            "published",
+        ),
+    ],
+)
+def test_related_resources(client: TestClient, related: Any, problem: str | None) -> None:
+    response = client.post(
+        "/eddsa-rdfc-2022/credentials/issue",
+        json={"credential": _credential(ED.did, relatedResource=related)},
+    )
+    if problem is None:
+        assert response.status_code == 201, response.text
+    else:
+        assert response.status_code == 400
+        assert problem in response.json()["detail"]
+
+
+def test_a_credential_schema_needs_a_url_id(client: TestClient) -> None:
+    schema = {"type": "JsonSchema"}
+    response = client.post(
+        "/eddsa-rdfc-2022/credentials/issue",
+        json={"credential": _credential(ED.did, credentialSchema=schema)},
+    )
+    assert response.status_code == 400
+    assert "credentialSchema needs a URL id" in response.json()["detail"]

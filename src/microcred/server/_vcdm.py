@@ -54,6 +54,17 @@ def _typed_entries(document: Mapping[str, Any], member: str) -> Iterator[tuple[s
             yield f"{path}.id", f"{member} id must be a URL"
 
 
+def _schema_ids(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Each ``credentialSchema`` names its schema by a URL ``id``."""
+    value = document.get("credentialSchema")
+    if value is None:
+        return
+    for position, entry in enumerate(_objects(value)):
+        if isinstance(entry, dict) and not _is_url(entry.get("id")):
+            path = "$.credentialSchema" + (f"[{position}]" if isinstance(value, list) else "")
+            yield f"{path}.id", "each credentialSchema needs a URL id"
+
+
 def _language_values(document: Mapping[str, Any], member: str) -> Iterator[tuple[str, str]]:
     if member not in document:
         return
@@ -84,6 +95,49 @@ def _dates(document: Mapping[str, Any], version: str) -> Iterator[tuple[str, str
             yield f"$.{member}", f"{member} must be an XML Schema {kind}"
 
 
+#: Digests the VC 2.0 specification publishes for its base context (§B.1): the bytes served at
+#: the URL, which differ from the JSON the registry packages carry, so they cannot be computed
+#: from the copy microcred ships.
+PUBLISHED_DIGESTS: dict[str, frozenset[str]] = {
+    VC_V2: frozenset(
+        {
+            "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg",
+            "uJKGMkOmFbVJhEfKTduMC2XCyvRAYLjOVmZWwIH1wQ7k",
+        }
+    ),
+}
+
+
+def _related_resources(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """``relatedResource``: objects with a unique URL ``id`` and a ``digestSRI`` or
+    ``digestMultibase``; a digest of a resource whose published digest is known must match it
+    (other resources cannot be retrieved offline, so their digests are taken as given)."""
+    if "relatedResource" not in document:
+        return
+    value = document["relatedResource"]
+    entries = _objects(value)
+    seen: set[str] = set()
+    for position, entry in enumerate(entries):
+        path = "$.relatedResource" + (f"[{position}]" if isinstance(value, list) else "")
+        if not isinstance(entry, dict):
+            yield path, "relatedResource must hold objects with an id and a digest"
+            continue
+        resource = entry.get("id")
+        if not isinstance(resource, str) or not _is_url(resource):
+            yield f"{path}.id", "each relatedResource needs a URL id"
+            continue
+        if resource in seen:
+            yield f"{path}.id", f"relatedResource id {resource} is listed twice"
+        seen.add(resource)
+        digests = [entry[k] for k in ("digestSRI", "digestMultibase") if k in entry]
+        if not digests:
+            yield path, "each relatedResource needs a digestSRI or a digestMultibase"
+            continue
+        known = PUBLISHED_DIGESTS.get(resource)
+        if known is not None and any(d not in known for d in digests):
+            yield path, f"the digest of {resource} does not match its published digest"
+
+
 def data_model_problems(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(JSON path, message)`` for each data-model rule the credential breaks; ``[]`` if none.
 
@@ -92,7 +146,9 @@ def data_model_problems(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     an object with a URL ``id``; ``credentialSubject`` is a non-empty object or array of them;
     the validity dates have the right lexical form; ``credentialStatus``,
     ``credentialSchema``, ``evidence``, ``termsOfUse`` and ``refreshService`` entries have a
-    ``type``; ``name`` and ``description`` are strings or language-tagged values.
+    ``type`` (and a schema a URL ``id``); ``relatedResource`` entries have a unique URL ``id``
+    and a digest, which must match the published one when that is known; ``name`` and
+    ``description`` are strings or language-tagged values.
     """
     problems: list[tuple[str, str]] = []
     contexts = document.get("@context")
@@ -136,6 +192,8 @@ def data_model_problems(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     for member in ("credentialStatus", "credentialSchema", "evidence", "termsOfUse"):
         problems += _typed_entries(document, member)
     problems += _typed_entries(document, "refreshService")
+    problems += _schema_ids(document)
+    problems += _related_resources(document)
     for member in ("name", "description"):
         problems += _language_values(document, member)
     return problems
