@@ -306,6 +306,21 @@ EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
 EXAMPLES_V2_CONTENT = {"@context": {"@vocab": "https://www.w3.org/ns/credentials/examples#"}}
 
 
+#: The ECDSA specification's test vectors are issued by an https issuer and signed with
+#: did:keys; microcred verifies the issuer's binding to the key, so the run trusts a controller
+#: document for that issuer naming the two vector keys (facts from the vc-di-ecdsa vectors).
+VECTOR_ISSUER = {
+    "id": "https://vc.example/issuers/5678",
+    "assertionMethod": [
+        f"did:key:{key}#{key}"
+        for key in (
+            "zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP",
+            "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ",
+        )
+    ],
+}
+
+
 def start_server(folder: Path) -> tuple[subprocess.Popen[str], str, dict[str, str]]:
     """Start ``microcred serve`` on a free loopback port with fresh keys and the routes of
     :data:`SERVED_ROUTES`; return the process, its base URL and slot -> issuer DID."""
@@ -316,12 +331,14 @@ def start_server(folder: Path) -> tuple[subprocess.Popen[str], str, dict[str, st
     for kind, pair in pairs.items():
         (folder / f"{kind}.json").write_text(json.dumps(pair.private_jwk()), "utf-8")
     (folder / "examples-v2.jsonld").write_text(json.dumps(EXAMPLES_V2_CONTENT), "utf-8")
+    (folder / "vector-issuer.json").write_text(json.dumps(VECTOR_ISSUER), "utf-8")
     config = {
         "issuers": [
             {"route": slot, "suite": suite, "key": f"{kind}.json", "envelope": envelope}
             for slot, (suite, kind, envelope) in SERVED_ROUTES.items()
         ],
         "contexts": {EXAMPLES_V2: "examples-v2.jsonld"},
+        "controller_documents": ["vector-issuer.json"],
         "page": False,
     }
     (folder / "serve.json").write_text(json.dumps(config, indent=2), "utf-8")

@@ -55,3 +55,20 @@ def test_a_failing_further_proof_still_fails_the_credential() -> None:
     report = mc.verify(countersigned)
     assert report.outcome == "invalid"
     assert "proof.signature" in {c.id for c in report.failed}
+
+
+def test_an_issuer_whose_trusted_document_lists_the_key_is_bound_to_it() -> None:
+    """An https issuer signing with a did:key it names in its own controller document (as
+    the W3C ECDSA test vectors do)."""
+    issuer = "https://university.example/issuers/1"
+    signed = mc.issue(_credential(issuer), ISSUER, allow_issuer_mismatch=True)
+    assert mc.verify(signed).outcome == "invalid"  # nothing ties the issuer to the key
+    listing = {"id": issuer, "assertionMethod": [ISSUER.verification_method]}
+    report = mc.verify(signed, resolver=mc.keys.StaticResolver([listing]))
+    assert report.outcome == "verified"
+    assert "lists the signing key" in next(c for c in report.checks if c.id == "issuer").message
+    wrong_relation = {"id": issuer, "authentication": [ISSUER.verification_method]}
+    report = mc.verify(signed, resolver=mc.keys.StaticResolver([wrong_relation]))
+    assert report.outcome == "invalid"
+    other_key = {"id": issuer, "assertionMethod": [NOTARY.verification_method]}
+    assert mc.verify(signed, resolver=mc.keys.StaticResolver([other_key])).outcome == "invalid"

@@ -269,7 +269,13 @@ def _check_proofs(
     # Every proof has verified by now (any failure has failed its own check). One of them must
     # be the issuer's (holder's); the others are proofs by further parties (a proof set or a
     # chain, e.g. a notary's), which are reported but do not stand in for the issuer's.
-    own = [r for r in verified if r.controller == subject]
+    relation = "authentication" if presentation else "assertionMethod"
+    own = [
+        r
+        for r in verified
+        if r.controller == subject
+        or _lists_method(options, subject, r.verification_method, relation)
+    ]
     if not own:
         first = verified[0]
         report.add(
@@ -281,15 +287,42 @@ def _check_proofs(
             f"$.{label}",
         )
         return
-    report.add(label, "passed", f"{label} {subject} controls the signing key")
+    if own[0].controller == subject:
+        report.add(label, "passed", f"{label} {subject} controls the signing key")
+    else:
+        report.add(
+            label,
+            "passed",
+            f"{label} {subject} lists the signing key {own[0].verification_method} "
+            f"as its {relation} (in its trusted controller document)",
+        )
     for other in verified:
-        if other.controller != subject:
+        if other not in own:
             report.add(
                 label,
                 "passed",
                 f"a further proof by {other.controller} (not the {label}) also verifies",
                 other.path,
             )
+
+
+def _lists_method(options: VerifyOptions, subject: str, method: str | None, relation: str) -> bool:
+    """Whether ``subject``'s own (controller or DID) document, as the resolver serves it,
+    lists ``method`` under ``relation``: an issuer that signs with a key it does not control
+    directly, such as an ``https:`` issuer whose published profile names a did:key."""
+    if method is None or method.split("#", 1)[0] == subject:
+        return False
+    try:
+        document = options.resolver.resolve(subject)
+    except MicrocredError:
+        return False
+    entries = document.get(relation) if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        return False
+    listed = {
+        e if isinstance(e, str) else e.get("id") for e in entries if isinstance(e, (str, dict))
+    }
+    return method in listed
 
 
 def check_credential_body(
