@@ -35,7 +35,7 @@ from types import MappingProxyType
 
 from ..errors import CanonicalizationLimitError, MalformedInputError
 from ..limits import DEFAULT_LIMITS, Limits
-from ._nquads import Quad, from_pyld_dataset, serialize_nquads
+from ._nquads import Quad, from_pyld_dataset
 
 __all__ = [
     "HASH_ALGORITHMS",
@@ -127,14 +127,15 @@ class _Canonicalizer:
         self.first_degree: dict[str, str] = {}
         # Blank node term -> the quads that mention it (each quad once), in input order.
         self.bnode_quads: dict[str, list[Quad]] = {}
+        bnode_quads = self.bnode_quads
         for quad in quads:
             s, _, o, g = quad
-            if _is_blank(s):
-                self.bnode_quads.setdefault(s, []).append(quad)
-            if _is_blank(o) and o != s:
-                self.bnode_quads.setdefault(o, []).append(quad)
-            if _is_blank(g) and g != s and g != o:
-                self.bnode_quads.setdefault(g, []).append(quad)
+            if s[:2] == "_:":
+                bnode_quads.setdefault(s, []).append(quad)
+            if o[:2] == "_:" and o != s:
+                bnode_quads.setdefault(o, []).append(quad)
+            if g[:2] == "_:" and g != s and g != o:
+                bnode_quads.setdefault(g, []).append(quad)
 
     # §4.6 Hash First Degree Quads
     def hash_first_degree(self, node: str) -> str:
@@ -143,12 +144,12 @@ class _Canonicalizer:
             return cached
         lines = []
         for s, p, o, g in self.bnode_quads[node]:
-            if _is_blank(s):
+            if s[:2] == "_:":
                 s = "_:a" if s == node else "_:z"
-            if _is_blank(o):
+            if o[:2] == "_:":
                 o = "_:a" if o == node else "_:z"
             if g:
-                if _is_blank(g):
+                if g[:2] == "_:":
                     g = "_:a" if g == node else "_:z"
                 lines.append(f"{s} {p} {o} {g} .\n")
             else:
@@ -261,6 +262,10 @@ class _Canonicalizer:
         return self.canonical.issued
 
 
+def _first(line: tuple[str, Quad]) -> str:
+    return line[0]
+
+
 def canonicalize(
     quads: Sequence[Quad], *, hash_algorithm: str = "sha256", limits: Limits = DEFAULT_LIMITS
 ) -> CanonicalDataset:
@@ -309,14 +314,23 @@ def canonicalize(
     except UnicodeEncodeError:
         raise MalformedInputError("an RDF term is not valid Unicode (lone surrogate)") from None
 
-    def relabel(term: str) -> str:
-        return issued[term] if _is_blank(term) else term
-
     lines: list[tuple[str, Quad]] = []
-    for s, p, o, g in unique:
-        quad = (relabel(s), p, relabel(o), relabel(g) if g else g)
-        lines.append((serialize_nquads((quad,)), quad))
-    lines.sort(key=lambda line: line[0])
+    if issued:
+        for s, p, o, g in unique:
+            if s[:2] == "_:":
+                s = issued[s]
+            if o[:2] == "_:":
+                o = issued[o]
+            if g[:2] == "_:":
+                g = issued[g]
+            lines.append((f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n", (s, p, o, g)))
+    else:
+        lines = [
+            (f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n", q)
+            for q in unique
+            for s, p, o, g in (q,)
+        ]
+    lines.sort(key=_first)
     return CanonicalDataset(
         nquads="".join(line for line, _ in lines),
         quads=tuple(quad for _, quad in lines),

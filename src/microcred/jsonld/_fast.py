@@ -52,6 +52,8 @@ _XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
 #: (``+-.`` is a range that includes ``,``), so both paths agree on every string.
 _ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
 _KEYWORD_LIKE = re.compile(r"^@[a-zA-Z]+$")
+#: Characters that make a plain literal need escaping or validation (see ``_nquads.literal``).
+_PLAIN_SAFE = re.compile('[\x00-\x1f\x7f"\\\\\ud800-\udfff]')
 _KEYWORDS = frozenset(_pyld.KEYWORDS)
 
 _MAX_DERIVED = 256
@@ -62,43 +64,55 @@ class Unsupported(Exception):  # noqa: N818 - an internal signal, not an error
     """The fast path declines this document; process it with pyld instead."""
 
 
+#: How a term's scalar values expand (from its ``@type``).
+_PLAIN, _ID, _VOCAB, _TYPED, _BAD = range(5)
+
+
 class _Term:
     """What expansion needs of one term definition (``None`` members: not set)."""
 
     __slots__ = (
-        "container",
-        "direction",
-        "iri",
         "is_graph",
         "is_json",
         "is_language_map",
         "is_list",
+        "kind",
         "language",
         "scoped",
         "type",
     )
 
     def __init__(self, definition: Any, default_language: Any) -> None:
-        definition = definition or {}
         if definition.get("reverse"):
             raise Unsupported("reverse property")
-        self.iri: Any = definition.get("@id")
         self.type: Any = definition.get("@type")
         container = definition.get("@container") or []
         if isinstance(container, str):
             container = [container]
-        self.container = frozenset(container)
-        if self.container - {"@set", "@list", "@graph", "@language"}:
-            raise Unsupported(f"container {sorted(self.container)}")
-        self.is_list = "@list" in self.container
-        self.is_graph = "@graph" in self.container
-        self.is_language_map = "@language" in self.container
+        containers = frozenset(container)
+        if containers - {"@set", "@list", "@graph", "@language"}:
+            raise Unsupported(f"container {sorted(containers)}")
+        self.is_list = "@list" in containers
+        self.is_graph = "@graph" in containers
+        self.is_language_map = "@language" in containers
         self.is_json = self.type == "@json"
-        if self.is_json and self.container - {"@set"}:
+        if self.is_json and containers - {"@set"}:
             raise Unsupported("@json term with a container")
         self.scoped: Any = definition.get("@context")
         self.language: Any = definition.get("@language", default_language)
-        self.direction: Any = definition.get("@direction")
+        kind = self.type
+        if kind is None or kind == "@none":
+            self.kind = _PLAIN
+            if self.language is not None and not isinstance(self.language, str):
+                self.kind = _BAD
+        elif kind == "@id":
+            self.kind = _ID
+        elif kind == "@vocab":
+            self.kind = _VOCAB
+        elif isinstance(kind, str) and _ABSOLUTE.match(kind) and not kind.startswith("_:"):
+            self.kind = _TYPED
+        else:
+            self.kind = _BAD
 
 
 _NO_TERM: dict[str, Any] = {}
@@ -110,7 +124,17 @@ class _Context:
     Immutable once built, except for its caches; shared by every document and thread.
     """
 
-    __slots__ = ("derived", "ids", "language", "mappings", "previous", "raw", "terms", "vocab")
+    __slots__ = (
+        "derived",
+        "keys",
+        "language",
+        "mappings",
+        "previous",
+        "raw",
+        "terms",
+        "vocab",
+        "vocab_ids",
+    )
 
     def __init__(self, raw: Any) -> None:
         self.raw = raw
@@ -122,7 +146,8 @@ class _Context:
         previous = raw.get("previousContext")
         self.previous: Any = previous if previous else None
         self.terms: dict[str, _Term] = {}
-        self.ids: dict[tuple[str, bool], str | None] = {}
+        self.vocab_ids: dict[str, str | None] = {}
+        self.keys: dict[str, tuple[str, _Term | None]] = {}
         self.derived: dict[Any, tuple[Any, _Context]] = {}
 
     def term(self, key: str) -> _Term:
@@ -136,21 +161,47 @@ class _Context:
                 self.terms[key] = found
         return found
 
-    def expand(self, value: str, vocab: bool) -> str | None:
-        """IRI expansion of ``value`` without a base IRI; ``None`` when a base would be needed
-        or the value is dropped (``@``-lookalikes, null terms)."""
-        key = (value, vocab)
-        if key in self.ids:
-            return self.ids[key]
-        result = self._expand(value, vocab)
-        if len(self.ids) < _MAX_CONTEXTS:
-            self.ids[key] = result
+    def key(self, name: str) -> tuple[str, _Term | None]:
+        """A member name of a node: its IRI and term, or ``(keyword, None)``.
+
+        Raises:
+            Unsupported: the name is dropped (undefined term) or not an absolute IRI.
+        """
+        found = self.keys.get(name)
+        if found is not None:
+            return found
+        expanded = self.expand_vocab(name)
+        if expanded is None:
+            raise Unsupported(f"term {name!r}")
+        if expanded in _KEYWORDS:
+            found = (expanded, None)
+        elif _ABSOLUTE.match(expanded) and not expanded.startswith("_:"):
+            found = (expanded, self.term(name))
+        else:
+            raise Unsupported(f"term {name!r}")
+        if len(self.keys) < _MAX_CONTEXTS:
+            self.keys[name] = found
+        return found
+
+    def expand_vocab(self, value: str) -> str | None:
+        """IRI expansion of ``value`` relative to the vocabulary, without a base IRI; ``None``
+        when a base would be needed or the value is dropped (``@``-lookalikes, null terms)."""
+        found = self.vocab_ids.get(value, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        result = self._expand(value, True)
+        if len(self.vocab_ids) < _MAX_CONTEXTS:
+            self.vocab_ids[value] = result
         return result
+
+    def expand_id(self, value: str) -> str | None:
+        """Document-relative IRI expansion of ``value`` without a base IRI (``None``: relative)."""
+        return self._expand(value, False)
 
     def _expand(self, value: str, vocab: bool) -> str | None:
         if value in _KEYWORDS:
             return value
-        if _KEYWORD_LIKE.match(value):
+        if value[:1] == "@" and _KEYWORD_LIKE.match(value):
             return None
         mappings = self.mappings
         if vocab and value in mappings:
@@ -170,6 +221,9 @@ class _Context:
         if vocab and self.vocab is not None:
             return self.vocab + value
         return None
+
+
+_MISSING = object()
 
 
 _CONTEXTS: dict[int, _Context] = {}
@@ -269,60 +323,57 @@ class _Run:
 
     # --- expansion (JSON-LD 1.1 Expansion Algorithm, as pyld runs it) ------------------------
 
-    def expand_property_value(
-        self, ctx: _Context, key: str, value: Any, inside_list: bool
-    ) -> list[Any] | None:
-        """Expand ``value`` of ``key`` in ``ctx``: a list of items (literal terms, nodes,
-        lists, graph objects); dropped values are left out. ``None`` when ``value`` is not an
-        array and expands to nothing (the property is then left out altogether)."""
+    def expand_values(self, ctx: _Context, term: _Term, value: Any) -> list[Any] | None:
+        """Expand ``value`` of a property (whose definition in ``ctx`` is ``term``): a list of
+        items (literal terms, nodes, lists, graph objects), dropped values left out. ``None``
+        when ``value`` is not an array and expands to nothing (the property is then left out
+        altogether)."""
         if isinstance(value, list):
-            inside_list = inside_list or ctx.term(key).is_list
-            items: list[Any] = []
-            for element in value:
-                if isinstance(element, list):
-                    if inside_list:
-                        raise Unsupported("list of lists")
-                    items.extend(self.expand_property_value(ctx, key, element, False) or ())
-                    continue
-                item = self.expand_element(ctx, key, element, inside_list)
-                if item is not None:
-                    items.append(item)
-            return items
-        item = self.expand_element(ctx, key, value, inside_list)
+            return self.expand_array(ctx, term, value, term.is_list)
+        if isinstance(value, dict):
+            item = self.expand_object(ctx, term, value)
+        elif value is None:
+            return None
+        else:
+            item = self.expand_scalar(ctx, term, value)
         return None if item is None else [item]
 
-    def expand_element(self, ctx: _Context, key: str, element: Any, inside_list: bool) -> Any:
-        if element is None:
-            return None
-        if isinstance(element, dict):
-            return self.expand_object(ctx, key, element)
-        return self.expand_scalar(ctx, key, element)
+    def expand_array(
+        self, ctx: _Context, term: _Term, value: list[Any], in_list: bool
+    ) -> list[Any]:
+        items: list[Any] = []
+        for element in value:
+            if isinstance(element, dict):
+                item = self.expand_object(ctx, term, element)
+                if item is not None:
+                    items.append(item)
+            elif isinstance(element, list):
+                if in_list:
+                    raise Unsupported("list of lists")
+                items.extend(self.expand_array(ctx, term, element, False))
+            elif element is not None:
+                items.append(self.expand_scalar(ctx, term, element))
+        return items
 
-    def expand_scalar(self, ctx: _Context, key: str, value: Any) -> Any:
-        term = ctx.term(key)
-        property_iri = ctx.expand(key, True)
-        if property_iri is None or property_iri in _KEYWORDS:
-            raise Unsupported("value of a keyword")
-        kind = term.type
+    def expand_scalar(self, ctx: _Context, term: _Term, value: Any) -> Any:
+        kind = term.kind
         if isinstance(value, str):
-            if kind == "@id":
-                return _Node(self.id_iri(ctx, value))
-            if kind == "@vocab":
-                return _Node(self.vocab_iri(ctx, value))
-            if kind is None or kind == "@none":
+            if kind == _PLAIN:
                 language = term.language
                 if language is None:
+                    if _PLAIN_SAFE.search(value) is None:
+                        return f'"{value}"'
                     return literal(value)
-                if not isinstance(language, str):
-                    raise Unsupported("language")
                 return literal(value, language=language)
+            if kind == _ID:
+                return _Node(self.id_iri(ctx, value))
+            if kind == _VOCAB:
+                return _Node(self.vocab_iri(ctx, value))
         elif not isinstance(value, (bool, int, float)):
             raise Unsupported("value type")
-        if kind in ("@id", "@vocab", "@none"):
-            kind = None
-        if kind is not None:
-            self.check_iri(kind)
-        return self.typed_literal(value, kind, None)
+        if kind == _BAD:
+            raise Unsupported("term type")
+        return self.typed_literal(value, term.type if kind == _TYPED else None, None)
 
     def typed_literal(self, value: Any, datatype: Any, language: Any) -> str:
         if isinstance(value, str) and datatype != _XSD_DOUBLE and datatype != "@json":
@@ -339,78 +390,81 @@ class _Run:
             raise Unsupported("literal")
         return literal(rdf["value"], datatype=rdf.get("datatype"), language=rdf.get("language"))
 
-    def id_iri(self, ctx: _Context, value: str) -> str:
+    @staticmethod
+    def id_iri(ctx: _Context, value: str) -> str:
         """An ``@id`` value (document-relative IRI expansion): absolute or a blank node."""
-        expanded = ctx.expand(value, False)
+        expanded = ctx.expand_id(value)
         if expanded is None or expanded in _KEYWORDS or not _ABSOLUTE.match(expanded):
             raise Unsupported(f"identifier {value!r}")
         return expanded
 
-    def vocab_iri(self, ctx: _Context, value: str) -> str:
-        expanded = ctx.expand(value, True)
+    @staticmethod
+    def vocab_iri(ctx: _Context, value: str) -> str:
+        expanded = ctx.expand_vocab(value)
         if expanded is None or expanded in _KEYWORDS or not _ABSOLUTE.match(expanded):
             raise Unsupported(f"IRI {value!r}")
         return expanded
 
-    @staticmethod
-    def check_iri(value: Any) -> None:
-        if not isinstance(value, str) or not _ABSOLUTE.match(value) or value.startswith("_:"):
-            raise Unsupported(f"IRI {value!r}")
-
-    def expand_object(self, ctx: _Context, key: str | None, element: dict[str, Any]) -> Any:
-        """An object value: a node (:class:`_Node`) or a literal term; ``None`` if dropped."""
-        scoped = ctx.term(key).scoped if key is not None else None
+    def expand_object(self, ctx: _Context, term: _Term | None, element: dict[str, Any]) -> Any:
+        """An object value of a property defined by ``term`` in ``ctx`` (``None``: the document
+        itself): a node (:class:`_Node`) or a literal term; ``None`` if dropped."""
+        names = sorted(element)
         active = ctx
-        revert = True
-        if ctx.previous is not None and len(element) <= 2 and "@context" not in element:
-            for name in sorted(element):
-                expanded = ctx.expand(name, True)
-                if expanded == "@value":
-                    revert = False
-                    break
-                if expanded == "@id" and len(element) == 1:
-                    revert = False
-                    break
-        if revert and active.previous is not None:
-            active = _context(active.previous)
-        if scoped is not None:
-            active = self.apply(active, scoped, stable=True, override_protected=True)
+        if ctx.previous is not None:
+            revert = True
+            if len(element) <= 2 and "@context" not in element:
+                for name in names:
+                    expanded = ctx.expand_vocab(name)
+                    if expanded == "@value":
+                        revert = False
+                        break
+                    if expanded == "@id" and len(element) == 1:
+                        revert = False
+                        break
+            if revert:
+                active = _context(ctx.previous)
+        if term is not None and term.scoped is not None:
+            active = self.apply(active, term.scoped, stable=True, override_protected=True)
         if "@context" in element:
             local = element["@context"]
             if isinstance(local, dict):
                 _check_self_contained(local)
             active = self.apply(active, local, stable=False)
         type_ctx = active
-        for name in sorted(element):
-            if active.expand(name, True) != "@type":
+        for name in names:
+            if active.expand_vocab(name) != "@type":
                 continue
             value = element[name]
-            types = [
+            types = sorted(
                 t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)
-            ]
-            for type_name in sorted(types):
+            )
+            for type_name in types:
                 if type_name in type_ctx.mappings and type_ctx.mappings[type_name] is None:
                     continue
                 local = type_ctx.term(type_name).scoped
                 if local is not None and local is not False:
                     active = self.apply(active, local, stable=True, propagate=False)
-        return self.expand_members(active, type_ctx, element, top=key is None)
+        return self.expand_members(active, type_ctx, element, names, top=term is None)
 
     def expand_members(
-        self, active: _Context, type_ctx: _Context, element: dict[str, Any], top: bool
+        self,
+        active: _Context,
+        type_ctx: _Context,
+        element: dict[str, Any],
+        names: list[str],
+        top: bool,
     ) -> Any:
         node = _Node(None)
+        props = node.props
         array_type = False
-        value_object: dict[str, Any] = {}
+        value_object: dict[str, Any] | None = None
         seen: set[str] = set()
-        for name in sorted(element):
+        for name in names:
             if name == "@context":
                 continue
             value = element[name]
-            expanded = active.expand(name, True)
-            if expanded is None:
-                raise Unsupported(f"term {name!r}")
-            if expanded in _KEYWORDS:
+            expanded, term = active.key(name)
+            if term is None:
                 if expanded in seen and expanded != "@type":
                     raise Unsupported("colliding keywords")
                 seen.add(expanded)
@@ -430,19 +484,23 @@ class _Run:
                         if type_iri.startswith("_:"):
                             raise Unsupported("blank node type")
                         node.types.append(type_iri)
-                elif expanded in ("@value", "@language"):
+                elif expanded == "@value" or expanded == "@language":
+                    if value_object is None:
+                        value_object = {}
                     value_object[expanded] = value
                 else:
                     raise Unsupported(f"keyword {expanded}")
                 continue
-            if not _ABSOLUTE.match(expanded) or expanded.startswith("_:"):
-                raise Unsupported(f"term {name!r}")
-            term = active.term(name)
             term_ctx = active
+            value_term = term
             if term.scoped is not None:
                 term_ctx = self.apply(
                     active, term.scoped, stable=True, override_protected=True, propagate=True
                 )
+                scoped_term = term_ctx.key(name)[1]
+                if scoped_term is None:
+                    raise Unsupported("term redefined as a keyword")
+                value_term = scoped_term
             if term.is_language_map and isinstance(value, dict):
                 items = self.language_map(term_ctx, value)
             elif term.is_json:
@@ -450,7 +508,7 @@ class _Run:
             else:
                 if isinstance(value, dict) and "@list" in value:
                     raise Unsupported("@list object")
-                expanded_items = self.expand_property_value(term_ctx, name, value, False)
+                expanded_items = self.expand_values(term_ctx, value_term, value)
                 if expanded_items is None:
                     continue
                 items = expanded_items
@@ -461,14 +519,18 @@ class _Run:
                     if not isinstance(item, _Node):
                         raise Unsupported("non-node in a graph container")
                 items = [_GraphObject(item) for item in items]
-            node.props.setdefault(expanded, []).extend(items)
-        if value_object or "@value" in seen or "@language" in seen:
-            if node.props or node.id is not None or top:
+            found = props.get(expanded)
+            if found is None:
+                props[expanded] = items
+            else:
+                found.extend(items)
+        if value_object is not None:
+            if props or node.id is not None or top:
                 raise Unsupported("value object with other members")
             if array_type:
                 raise Unsupported("typed value with an array type")
             return self.value_object(value_object, node.types)
-        if top and not node.props and not node.types:
+        if top and not props and not node.types:
             return None
         return node
 
@@ -494,10 +556,11 @@ class _Run:
         datatype = types[0] if types else None
         return self.typed_literal(value, datatype, language)
 
-    def language_map(self, ctx: _Context, value: dict[str, Any]) -> list[Any]:
+    @staticmethod
+    def language_map(ctx: _Context, value: dict[str, Any]) -> list[Any]:
         items: list[Any] = []
         for language in sorted(value):
-            expanded = ctx.expand(language, True)
+            expanded = ctx.expand_vocab(language)
             entries = value[language]
             for entry in entries if isinstance(entries, list) else [entries]:
                 if entry is None:
@@ -530,13 +593,13 @@ class _Run:
             subject = name
         else:
             name = node.id
-            subject = iri(name)
+            subject = _iri(name)
         quads = self.quads
         for type_iri in node.types:
-            quads[(subject, _RDF_TYPE, iri(type_iri), graph)] = None
+            quads[(subject, _RDF_TYPE, _iri(type_iri), graph)] = None
         props = node.props
         for predicate_iri in sorted(props):
-            predicate = iri(predicate_iri)
+            predicate = _iri(predicate_iri)
             for item in props[predicate_iri]:
                 if isinstance(item, str):
                     quads[(subject, predicate, item, graph)] = None
@@ -566,7 +629,7 @@ class _Run:
         self.lists.append((graph_key, name, predicate_iri, self.sequence, item))
         self.sequence += 1
         item.graph = graph
-        item.subject = iri(name) if not name.startswith("_:") else name
+        item.subject = _iri(name) if not name.startswith("_:") else name
         return None
 
     def emit_lists(self) -> None:
@@ -588,7 +651,21 @@ class _Run:
                         following = self.issue(None)
                         quads[(node, _RDF_REST, following, graph)] = None
                         node = following
-            quads[(item.subject, iri(predicate_iri), head, graph)] = None
+            quads[(item.subject, _iri(predicate_iri), head, graph)] = None
+
+
+_IRI_TERMS: dict[str, str] = {}
+
+
+def _iri(value: str) -> str:
+    """The N-Quads term of an IRI, remembered (vocabulary IRIs recur in every document)."""
+    term = _IRI_TERMS.get(value)
+    if term is None:
+        term = iri(value)
+        if len(_IRI_TERMS) >= _MAX_CONTEXTS:
+            _IRI_TERMS.clear()
+        _IRI_TERMS[value] = term
+    return term
 
 
 class _Node:
