@@ -1,1 +1,848 @@
-placeholder
+// The microcred verifier page: sends what the user pasted or dropped to POST /verifier/report
+// and shows the answer. Everything that comes from the credential is untrusted and is only
+// ever put into the page as text (textContent), never as markup.
+"use strict";
+
+(function () {
+  // Plain-language explanations of every check id, in both languages. Kept as strict JSON
+  // between the markers so that tests/server/test_page.py can read it.
+  const CHECKS = /* BEGIN:CHECKS */ {
+    "parse": {
+      "en": {"name": "Reading the input", "why": "The input could not be read as a credential: it is not valid JSON, not a JWT, or not an image with a credential baked into it."},
+      "sv": {"name": "Inläsning", "why": "Indata kunde inte läsas som ett intyg: det är inte giltig JSON, inte en JWT och inte en bild med ett inbakat intyg."}
+    },
+    "format": {
+      "en": {"name": "Format", "why": "This is not a credential or presentation in a form that can be verified; for example, it has no proof (digital signature) at all."},
+      "sv": {"name": "Format", "why": "Det här är inte ett intyg eller en presentation i en form som kan verifieras; till exempel saknas bevis (digital signatur) helt."}
+    },
+    "contexts": {
+      "en": {"name": "Vocabulary (JSON-LD contexts)", "why": "The credential uses a vocabulary (JSON-LD context) that is unknown or has been altered, so its meaning cannot be established safely."},
+      "sv": {"name": "Vokabulär (JSON-LD-kontexter)", "why": "Intyget använder en vokabulär (JSON-LD-kontext) som är okänd eller har ändrats, så dess innebörd kan inte fastställas säkert."}
+    },
+    "proof": {
+      "en": {"name": "Proof", "why": "The credential's proof is missing or empty, so nothing shows who signed it."},
+      "sv": {"name": "Bevis", "why": "Intygets bevis saknas eller är tomt, så inget visar vem som har signerat det."}
+    },
+    "proof.suite": {
+      "en": {"name": "Signature method", "why": "The proof uses a signature method (cryptosuite) that is unknown, not accepted, or not supported by this verifier."},
+      "sv": {"name": "Signaturmetod", "why": "Beviset använder en signaturmetod (kryptosvit) som är okänd, inte godtas eller inte stöds av den här verifieraren."}
+    },
+    "proof.created": {
+      "en": {"name": "Date of the proof", "why": "The date on which the proof says it was made is not a valid date."},
+      "sv": {"name": "Bevisets datum", "why": "Datumet då beviset säger att det skapades är inte ett giltigt datum."}
+    },
+    "proof.expires": {
+      "en": {"name": "Expiry of the proof", "why": "The proof has expired, or its expiry date is not a valid date."},
+      "sv": {"name": "Bevisets giltighetstid", "why": "Beviset har gått ut, eller så är dess slutdatum inte ett giltigt datum."}
+    },
+    "proof.purpose": {
+      "en": {"name": "Purpose of the proof", "why": "The proof was made for another purpose than vouching for this credential (for example, for logging in)."},
+      "sv": {"name": "Bevisets syfte", "why": "Beviset skapades för ett annat syfte än att gå i god för det här intyget (till exempel för inloggning)."}
+    },
+    "proof.challenge": {
+      "en": {"name": "Challenge", "why": "The presentation was not made in answer to the challenge the verifier expected; it may be a replay of an old presentation."},
+      "sv": {"name": "Utmaning", "why": "Presentationen gjordes inte som svar på den utmaning som verifieraren väntade sig; den kan vara en återuppspelning av en gammal presentation."}
+    },
+    "proof.domain": {
+      "en": {"name": "Domain", "why": "The presentation was made for another website or service than the one expected."},
+      "sv": {"name": "Domän", "why": "Presentationen gjordes för en annan webbplats eller tjänst än den väntade."}
+    },
+    "proof.method": {
+      "en": {"name": "Signing key", "why": "The key named in the proof cannot be found, is of the wrong kind, or its owner has not authorised it for signing."},
+      "sv": {"name": "Signeringsnyckel", "why": "Nyckeln som beviset anger kan inte hittas, är av fel slag eller har inte godkänts av sin ägare för signering."}
+    },
+    "proof.signature": {
+      "en": {"name": "Digital signature", "why": "The digital signature does not match the content: the credential has been changed after it was signed, or it was signed with a different key."},
+      "sv": {"name": "Digital signatur", "why": "Den digitala signaturen stämmer inte med innehållet: intyget har ändrats efter att det signerades, eller så signerades det med en annan nyckel."}
+    },
+    "issuer": {
+      "en": {"name": "Issuer", "why": "The credential was not signed by the issuer it names: the signing key does not belong to that issuer."},
+      "sv": {"name": "Utfärdare", "why": "Intyget signerades inte av den utfärdare som det anger: signeringsnyckeln tillhör inte den utfärdaren."}
+    },
+    "holder": {
+      "en": {"name": "Holder", "why": "The presentation was not signed by the holder it names: the signing key does not belong to that holder."},
+      "sv": {"name": "Innehavare", "why": "Presentationen signerades inte av den innehavare som den anger: signeringsnyckeln tillhör inte den innehavaren."}
+    },
+    "validity.valid_from": {
+      "en": {"name": "Valid from", "why": "The credential is not valid yet, or its start date is missing or not a valid date."},
+      "sv": {"name": "Giltig från", "why": "Intyget är inte giltigt ännu, eller så saknas dess startdatum eller är inte ett giltigt datum."}
+    },
+    "validity.valid_until": {
+      "en": {"name": "Valid until", "why": "The credential has expired, or its end date is not a valid date."},
+      "sv": {"name": "Giltig till", "why": "Intyget har gått ut, eller så är dess slutdatum inte ett giltigt datum."}
+    },
+    "status": {
+      "en": {"name": "Status (revocation)", "why": "The issuer has revoked or suspended the credential, or its status could not be looked up."},
+      "sv": {"name": "Status (återkallelse)", "why": "Utfärdaren har återkallat eller spärrat intyget, eller så gick dess status inte att kontrollera."}
+    },
+    "schema": {
+      "en": {"name": "Schema", "why": "The credential does not have the structure that its declared schema requires."},
+      "sv": {"name": "Schema", "why": "Intyget har inte den struktur som dess angivna schema kräver."}
+    },
+    "profile": {
+      "en": {"name": "Profile", "why": "The credential does not meet the requirements of the profile it was checked against."},
+      "sv": {"name": "Profil", "why": "Intyget uppfyller inte kraven i den profil som det kontrollerades mot."}
+    },
+    "jwt.header": {
+      "en": {"name": "JWT header", "why": "The token's header demands processing that this verifier does not understand, so the token cannot be trusted."},
+      "sv": {"name": "JWT-huvud", "why": "Tokenets huvud kräver behandling som den här verifieraren inte förstår, så tokenet går inte att lita på."}
+    },
+    "jwt.alg": {
+      "en": {"name": "JWT signature algorithm", "why": "The token uses a signature algorithm that is not accepted (for example none, or a shared secret)."},
+      "sv": {"name": "JWT-signaturalgoritm", "why": "Tokenet använder en signaturalgoritm som inte godtas (till exempel none eller en delad hemlighet)."}
+    },
+    "jwt.key": {
+      "en": {"name": "JWT signing key", "why": "The key that should have signed the token cannot be found, cannot be used, or does not fit the algorithm."},
+      "sv": {"name": "JWT-signeringsnyckel", "why": "Nyckeln som skulle ha signerat tokenet kan inte hittas, kan inte användas eller passar inte algoritmen."}
+    },
+    "jwt.signature": {
+      "en": {"name": "JWT signature", "why": "The token's signature does not match its content: the token has been changed, or it was signed with a different key."},
+      "sv": {"name": "JWT-signatur", "why": "Tokenets signatur stämmer inte med innehållet: tokenet har ändrats, eller så signerades det med en annan nyckel."}
+    },
+    "jwt.claims": {
+      "en": {"name": "JWT claims", "why": "The token's claims (issuer, subject, identifier, dates) disagree with the credential it carries."},
+      "sv": {"name": "JWT-anspråk", "why": "Tokenets anspråk (utfärdare, subjekt, identifierare, datum) stämmer inte med intyget som det bär."}
+    },
+    "jwt.exp": {
+      "en": {"name": "JWT expiry", "why": "The token has expired, or its expiry time is not a valid time."},
+      "sv": {"name": "JWT:s utgångstid", "why": "Tokenet har gått ut, eller så är dess utgångstid inte en giltig tidpunkt."}
+    },
+    "jwt.nbf": {
+      "en": {"name": "JWT valid from", "why": "The token is not valid yet, or its start time is not a valid time."},
+      "sv": {"name": "JWT giltig från", "why": "Tokenet är inte giltigt ännu, eller så är dess starttid inte en giltig tidpunkt."}
+    }
+  } /* END:CHECKS */;
+
+  // The Annex I elements (Council Recommendation 2022/C 243/02) by the names the report uses.
+  const ELEMENTS = /* BEGIN:ELEMENTS */ {
+    "identification of the learner": {"en": "Identification of the learner", "sv": "Identifiering av den studerande"},
+    "title of the micro-credential": {"en": "Title of the micro-credential", "sv": "Mikromeritens titel"},
+    "country of the issuer": {"en": "Country or region of the issuer", "sv": "Utfärdarens land eller region"},
+    "awarding body": {"en": "Awarding body", "sv": "Utfärdande organ"},
+    "date of issuing": {"en": "Date of issuing", "sv": "Utfärdandedatum"},
+    "learning outcomes": {"en": "Learning outcomes", "sv": "Läranderesultat"},
+    "notional workload": {"en": "Notional workload", "sv": "Beräknad arbetsbelastning"},
+    "level": {"en": "Level (and cycle)", "sv": "Nivå (och cykel)"},
+    "type of assessment": {"en": "Type of assessment", "sv": "Typ av bedömning"},
+    "form of participation": {"en": "Form of participation", "sv": "Form av deltagande"},
+    "type of quality assurance": {"en": "Type of quality assurance", "sv": "Typ av kvalitetssäkring"},
+    "prerequisites": {"en": "Prerequisites", "sv": "Förkunskapskrav"},
+    "supervision and identity verification": {"en": "Supervision and identity verification", "sv": "Handledning och identitetskontroll"},
+    "grade": {"en": "Grade", "sv": "Betyg"},
+    "integration and stackability": {"en": "Integration and stackability", "sv": "Integrering och stapelbarhet"},
+    "further information": {"en": "Further information", "sv": "Ytterligare information"}
+  } /* END:ELEMENTS */;
+
+  // Every other piece of text on the page. {name} marks a value filled in at run time.
+  const STRINGS = /* BEGIN:STRINGS */ {
+    "en": {
+      "pageTitle": "Verify a credential – microcred",
+      "skipToContent": "Skip to content",
+      "heading": "Verify a credential",
+      "intro": "Check a digital credential: an Open Badge, a Comprehensive Learner Record or an EU micro-credential. The check runs on this server; nothing is sent anywhere else.",
+      "inputHeading": "Credential to check",
+      "textLabel": "Paste the credential (JSON or JWT)",
+      "textHelp": "The whole credential as JSON text, or a compact JWT (three parts separated by dots).",
+      "verifyButton": "Verify",
+      "or": "or",
+      "fileLabel": "Credential file (PNG, SVG, JSON or JWT)",
+      "dropTitle": "Choose a file, or drop it here",
+      "dropHelp": "A badge image with the credential baked in (PNG or SVG), or a JSON or JWT file.",
+      "resultHeading": "Result",
+      "resultEmpty": "No credential checked yet.",
+      "footer": "microcred verifier: W3C Verifiable Credentials, Open Badges 3.0, CLR 2.0 and EU micro-credentials (Council Recommendation 2022/C 243/02, Annex I).",
+      "emptyInput": "Paste a credential first, or choose a file.",
+      "busy": "Verifying…",
+      "fileChecked": "File: {name} ({size})",
+      "pastedChecked": "Pasted text ({size})",
+      "verdict.verified": "Verified",
+      "verdict.invalid": "Invalid",
+      "verdict.indeterminate": "Could not be determined",
+      "summary.verified": "The signature is valid and every check passed.",
+      "summary.invalid.one": "1 check failed. The reason is explained below.",
+      "summary.invalid.many": "{n} checks failed. The reasons are explained below.",
+      "summary.indeterminate.one": "Nothing failed, but 1 check could not be carried out.",
+      "summary.indeterminate.many": "Nothing failed, but {n} checks could not be carried out.",
+      "summary.indeterminate.none": "No check could be completed.",
+      "subject.issued": "{name}, issued by {issuer}",
+      "subject.claimed": "{name}, which claims to be issued by {issuer}",
+      "subject.issuerOnly": "Issued by {issuer}",
+      "subject.issuerClaimed": "Claims to be issued by {issuer}",
+      "requestFailed": "Could not verify",
+      "tooLarge": "The input is larger than this server accepts.",
+      "networkError": "The server could not be reached. Check the connection and try again.",
+      "serverError": "The server could not handle the request.",
+      "credentialHeading": "Credential",
+      "unconfirmed": "These details are what the credential claims. They are not confirmed, because the verification did not succeed.",
+      "field.name": "Name",
+      "field.issuerName": "Issuer",
+      "field.issuerId": "Issuer identifier",
+      "field.issuerUrl": "Issuer website",
+      "field.format": "Format",
+      "field.read": "Read as",
+      "noName": "(no name given)",
+      "notStated": "(not stated)",
+      "format.data-integrity": "Data Integrity proof",
+      "format.jwt": "JSON Web Token (JWT)",
+      "format.vc+jwt": "JSON Web Token (JWT)",
+      "format.unknown": "unknown",
+      "kind.credential": "credential",
+      "kind.presentation": "presentation",
+      "kind.unknown": "",
+      "annexHeading": "EU micro-credential (Annex I)",
+      "annexCaption": "Annex I elements of the micro-credential",
+      "annexComplete": "All {n} mandatory elements are present.",
+      "annexMissing": "Mandatory elements missing: {list}.",
+      "col.element": "Element",
+      "col.value": "Value",
+      "col.mandatory": "Mandatory?",
+      "mandatory.yes": "Mandatory",
+      "mandatory.no": "Optional",
+      "value.missing": "Missing",
+      "value.notGiven": "Not given",
+      "problemsHeading": "What went wrong",
+      "errorsHeading": "What could not be checked",
+      "errorNote": "This check could not be carried out, so the result cannot be determined.",
+      "technical": "Technical detail:",
+      "at": "at",
+      "inCredential": "In credential {n} of the set",
+      "checksHeading": "All checks",
+      "checksSummary": "Checks that passed ({passed}) or were skipped ({skipped})",
+      "noOtherChecks": "No other checks ran.",
+      "status.passed": "Passed",
+      "status.failed": "Failed",
+      "status.skipped": "Skipped",
+      "status.error": "Could not be checked",
+      "unknownCheck": "This check did not pass."
+    },
+    "sv": {
+      "pageTitle": "Verifiera ett intyg – microcred",
+      "skipToContent": "Hoppa till innehållet",
+      "heading": "Verifiera ett intyg",
+      "intro": "Kontrollera ett digitalt intyg: en Open Badge, ett Comprehensive Learner Record eller en EU-mikromerit. Kontrollen görs på den här servern; inget skickas någon annanstans.",
+      "inputHeading": "Intyg att kontrollera",
+      "textLabel": "Klistra in intyget (JSON eller JWT)",
+      "textHelp": "Hela intyget som JSON-text, eller en kompakt JWT (tre delar åtskilda av punkter).",
+      "verifyButton": "Verifiera",
+      "or": "eller",
+      "fileLabel": "Intygsfil (PNG, SVG, JSON eller JWT)",
+      "dropTitle": "Välj en fil, eller släpp den här",
+      "dropHelp": "En märkesbild med intyget inbakat (PNG eller SVG), eller en JSON- eller JWT-fil.",
+      "resultHeading": "Resultat",
+      "resultEmpty": "Inget intyg har kontrollerats ännu.",
+      "footer": "microcred verifierare: W3C Verifiable Credentials, Open Badges 3.0, CLR 2.0 och EU-mikromeriter (rådets rekommendation 2022/C 243/02, bilaga I).",
+      "emptyInput": "Klistra in ett intyg först, eller välj en fil.",
+      "busy": "Verifierar…",
+      "fileChecked": "Fil: {name} ({size})",
+      "pastedChecked": "Inklistrad text ({size})",
+      "verdict.verified": "Verifierad",
+      "verdict.invalid": "Ogiltig",
+      "verdict.indeterminate": "Kunde inte avgöras",
+      "summary.verified": "Signaturen är giltig och alla kontroller godkändes.",
+      "summary.invalid.one": "1 kontroll underkändes. Orsaken förklaras nedan.",
+      "summary.invalid.many": "{n} kontroller underkändes. Orsakerna förklaras nedan.",
+      "summary.indeterminate.one": "Inget underkändes, men 1 kontroll kunde inte genomföras.",
+      "summary.indeterminate.many": "Inget underkändes, men {n} kontroller kunde inte genomföras.",
+      "summary.indeterminate.none": "Ingen kontroll kunde slutföras.",
+      "subject.issued": "{name}, utfärdat av {issuer}",
+      "subject.claimed": "{name}, som uppger sig vara utfärdat av {issuer}",
+      "subject.issuerOnly": "Utfärdat av {issuer}",
+      "subject.issuerClaimed": "Uppger sig vara utfärdat av {issuer}",
+      "requestFailed": "Kunde inte verifiera",
+      "tooLarge": "Indata är större än vad servern tar emot.",
+      "networkError": "Servern gick inte att nå. Kontrollera anslutningen och försök igen.",
+      "serverError": "Servern kunde inte hantera begäran.",
+      "credentialHeading": "Intyg",
+      "unconfirmed": "Uppgifterna är vad intyget påstår. De är inte bekräftade, eftersom verifieringen inte lyckades.",
+      "field.name": "Namn",
+      "field.issuerName": "Utfärdare",
+      "field.issuerId": "Utfärdarens identifierare",
+      "field.issuerUrl": "Utfärdarens webbplats",
+      "field.format": "Format",
+      "field.read": "Läst som",
+      "noName": "(inget namn angivet)",
+      "notStated": "(anges inte)",
+      "format.data-integrity": "Data Integrity-bevis",
+      "format.jwt": "JSON Web Token (JWT)",
+      "format.vc+jwt": "JSON Web Token (JWT)",
+      "format.unknown": "okänt",
+      "kind.credential": "intyg",
+      "kind.presentation": "presentation",
+      "kind.unknown": "",
+      "annexHeading": "EU-mikromerit (bilaga I)",
+      "annexCaption": "Mikromeritens element enligt bilaga I",
+      "annexComplete": "Alla {n} obligatoriska element finns med.",
+      "annexMissing": "Obligatoriska element som saknas: {list}.",
+      "col.element": "Element",
+      "col.value": "Värde",
+      "col.mandatory": "Obligatoriskt?",
+      "mandatory.yes": "Obligatoriskt",
+      "mandatory.no": "Valfritt",
+      "value.missing": "Saknas",
+      "value.notGiven": "Ej angivet",
+      "problemsHeading": "Vad som var fel",
+      "errorsHeading": "Vad som inte kunde kontrolleras",
+      "errorNote": "Kontrollen kunde inte genomföras, så resultatet kan inte avgöras.",
+      "technical": "Teknisk detalj:",
+      "at": "vid",
+      "inCredential": "I intyg {n} i samlingen",
+      "checksHeading": "Alla kontroller",
+      "checksSummary": "Kontroller som godkändes ({passed}) eller hoppades över ({skipped})",
+      "noOtherChecks": "Inga andra kontroller kördes.",
+      "status.passed": "Godkänd",
+      "status.failed": "Underkänd",
+      "status.skipped": "Hoppades över",
+      "status.error": "Kunde inte kontrolleras",
+      "unknownCheck": "Den här kontrollen godkändes inte."
+    }
+  } /* END:STRINGS */;
+
+  const LANGUAGES = ["en", "sv"];
+  const ICONS = {"verified": "✓", "invalid": "✕", "indeterminate": "?"};
+  const STATUS_ICONS = {"passed": "✓", "failed": "✕", "skipped": "–", "error": "!"};
+
+  let language = "en";
+  let shown = null; // what the result area shows: {type: "report"|"problem"|"busy", ...}
+  let source = null; // what was checked: {type: "file"|"text", name, size}
+  let pending = false;
+
+  // ------------------------------------------------------------------ helpers
+
+  function t(key, values) {
+    let text = STRINGS[language][key];
+    if (text === undefined) {
+      text = STRINGS.en[key] !== undefined ? STRINGS.en[key] : key;
+    }
+    if (values) {
+      text = text.replace(/\{(\w+)\}/g, function (match, name) {
+        return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match;
+      });
+    }
+    return text;
+  }
+
+  // An element with text content only; children are appended as nodes, never parsed.
+  function el(tag, options, children) {
+    const node = document.createElement(tag);
+    const opts = options || {};
+    if (opts.className) {
+      node.className = opts.className;
+    }
+    if (opts.text !== undefined && opts.text !== null) {
+      node.textContent = String(opts.text);
+    }
+    if (opts.attrs) {
+      Object.keys(opts.attrs).forEach(function (name) {
+        node.setAttribute(name, opts.attrs[name]);
+      });
+    }
+    (children || []).forEach(function (child) {
+      if (child) {
+        node.appendChild(child);
+      }
+    });
+    return node;
+  }
+
+  function icon(symbol) {
+    return el("span", {className: "icon", text: symbol, attrs: {"aria-hidden": "true"}});
+  }
+
+  function clear(node) {
+    while (node.firstChild) {
+      node.removeChild(node.firstChild);
+    }
+  }
+
+  function asText(value) {
+    return typeof value === "string" ? value : "";
+  }
+
+  function formatSize(bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    const kb = bytes / 1024;
+    if (kb < 1024) {
+      return kb.toFixed(1) + " kB";
+    }
+    return (kb / 1024).toFixed(1) + " MB";
+  }
+
+  function checkText(id) {
+    const entry = Object.prototype.hasOwnProperty.call(CHECKS, id) ? CHECKS[id][language] : null;
+    return entry || {name: id, why: t("unknownCheck")};
+  }
+
+  function elementLabel(name) {
+    const entry = Object.prototype.hasOwnProperty.call(ELEMENTS, name) ? ELEMENTS[name] : null;
+    return entry ? entry[language] : name;
+  }
+
+  // ----------------------------------------------------------------- language
+
+  function applyLanguage(lang) {
+    language = LANGUAGES.indexOf(lang) >= 0 ? lang : "en";
+    document.documentElement.lang = language;
+    document.title = t("pageTitle");
+    document.querySelectorAll("[data-i18n]").forEach(function (node) {
+      node.textContent = t(node.getAttribute("data-i18n"));
+    });
+    document.querySelectorAll(".lang-button").forEach(function (button) {
+      const active = button.getAttribute("data-lang") === language;
+      button.setAttribute("aria-pressed", active ? "true" : "false");
+    });
+    const error = document.getElementById("credential-error");
+    if (!error.hidden) {
+      error.textContent = t("emptyInput");
+    }
+    renderSource();
+    render();
+  }
+
+  function preferredLanguage() {
+    return /^sv\b/i.test(navigator.language || "") ? "sv" : "en";
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  function render() {
+    const live = document.getElementById("result-live");
+    const details = document.getElementById("result-details");
+    clear(live);
+    clear(details);
+    if (shown === null) {
+      live.appendChild(el("p", {className: "hint", text: t("resultEmpty")}));
+    } else if (shown.type === "busy") {
+      live.appendChild(el("p", {className: "busy", text: t("busy")}, []));
+    } else if (shown.type === "problem") {
+      renderProblem(live, shown);
+    } else {
+      renderReport(live, details, shown.data);
+    }
+  }
+
+  function renderSource() {
+    const node = document.getElementById("file-name");
+    if (!source) {
+      node.hidden = true;
+      node.textContent = "";
+      return;
+    }
+    const size = formatSize(source.size);
+    node.textContent = source.type === "file"
+      ? t("fileChecked", {name: source.name, size: size})
+      : t("pastedChecked", {size: size});
+    node.hidden = false;
+  }
+
+  function renderProblem(live, problem) {
+    const box = el("div", {className: "verdict verdict-problem", attrs: {"id": "verdict"}}, [
+      icon("!"),
+      el("div", {className: "verdict-text"}, [
+        el("h3", {className: "verdict-title", text: t("requestFailed")}),
+        el("p", {text: problem.message}),
+      ]),
+    ]);
+    if (problem.detail) {
+      box.lastChild.appendChild(el("p", {className: "technical"}, [
+        el("span", {className: "technical-label", text: t("technical") + " "}),
+        el("code", {text: problem.detail}),
+      ]));
+    }
+    live.appendChild(box);
+  }
+
+  function allChecks(report) {
+    const list = [];
+    (report.checks || []).forEach(function (check) {
+      list.push({check: check, inside: null});
+    });
+    (report.credentials || []).forEach(function (inner, index) {
+      allChecks(inner).forEach(function (item) {
+        list.push({check: item.check, inside: item.inside === null ? index + 1 : item.inside});
+      });
+    });
+    return list;
+  }
+
+  function renderReport(live, details, data) {
+    const report = data.report || {};
+    const outcome = ["verified", "invalid", "indeterminate"].indexOf(report.outcome) >= 0
+      ? report.outcome : "indeterminate";
+    const checks = allChecks(report);
+    const failed = checks.filter(function (item) { return item.check.status === "failed"; });
+    const errors = checks.filter(function (item) { return item.check.status === "error"; });
+
+    let summary;
+    if (outcome === "verified") {
+      summary = t("summary.verified");
+    } else if (outcome === "invalid") {
+      summary = failed.length === 1 ? t("summary.invalid.one") : t("summary.invalid.many", {n: failed.length});
+    } else if (errors.length === 0) {
+      summary = t("summary.indeterminate.none");
+    } else {
+      summary = errors.length === 1
+        ? t("summary.indeterminate.one") : t("summary.indeterminate.many", {n: errors.length});
+    }
+    live.appendChild(el("div", {className: "verdict verdict-" + outcome, attrs: {"id": "verdict"}}, [
+      icon(ICONS[outcome]),
+      el("div", {className: "verdict-text"}, [
+        el("h3", {className: "verdict-title", text: t("verdict." + outcome), attrs: {"id": "verdict-title"}}),
+        el("p", {className: "verdict-summary", text: summary}),
+        subjectLine(data, outcome),
+      ]),
+    ]));
+
+    if (failed.length) {
+      details.appendChild(renderProblems("problemsHeading", failed, "failed-checks"));
+    }
+    if (errors.length) {
+      details.appendChild(renderProblems("errorsHeading", errors, "error-checks"));
+    }
+    details.appendChild(renderCredential(data, report, outcome));
+    if (data.microCredential) {
+      details.appendChild(renderAnnex(data.microCredential));
+    }
+    details.appendChild(renderOtherChecks(checks));
+  }
+
+  // "<name>, issued by <issuer>": what the credential is, in one line (a claim until verified).
+  function subjectLine(data, outcome) {
+    const name = asText(data.name);
+    const issuer = data.issuer && typeof data.issuer === "object"
+      ? asText(data.issuer.name) || asText(data.issuer.id) : "";
+    if (!name && !issuer) {
+      return null;
+    }
+    const verified = outcome === "verified";
+    let text;
+    if (name && issuer) {
+      text = t(verified ? "subject.issued" : "subject.claimed", {name: name, issuer: issuer});
+    } else if (name) {
+      text = name;
+    } else {
+      text = t(verified ? "subject.issuerOnly" : "subject.issuerClaimed", {issuer: issuer});
+    }
+    return el("p", {className: "verdict-subject", text: text});
+  }
+
+  function renderProblems(headingKey, items, id) {
+    const section = el("section", {className: "block", attrs: {"id": id, "aria-labelledby": id + "-title"}}, [
+      el("h3", {text: t(headingKey), attrs: {"id": id + "-title"}}),
+    ]);
+    const list = el("ul", {className: "problem-list"});
+    items.forEach(function (item) {
+      const check = item.check;
+      const text = checkText(check.id);
+      const status = check.status === "error" ? "error" : "failed";
+      const entry = el("li", {className: "problem problem-" + status, attrs: {"data-check": check.id}}, [
+        el("p", {className: "problem-title"}, [
+          icon(STATUS_ICONS[status]),
+          el("strong", {text: text.name}),
+          el("span", {className: "status-text", text: " – " + t("status." + status)}),
+        ]),
+      ]);
+      if (item.inside !== null) {
+        entry.appendChild(el("p", {className: "inside", text: t("inCredential", {n: item.inside})}));
+      }
+      if (status === "error") {
+        entry.appendChild(el("p", {className: "explanation", text: t("errorNote")}));
+      }
+      entry.appendChild(el("p", {className: "explanation", text: text.why}));
+      const technical = el("p", {className: "technical"}, [
+        el("span", {className: "technical-label", text: t("technical") + " "}),
+        el("code", {text: check.id + ": " + asText(check.message)}),
+      ]);
+      if (check.path) {
+        technical.appendChild(document.createTextNode(" " + t("at") + " "));
+        technical.appendChild(el("code", {text: asText(check.path)}));
+      }
+      entry.appendChild(technical);
+      list.appendChild(entry);
+    });
+    section.appendChild(list);
+    return section;
+  }
+
+  function definition(list, labelKey, value, className) {
+    list.appendChild(el("dt", {text: t(labelKey)}));
+    list.appendChild(el("dd", {className: className || "", text: value}));
+  }
+
+  function renderCredential(data, report, outcome) {
+    const section = el("section", {className: "block", attrs: {"id": "credential-info", "aria-labelledby": "credential-info-title"}}, [
+      el("h3", {text: t("credentialHeading"), attrs: {"id": "credential-info-title"}}),
+    ]);
+    if (outcome !== "verified") {
+      section.appendChild(el("p", {className: "note", text: t("unconfirmed")}));
+    }
+    const list = el("dl", {className: "facts"});
+    const issuer = data.issuer && typeof data.issuer === "object" ? data.issuer : {};
+    definition(list, "field.name", asText(data.name) || t("noName"), "credential-name");
+    definition(list, "field.issuerName", asText(issuer.name) || t("notStated"), "issuer-name");
+    definition(list, "field.issuerId", asText(issuer.id) || t("notStated"), "issuer-id mono");
+    if (asText(issuer.url)) {
+      definition(list, "field.issuerUrl", issuer.url, "issuer-url mono");
+    }
+    const format = t("format." + (report.format || "unknown"));
+    const kind = report.kind ? t("kind." + report.kind) : "";
+    definition(list, "field.format", kind && kind !== "kind." + report.kind ? format + ", " + kind : format);
+    const parse = (report.checks || []).filter(function (c) { return c.id === "parse"; })[0];
+    if (parse && parse.status === "passed" && asText(data.input)) {
+      definition(list, "field.read", data.input);
+    }
+    section.appendChild(list);
+    return section;
+  }
+
+  function renderAnnex(micro) {
+    const section = el("section", {className: "block", attrs: {"id": "annex", "aria-labelledby": "annex-title"}}, [
+      el("h3", {text: t("annexHeading"), attrs: {"id": "annex-title"}}),
+    ]);
+    const rows = Array.isArray(micro.elements) ? micro.elements : [];
+    const missing = Array.isArray(micro.missing) ? micro.missing : [];
+    const mandatoryCount = rows.filter(function (row) { return row.mandatory === true; }).length;
+    const summaryText = missing.length
+      ? t("annexMissing", {list: missing.map(function (name) { return elementLabel(asText(name)); }).join(", ")})
+      : t("annexComplete", {n: mandatoryCount});
+    section.appendChild(el("p", {className: missing.length ? "annex-summary incomplete" : "annex-summary"}, [
+      icon(missing.length ? "⚠" : "✓"),
+      el("span", {text: summaryText}),
+    ]));
+    const table = el("table", {className: "annex-table", attrs: {"id": "annex-table"}}, [
+      el("caption", {text: t("annexCaption")}),
+      el("thead", {}, [el("tr", {}, [
+        el("th", {text: t("col.element"), attrs: {"scope": "col"}}),
+        el("th", {text: t("col.value"), attrs: {"scope": "col"}}),
+        el("th", {text: t("col.mandatory"), attrs: {"scope": "col"}}),
+      ])]),
+    ]);
+    const body = el("tbody");
+    rows.forEach(function (row) {
+      const name = asText(row.element);
+      const value = asText(row.value);
+      const mandatory = row.mandatory === true;
+      const isMissing = !value;
+      const tr = el("tr", {className: isMissing && mandatory ? "row-missing" : "", attrs: {"data-element": name}});
+      tr.appendChild(el("th", {text: elementLabel(name), attrs: {"scope": "row"}}));
+      if (isMissing && mandatory) {
+        tr.appendChild(el("td", {className: "value missing"}, [icon("⚠"), el("strong", {text: t("value.missing")})]));
+      } else if (isMissing) {
+        tr.appendChild(el("td", {className: "value not-given", text: t("value.notGiven")}));
+      } else {
+        tr.appendChild(el("td", {className: "value", text: value}));
+      }
+      tr.appendChild(el("td", {className: mandatory ? "mandatory" : "optional", text: t(mandatory ? "mandatory.yes" : "mandatory.no")}));
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    section.appendChild(el("div", {className: "table-scroll"}, [table]));
+    return section;
+  }
+
+  function renderOtherChecks(items) {
+    const others = items.filter(function (item) {
+      return item.check.status === "passed" || item.check.status === "skipped";
+    });
+    const passed = others.filter(function (item) { return item.check.status === "passed"; }).length;
+    const section = el("section", {className: "block", attrs: {"id": "all-checks", "aria-labelledby": "all-checks-title"}}, [
+      el("h3", {text: t("checksHeading"), attrs: {"id": "all-checks-title"}}),
+    ]);
+    const box = el("details", {className: "checks"}, [
+      el("summary", {text: t("checksSummary", {passed: passed, skipped: others.length - passed})}),
+    ]);
+    if (!others.length) {
+      box.appendChild(el("p", {text: t("noOtherChecks")}));
+    }
+    const list = el("ul", {className: "check-list"});
+    others.forEach(function (item) {
+      const check = item.check;
+      const name = checkText(check.id).name;
+      const where = item.inside !== null ? " (" + t("inCredential", {n: item.inside}) + ")" : "";
+      list.appendChild(el("li", {className: "check check-" + check.status, attrs: {"data-check": check.id}}, [
+        icon(STATUS_ICONS[check.status]),
+        el("span", {className: "check-status", text: t("status." + check.status) + ": "}),
+        el("span", {className: "check-name", text: name + where + " "}),
+        el("span", {className: "check-message", text: asText(check.message)}),
+      ]));
+    });
+    if (others.length) {
+      box.appendChild(list);
+    }
+    section.appendChild(box);
+    return section;
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  async function verify(body) {
+    if (pending) {
+      return;
+    }
+    pending = true;
+    shown = {type: "busy"};
+    render();
+    document.getElementById("result-section").setAttribute("aria-busy", "true");
+    try {
+      let response;
+      try {
+        response = await fetch("/verifier/report", {
+          method: "POST",
+          body: body,
+          headers: {"Content-Type": "application/octet-stream"},
+          credentials: "same-origin",
+        });
+      } catch (error) {
+        shown = {type: "problem", message: t("networkError"), detail: String(error && error.message || error)};
+        return;
+      }
+      let data = null;
+      try {
+        data = await response.json();
+      } catch (error) {
+        data = null;
+      }
+      if (response.ok && data && typeof data === "object" && data.report) {
+        shown = {type: "report", data: data};
+      } else {
+        const title = data && typeof data.title === "string" ? data.title : "HTTP " + response.status;
+        const detail = data && typeof data.detail === "string" ? data.detail : "";
+        shown = {
+          type: "problem",
+          status: response.status,
+          message: response.status === 413 ? t("tooLarge") : t("serverError"),
+          detail: detail ? title + ": " + detail : title,
+        };
+      }
+    } finally {
+      pending = false;
+      document.getElementById("result-section").removeAttribute("aria-busy");
+      render();
+      revealResult();
+    }
+  }
+
+  function revealResult() {
+    const target = document.getElementById("result-section");
+    const reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    const rect = target.getBoundingClientRect();
+    if (rect.top < 0 || rect.top > window.innerHeight * 0.6) {
+      target.scrollIntoView({behavior: reduce ? "auto" : "smooth", block: "start"});
+    }
+  }
+
+  function showInputError(show) {
+    const area = document.getElementById("credential-text");
+    const error = document.getElementById("credential-error");
+    error.hidden = !show;
+    error.textContent = show ? t("emptyInput") : "";
+    if (show) {
+      area.setAttribute("aria-invalid", "true");
+      area.focus();
+    } else {
+      area.removeAttribute("aria-invalid");
+    }
+  }
+
+  function verifyText() {
+    const text = document.getElementById("credential-text").value.trim();
+    if (!text) {
+      showInputError(true);
+      return;
+    }
+    showInputError(false);
+    const bytes = new TextEncoder().encode(text);
+    source = {type: "text", size: bytes.length};
+    renderSource();
+    verify(bytes);
+  }
+
+  function verifyFile(file) {
+    if (!file) {
+      return;
+    }
+    showInputError(false);
+    source = {type: "file", name: file.name, size: file.size};
+    renderSource();
+    verify(file);
+  }
+
+  // ------------------------------------------------------------------- wiring
+
+  function init() {
+    const form = document.getElementById("paste-form");
+    const area = document.getElementById("credential-text");
+    const fileInput = document.getElementById("file-input");
+    const zone = document.getElementById("drop-zone");
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      verifyText();
+    });
+    area.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        verifyText();
+      }
+    });
+    area.addEventListener("input", function () {
+      if (area.value.trim()) {
+        showInputError(false);
+      }
+    });
+    zone.addEventListener("click", function () {
+      fileInput.click();
+    });
+    fileInput.addEventListener("change", function () {
+      const file = fileInput.files && fileInput.files[0];
+      verifyFile(file);
+      fileInput.value = "";
+    });
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (event) {
+        event.preventDefault();
+        if (event.dataTransfer) {
+          event.dataTransfer.dropEffect = "copy";
+        }
+        zone.classList.add("dragging");
+      });
+    });
+    zone.addEventListener("dragleave", function () {
+      zone.classList.remove("dragging");
+    });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      zone.classList.remove("dragging");
+      const transfer = event.dataTransfer;
+      if (!transfer) {
+        return;
+      }
+      if (transfer.files && transfer.files.length) {
+        verifyFile(transfer.files[0]);
+        return;
+      }
+      const text = transfer.getData("text/plain");
+      if (text) {
+        area.value = text;
+        verifyText();
+      }
+    });
+    // a file dropped next to the zone must not make the browser leave the page
+    window.addEventListener("dragover", function (event) { event.preventDefault(); });
+    window.addEventListener("drop", function (event) { event.preventDefault(); });
+
+    document.querySelectorAll(".lang-button").forEach(function (button) {
+      button.addEventListener("click", function () {
+        applyLanguage(button.getAttribute("data-lang"));
+      });
+    });
+    applyLanguage(preferredLanguage());
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

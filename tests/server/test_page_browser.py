@@ -1,0 +1,289 @@
+"""The verifier page in a real browser: Debian's chromium, headless, driven by selenium against
+a ``microcred serve`` instance started in-process on a free loopback port.
+
+Screenshots of the verified and the tampered case are written to ``build/screenshots/`` in the
+project (the test prints their paths) and to the test's ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("starlette", reason="the [server] extra is not installed")
+pytest.importorskip("uvicorn", reason="the [server] extra is not installed")
+pytest.importorskip("selenium", reason="selenium (the browser test driver) is not installed")
+
+import uvicorn
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+import microcred as mc
+from microcred.baking import bake, tiny_png
+from microcred.model import MicroCredential
+from microcred.server import ServerConfig, bind, create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+FORM = ROOT / "examples" / "data" / "annex-i-da123a.json"
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    MISSING = (
+        f"Debian's chromium and chromedriver are not installed ({CHROMIUM}, {CHROMEDRIVER}); "
+        "apt-get install chromium chromium-driver"
+    )
+    if os.environ.get("CI"):  # CI installs them (.ci/run): there the test must run
+        pytest.fail(MISSING, pytrace=False)
+    pytest.skip(MISSING, allow_module_level=True)
+
+KEY = mc.keys.generate("Ed25519")
+WAIT = 20
+
+
+def _signed() -> dict[str, Any]:
+    form = json.loads(FORM.read_text(encoding="utf-8"))
+    unsigned = MicroCredential.model_validate(form).to_ob3(issuer_id=KEY.did).to_json()
+    return mc.issue(unsigned, KEY)
+
+
+SIGNED = _signed()
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    config = ServerConfig.from_keys([KEY])
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(config), log_config=None, lifespan="off", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[WebDriver]:
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--lang=en-GB",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "en-GB,en"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_window_size(1280, 1000)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _open(driver: WebDriver, base_url: str) -> None:
+    driver.get(base_url + "/")
+    WebDriverWait(driver, WAIT).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".lang-button[aria-pressed='true']")
+    )
+
+
+def _paste(driver: WebDriver, text: str) -> None:
+    area = driver.find_element(By.ID, "credential-text")
+    # send_keys types character by character; setting the value is the same for the page
+    driver.execute_script("arguments[0].value = arguments[1];", area, text)
+    driver.find_element(By.ID, "verify-button").click()
+
+
+def _press(driver: WebDriver, *keys: str) -> None:
+    """Keys sent to whatever has focus, as a keyboard user would."""
+    ActionChains(driver).send_keys(*keys).perform()
+
+
+def _failed(driver: WebDriver, check_id: str) -> WebElement:
+    return driver.find_element(By.CSS_SELECTOR, f"#failed-checks li[data-check='{check_id}']")
+
+
+def _verdict(driver: WebDriver) -> WebElement:
+    return WebDriverWait(driver, WAIT).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "#result-live #verdict-title"))
+    )
+
+
+def _screenshot(driver: WebDriver, tmp_path: Path, name: str) -> Path:
+    """Open the list of checks, resize the window to the whole page, and save a screenshot to
+    tmp_path and build/screenshots."""
+    for details in driver.find_elements(By.CSS_SELECTOR, "details:not([open]) > summary"):
+        details.click()
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, min(int(height) + 140, 6000))
+    driver.execute_script("window.scrollTo(0, 0)")
+    attached = tmp_path / f"{name}.png"
+    assert driver.save_screenshot(str(attached))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    kept = SCREENSHOTS / f"{name}.png"
+    shutil.copyfile(attached, kept)
+    print(f"screenshot: {kept}")
+    print(f"screenshot: {attached}")
+    return kept
+
+
+def test_valid_credential_is_verified_with_the_annex_i_table(
+    browser: WebDriver, base_url: str, tmp_path: Path
+) -> None:
+    _open(browser, base_url)
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    _paste(browser, json.dumps(SIGNED, indent=2, ensure_ascii=False))
+    assert _verdict(browser).text == "Verified"
+    live = browser.find_element(By.ID, "result-live")
+    assert live.get_attribute("aria-live") == "polite"
+    assert "✓" in live.text  # an icon as well as the words
+    rows = browser.find_elements(By.CSS_SELECTOR, "#annex-table tbody tr")
+    assert len(rows) == 16
+    headers = [row.find_element(By.TAG_NAME, "th").text for row in rows]
+    assert headers[0] == "Identification of the learner"
+    assert "Notional workload" in headers
+    assert browser.find_element(By.CSS_SELECTOR, ".credential-name").text == SIGNED["name"]
+    subject = browser.find_element(By.CSS_SELECTOR, "#verdict .verdict-subject").text
+    assert subject == f"{SIGNED['name']}, issued by Exempeluniversitetet"
+    assert browser.find_element(By.CSS_SELECTOR, ".issuer-id").text == KEY.did
+    assert browser.find_element(By.CSS_SELECTOR, ".issuer-name").text == "Exempeluniversitetet"
+    assert not browser.find_elements(By.ID, "failed-checks")
+    checks = browser.find_elements(By.CSS_SELECTOR, "#all-checks li[data-check]")
+    assert "proof.signature" in {c.get_attribute("data-check") for c in checks}
+    _screenshot(browser, tmp_path, "verified")
+
+
+def test_tampered_credential_is_invalid_and_explained(
+    browser: WebDriver, base_url: str, tmp_path: Path
+) -> None:
+    tampered = copy.deepcopy(SIGNED)
+    tampered["name"] = "Avancerad maskininlärning"  # one changed value
+    _open(browser, base_url)
+    _paste(browser, json.dumps(tampered, indent=2, ensure_ascii=False))
+    assert _verdict(browser).text == "Invalid"
+    problem = _failed(browser, "proof.signature")
+    assert problem.is_displayed()
+    assert "changed after it was signed" in problem.text
+    assert "signature does not match the document" in problem.text  # the technical message
+    info = browser.find_element(By.ID, "credential-info").text
+    assert "not confirmed" in info
+    assert "Avancerad maskininlärning" in info  # shown as what the credential claims
+    subject = browser.find_element(By.CSS_SELECTOR, "#verdict .verdict-subject").text
+    assert subject == "Avancerad maskininlärning, which claims to be issued by Exempeluniversitetet"
+    _screenshot(browser, tmp_path, "tampered")
+
+
+def test_baked_png_through_the_file_input(
+    browser: WebDriver, base_url: str, tmp_path: Path
+) -> None:
+    badge = tmp_path / "badge.png"
+    badge.write_bytes(bake(tiny_png(), json.dumps(SIGNED)))
+    _open(browser, base_url)
+    file_input = browser.find_element(By.ID, "file-input")
+    label = browser.find_element(By.CSS_SELECTOR, "label[for='file-input']")
+    assert label.get_attribute("textContent")
+    file_input.send_keys(str(badge))
+    assert _verdict(browser).text == "Verified"
+    assert "badge.png" in browser.find_element(By.ID, "file-name").text
+    assert "PNG" in browser.find_element(By.ID, "credential-info").text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#annex-table tbody tr")) == 16
+
+
+def test_switching_to_swedish(browser: WebDriver, base_url: str, tmp_path: Path) -> None:
+    tampered = copy.deepcopy(SIGNED)
+    tampered["validFrom"] = "2026-06-13T10:00:00Z"
+    _open(browser, base_url)
+    _paste(browser, json.dumps(tampered))
+    assert _verdict(browser).text == "Invalid"
+    swedish = browser.find_element(By.CSS_SELECTOR, ".lang-button[data-lang='sv']")
+    assert swedish.get_attribute("aria-pressed") == "false"
+    swedish.click()
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv"
+    assert swedish.get_attribute("aria-pressed") == "true"
+    english = browser.find_element(By.CSS_SELECTOR, ".lang-button[data-lang='en']")
+    assert english.get_attribute("aria-pressed") == "false"
+    assert _verdict(browser).text == "Ogiltig"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Verifiera ett intyg"
+    assert browser.find_element(By.ID, "verify-button").text == "Verifiera"
+    problem = _failed(browser, "proof.signature")
+    assert "Digital signatur" in problem.text
+    first = browser.find_element(By.CSS_SELECTOR, "#annex-table tbody tr th")
+    assert first.text == "Identifiering av den studerande"
+    _screenshot(browser, tmp_path, "tampered-sv")
+    english.click()
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert _verdict(browser).text == "Invalid"
+
+
+def test_keyboard_reaches_the_textarea_then_verify(
+    browser: WebDriver, base_url: str, tmp_path: Path
+) -> None:
+    _open(browser, base_url)
+    order: list[str] = []
+    for _ in range(10):  # from the freshly loaded page, where nothing has focus yet
+        _press(browser, Keys.TAB)
+        active = browser.switch_to.active_element
+        order.append(active.get_attribute("id") or active.tag_name)
+        if active.get_attribute("id") == "drop-zone":
+            break
+    assert "credential-text" in order, order
+    assert order.index("credential-text") < order.index("verify-button"), order
+    assert order.index("verify-button") < order.index("drop-zone"), order
+    # the skip link and the language buttons come first, nothing else in between
+    assert order[order.index("credential-text") + 1] == "verify-button", order
+    # type and verify without the mouse
+    ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+    assert browser.switch_to.active_element.get_attribute("id") == "verify-button"
+    _press(browser, Keys.ENTER)
+    problem = WebDriverWait(browser, WAIT).until(
+        ec.visibility_of_element_located((By.ID, "credential-error"))
+    )
+    assert problem.text
+    assert browser.switch_to.active_element.get_attribute("id") == "credential-text"
+    _press(browser, "not a credential")
+    _press(browser, Keys.TAB)
+    assert browser.switch_to.active_element.get_attribute("id") == "verify-button"
+    _press(browser, Keys.ENTER)
+    assert _verdict(browser).text == "Invalid"
+    problem = _failed(browser, "parse")
+    assert "could not be read" in problem.text
+    # the focused control has a visible outline
+    outline = browser.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
