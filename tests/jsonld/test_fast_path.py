@@ -366,3 +366,16 @@ def test_unsupported_features_are_declined() -> None:
         assert _fast_only(document) is None
         check(document)
     assert _fast_only({"@context": base["@context"], "@graph": [base]}) is None
+
+
+def test_an_invalid_iri_in_a_list_is_an_error_not_a_crash() -> None:
+    """pyld leaves the list item out of its rdf:first triple (found by the mutation test)."""
+    document = {
+        "@context": {"l": {"@id": "https://example.com/l", "@container": "@list", "@type": "@id"}},
+        "@id": "urn:x",
+        "l": ["http://x y", "urn:y"],
+    }
+    assert _fast_only(document) is None
+    with pytest.raises(MicrocredError, match="invalid IRI in a list"):
+        to_quads(document)
+    check(document)

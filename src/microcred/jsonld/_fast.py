@@ -37,7 +37,7 @@ from pyld import jsonld as _pyld
 
 from ..errors import MicrocredError
 from ._loader import DocumentLoader
-from ._nquads import Quad, iri, literal
+from ._nquads import RDF_LANGSTRING, XSD_STRING, Quad, iri, literal
 
 __all__ = ["Unsupported", "to_quads"]
 
@@ -78,7 +78,9 @@ class _Term:
         "is_list",
         "kind",
         "language",
+        "plain_strings",
         "scoped",
+        "simple",
         "type",
     )
 
@@ -113,6 +115,12 @@ class _Term:
             self.kind = _TYPED
         else:
             self.kind = _BAD
+        #: values expand in the same context, with no container processing
+        self.simple = self.scoped is None and not (
+            self.is_list or self.is_graph or self.is_language_map or self.is_json
+        )
+        #: strings are plain literals without a language
+        self.plain_strings = self.kind == _PLAIN and self.language is None
 
 
 _NO_TERM: dict[str, Any] = {}
@@ -132,6 +140,7 @@ class _Context:
         "previous",
         "raw",
         "terms",
+        "types",
         "vocab",
         "vocab_ids",
     )
@@ -144,10 +153,11 @@ class _Context:
             raise Unsupported("@vocab")
         self.language: Any = raw.get("@language")
         previous = raw.get("previousContext")
-        self.previous: Any = previous if previous else None
+        self.previous: _Context | None = _context(previous) if previous else None
         self.terms: dict[str, _Term] = {}
         self.vocab_ids: dict[str, str | None] = {}
         self.keys: dict[str, tuple[str, _Term | None]] = {}
+        self.types: dict[str, str] = {}
         self.derived: dict[Any, tuple[Any, _Context]] = {}
 
     def term(self, key: str) -> _Term:
@@ -182,6 +192,27 @@ class _Context:
         if len(self.keys) < _MAX_CONTEXTS:
             self.keys[name] = found
         return found
+
+    def type_iri(self, name: str) -> str:
+        """The IRI of the node type ``name`` (absolute, not a blank node).
+
+        Raises:
+            Unsupported: any other expansion.
+        """
+        found = self.types.get(name)
+        if found is not None:
+            return found
+        expanded = self.expand_vocab(name)
+        if (
+            expanded is None
+            or expanded in _KEYWORDS
+            or not _ABSOLUTE.match(expanded)
+            or expanded.startswith("_:")
+        ):
+            raise Unsupported(f"type {name!r}")
+        if len(self.types) < _MAX_CONTEXTS:
+            self.types[name] = expanded
+        return expanded
 
     def expand_vocab(self, value: str) -> str | None:
         """IRI expansion of ``value`` relative to the vocabulary, without a base IRI; ``None``
@@ -299,18 +330,19 @@ class _Run:
         ``stable``: ``local`` is part of a processed context (a scoped context), so its identity
         is a key; otherwise it was written in the document and is keyed by content.
         """
-        if stable:
-            if isinstance(local, str):
-                key: Any = _content_key(local, self.loader)
-            else:
-                _check_self_contained(local)
-                key = ("object", id(local))
+        key: Any
+        if stable and not isinstance(local, str):
+            # a scoped context object: its identity is the key (checked on a hit)
+            key = (id(local), override_protected, propagate)
+            hit = active.derived.get(key)
+            if hit is not None and hit[0] is local:
+                return hit[1]
+            _check_self_contained(local)
         else:
-            key = _content_key(local, self.loader)
-        key = (key, override_protected, propagate)
-        hit = active.derived.get(key)
-        if hit is not None and (not stable or isinstance(local, str) or hit[0] is local):
-            return hit[1]
+            key = (_content_key(local, self.loader), override_protected, propagate)
+            hit = active.derived.get(key)
+            if hit is not None:
+                return hit[1]
         try:
             raw = self.process(active.raw, local, override_protected, propagate)
         except Exception:
@@ -379,6 +411,13 @@ class _Run:
         if isinstance(value, str) and datatype != _XSD_DOUBLE and datatype != "@json":
             if language is not None:
                 return literal(value, language=language)
+            if (
+                datatype is not None
+                and datatype != XSD_STRING
+                and datatype != RDF_LANGSTRING
+                and _PLAIN_SAFE.search(value) is None
+            ):
+                return f'"{value}"^^{_iri(datatype)}'
             return literal(value, datatype=datatype)
         item: dict[str, Any] = {"@value": value}
         if datatype is not None:
@@ -422,7 +461,7 @@ class _Run:
                         revert = False
                         break
             if revert:
-                active = _context(ctx.previous)
+                active = ctx.previous
         if term is not None and term.scoped is not None:
             active = self.apply(active, term.scoped, stable=True, override_protected=True)
         if "@context" in element:
@@ -432,7 +471,8 @@ class _Run:
             active = self.apply(active, local, stable=False)
         type_ctx = active
         for name in names:
-            if active.expand_vocab(name) != "@type":
+            expanded = active.vocab_ids.get(name) or active.expand_vocab(name)
+            if expanded != "@type":
                 continue
             value = element[name]
             types = sorted(
@@ -458,16 +498,33 @@ class _Run:
         props = node.props
         array_type = False
         value_object: dict[str, Any] | None = None
-        seen: set[str] = set()
+        seen: list[str] = []
         for name in names:
             if name == "@context":
                 continue
             value = element[name]
             expanded, term = active.key(name)
+            if term is not None and term.simple:
+                # the common case: a property whose values expand in the same context
+                if type(value) is str and term.plain_strings and not _PLAIN_SAFE.search(value):
+                    items: list[Any] = [f'"{value}"']
+                else:
+                    if isinstance(value, dict) and "@list" in value:
+                        raise Unsupported("@list object")
+                    expanded_items = self.expand_values(active, term, value)
+                    if expanded_items is None:
+                        continue
+                    items = expanded_items
+                found = props.get(expanded)
+                if found is None:
+                    props[expanded] = items
+                else:
+                    found.extend(items)
+                continue
             if term is None:
                 if expanded in seen and expanded != "@type":
                     raise Unsupported("colliding keywords")
-                seen.add(expanded)
+                seen.append(expanded)
                 if expanded == "@id":
                     if not isinstance(value, str):
                         raise Unsupported("@id value")
@@ -479,11 +536,7 @@ class _Run:
                         raise Unsupported("@type value")
                     else:
                         array_type = True
-                    for type_name in value:
-                        type_iri = self.vocab_iri(type_ctx, type_name)
-                        if type_iri.startswith("_:"):
-                            raise Unsupported("blank node type")
-                        node.types.append(type_iri)
+                    node.types.extend(type_ctx.type_iri(type_name) for type_name in value)
                 elif expanded == "@value" or expanded == "@language":
                     if value_object is None:
                         value_object = {}

@@ -171,7 +171,11 @@ def literal(value: str, *, datatype: str | None = None, language: str | None = N
 # --- pyld datasets --------------------------------------------------------------------------
 
 
-def _pyld_term(node: Mapping[str, Any], where: str) -> str:
+def _pyld_term(node: Mapping[str, Any] | None, where: str) -> str:
+    if not isinstance(node, Mapping):
+        # pyld leaves the object of an rdf:first triple empty when a list item is an IRI it
+        # does not consider absolute (one with a space, say)
+        raise MalformedInputError(f"RDF {where} is missing (an invalid IRI in a list?)")
     kind = node.get("type")
     value = node.get("value")
     if not isinstance(value, str):

@@ -429,16 +429,21 @@ def contexts_of(document: Any, *, loader: DocumentLoader | None = None) -> list[
     Use it to report which context revisions a credential was processed with.
     """
     loader = loader or default_loader()
-    urls: list[str] = []
+    urls: dict[str, None] = {}
     stack: list[Any] = [document]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             ctx = item.get("@context")
-            for entry in ctx if isinstance(ctx, list) else [ctx]:
-                if isinstance(entry, str) and entry not in urls:
-                    urls.append(entry)
-            stack.extend(v for k, v in item.items() if k != "@context")
+            if isinstance(ctx, str):
+                urls.setdefault(ctx)
+            elif isinstance(ctx, list):
+                for entry in ctx:
+                    if isinstance(entry, str):
+                        urls.setdefault(entry)
+            for key, value in item.items():
+                if isinstance(value, (dict, list)) and key != "@context":
+                    stack.append(value)
         elif isinstance(item, list):
-            stack.extend(item)
+            stack.extend(value for value in item if isinstance(value, (dict, list)))
     return [loader.load(url) for url in urls]

@@ -26,6 +26,7 @@ import rfc8785
 
 from ..errors import MalformedInputError
 from ..jsonld import DocumentLoader, Quad, canonicalize, to_quads
+from ..jsonld._jcs import jcs
 from ..keys import Signer, Verifier
 from ..limits import DEFAULT_LIMITS, Limits
 
@@ -152,7 +153,7 @@ class JcsSuite(Cryptosuite):
 
     def transform(self, unsecured: Mapping[str, Any], options: SuiteOptions) -> bytes:
         try:
-            encoded: bytes = rfc8785.dumps(unsecured)
+            encoded = jcs(unsecured)
         except (rfc8785.CanonicalizationError, ValueError, TypeError) as exc:
             raise MalformedInputError(f"document cannot be JCS-canonicalized: {exc}") from None
         return encoded
