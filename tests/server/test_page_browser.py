@@ -14,6 +14,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -91,8 +92,10 @@ def base_url() -> Iterator[str]:
         sock.close()
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[WebDriver]:
+@contextmanager
+def _chromium(profile: Path, language: str = "en-GB") -> Iterator[WebDriver]:
+    """Headless Debian chromium with a fresh profile, whose ``navigator.language`` is
+    ``language``."""
     options = Options()
     options.binary_location = str(CHROMIUM)
     for argument in (
@@ -104,17 +107,23 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        "--lang=en-GB",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        f"--lang={language}",
+        f"--user-data-dir={profile}",
     ):
         options.add_argument(argument)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "en-GB,en"})
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_window_size(1280, 1000)
     try:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[WebDriver]:
+    with _chromium(tmp_path / "chromium-profile") as driver:
+        yield driver
 
 
 def _open(driver: WebDriver, base_url: str) -> None:
@@ -146,13 +155,13 @@ def _verdict(driver: WebDriver) -> WebElement:
     )
 
 
-def _screenshot(driver: WebDriver, tmp_path: Path, name: str) -> Path:
+def _screenshot(driver: WebDriver, tmp_path: Path, name: str, width: int = 1280) -> Path:
     """Open the list of checks, resize the window to the whole page, and save a screenshot to
     tmp_path and build/screenshots."""
     for details in driver.find_elements(By.CSS_SELECTOR, "details:not([open]) > summary"):
         details.click()
     height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, min(int(height) + 140, 6000))
+    driver.set_window_size(width, min(int(height) + 140, 8000))
     driver.execute_script("window.scrollTo(0, 0)")
     attached = tmp_path / f"{name}.png"
     assert driver.save_screenshot(str(attached))
@@ -250,6 +259,44 @@ def test_switching_to_swedish(browser: WebDriver, base_url: str, tmp_path: Path)
     english.click()
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert _verdict(browser).text == "Invalid"
+
+
+def test_swedish_by_default_for_a_swedish_browser(base_url: str, tmp_path: Path) -> None:
+    with _chromium(tmp_path / "chromium-profile", "sv-SE") as driver:
+        _open(driver, base_url)
+        assert driver.execute_script("return navigator.language") == "sv-SE"
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv"
+        assert driver.title == "Verifiera ett intyg – microcred"
+        label = driver.find_element(By.CSS_SELECTOR, "label[for='credential-text']")
+        assert label.text == "Klistra in intyget (JSON eller JWT)"
+        _paste(driver, json.dumps(SIGNED))
+        assert _verdict(driver).text == "Verifierad"
+
+
+def test_a_missing_mandatory_element_is_marked(
+    browser: WebDriver, base_url: str, tmp_path: Path
+) -> None:
+    form = json.loads(FORM.read_text(encoding="utf-8"))
+    unsigned = MicroCredential.model_validate(form).to_ob3(issuer_id=KEY.did).to_json()
+    extension = unsigned["credentialSubject"]["achievement"]["euMicroCredential"]
+    del extension["assessmentName"], extension["assessmentType"], extension["prerequisites"]
+    _open(browser, base_url)
+    _paste(browser, json.dumps(mc.issue(unsigned, KEY)))
+    assert _verdict(browser).text == "Verified"  # signed as it is: complete or not
+    summary = browser.find_element(By.CSS_SELECTOR, "#annex .annex-summary").text
+    assert summary.startswith("⚠")  # an icon as well as the words
+    assert summary.endswith("Mandatory elements missing: Type of assessment.")
+    missing = browser.find_element(By.CSS_SELECTOR, "tr[data-element='type of assessment']")
+    assert "row-missing" in (missing.get_attribute("class") or "")
+    assert missing.find_element(By.CSS_SELECTOR, "td.value").text.replace(" ", "") == "⚠Missing"
+    optional = browser.find_element(By.CSS_SELECTOR, "tr[data-element='prerequisites']")
+    assert optional.find_element(By.CSS_SELECTOR, "td.value").text == "Not given"
+    browser.set_window_size(420, 1000)  # narrow screens: one block per element
+    assert missing.find_element(By.TAG_NAME, "th").is_displayed()
+    assert browser.execute_script(
+        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    _screenshot(browser, tmp_path, "incomplete-narrow", width=420)
 
 
 def test_keyboard_reaches_the_textarea_then_verify(

@@ -610,30 +610,36 @@
       icon(missing.length ? "⚠" : "✓"),
       el("span", {text: summaryText}),
     ]));
-    const table = el("table", {className: "annex-table", attrs: {"id": "annex-table"}}, [
+    // explicit roles keep the table a table for assistive technology when narrow screens
+    // lay its rows out as blocks
+    const table = el("table", {className: "annex-table", attrs: {"id": "annex-table", "role": "table"}}, [
       el("caption", {text: t("annexCaption")}),
-      el("thead", {}, [el("tr", {}, [
-        el("th", {text: t("col.element"), attrs: {"scope": "col"}}),
-        el("th", {text: t("col.value"), attrs: {"scope": "col"}}),
-        el("th", {text: t("col.mandatory"), attrs: {"scope": "col"}}),
+      el("thead", {attrs: {"role": "rowgroup"}}, [el("tr", {attrs: {"role": "row"}}, [
+        el("th", {text: t("col.element"), attrs: {"scope": "col", "role": "columnheader"}}),
+        el("th", {text: t("col.value"), attrs: {"scope": "col", "role": "columnheader"}}),
+        el("th", {text: t("col.mandatory"), attrs: {"scope": "col", "role": "columnheader"}}),
       ])]),
     ]);
-    const body = el("tbody");
+    const body = el("tbody", {attrs: {"role": "rowgroup"}});
     rows.forEach(function (row) {
       const name = asText(row.element);
       const value = asText(row.value);
       const mandatory = row.mandatory === true;
       const isMissing = !value;
-      const tr = el("tr", {className: isMissing && mandatory ? "row-missing" : "", attrs: {"data-element": name}});
-      tr.appendChild(el("th", {text: elementLabel(name), attrs: {"scope": "row"}}));
+      const tr = el("tr", {className: isMissing && mandatory ? "row-missing" : "", attrs: {"data-element": name, "role": "row"}});
+      tr.appendChild(el("th", {text: elementLabel(name), attrs: {"scope": "row", "role": "rowheader"}}));
       if (isMissing && mandatory) {
-        tr.appendChild(el("td", {className: "value missing"}, [icon("⚠"), el("strong", {text: t("value.missing")})]));
+        tr.appendChild(el("td", {className: "value missing", attrs: {"role": "cell"}}, [icon("⚠"), el("strong", {text: t("value.missing")})]));
       } else if (isMissing) {
-        tr.appendChild(el("td", {className: "value not-given", text: t("value.notGiven")}));
+        tr.appendChild(el("td", {className: "value not-given", text: t("value.notGiven"), attrs: {"role": "cell"}}));
       } else {
-        tr.appendChild(el("td", {className: "value", text: value}));
+        tr.appendChild(el("td", {className: "value", text: value, attrs: {"role": "cell"}}));
       }
-      tr.appendChild(el("td", {className: mandatory ? "mandatory" : "optional", text: t(mandatory ? "mandatory.yes" : "mandatory.no")}));
+      tr.appendChild(el("td", {
+        className: mandatory ? "mandatory" : "optional",
+        text: t(mandatory ? "mandatory.yes" : "mandatory.no"),
+        attrs: {"role": "cell"},
+      }));
       body.appendChild(tr);
     });
     table.appendChild(body);
