@@ -148,3 +148,21 @@ def test_random_multikeys_raise_only_microcred_errors(text: str) -> None:
         keys.KeyPair.from_multikey(text)
     except MicrocredError:
         pass
+
+
+def test_a_private_key_file_is_read_strictly() -> None:
+    import json as json_module
+
+    from microcred.errors import MicrocredError
+    from microcred.keys import KeyPair, generate
+
+    key = generate("P-256")
+    loaded = KeyPair.from_private_jwk_bytes(json_module.dumps(key.private_jwk()).encode())
+    assert loaded.did == key.did
+    assert loaded.has_private_key
+    with pytest.raises(MicrocredError, match="JSON object"):
+        KeyPair.from_private_jwk_bytes(b"[]")
+    with pytest.raises(MicrocredError, match="no private key members"):
+        KeyPair.from_private_jwk_bytes(json_module.dumps(key.public_jwk()).encode())
+    with pytest.raises(MicrocredError, match="duplicate"):
+        KeyPair.from_private_jwk_bytes(b'{"kty": "OKP", "kty": "EC"}')

@@ -44,16 +44,10 @@ def read_json_file(path: str, what: str) -> Any:
 
 def read_key(path: str) -> KeyPair:
     """Load a private JWK key file (as ``microcred keygen`` writes it)."""
-    jwk = read_json_file(path, "key file")
-    if not isinstance(jwk, dict):
-        raise CliError(f"key file {path} must hold a JWK (a JSON object)")
     try:
-        key = KeyPair.from_jwk(jwk)
+        return KeyPair.from_private_jwk_bytes(read_input(path))
     except MicrocredError as exc:
         raise CliError(f"key file {path}: {exc}") from None
-    if not key.has_private_key:
-        raise CliError(f"key file {path} has no private key members: it cannot sign")
-    return key
 
 
 def display_path(path: str) -> str:

@@ -378,6 +378,25 @@ class KeyPair:
         return pair
 
     @classmethod
+    def from_private_jwk_bytes(cls, data: bytes) -> KeyPair:
+        """A signing key pair from the bytes of a private JWK file (as ``microcred keygen``
+        writes it), parsed strictly.
+
+        Raises:
+            MicrocredError: not JSON, not a JWK, or a JWK without its private members (the
+                message says which).
+        """
+        from .. import _json
+
+        jwk = _json.loads(data)
+        if not isinstance(jwk, dict):
+            raise InvalidKeyError("a key file must hold a JWK (a JSON object)")
+        key = cls.from_jwk(jwk)
+        if not key.has_private_key:
+            raise InvalidKeyError("the JWK has no private key members: it cannot sign")
+        return key
+
+    @classmethod
     def from_jwk(cls, jwk: Mapping[str, Any], *, did_method: str | None = None) -> KeyPair:
         """A key pair from a JWK (public, or with private members).
 

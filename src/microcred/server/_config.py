@@ -178,16 +178,12 @@ def _read_json(path: Path, what: str) -> Any:
 
 def read_key_file(path: Path) -> KeyPair:
     """A private JWK file, as ``microcred keygen`` writes it."""
-    jwk = _read_json(path, "key file")
-    if not isinstance(jwk, dict):
-        raise ConfigError(f"key file {path} must hold a JWK (a JSON object)")
     try:
-        key = KeyPair.from_jwk(jwk)
+        return KeyPair.from_private_jwk_bytes(path.read_bytes())
+    except OSError as exc:
+        raise ConfigError(f"cannot read key file {path}: {exc.strerror or exc}") from None
     except MicrocredError as exc:
         raise ConfigError(f"key file {path}: {exc}") from None
-    if not key.has_private_key:
-        raise ConfigError(f"key file {path} has no private key members: it cannot sign")
-    return key
 
 
 _CONFIG_MEMBERS = {
