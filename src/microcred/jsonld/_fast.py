@@ -16,13 +16,13 @@ and ``@graph`` containers. It declines on ``@reverse``, ``@nest``, ``@included``
 keys, ``@index``/``@id``/``@type`` containers, ``@list``/``@set`` objects, nested arrays in
 lists, blank node types and predicates, and any IRI that is not absolute.
 
-How it works: the document is expanded into a small tree (:class:`_Node`, literal terms,
-:class:`_List`, :class:`_GraphObject`) following the JSON-LD 1.1 Expansion Algorithm, with every
+How it works: the document is expanded following the JSON-LD 1.1 Expansion Algorithm, with every
 context lookup precomputed per processed context (:class:`_Context`: term definitions flattened
-into :class:`_Term`, IRI expansions and context transitions memoised). The tree is then walked
-in the order of the Node Map Generation algorithm (properties sorted by IRI) and RDF list nodes
-are labelled afterwards in the order of Deserialize JSON-LD to RDF (graphs, subjects and
-properties sorted), which is where pyld issues blank node labels.
+into :class:`_Term`, member names, type and IRI expansions and context transitions memoised), and
+the quads are written during expansion: the members of each object are taken in the order of
+their IRIs, which is the order of the Node Map Generation algorithm, so blank nodes get pyld's
+labels. RDF list nodes are labelled at the end, in the order of Deserialize JSON-LD to RDF
+(graphs, subjects and properties sorted), which is where pyld labels them.
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ _RDF_FIRST = f"<{RDF}first>"
 _RDF_REST = f"<{RDF}rest>"
 _RDF_NIL = f"<{RDF}nil>"
 _XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 #: An absolute IRI (or blank node identifier) as the pyld path decides it; the same expression
 #: (``+-.`` is a range that includes ``,``), so both paths agree on every string.
@@ -311,8 +313,10 @@ class _Run:
         self.quads: dict[Quad, None] = {}
         self.counter = 0
         self.relabelled: dict[str, str] = {}
-        self.lists: list[tuple[str, str, str, int, _List]] = []
-        self.sequence = 0
+        #: (graph key, subject id, property IRI, index, graph) of each RDF list, and its
+        #: (subject, predicate, item terms) at the same index
+        self.lists: list[tuple[str, str, str, int, str]] = []
+        self.list_items: list[tuple[str, str, list[str]]] = []
 
     # --- contexts ---------------------------------------------------------------------------
 
@@ -355,39 +359,46 @@ class _Run:
 
     # --- expansion (JSON-LD 1.1 Expansion Algorithm, as pyld runs it) ------------------------
 
-    def expand_values(self, ctx: _Context, term: _Term, value: Any) -> list[Any] | None:
-        """Expand ``value`` of a property (whose definition in ``ctx`` is ``term``): a list of
-        items (literal terms, nodes, lists, graph objects), dropped values left out. ``None``
-        when ``value`` is not an array and expands to nothing (the property is then left out
-        altogether)."""
+    def expand_values(
+        self, ctx: _Context, term: _Term, value: Any, graph: str, graph_key: str
+    ) -> list[str] | None:
+        """Expand ``value`` of a property (whose definition in ``ctx`` is ``term``) into the
+        RDF terms of its values, adding the quads of the nodes among them to ``graph``; dropped
+        values are left out. ``None`` when ``value`` is not an array and expands to nothing (the
+        property is then left out altogether)."""
         if isinstance(value, list):
-            return self.expand_array(ctx, term, value, term.is_list)
+            return self.expand_array(ctx, term, value, term.is_list, graph, graph_key)
         if isinstance(value, dict):
-            item = self.expand_object(ctx, term, value)
-        elif value is None:
+            return self.expand_object(ctx, term, value, graph, graph_key)
+        if value is None:
             return None
-        else:
-            item = self.expand_scalar(ctx, term, value)
-        return None if item is None else [item]
+        return [self.expand_scalar(ctx, term, value)]
 
     def expand_array(
-        self, ctx: _Context, term: _Term, value: list[Any], in_list: bool
-    ) -> list[Any]:
-        items: list[Any] = []
+        self,
+        ctx: _Context,
+        term: _Term,
+        value: list[Any],
+        in_list: bool,
+        graph: str,
+        graph_key: str,
+    ) -> list[str]:
+        objects: list[str] = []
         for element in value:
             if isinstance(element, dict):
-                item = self.expand_object(ctx, term, element)
-                if item is not None:
-                    items.append(item)
+                found = self.expand_object(ctx, term, element, graph, graph_key)
+                if found is not None:
+                    objects.extend(found)
             elif isinstance(element, list):
                 if in_list:
                     raise Unsupported("list of lists")
-                items.extend(self.expand_array(ctx, term, element, False))
+                objects.extend(self.expand_array(ctx, term, element, False, graph, graph_key))
             elif element is not None:
-                items.append(self.expand_scalar(ctx, term, element))
-        return items
+                objects.append(self.expand_scalar(ctx, term, element))
+        return objects
 
-    def expand_scalar(self, ctx: _Context, term: _Term, value: Any) -> Any:
+    def expand_scalar(self, ctx: _Context, term: _Term, value: Any) -> str:
+        """The RDF term of a string, number or boolean value of a property."""
         kind = term.kind
         if isinstance(value, str):
             if kind == _PLAIN:
@@ -398,27 +409,45 @@ class _Run:
                     return literal(value)
                 return literal(value, language=language)
             if kind == _ID:
-                return _Node(self.id_iri(ctx, value))
+                return self.reference(self.id_iri(ctx, value))
             if kind == _VOCAB:
-                return _Node(self.vocab_iri(ctx, value))
+                return self.reference(self.vocab_iri(ctx, value))
         elif not isinstance(value, (bool, int, float)):
             raise Unsupported("value type")
         if kind == _BAD:
             raise Unsupported("term type")
         return self.typed_literal(value, term.type if kind == _TYPED else None, None)
 
-    def typed_literal(self, value: Any, datatype: Any, language: Any) -> str:
-        if isinstance(value, str) and datatype != _XSD_DOUBLE and datatype != "@json":
-            if language is not None:
-                return literal(value, language=language)
-            if (
-                datatype is not None
-                and datatype != XSD_STRING
-                and datatype != RDF_LANGSTRING
-                and _PLAIN_SAFE.search(value) is None
-            ):
-                return f'"{value}"^^{_iri(datatype)}'
-            return literal(value, datatype=datatype)
+    def reference(self, identifier: str) -> str:
+        """The RDF term of a node reference (a blank node is relabelled)."""
+        if identifier.startswith("_:"):
+            return self.issue(identifier)
+        return _IRI_TERMS.get(identifier) or _iri(identifier)
+
+    @staticmethod
+    def typed_literal(value: Any, datatype: Any, language: Any) -> str:
+        """The literal term of ``value`` with ``datatype`` or ``language`` (JSON-LD's value to
+        RDF conversion; numbers other than ordinary integers, ``xsd:double`` and ``@json`` are
+        converted by pyld's own function)."""
+        kind = type(value)
+        if datatype != _XSD_DOUBLE and datatype != "@json":
+            if kind is str:
+                if language is not None:
+                    return literal(value, language=language)
+                if (
+                    datatype is not None
+                    and datatype != XSD_STRING
+                    and datatype != RDF_LANGSTRING
+                    and _PLAIN_SAFE.search(value) is None
+                ):
+                    return f'"{value}"^^{_iri(datatype)}'
+                return literal(value, datatype=datatype)
+            if language is None and datatype != XSD_STRING and datatype != RDF_LANGSTRING:
+                if kind is bool:
+                    text = "true" if value else "false"
+                    return f'"{text}"^^{_iri(datatype or _XSD_BOOLEAN)}'
+                if kind is int and -(10**21) < value < 10**21:
+                    return f'"{value}"^^{_iri(datatype or _XSD_INTEGER)}'
         item: dict[str, Any] = {"@value": value}
         if datatype is not None:
             item["@type"] = datatype
@@ -444,9 +473,17 @@ class _Run:
             raise Unsupported(f"IRI {value!r}")
         return expanded
 
-    def expand_object(self, ctx: _Context, term: _Term | None, element: dict[str, Any]) -> Any:
+    def expand_object(
+        self,
+        ctx: _Context,
+        term: _Term | None,
+        element: dict[str, Any],
+        graph: str,
+        graph_key: str,
+    ) -> list[str] | None:
         """An object value of a property defined by ``term`` in ``ctx`` (``None``: the document
-        itself): a node (:class:`_Node`) or a literal term; ``None`` if dropped."""
+        itself): ``[term]`` of the node (whose quads are added to ``graph``) or of the literal;
+        ``None`` when it is dropped."""
         names = sorted(element)
         active = ctx
         if ctx.previous is not None:
@@ -484,108 +521,132 @@ class _Run:
                 local = type_ctx.term(type_name).scoped
                 if local is not None and local is not False:
                     active = self.apply(active, local, stable=True, propagate=False)
-        return self.expand_members(active, type_ctx, element, names, top=term is None)
+        return self.expand_node(active, type_ctx, element, names, term is None, graph, graph_key)
 
-    def expand_members(
+    def expand_node(
         self,
         active: _Context,
         type_ctx: _Context,
         element: dict[str, Any],
         names: list[str],
         top: bool,
-    ) -> Any:
-        node = _Node(None)
-        props = node.props
+        graph: str,
+        graph_key: str,
+    ) -> list[str] | None:
+        """The members of an object in its final context (Expansion §13 and Node Map
+        Generation together: the properties are taken in the order of their IRIs)."""
+        identifier: str | None = None
+        types: list[str] = []
         array_type = False
         value_object: dict[str, Any] | None = None
         seen: list[str] = []
+        properties: list[tuple[str, str, _Term]] = []
         for name in names:
             if name == "@context":
                 continue
-            value = element[name]
             expanded, term = active.key(name)
-            if term is not None and term.simple:
-                # the common case: a property whose values expand in the same context
-                if type(value) is str and term.plain_strings and not _PLAIN_SAFE.search(value):
-                    items: list[Any] = [f'"{value}"']
-                else:
-                    if isinstance(value, dict) and "@list" in value:
-                        raise Unsupported("@list object")
-                    expanded_items = self.expand_values(active, term, value)
-                    if expanded_items is None:
-                        continue
-                    items = expanded_items
-                found = props.get(expanded)
-                if found is None:
-                    props[expanded] = items
-                else:
-                    found.extend(items)
+            if term is not None:
+                properties.append((expanded, name, term))
                 continue
-            if term is None:
-                if expanded in seen and expanded != "@type":
-                    raise Unsupported("colliding keywords")
-                seen.append(expanded)
-                if expanded == "@id":
-                    if not isinstance(value, str):
-                        raise Unsupported("@id value")
-                    node.id = self.id_iri(active, value)
-                elif expanded == "@type":
-                    if isinstance(value, str):
-                        value = [value]
-                    elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                        raise Unsupported("@type value")
-                    else:
-                        array_type = True
-                    node.types.extend(type_ctx.type_iri(type_name) for type_name in value)
-                elif expanded == "@value" or expanded == "@language":
-                    if value_object is None:
-                        value_object = {}
-                    value_object[expanded] = value
+            if expanded in seen and expanded != "@type":
+                raise Unsupported("colliding keywords")
+            seen.append(expanded)
+            value = element[name]
+            if expanded == "@id":
+                if not isinstance(value, str):
+                    raise Unsupported("@id value")
+                identifier = self.id_iri(active, value)
+            elif expanded == "@type":
+                if isinstance(value, str):
+                    value = [value]
+                elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise Unsupported("@type value")
                 else:
-                    raise Unsupported(f"keyword {expanded}")
-                continue
-            term_ctx = active
-            value_term = term
-            if term.scoped is not None:
-                term_ctx = self.apply(
-                    active, term.scoped, stable=True, override_protected=True, propagate=True
-                )
-                scoped_term = term_ctx.key(name)[1]
-                if scoped_term is None:
-                    raise Unsupported("term redefined as a keyword")
-                value_term = scoped_term
-            if term.is_language_map and isinstance(value, dict):
-                items = self.language_map(term_ctx, value)
-            elif term.is_json:
-                items = [self.typed_literal(value, "@json", None)]
+                    array_type = True
+                types.extend(type_ctx.type_iri(type_name) for type_name in value)
+            elif expanded == "@value" or expanded == "@language":
+                if value_object is None:
+                    value_object = {}
+                value_object[expanded] = value
             else:
-                if isinstance(value, dict) and "@list" in value:
-                    raise Unsupported("@list object")
-                expanded_items = self.expand_values(term_ctx, value_term, value)
-                if expanded_items is None:
-                    continue
-                items = expanded_items
-            if term.is_list:
-                items = [_List(items)]
-            if term.is_graph:
-                for item in items:
-                    if not isinstance(item, _Node):
-                        raise Unsupported("non-node in a graph container")
-                items = [_GraphObject(item) for item in items]
-            found = props.get(expanded)
-            if found is None:
-                props[expanded] = items
-            else:
-                found.extend(items)
+                raise Unsupported(f"keyword {expanded}")
         if value_object is not None:
-            if props or node.id is not None or top:
+            if properties or identifier is not None or top:
                 raise Unsupported("value object with other members")
             if array_type:
                 raise Unsupported("typed value with an array type")
-            return self.value_object(value_object, node.types)
-        if top and not props and not node.types:
+            return [self.value_object(value_object, types)]
+        if top and not properties and not types:
             return None
-        return node
+
+        if identifier is None or identifier.startswith("_:"):
+            name = subject = self.issue(identifier)
+        else:
+            name = identifier
+            subject = _IRI_TERMS.get(identifier) or _iri(identifier)
+        quads = self.quads
+        for type_iri in types:
+            quads[(subject, _RDF_TYPE, _IRI_TERMS.get(type_iri) or _iri(type_iri), graph)] = None
+        # by IRI, then by name (names are unique): the order of Node Map Generation
+        properties.sort()
+        for expanded, name_, term in properties:
+            predicate = _IRI_TERMS.get(expanded) or _iri(expanded)
+            value = element[name_]
+            if term.simple:
+                # the common case: a property whose values expand in the same context
+                if type(value) is str and term.plain_strings and not _PLAIN_SAFE.search(value):
+                    quads[(subject, predicate, f'"{value}"', graph)] = None
+                    continue
+                if isinstance(value, dict) and "@list" in value:
+                    raise Unsupported("@list object")
+                objects = self.expand_values(active, term, value, graph, graph_key)
+            elif term.is_graph:
+                if term.is_list or term.is_language_map:
+                    raise Unsupported("graph container with another")
+                for element_ in value if isinstance(value, list) else [value]:
+                    if element_ is None:
+                        continue
+                    if not isinstance(element_, dict):
+                        raise Unsupported("non-node in a graph container")
+                    label = self.issue(None)
+                    term_ctx, value_term = self.scoped(active, term, name_)
+                    if self.expand_object(term_ctx, value_term, element_, label, label) is None:
+                        raise Unsupported("dropped node in a graph container")
+                    quads[(subject, predicate, label, graph)] = None
+                continue
+            else:
+                term_ctx, value_term = self.scoped(active, term, name_)
+                if term.is_language_map and isinstance(value, dict):
+                    objects = self.language_map(term_ctx, value)
+                elif term.is_json:
+                    objects = [self.typed_literal(value, "@json", None)]
+                else:
+                    if isinstance(value, dict) and "@list" in value:
+                        raise Unsupported("@list object")
+                    objects = self.expand_values(term_ctx, value_term, value, graph, graph_key)
+                    if objects is None:
+                        continue
+                if term.is_list:
+                    self.lists.append((graph_key, name, expanded, len(self.lists), graph))
+                    self.list_items.append((subject, predicate, objects))
+                    continue
+            if objects:
+                for obj in objects:
+                    quads[(subject, predicate, obj, graph)] = None
+        return [subject]
+
+    def scoped(self, active: _Context, term: _Term, name: str) -> tuple[_Context, _Term]:
+        """The context a property's values expand in (its scoped context applied) and the
+        property's definition there."""
+        if term.scoped is None:
+            return active, term
+        term_ctx = self.apply(
+            active, term.scoped, stable=True, override_protected=True, propagate=True
+        )
+        value_term = term_ctx.key(name)[1]
+        if value_term is None:
+            raise Unsupported("term redefined as a keyword")
+        return term_ctx, value_term
 
     def value_object(self, members: dict[str, Any], types: list[str]) -> str:
         """The literal term of a value object (``@value`` with ``@type`` or ``@language``)."""
@@ -610,8 +671,8 @@ class _Run:
         return self.typed_literal(value, datatype, language)
 
     @staticmethod
-    def language_map(ctx: _Context, value: dict[str, Any]) -> list[Any]:
-        items: list[Any] = []
+    def language_map(ctx: _Context, value: dict[str, Any]) -> list[str]:
+        items: list[str] = []
         for language in sorted(value):
             expanded = ctx.expand_vocab(language)
             entries = value[language]
@@ -626,7 +687,7 @@ class _Run:
                     items.append(literal(entry, language=language.lower()))
         return items
 
-    # --- to RDF (Node Map Generation, then Deserialize JSON-LD to RDF, as pyld runs them) ----
+    # --- blank nodes and lists (Deserialize JSON-LD to RDF, as pyld runs it) ---------------
 
     def issue(self, existing: str | None) -> str:
         if existing is not None:
@@ -639,72 +700,25 @@ class _Run:
             self.relabelled[existing] = label
         return label
 
-    def emit_node(self, node: _Node, graph: str, graph_key: str) -> tuple[str, str]:
-        """Add the quads of ``node`` (in ``graph``); return its (term, node map id)."""
-        if node.id is None or node.id.startswith("_:"):
-            name = self.issue(node.id)
-            subject = name
-        else:
-            name = node.id
-            subject = _iri(name)
-        quads = self.quads
-        for type_iri in node.types:
-            quads[(subject, _RDF_TYPE, _iri(type_iri), graph)] = None
-        props = node.props
-        for predicate_iri in sorted(props):
-            predicate = _iri(predicate_iri)
-            for item in props[predicate_iri]:
-                if isinstance(item, str):
-                    quads[(subject, predicate, item, graph)] = None
-                else:
-                    obj = self.emit_item(item, graph, graph_key, name, predicate_iri)
-                    if obj is not None:
-                        quads[(subject, predicate, obj, graph)] = None
-        return subject, name
-
-    def emit_item(
-        self, item: Any, graph: str, graph_key: str, name: str, predicate_iri: str
-    ) -> str | None:
-        if isinstance(item, _Node):
-            return self.emit_node(item, graph, graph_key)[0]
-        if isinstance(item, _GraphObject):
-            label = self.issue(None)
-            self.emit_node(item.node, label, label)
-            return label
-        assert isinstance(item, _List)
-        for element in item.items:
-            if isinstance(element, _Node):
-                item.terms.append(self.emit_node(element, graph, graph_key)[0])
-            elif isinstance(element, str):
-                item.terms.append(element)
-            else:
-                raise Unsupported("list item")
-        self.lists.append((graph_key, name, predicate_iri, self.sequence, item))
-        self.sequence += 1
-        item.graph = graph
-        item.subject = _iri(name) if not name.startswith("_:") else name
-        return None
-
     def emit_lists(self) -> None:
+        """The RDF lists, labelled in pyld's order: graphs, subjects and properties sorted."""
         quads = self.quads
-        self.lists.sort(key=lambda job: (job[0], job[1], job[2], job[3]))
-        for _graph_key, _name, predicate_iri, _sequence, item in self.lists:
-            graph = item.graph
-            terms = item.terms
+        for _graph_key, _name, _expanded, index, graph in sorted(self.lists):
+            subject, predicate, terms = self.list_items[index]
             if not terms:
                 head = _RDF_NIL
             else:
-                head = self.issue(None)
-                node = head
+                head = node = self.issue(None)
+                last = len(terms) - 1
                 for position, term in enumerate(terms):
                     quads[(node, _RDF_FIRST, term, graph)] = None
-                    if position == len(terms) - 1:
+                    if position == last:
                         quads[(node, _RDF_REST, _RDF_NIL, graph)] = None
                     else:
                         following = self.issue(None)
                         quads[(node, _RDF_REST, following, graph)] = None
                         node = following
-            quads[(item.subject, _iri(predicate_iri), head, graph)] = None
+            quads[(subject, predicate, head, graph)] = None
 
 
 _IRI_TERMS: dict[str, str] = {}
@@ -719,32 +733,6 @@ def _iri(value: str) -> str:
             _IRI_TERMS.clear()
         _IRI_TERMS[value] = term
     return term
-
-
-class _Node:
-    __slots__ = ("id", "props", "types")
-
-    def __init__(self, identifier: str | None) -> None:
-        self.id = identifier
-        self.types: list[str] = []
-        self.props: dict[str, list[Any]] = {}
-
-
-class _List:
-    __slots__ = ("graph", "items", "subject", "terms")
-
-    def __init__(self, items: list[Any]) -> None:
-        self.items = items
-        self.terms: list[str] = []
-        self.graph = ""
-        self.subject = ""
-
-
-class _GraphObject:
-    __slots__ = ("node",)
-
-    def __init__(self, node: _Node) -> None:
-        self.node = node
 
 
 _PYLD = _pyld.JsonLdProcessor()
@@ -769,11 +757,9 @@ def to_quads(
             safe mode; run the pyld path to get its result or error.
     """
     run = _Run(loader, process)
-    top = run.expand_object(_context(_INITIAL), None, document)
-    if top is None:
-        return []
-    if not isinstance(top, _Node):
-        raise Unsupported("top-level value")
-    run.emit_node(top, "", "@default")
-    run.emit_lists()
+    try:
+        run.expand_object(_context(_INITIAL), None, document, "", "@default")
+        run.emit_lists()
+    except (MicrocredError, RecursionError) as exc:  # a bad term, nesting too deep, ...
+        raise Unsupported(type(exc).__name__) from None
     return list(run.quads)
