@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import microcred as mc
-from microcred.errors import MicrocredError
+from microcred.errors import MicrocredError, SafeModeError
 from microcred.jsonld import _fast, _processor, default_loader, to_quads
 from microcred.model import MicroCredential
 
@@ -376,6 +376,22 @@ def test_an_invalid_iri_in_a_list_is_an_error_not_a_crash() -> None:
         "l": ["http://x y", "urn:y"],
     }
     assert _fast_only(document) is None
-    with pytest.raises(MicrocredError, match="invalid IRI in a list"):
+    with pytest.raises(SafeModeError, match="not a valid absolute IRI") as info:
         to_quads(document)
+    assert info.value.path == "$.l[0]"
     check(document)
+
+
+def test_an_iri_pyld_would_drop_is_a_safe_mode_error() -> None:
+    """pyld silently leaves out every triple with an IRI it does not take for absolute (white
+    space): a credential whose ``id`` had one was signed without its top-level claims."""
+    document = copy.deepcopy(BASES[0])
+    document["id"] = "urn:uuid:x y"
+    with pytest.raises(SafeModeError, match="not a valid absolute IRI") as info:
+        to_quads(document)
+    assert info.value.path == "$.id"
+    check(document)
+    document = copy.deepcopy(BASES[0])
+    document["credentialSubject"]["type"] = ["AchievementSubject", "urn:x y"]
+    with pytest.raises(SafeModeError, match="not a valid absolute IRI"):
+        to_quads(document)

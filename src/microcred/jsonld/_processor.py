@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -206,14 +207,24 @@ def _options(loader: DocumentLoader, adapter: _PyldLoader) -> dict[str, Any]:
     }
 
 
-def _run(document: Any, loader: DocumentLoader | None, op: str) -> tuple[Any, list[str]]:
-    """Run pyld ``op`` ("expand" or "to_rdf") in safe mode; return its result and dropped terms."""
+def _run(document: Any, loader: DocumentLoader | None, op: str) -> tuple[Any, list[str], list[Any]]:
+    """Run pyld ``op`` ("expand" or "to_rdf") in safe mode; return its result, the dropped
+    terms and the expanded document."""
     if not isinstance(document, dict):
         raise JsonLdProcessingError("a JSON-LD document must be a JSON object")
     loader = loader or default_loader()
     adapter = _PyldLoader(loader)
     dropped: list[str] = []
     processor = _MemoProcessor(on_property_dropped=lambda term: dropped.append(str(term)))
+    expanded: list[Any] = []
+    pyld_expand = processor.expand
+
+    def expand_and_keep(input_: Any, options: Any) -> Any:  # to_rdf expands through this
+        result = pyld_expand(input_, options)
+        expanded.append(result)
+        return result
+
+    processor.expand = expand_and_keep
     options = _options(loader, adapter)
     try:
         if op == "expand":
@@ -226,7 +237,7 @@ def _run(document: Any, loader: DocumentLoader | None, op: str) -> tuple[Any, li
         if adapter.error is not None:
             raise adapter.error from None
         raise JsonLdProcessingError(f"JSON-LD processing failed: {_describe(exc)}") from None
-    return result, dropped
+    return result, dropped, expanded[-1]
 
 
 def _describe(exc: BaseException) -> str:
@@ -297,6 +308,29 @@ def _check_relative(document: Any, iris: Iterator[str]) -> None:
         )
 
 
+#: What pyld takes for an absolute IRI (or a blank node identifier); it silently leaves out of
+#: the RDF every triple with any other IRI (one with white space, say).
+_PYLD_ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
+
+
+def _check_invalid(document: Any, expanded: Any) -> None:
+    for iri in _expanded_iris(expanded):
+        if iri in _pyld.KEYWORDS or _PYLD_ABSOLUTE.match(iri):
+            continue
+        if iri.startswith(_SENTINEL_BASE):
+            _check_relative(document, iter([iri]))
+        path = next(
+            (p for p, _k, item in _paths(document) if isinstance(item, str) and item == iri),
+            None,
+        )
+        raise SafeModeError(
+            f"{iri!r} is not a valid absolute IRI (white space?); it would be dropped from the "
+            "signed data (JSON-LD safe mode)",
+            term=iri,
+            path=path,
+        )
+
+
 def _same(written: str, resolved_tail: str) -> bool:
     return written == resolved_tail or written.lstrip("./") == resolved_tail
 
@@ -336,9 +370,10 @@ def expand(document: Any, *, loader: DocumentLoader | None = None) -> list[Any]:
             unless the loader itself fetches).
         JsonLdProcessingError: any other JSON-LD error.
     """
-    expanded, dropped = _run(document, loader, "expand")
+    expanded, dropped, _ = _run(document, loader, "expand")
     _check_dropped(document, dropped)
     _check_relative(document, _expanded_iris(expanded))
+    _check_invalid(document, expanded)
     result: list[Any] = expanded
     return result
 
@@ -370,8 +405,9 @@ def fast_quads(document: dict[str, Any], loader: DocumentLoader) -> list[Quad]:
 
 
 def _pyld_quads(document: Any, loader: DocumentLoader | None) -> list[Quad]:
-    dataset, dropped = _run(document, loader, "to_rdf")
+    dataset, dropped, expanded = _run(document, loader, "to_rdf")
     _check_dropped(document, dropped)
+    _check_invalid(document, expanded)
     quads = from_pyld_dataset(dataset)
     _check_relative(document, _quad_iris(quads))
     return quads
