@@ -127,6 +127,13 @@ class _Term:
 
 _NO_TERM: dict[str, Any] = {}
 
+#: See :meth:`_Context.shape`.
+_Shape = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, "_Term", str], ...]]
+
+
+def _by_iri_then_name(entry: tuple[str, str, _Term, str]) -> tuple[str, str]:
+    return entry[0], entry[1]
+
 
 class _Context:
     """A processed (pyld) active context with memoised lookups and transitions.
@@ -141,6 +148,7 @@ class _Context:
         "mappings",
         "previous",
         "raw",
+        "shapes",
         "terms",
         "types",
         "vocab",
@@ -160,6 +168,7 @@ class _Context:
         self.vocab_ids: dict[str, str | None] = {}
         self.keys: dict[str, tuple[str, _Term | None]] = {}
         self.types: dict[str, str] = {}
+        self.shapes: dict[tuple[str, ...], _Shape] = {}
         self.derived: dict[Any, tuple[Any, _Context]] = {}
 
     def term(self, key: str) -> _Term:
@@ -193,6 +202,40 @@ class _Context:
             raise Unsupported(f"term {name!r}")
         if len(self.keys) < _MAX_CONTEXTS:
             self.keys[name] = found
+        return found
+
+    def shape(self, names: list[str]) -> _Shape:
+        """How an object with the member ``names`` (sorted) expands in this context: its
+        keywords ``(keyword, name)`` in name order, and its properties
+        ``(IRI, name, term, predicate term)`` in the order of Node Map Generation (by IRI, then
+        by name).
+
+        Raises:
+            Unsupported: an undefined term, a keyword this path does not handle, colliding
+                keywords.
+        """
+        key = tuple(names)
+        found = self.shapes.get(key)
+        if found is not None:
+            return found
+        keywords: list[tuple[str, str]] = []
+        properties: list[tuple[str, str, _Term, str]] = []
+        for name in names:
+            if name == "@context":
+                continue
+            expanded, term = self.key(name)
+            if term is not None:
+                properties.append((expanded, name, term, _iri(expanded)))
+            elif expanded not in ("@id", "@type", "@value", "@language"):
+                raise Unsupported(f"keyword {expanded}")
+            elif expanded != "@type" and any(expanded == k for k, _ in keywords):
+                raise Unsupported("colliding keywords")
+            else:
+                keywords.append((expanded, name))
+        properties.sort(key=_by_iri_then_name)
+        found = (tuple(keywords), tuple(properties))
+        if len(self.shapes) < _MAX_CONTEXTS:
+            self.shapes[key] = found
         return found
 
     def type_iri(self, name: str) -> str:
@@ -539,18 +582,8 @@ class _Run:
         types: list[str] = []
         array_type = False
         value_object: dict[str, Any] | None = None
-        seen: list[str] = []
-        properties: list[tuple[str, str, _Term]] = []
-        for name in names:
-            if name == "@context":
-                continue
-            expanded, term = active.key(name)
-            if term is not None:
-                properties.append((expanded, name, term))
-                continue
-            if expanded in seen and expanded != "@type":
-                raise Unsupported("colliding keywords")
-            seen.append(expanded)
+        keywords, properties = active.shape(names)
+        for expanded, name in keywords:
             value = element[name]
             if expanded == "@id":
                 if not isinstance(value, str):
@@ -564,12 +597,10 @@ class _Run:
                 else:
                     array_type = True
                 types.extend(type_ctx.type_iri(type_name) for type_name in value)
-            elif expanded == "@value" or expanded == "@language":
+            else:  # @value, @language
                 if value_object is None:
                     value_object = {}
                 value_object[expanded] = value
-            else:
-                raise Unsupported(f"keyword {expanded}")
         if value_object is not None:
             if properties or identifier is not None or top:
                 raise Unsupported("value object with other members")
@@ -587,10 +618,7 @@ class _Run:
         quads = self.quads
         for type_iri in types:
             quads[(subject, _RDF_TYPE, _IRI_TERMS.get(type_iri) or _iri(type_iri), graph)] = None
-        # by IRI, then by name (names are unique): the order of Node Map Generation
-        properties.sort()
-        for expanded, name_, term in properties:
-            predicate = _IRI_TERMS.get(expanded) or _iri(expanded)
+        for expanded, name_, term, predicate in properties:
             value = element[name_]
             if term.simple:
                 # the common case: a property whose values expand in the same context
