@@ -262,10 +262,6 @@ class _Canonicalizer:
         return self.canonical.issued
 
 
-def _first(line: tuple[str, Quad]) -> str:
-    return line[0]
-
-
 def canonicalize(
     quads: Sequence[Quad], *, hash_algorithm: str = "sha256", limits: Limits = DEFAULT_LIMITS
 ) -> CanonicalDataset:
@@ -298,11 +294,12 @@ def canonicalize(
         raise CanonicalizationLimitError(
             f"dataset has {len(quads)} quads, over the limit of {limits.max_quads}"
         )
-    unique: list[Quad] = []
-    for quad in dict.fromkeys(quads):
-        if not isinstance(quad, tuple) or len(quad) != 4:
+    unique: list[Quad] = list(dict.fromkeys(quads))
+    for quad in unique:
+        if type(quad) is not tuple or len(quad) != 4:
+            if isinstance(quad, tuple) and len(quad) == 4:
+                continue
             raise ValueError(f"a quad is a tuple of four terms, got {quad!r}")
-        unique.append(quad)
 
     state = _Canonicalizer(unique, digest, limits)
     try:
@@ -330,10 +327,11 @@ def canonicalize(
             for q in unique
             for s, p, o, g in (q,)
         ]
-    lines.sort(key=_first)
+    lines.sort()  # by line: lines are distinct, so the quads are never compared
+    texts, ordered = zip(*lines, strict=True) if lines else ((), ())
     return CanonicalDataset(
-        nquads="".join(line for line, _ in lines),
-        quads=tuple(quad for _, quad in lines),
+        nquads="".join(texts),
+        quads=tuple(ordered),
         issued=MappingProxyType({k[2:]: v[2:] for k, v in issued.items()}),
         hash_algorithm=hash_algorithm,
     )
