@@ -395,3 +395,15 @@ def test_an_iri_pyld_would_drop_is_a_safe_mode_error() -> None:
     document["credentialSubject"]["type"] = ["AchievementSubject", "urn:x y"]
     with pytest.raises(SafeModeError, match="not a valid absolute IRI"):
         to_quads(document)
+
+
+def test_threads_share_the_remembered_contexts_safely() -> None:
+    """The per-context memos are shared by all threads: concurrent use gives the same quads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    documents = list(BASES)
+    expected = [sorted(to_quads(document)) for document in documents]
+    _fast._CONTEXTS.clear()  # start cold: the threads race to build the memos
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda d: sorted(to_quads(d)), documents * 20))
+    assert results == expected * 20
