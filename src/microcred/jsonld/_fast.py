@@ -150,6 +150,8 @@ class _Context:
         "raw",
         "shapes",
         "terms",
+        "type_names",
+        "typed",
         "types",
         "vocab",
         "vocab_ids",
@@ -169,6 +171,8 @@ class _Context:
         self.keys: dict[str, tuple[str, _Term | None]] = {}
         self.types: dict[str, str] = {}
         self.shapes: dict[tuple[str, ...], _Shape] = {}
+        self.type_names: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.typed: dict[tuple[tuple[str, ...], tuple[Any, ...]], _Context] = {}
         self.derived: dict[Any, tuple[Any, _Context]] = {}
 
     def term(self, key: str) -> _Term:
@@ -204,7 +208,7 @@ class _Context:
             self.keys[name] = found
         return found
 
-    def shape(self, names: list[str]) -> _Shape:
+    def shape(self, names: tuple[str, ...]) -> _Shape:
         """How an object with the member ``names`` (sorted) expands in this context: its
         keywords ``(keyword, name)`` in name order, and its properties
         ``(IRI, name, term, predicate term)`` in the order of Node Map Generation (by IRI, then
@@ -214,8 +218,7 @@ class _Context:
             Unsupported: an undefined term, a keyword this path does not handle, colliding
                 keywords.
         """
-        key = tuple(names)
-        found = self.shapes.get(key)
+        found = self.shapes.get(names)
         if found is not None:
             return found
         keywords: list[tuple[str, str]] = []
@@ -235,7 +238,7 @@ class _Context:
         properties.sort(key=_by_iri_then_name)
         found = (tuple(keywords), tuple(properties))
         if len(self.shapes) < _MAX_CONTEXTS:
-            self.shapes[key] = found
+            self.shapes[names] = found
         return found
 
     def type_iri(self, name: str) -> str:
@@ -300,6 +303,16 @@ class _Context:
 
 
 _MISSING = object()
+_UNHASHABLE = object()
+
+
+def _hashable(value: Any) -> Any:
+    """A ``@type`` member's value as a key: a string, a tuple of strings, or ``_UNHASHABLE``."""
+    if type(value) is str:
+        return value
+    if type(value) is list and all(type(item) is str for item in value):
+        return tuple(value)
+    return _UNHASHABLE
 
 
 _CONTEXTS: dict[int, _Context] = {}
@@ -527,7 +540,7 @@ class _Run:
         """An object value of a property defined by ``term`` in ``ctx`` (``None``: the document
         itself): ``[term]`` of the node (whose quads are added to ``graph``) or of the literal;
         ``None`` when it is dropped."""
-        names = sorted(element)
+        names = tuple(sorted(element))
         active = ctx
         if ctx.previous is not None:
             revert = True
@@ -550,28 +563,54 @@ class _Run:
                 _check_self_contained(local)
             active = self.apply(active, local, stable=False)
         type_ctx = active
+        active = self.typed(active, element, names)
+        return self.expand_node(active, type_ctx, element, names, term is None, graph, graph_key)
+
+    def typed(self, active: _Context, element: dict[str, Any], names: tuple[str, ...]) -> _Context:
+        """``active`` with the type-scoped contexts of the object's types applied (Expansion
+        §11): for each member that expands to ``@type`` (in the context as it is then), in name
+        order, the scoped contexts of its types in sorted order, not propagated.
+
+        Remembered per context, member names and values of the members that were ``@type``:
+        the same inputs replay the same steps.
+        """
+        names_key = names
+        recorded = active.type_names.get(names_key)
+        if recorded is not None:
+            key = (names_key, tuple(_hashable(element[name]) for name in recorded))
+            found = active.typed.get(key)
+            if found is not None:
+                return found
+        start = active
+        type_names: list[str] = []
         for name in names:
             expanded = active.vocab_ids.get(name) or active.expand_vocab(name)
             if expanded != "@type":
                 continue
+            type_names.append(name)
             value = element[name]
             types = sorted(
                 t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)
             )
             for type_name in types:
-                if type_name in type_ctx.mappings and type_ctx.mappings[type_name] is None:
+                if type_name in start.mappings and start.mappings[type_name] is None:
                     continue
-                local = type_ctx.term(type_name).scoped
+                local = start.term(type_name).scoped
                 if local is not None and local is not False:
                     active = self.apply(active, local, stable=True, propagate=False)
-        return self.expand_node(active, type_ctx, element, names, term is None, graph, graph_key)
+        if len(start.typed) < _MAX_CONTEXTS:
+            values = tuple(_hashable(element[name]) for name in type_names)
+            if _UNHASHABLE not in values:
+                start.type_names[names_key] = tuple(type_names)
+                start.typed[(names_key, values)] = active
+        return active
 
     def expand_node(
         self,
         active: _Context,
         type_ctx: _Context,
         element: dict[str, Any],
-        names: list[str],
+        names: tuple[str, ...],
         top: bool,
         graph: str,
         graph_key: str,
