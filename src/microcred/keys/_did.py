@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote
@@ -50,7 +51,11 @@ _RELATIONSHIPS = (
 _P = 2**255 - 19
 
 
+@functools.lru_cache(maxsize=1024)
 def _x25519_from_ed25519(raw: bytes) -> bytes:
+    """The X25519 key of an Ed25519 public key (RFC 7748 birational map); remembered, since
+    every verification with a did:key resolves its document and the modular inverse is the
+    costliest step of that."""
     y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
     u = (1 + y) * pow((1 - y) % _P, _P - 2, _P) % _P
     return u.to_bytes(32, "little")
