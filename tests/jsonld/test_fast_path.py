@@ -407,3 +407,24 @@ def test_threads_share_the_remembered_contexts_safely() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda d: sorted(to_quads(d)), documents * 20))
     assert results == expected * 20
+
+
+def test_type_scoped_contexts_that_alias_type() -> None:
+    """A type-scoped context may define another alias of ``@type``, which counts for the
+    members after it: the remembered steps must follow the values, not only the names."""
+    context = {
+        "@version": 1.1,
+        "id": "@id",
+        "type": "@type",
+        "A": {"@id": "https://example.com/A", "@context": {"zkind": "@type", "p": "urn:p:A"}},
+        "B": {"@id": "https://example.com/B", "@context": {"p": "urn:p:B", "q": "urn:q"}},
+    }
+    documents = [
+        {"@context": context, "id": "urn:x", "type": "A", "zkind": "B", "p": "v", "q": "w"},
+        {"@context": context, "id": "urn:x", "type": "B", "zkind": "A", "p": "v", "q": "w"},
+        {"@context": context, "id": "urn:x", "type": ["A", "B"], "p": "v", "q": "w"},
+        {"@context": context, "id": "urn:x", "type": "A", "zkind": "B", "p": "v", "q": "w"},
+    ]
+    handled = [check(document) for document in documents]
+    assert handled == [True, False, True, True]
+    assert ("<urn:x>", "<urn:p:B>", '"v"', "") in to_quads(documents[0])
