@@ -156,17 +156,11 @@ class Service:
             for c in report.failed
         ]
         body["warnings"] = []
-        status = 200 if report.verified else VERIFY_FAILED_STATUS
-        if not report.verified:
-            body = {
-                "type": "about:blank",
-                "title": f"Not verified ({report.outcome})",
-                "status": status,
-                "detail": report.failed[0].message if report.failed else report.outcome,
-                **body,
-            }
-            return JSONResponse(body, status_code=status, media_type="application/problem+json")
-        return JSONResponse(body, status_code=status)
+        if report.verified:
+            return JSONResponse(body)
+        detail = report.failed[0].message if report.failed else report.outcome
+        title = f"Not verified ({report.outcome})"
+        return problem_response(ApiError(VERIFY_FAILED_STATUS, title, detail, body))
 
     async def verify_credential(self, request: Request) -> Response:
         """``POST /credentials/verify``: a credential (JSON-LD or a compact JWT)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -274,8 +273,3 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
     if not routes:
         return ServerConfig.ephemeral(**options)
     return ServerConfig(issuers=tuple(routes), **options)
-
-
-def describe(config: ServerConfig) -> str:
-    """One JSON line naming the routes and issuers (for the start-up log)."""
-    return json.dumps([route.describe() for route in config.issuers])

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import _json
@@ -181,8 +181,3 @@ class RequestLog:
                 bytes_out=sent,
                 ms=round((time.perf_counter() - started) * 1000, 2),
             )
-
-
-def text_response(text: str, media_type: str, status: int = 200) -> Response:
-    """A plain response with a fixed media type."""
-    return Response(text, status_code=status, media_type=media_type)
