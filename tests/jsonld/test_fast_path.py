@@ -155,7 +155,12 @@ def _project_credentials() -> list[dict[str, Any]]:
     record = mc.issue(
         stack([signed[0], signed[2]], issuer=key.did, valid_from=signed[0]["validFrom"]), key
     )
-    return [*unsigned, *signed, record]
+    holder = mc.keys.generate("Ed25519")
+    presentations = [
+        mc.present(credentials, holder, challenge="c", domain="d.example")
+        for credentials in ([signed[0]], [signed[2]])
+    ]
+    return [*unsigned, *signed, record, *presentations]
 
 
 def test_project_credentials_take_the_fast_path() -> None:
@@ -187,6 +192,13 @@ def _bases() -> list[dict[str, Any]]:
     form = json.loads((ROOT / "examples" / "data" / "annex-i-da123a.json").read_text())
     micro = MicroCredential.model_validate(form)
     bases.append(micro.to_ob3(issuer_id=ISSUER, salt="s", today=date(2026, 11, 25)).to_json())
+    holder, issuer = mc.keys.generate("Ed25519"), mc.keys.generate("Ed25519")
+    credential = copy.deepcopy(bases[-1])
+    credential["issuer"]["id"] = issuer.did
+    signed = mc.issue(credential, issuer)
+    presentation = mc.present([signed], holder, challenge="c", domain="d.example")
+    presentation.pop("proof")
+    bases.append(presentation)
     large = BENCH / "large.json"
     if large.exists():  # a small CLR: two achievements, one nested credential with its proof
         clr = json.loads(large.read_text(encoding="utf-8"))

@@ -710,10 +710,11 @@ class _Run:
         term_ctx = self.apply(
             active, term.scoped, stable=True, override_protected=True, propagate=True
         )
-        value_term = term_ctx.key(name)[1]
-        if value_term is None:
+        # the values are expanded with the property's definition in the new context, if any
+        # (a scoped ``@context: null`` leaves none: its values are then plain)
+        if term_ctx.expand_vocab(name) in _KEYWORDS:
             raise Unsupported("term redefined as a keyword")
-        return term_ctx, value_term
+        return term_ctx, term_ctx.term(name)
 
     def value_object(self, members: dict[str, Any], types: list[str]) -> str:
         """The literal term of a value object (``@value`` with ``@type`` or ``@language``)."""
