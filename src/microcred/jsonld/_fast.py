@@ -352,6 +352,9 @@ def _content_key(local: Any, loader: DocumentLoader) -> Any:
 
 
 def _check_self_contained(local: Any) -> None:
+    """Raise :class:`Unsupported` for a local context that refers to other documents
+    (``@import``, nested ``@context`` URLs) or is only an ``@context`` member: such a context
+    is not keyed by its own content alone, or is an error pyld reports."""
     if not isinstance(local, dict):
         return
     if "@import" in local or isinstance(local.get("@context"), (str, list)):
@@ -439,6 +442,12 @@ class _Run:
         graph: str,
         graph_key: str,
     ) -> list[str]:
+        """The RDF terms of the items of an array value (nested arrays flattened, ``null``
+        dropped); ``in_list``: the items make an RDF list, which cannot hold arrays here.
+
+        Raises:
+            Unsupported: an array inside a list, or anything an item raises.
+        """
         objects: list[str] = []
         for element in value:
             if isinstance(element, dict):
@@ -524,6 +533,12 @@ class _Run:
 
     @staticmethod
     def vocab_iri(ctx: _Context, value: str) -> str:
+        """A value expanded relative to the vocabulary (``@type: @vocab``): absolute or a blank
+        node.
+
+        Raises:
+            Unsupported: a keyword, or an IRI that would need a base (relative).
+        """
         expanded = ctx.expand_vocab(value)
         if expanded is None or expanded in _KEYWORDS or not _ABSOLUTE.match(expanded):
             raise Unsupported(f"IRI {value!r}")
@@ -740,6 +755,11 @@ class _Run:
 
     @staticmethod
     def language_map(ctx: _Context, value: dict[str, Any]) -> list[str]:
+        """The literals of a language map (keys sorted, ``@none`` without a language).
+
+        Raises:
+            Unsupported: a value that is not a string; MalformedInputError: a bad language tag.
+        """
         items: list[str] = []
         for language in sorted(value):
             expanded = ctx.expand_vocab(language)
@@ -758,6 +778,8 @@ class _Run:
     # --- blank nodes and lists (Deserialize JSON-LD to RDF, as pyld runs it) ---------------
 
     def issue(self, existing: str | None) -> str:
+        """The next blank node label ``_:bN``; a blank node of the document (``existing``)
+        keeps the label it got first."""
         if existing is not None:
             found = self.relabelled.get(existing)
             if found is not None:
