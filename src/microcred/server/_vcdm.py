@@ -10,12 +10,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .._issue import VC_V1, VC_V2
 from ..proofs import parse_datetime
 
 __all__ = ["data_model_problems"]
 
-VC_V1 = "https://www.w3.org/2018/credentials/v1"
-VC_V2 = "https://www.w3.org/ns/credentials/v2"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 #: VC 2.0 dateTimeStamp: an XML Schema dateTime with a time zone.
 _DATE_TIME_STAMP = re.compile(
