@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import rfc8785
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import (
@@ -96,6 +96,23 @@ def _check_alg(key_type: str, algorithm: str | None) -> str:
     return alg
 
 
+_DETERMINISTIC = [True]
+
+
+def _ecdsa_sign(
+    key: ec.EllipticCurvePrivateKey, data: bytes, digest: hashes.HashAlgorithm
+) -> bytes:
+    """A DER ECDSA signature: deterministic (RFC 6979) where cryptography and OpenSSL offer
+    it, so that the same key and data give the same bytes (the published test vectors are
+    made that way); randomized otherwise. Both verify alike."""
+    if _DETERMINISTIC[0]:
+        try:
+            return key.sign(data, ec.ECDSA(digest, deterministic_signing=True))
+        except (TypeError, UnsupportedAlgorithm):  # cryptography < 44 or OpenSSL < 3.2
+            _DETERMINISTIC[0] = False
+    return key.sign(data, ec.ECDSA(digest))
+
+
 @dataclass(frozen=True)
 class _Signer:
     algorithm: str
@@ -108,7 +125,7 @@ class _Signer:
             return key.sign(data)
         if isinstance(key, ec.EllipticCurvePrivateKey):
             _, size, digest = _CURVES[_key_type(key)]
-            r, s = decode_dss_signature(key.sign(data, ec.ECDSA(digest)))
+            r, s = decode_dss_signature(_ecdsa_sign(key, data, digest))
             return r.to_bytes(size, "big") + s.to_bytes(size, "big")
         digest = _RSA_HASH[self.algorithm]
         if self.algorithm == "PS256":
