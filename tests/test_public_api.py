@@ -7,7 +7,7 @@ import microcred as mc
 EXPECTED = [
     "Check", "DEFAULT_LIMITS", "Limits", "MicroCredential", "MicrocredError", "ValidationError",
     "ValidationReport", "VerificationError", "VerificationReport", "__version__", "baking",
-    "errors", "issue", "jose", "jsonld", "keys", "model", "present", "presets", "proofs",
+    "derive", "errors", "issue", "jose", "jsonld", "keys", "model", "present", "presets", "proofs",
     "status", "validate", "verify",
 ]  # fmt: skip
 

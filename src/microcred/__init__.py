@@ -24,6 +24,7 @@ from ._version import __version__
 from .errors import MicrocredError
 from .limits import DEFAULT_LIMITS, Limits
 from .model import MicroCredential, presets
+from .proofs import derive
 from .report import Check, VerificationError, VerificationReport
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "VerificationReport",
     "__version__",
     "baking",
+    "derive",
     "errors",
     "issue",
     "jose",

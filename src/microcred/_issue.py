@@ -77,6 +77,7 @@ def issue(
     loader: DocumentLoader | None = None,
     limits: Limits = DEFAULT_LIMITS,
     proof_array: bool | None = None,
+    mandatory_pointers: Sequence[str] | None = None,
     **jwt_options: Any,
 ) -> Any:
     """Sign a credential; return a new signed document (the input is never modified).
@@ -93,6 +94,9 @@ def issue(
         proof_array: write ``proof`` as an array of one proof. Default: yes for Open Badges 3.0
             and CLR 2.0 credentials (their JSON Schemas require an array), no otherwise. A
             document that already has a proof always gets an array (a proof set).
+        mandatory_pointers: with ``suite="ecdsa-sd-2023"`` (selective disclosure), JSON
+            pointers (RFC 6901) to what every disclosure must reveal, e.g. ``["/issuer"]``.
+            The holder then discloses with :func:`microcred.derive`.
 
     A VC 1.1 credential signed with a ``DataIntegrityProof`` gets the Data Integrity context
     appended (VC 1.1's context does not define the proof terms); the legacy
@@ -100,7 +104,8 @@ def issue(
 
     Raises:
         TypeError / ValueError: misuse (wrong key object, unknown suite or format, key type
-            that does not fit the suite, issuer that is not the key's controller).
+            that does not fit the suite, issuer that is not the key's controller, mandatory
+            pointers for a suite that is not selective or that match nothing).
         JsonLdError: the credential cannot be processed (unknown context, safe-mode error).
     """
     key = _check_key(key)
@@ -113,6 +118,8 @@ def issue(
             "(pass allow_issuer_mismatch=True to sign anyway)"
         )
     if format == "jwt":
+        if mandatory_pointers is not None:
+            raise TypeError("mandatory_pointers applies to format='di' with ecdsa-sd-2023")
         from .jose import issue_jwt
 
         return issue_jwt(document, key, **jwt_options)
@@ -140,6 +147,7 @@ def issue(
         created=_created(created),
         loader=loader,
         limits=limits,
+        mandatory_pointers=mandatory_pointers,
     )
     if proof_array is None:
         proof_array = bool(_ARRAY_PROOF_TYPES & set(types_of(document)))

@@ -24,7 +24,7 @@ from ._loader import (
     jcs_sha256,
 )
 from ._nquads import Quad, parse_nquads, serialize_nquads
-from ._processor import canonize, contexts_of, expand, to_quads
+from ._processor import canonize, compact, contexts_of, expand, to_quads
 
 __all__ = [
     "CanonicalDataset",
@@ -38,6 +38,7 @@ __all__ = [
     "StaticLoader",
     "canonicalize",
     "canonize",
+    "compact",
     "contexts_of",
     "default_loader",
     "expand",

@@ -39,7 +39,7 @@ from . import _fast
 from ._canon import CanonicalDataset, Quad, canonicalize, from_pyld_dataset
 from ._loader import ContextDocument, DocumentLoader, default_loader
 
-__all__ = ["canonize", "contexts_of", "expand", "to_quads"]
+__all__ = ["canonize", "compact", "contexts_of", "expand", "to_quads"]
 
 #: Base IRI handed to pyld so that any relative IRI becomes recognisable in its output.
 _SENTINEL_BASE = "https://relative-iri.microcred.invalid/"
@@ -376,6 +376,30 @@ def expand(document: Any, *, loader: DocumentLoader | None = None) -> list[Any]:
     _check_invalid(document, expanded)
     result: list[Any] = expanded
     return result
+
+
+def compact(document: Any, context: Any, *, loader: DocumentLoader | None = None) -> Any:
+    """Compact ``document`` (typically an expanded one, as :func:`expand` returns it) with
+    ``context`` (the value of an ``@context`` member).
+
+    The result carries ``@context: context``. Nothing is checked for safe mode here: the
+    input is expected to come from :func:`expand`, which has checked it.
+
+    Raises:
+        UnknownContextError / ContextIntegrityError: from the loader.
+        JsonLdProcessingError: any other JSON-LD error.
+    """
+    loader = loader or default_loader()
+    adapter = _PyldLoader(loader)
+    processor = _MemoProcessor()
+    try:
+        return processor.compact(document, {"@context": context}, _options(loader, adapter))
+    except RecursionError:
+        raise InputTooDeepError("document nests too deeply for JSON-LD processing") from None
+    except Exception as exc:  # as in _run: no pyld exception may escape
+        if adapter.error is not None:
+            raise adapter.error from None
+        raise JsonLdProcessingError(f"JSON-LD compaction failed: {_describe(exc)}") from None
 
 
 #: Use the fast path (:mod:`microcred.jsonld._fast`) when it handles a document; tests turn

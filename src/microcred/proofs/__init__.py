@@ -7,6 +7,8 @@ Suites (``name`` → proof):
 ``eddsa-jcs-2022``          ``DataIntegrityProof``, Ed25519, JCS
 ``ecdsa-rdfc-2019``         ``DataIntegrityProof``, P-256 / P-384, RDFC-1.0
 ``ecdsa-jcs-2019``          ``DataIntegrityProof``, P-256 / P-384, JCS
+``ecdsa-sd-2023``           ``DataIntegrityProof``, P-256, selective disclosure: the issuer
+                            signs a base proof, the holder :func:`derive` s a disclosure
 ``Ed25519Signature2020``    legacy proof type, Ed25519, RDFC-1.0
 ``eddsa-2022``              draft name of ``eddsa-rdfc-2022``; verified, never signed
 ==========================  ==========================================================
@@ -17,6 +19,7 @@ from __future__ import annotations
 from ._base import Cryptosuite, JcsSuite, RdfcSuite, SuiteOptions, decode_proof_value
 from ._engine import ProofResult, add_proof, format_datetime, parse_datetime, verify_proofs
 from ._registry import DEFAULT_SUITES, SIGNING_SUITES, SUITES, suite_by_name, suite_for_proof
+from .ecdsa_sd_2023 import derive
 
 __all__ = [
     "DEFAULT_SUITES",
@@ -29,6 +32,7 @@ __all__ = [
     "SuiteOptions",
     "add_proof",
     "decode_proof_value",
+    "derive",
     "format_datetime",
     "parse_datetime",
     "suite_by_name",

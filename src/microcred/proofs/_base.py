@@ -9,6 +9,10 @@ A suite is data (its names, the key types it accepts) plus four stages:
 4. **serialize proof** / **verify proof**: sign the hash data and encode it as a multibase
    base58btc ``proofValue``, or check such a value.
 
+:meth:`Cryptosuite.sign_document` and :meth:`Cryptosuite.check_document` run the four stages;
+a suite that does not fit them (``ecdsa-sd-2023`` signs statement by statement) overrides
+these two instead.
+
 The generic engine in :mod:`microcred.proofs._engine` drives the stages; suites never see key
 bytes, only :class:`~microcred.keys.Signer` / :class:`~microcred.keys.Verifier` objects.
 """
@@ -43,12 +47,15 @@ class SuiteOptions:
         hash_algorithm: ``"sha256"`` or ``"sha384"``, chosen by the engine from the key.
         unsecured_quads: RDF quads of the unsecured document if already computed (reused so a
             document with several proofs is expanded once).
+        mandatory_pointers: JSON pointers to what every disclosure must reveal (selective
+            disclosure suites only).
     """
 
     loader: DocumentLoader | None = None
     limits: Limits = DEFAULT_LIMITS
     hash_algorithm: str = "sha256"
     unsecured_quads: list[Quad] | None = None
+    mandatory_pointers: tuple[str, ...] = ()
 
 
 def decode_proof_value(proof_value: Any) -> bytes:
@@ -90,6 +97,8 @@ class Cryptosuite(ABC):
     suite_context: ClassVar[str | None] = None
     #: include the document's ``@context`` in the proof stored in the document (JCS suites)
     context_in_proof: ClassVar[bool] = False
+    #: a selective disclosure suite (takes mandatory pointers; holders derive proofs)
+    selective: ClassVar[bool] = False
 
     def hash_algorithm(self, key_type: str) -> str:
         """The hash function for keys of ``key_type`` (SHA-384 for P-384, else SHA-256)."""
@@ -123,6 +132,40 @@ class Cryptosuite(ABC):
         except MalformedInputError:
             return False
         return verifier.verify(hash_data, signature)
+
+    def sign_document(
+        self,
+        config: Mapping[str, Any],
+        covered: Mapping[str, Any],
+        signer: Signer,
+        options: SuiteOptions,
+    ) -> str:
+        """The ``proofValue`` for the proof configuration ``config`` (with the document's
+        ``@context``) over the document ``covered``: all four stages."""
+        hash_data = self.hash(
+            self.configure(config, options), self.transform(covered, options), options
+        )
+        return self.serialize_proof(hash_data, signer)
+
+    def check_document(
+        self,
+        config: Mapping[str, Any],
+        covered: Mapping[str, Any],
+        proof_value: Any,
+        verifier: Verifier,
+        options: SuiteOptions,
+    ) -> str | None:
+        """Check ``proof_value``: ``None`` when the signature holds, else why not.
+
+        Raises:
+            JsonLdError / MalformedInputError: the document cannot be canonicalized.
+        """
+        hash_data = self.hash(
+            self.configure(config, options), self.transform(covered, options), options
+        )
+        if self.verify_proof(hash_data, proof_value, verifier):
+            return None
+        return "signature does not match the document"
 
 
 class RdfcSuite(Cryptosuite):

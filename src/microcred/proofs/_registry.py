@@ -5,6 +5,7 @@ from __future__ import annotations
 from ._base import Cryptosuite
 from .ecdsa_jcs_2019 import EcdsaJcs2019
 from .ecdsa_rdfc_2019 import EcdsaRdfc2019
+from .ecdsa_sd_2023 import EcdsaSd2023
 from .ed25519_signature_2020 import Ed25519Signature2020
 from .eddsa_2022 import Eddsa2022
 from .eddsa_jcs_2022 import EddsaJcs2022
@@ -19,6 +20,7 @@ SUITES: dict[str, Cryptosuite] = {
         EddsaJcs2022(),
         EcdsaRdfc2019(),
         EcdsaJcs2019(),
+        EcdsaSd2023(),
         Ed25519Signature2020(),
         Eddsa2022(),
     )
