@@ -72,8 +72,12 @@ _HMAC_KEY_BYTES = 32
 _NO_TAGS: dict[int, Any] = {}
 
 
+class _TagUsedError(Exception):
+    """A CBOR tag was met while decoding."""
+
+
 def _refuse_tag(*_: Any) -> Any:
-    raise ValueError("CBOR tags are not allowed in an ecdsa-sd-2023 proof value")
+    raise _TagUsedError
 
 
 _NO_TAGS.update({tag: _refuse_tag for tag in (*range(0, 1100), 55799)})
@@ -131,7 +135,7 @@ def _decode(proof_value: Any, header: bytes, what: str) -> list[Any]:
     if "=" in body or not body:
         raise MalformedInputError("proofValue is not base64url without padding")
     try:
-        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        raw = base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         raise MalformedInputError("proofValue is not valid base64url") from None
     if raw[:3] != header:
@@ -154,6 +158,10 @@ def _decode(proof_value: Any, header: bytes, what: str) -> list[Any]:
             max_depth=4,
         )
     except Exception as exc:  # cbor2 raises several kinds on hostile bytes; none may escape
+        if isinstance(exc, _TagUsedError) or isinstance(exc.__cause__, _TagUsedError):
+            raise MalformedInputError(
+                "proofValue uses CBOR tags, which ecdsa-sd-2023 does not allow"
+            ) from None
         raise MalformedInputError(f"proofValue is not valid CBOR: {exc}") from None
     if not isinstance(components, list) or len(components) != 5:
         raise MalformedInputError(f"the {what} proofValue must be a CBOR array of 5 components")
