@@ -289,8 +289,7 @@ def summarise(suite: Suite, report: dict[str, Any]) -> tuple[dict[str, Any], lis
     return counts, lines
 
 
-#: Routes of the server ``--serve`` starts: slot -> (suite, key type, envelope). ecdsa-sd-2023
-#: is not among them: microcred does not implement it, so its issuer tests meet a 404.
+#: Routes of the server ``--serve`` starts: slot -> (suite, key type, envelope).
 SERVED_ROUTES: dict[str, tuple[str, str, bool]] = {
     "vc2.0": ("eddsa-rdfc-2022", "Ed25519", False),
     "eddsa-rdfc-2022": ("eddsa-rdfc-2022", "Ed25519", True),
@@ -299,6 +298,7 @@ SERVED_ROUTES: dict[str, tuple[str, str, bool]] = {
     "ecdsa-rdfc-2019-p384": ("ecdsa-rdfc-2019", "P-384", True),
     "ecdsa-jcs-2019-p256": ("ecdsa-jcs-2019", "P-256", True),
     "ecdsa-jcs-2019-p384": ("ecdsa-jcs-2019", "P-384", True),
+    "ecdsa-sd-2023": ("ecdsa-sd-2023", "P-256", True),
 }
 #: The W3C VC 2.0 examples context, which no registry package carries; its content is given by
 #: the VC 2.0 specification, and ``microcred serve`` checks it against the published hash.
@@ -306,19 +306,23 @@ EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
 EXAMPLES_V2_CONTENT = {"@context": {"@vocab": "https://www.w3.org/ns/credentials/examples#"}}
 
 
-#: The ECDSA specification's test vectors are issued by an https issuer and signed with
-#: did:keys; microcred verifies the issuer's binding to the key, so the run trusts a controller
-#: document for that issuer naming the two vector keys (facts from the vc-di-ecdsa vectors).
-VECTOR_ISSUER = {
-    "id": "https://vc.example/issuers/5678",
-    "assertionMethod": [
-        f"did:key:{key}#{key}"
-        for key in (
-            "zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP",
-            "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ",
-        )
-    ],
-}
+#: The ECDSA specification's test vectors are issued by https issuers and signed with
+#: did:keys; microcred verifies the issuer's binding to the key, so the run trusts controller
+#: documents for those issuers naming the vector keys (facts from the vc-di-ecdsa vectors:
+#: the rdfc/jcs vectors' issuer with its P-256 and P-384 keys, the ecdsa-sd-2023 one with its
+#: P-256 key).
+_P256_VECTOR_KEY = "zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP"
+_P384_VECTOR_KEY = "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ"
+VECTOR_ISSUERS = [
+    {
+        "id": "https://vc.example/issuers/5678",
+        "assertionMethod": [f"did:key:{k}#{k}" for k in (_P256_VECTOR_KEY, _P384_VECTOR_KEY)],
+    },
+    {
+        "id": "https://vc.example/windsurf/racecommittee",
+        "assertionMethod": [f"did:key:{_P256_VECTOR_KEY}#{_P256_VECTOR_KEY}"],
+    },
+]
 
 
 def start_server(folder: Path) -> tuple[subprocess.Popen[str], str, dict[str, str]]:
@@ -331,14 +335,18 @@ def start_server(folder: Path) -> tuple[subprocess.Popen[str], str, dict[str, st
     for kind, pair in pairs.items():
         (folder / f"{kind}.json").write_text(json.dumps(pair.private_jwk()), "utf-8")
     (folder / "examples-v2.jsonld").write_text(json.dumps(EXAMPLES_V2_CONTENT), "utf-8")
-    (folder / "vector-issuer.json").write_text(json.dumps(VECTOR_ISSUER), "utf-8")
+    documents = []
+    for number, issuer in enumerate(VECTOR_ISSUERS):
+        name = f"vector-issuer-{number}.json"
+        (folder / name).write_text(json.dumps(issuer), "utf-8")
+        documents.append(name)
     config = {
         "issuers": [
             {"route": slot, "suite": suite, "key": f"{kind}.json", "envelope": envelope}
             for slot, (suite, kind, envelope) in SERVED_ROUTES.items()
         ],
         "contexts": {EXAMPLES_V2: "examples-v2.jsonld"},
-        "controller_documents": ["vector-issuer.json"],
+        "controller_documents": documents,
         "page": False,
     }
     (folder / "serve.json").write_text(json.dumps(config, indent=2), "utf-8")
@@ -371,7 +379,6 @@ def start_server(folder: Path) -> tuple[subprocess.Popen[str], str, dict[str, st
 
     threading.Thread(target=drain, args=(process.stderr,), daemon=True).start()
     issuers = {slot: pairs[kind].did for slot, (_, kind, _) in SERVED_ROUTES.items()}
-    issuers["ecdsa-sd-2023"] = pairs["P-256"].did
     return process, url, issuers
 
 

@@ -374,3 +374,87 @@ def test_a_credential_schema_needs_a_url_id(client: TestClient) -> None:
     )
     assert response.status_code == 400
     assert "credentialSchema needs a URL id" in response.json()["detail"]
+
+
+# --- selective disclosure (ecdsa-sd-2023) ---------------------------------------------------
+
+
+def _sd_credential() -> dict[str, Any]:
+    credential = _credential(P256.did)
+    credential["credentialSubject"] = {
+        "id": "did:example:learner",
+        "alumniOf": "Exempeluniversitetet",
+        "name": "Alma Andersson",
+    }
+    return credential
+
+
+def test_the_sd_route_issues_a_base_proof_the_holder_derives_and_the_verifier_accepts(
+    client: TestClient,
+) -> None:
+    response = client.post(
+        "/ecdsa-sd-2023/credentials/issue",
+        json={"credential": _sd_credential(), "options": {"mandatoryPointers": ["/issuer"]}},
+    )
+    assert response.status_code == 201, response.text
+    base = response.json()["verifiableCredential"]
+    assert base["proof"]["cryptosuite"] == "ecdsa-sd-2023"
+    assert base["proof"]["proofValue"].startswith("u2V0A")  # 0xd9 0x5d 0x00
+    # a base proof is for the holder: a verifier refuses it
+    refused = client.post("/credentials/verify", json={"verifiableCredential": base})
+    assert refused.status_code == 400
+    assert "base proof" in refused.json()["detail"]
+
+    derived = client.post(
+        "/credentials/derive",
+        json={
+            "verifiableCredential": base,
+            "options": {"selectivePointers": ["/credentialSubject/alumniOf"]},
+        },
+    )
+    assert derived.status_code == 201, derived.text
+    disclosed = derived.json()["verifiableCredential"]
+    # the subject's id comes along: a disclosed value says whose it is
+    assert disclosed["credentialSubject"] == {
+        "id": "did:example:learner",
+        "alumniOf": "Exempeluniversitetet",
+    }
+    assert disclosed["issuer"] == P256.did
+    verified = client.post("/credentials/verify", json={"verifiableCredential": disclosed})
+    assert verified.status_code == 200, verified.text
+
+    disclosed["credentialSubject"]["alumniOf"] = "Another University"
+    tampered = client.post("/credentials/verify", json={"verifiableCredential": disclosed})
+    assert tampered.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("route", "options", "problem"),
+    [
+        ("ecdsa-sd-2023", {"mandatoryPointers": ["/credentialSubject/nothing"]}, "not match"),
+        ("ecdsa-sd-2023", {"mandatoryPointers": "/issuer"}, "list of strings"),
+        ("ecdsa-sd-2023", {"mandatoryPointers": ["issuer"]}, "must start with '/'"),
+        ("ecdsa-rdfc-2019", {"mandatoryPointers": ["/issuer"]}, "not a selective"),
+    ],
+)
+def test_bad_mandatory_pointers_are_refused(
+    client: TestClient, route: str, options: dict[str, Any], problem: str
+) -> None:
+    response = client.post(
+        f"/{route}/credentials/issue", json={"credential": _sd_credential(), "options": options}
+    )
+    assert response.status_code == 400, response.text
+    assert problem in response.json()["detail"]
+
+
+def test_derive_refuses_what_it_cannot_derive(client: TestClient) -> None:
+    signed = _issue(client, "ecdsa-rdfc-2019", _credential(P256.did))
+    response = client.post("/credentials/derive", json={"verifiableCredential": signed})
+    assert response.status_code == 400
+    assert "ecdsa-sd-2023 proof" in response.json()["detail"]
+    response = client.post(
+        "/credentials/derive",
+        json={"verifiableCredential": signed, "options": {"selectivePointers": [1]}},
+    )
+    assert response.status_code == 400
+    assert "list of strings" in response.json()["detail"]

@@ -18,7 +18,7 @@ from .._input import _JWT
 from .._vc import issuer_id
 from ..errors import JsonLdError, MicrocredError
 from ..keys import StaticResolver
-from ..proofs import parse_datetime
+from ..proofs import derive, parse_datetime, suite_by_name
 from ..report import VerificationReport
 from ._config import IssuerRoute, ServerConfig
 from ._http import ApiError, RequestLog, json_body, log, problem_response, read_body
@@ -79,7 +79,7 @@ class Service:
     async def _issue(self, request: Request, route: IssuerRoute) -> Response:
         body = await json_body(request, self.config.max_request_bytes, self.config.limits)
         _members(body, "credential", {"credential", "options"})
-        options = _options(body, {"created", "cryptosuite", "type"})
+        options = _options(body, {"created", "cryptosuite", "type", "mandatoryPointers"})
         credential = body["credential"]
         if not isinstance(credential, dict):
             raise ApiError(400, "Malformed request", "credential must be a JSON object")
@@ -99,6 +99,18 @@ class Service:
         created = options.get("created")
         if created is not None and (not isinstance(created, str) or not parse_datetime(created)):
             raise ApiError(400, "Unsupported option", "options.created must be an XML date-time")
+        pointers = options.get("mandatoryPointers")
+        if pointers is not None:
+            if not suite_by_name(route.suite).selective:
+                raise ApiError(
+                    400,
+                    "Unsupported option",
+                    f"mandatoryPointers: {route.suite} is not a selective disclosure suite",
+                )
+            if not isinstance(pointers, list) or not all(isinstance(p, str) for p in pointers):
+                raise ApiError(
+                    400, "Unsupported option", "options.mandatoryPointers must be a list of strings"
+                )
         problems = data_model_problems(credential)
         if problems:
             raise ApiError(
@@ -123,6 +135,7 @@ class Service:
                 created=created,
                 loader=self.loader,
                 limits=self.config.limits,
+                mandatory_pointers=pointers,
             )
         except JsonLdError as exc:
             raise ApiError(400, "Invalid credential", str(exc)) from None
@@ -131,6 +144,34 @@ class Service:
         log("issued", route=route.name, suite=route.suite)
         answer = {"verifiableCredential": signed} if route.envelope else signed
         return JSONResponse(answer, status_code=201)
+
+    async def derive_credential(self, request: Request) -> Response:
+        """``POST /credentials/derive``: the holder's selective disclosure of a credential with
+        an ``ecdsa-sd-2023`` base proof; ``options.selectivePointers`` names what to reveal
+        (the issuer's mandatory pointers are always revealed)."""
+        body = await json_body(request, self.config.max_request_bytes, self.config.limits)
+        _members(body, "verifiableCredential", {"verifiableCredential", "options"})
+        options = _options(body, {"selectivePointers"})
+        credential = body["verifiableCredential"]
+        if not isinstance(credential, dict):
+            raise ApiError(400, "Malformed request", "verifiableCredential must be a JSON object")
+        pointers = options.get("selectivePointers", [])
+        if not isinstance(pointers, list) or not all(isinstance(p, str) for p in pointers):
+            raise ApiError(
+                400, "Unsupported option", "options.selectivePointers must be a list of strings"
+            )
+        try:
+            derived = await run_in_threadpool(
+                derive,
+                credential,
+                pointers,
+                loader=self.loader,
+                limits=self.config.limits,
+            )
+        except (MicrocredError, ValueError) as exc:
+            raise ApiError(400, "Cannot derive", str(exc)) from None
+        log("derived")
+        return JSONResponse({"verifiableCredential": derived}, status_code=201)
 
     async def issuers(self, request: Request) -> Response:
         """``GET /issuers``: the issuing routes and their DIDs."""
@@ -243,7 +284,8 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
     """The ASGI application for ``config`` (default: :meth:`ServerConfig.ephemeral`).
 
     Routes: ``POST /credentials/issue``, ``POST /{route}/credentials/issue``,
-    ``GET /issuers``, ``POST /credentials/verify``, ``POST /presentations/verify``, and with
+    ``GET /issuers``, ``POST /credentials/derive``, ``POST /credentials/verify``,
+    ``POST /presentations/verify``, and with
     ``config.page`` the verifier page (``GET /``, ``/static/...``, ``POST /verifier/report``).
     Every error is a JSON problem; no response ever carries a stack trace.
     """
@@ -251,6 +293,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
     service = Service(config)
     routes: list[Route | Mount] = [
         Route("/credentials/issue", service.issue_default, methods=["POST"]),
+        Route("/credentials/derive", service.derive_credential, methods=["POST"]),
         Route("/credentials/verify", service.verify_credential, methods=["POST"]),
         Route("/presentations/verify", service.verify_presentation, methods=["POST"]),
         Route("/issuers", service.issuers, methods=["GET"]),
