@@ -52,6 +52,29 @@ def test_jwt_format_skip_and_workers() -> None:
     assert all(isinstance(r.credential, str) and mc.verify(r.credential).verified for r in results)
 
 
+def test_selective_disclosure_batches_let_each_learner_disclose_the_result_only() -> None:
+    key = mc.keys.generate("P-256")
+    mandatory = ["/issuer", "/credentialSubject/achievement"]
+    results = list(
+        issue_many(
+            [_row(), _row(grade="G")], TEMPLATE, key, suite="ecdsa-sd-2023",
+            mandatory_pointers=mandatory, workers=2,
+        )
+    )  # fmt: skip
+    assert all(r.ok for r in results), [r.error for r in results]
+    for result in results:
+        assert isinstance(result.credential, dict)
+        assert "identifier" in result.credential["credentialSubject"]
+        disclosed = mc.derive(result.credential, ["/credentialSubject/result"])
+        assert "identifier" not in disclosed["credentialSubject"]  # no hashed identity
+        assert disclosed["credentialSubject"]["achievement"]["humanCode"] == "DA123A"
+        assert mc.verify(disclosed).verified
+    bad = list(
+        issue_many([_row()], TEMPLATE, key, suite="ecdsa-sd-2023", mandatory_pointers=["/x"])
+    )
+    assert "does not match" in (bad[0].error or "")
+
+
 def test_references_never_hold_personal_numbers() -> None:
     row = _row()
     assert learner_reference(row, 7) == row["ladok_uid"]

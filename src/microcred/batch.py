@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -182,6 +182,8 @@ def _one(number: int, row: Mapping[str, Any], job: _Job) -> RowResult:
             signing["suite"] = options["suite"]
         if options["format"] == "di":
             signing["created"] = options["now"]
+        if options.get("mandatory_pointers") is not None:
+            signing["mandatory_pointers"] = options["mandatory_pointers"]
         credential = issue(unsigned, key, **signing)
         return RowResult(number, reference, _serialize(credential), unsigned.get("id"))
     except Exception as exc:  # a bad row is reported, never fatal for the batch
@@ -246,13 +248,24 @@ def _prepare(
     today: date | None,
     seed: str | None,
     issued_at: str | None = None,
+    mandatory_pointers: Sequence[str] | None = None,
 ) -> tuple[_Job, Iterator[tuple[int, Mapping[str, Any]]]]:
     if not key.has_private_key:
         raise ValueError("the issuer key has no private part")
     base = template.to_json() if isinstance(template, MicroCredential) else dict(template)
     base.pop("learner", None)
     now = issued_at or now_iso()
-    options = {"format": format, "suite": suite, "today": today, "now": now, "seed": seed}
+    options: dict[str, Any] = {
+        "format": format,
+        "suite": suite,
+        "today": today,
+        "now": now,
+        "seed": seed,
+    }
+    if mandatory_pointers is not None:
+        if isinstance(mandatory_pointers, str):
+            raise TypeError("mandatory_pointers must be a list of JSON pointers, not one string")
+        options["mandatory_pointers"] = list(mandatory_pointers)
     skipped = set(skip)
     numbered = (
         (number, row) for number, row in enumerate(rows, start=first_row) if number not in skipped
@@ -273,6 +286,7 @@ def issue_many(
     today: date | None = None,
     seed: str | None = None,
     issued_at: str | None = None,
+    mandatory_pointers: Sequence[str] | None = None,
 ) -> Iterator[RowResult]:
     """Issue one credential per roster row; yields a :class:`RowResult` per row, in order.
 
@@ -291,6 +305,8 @@ def issue_many(
             guesses of a personal number against its hash). Without it they are random.
         issued_at: the moment of issuing (ISO 8601): each credential's ``issued`` unless the
             template or the row gives one, and its proof's ``created`` (default: now).
+        mandatory_pointers: with ``suite="ecdsa-sd-2023"``, what every disclosure of the
+            credentials must reveal (see :func:`microcred.issue`).
 
     Raises:
         ValueError: ``workers`` < 1 or the key has no private part (misuse); bad rows are
@@ -299,8 +315,9 @@ def issue_many(
     if workers < 1:
         raise ValueError("workers must be at least 1")
     job, numbered = _prepare(
-        rows, template, key, format, suite, first_row, skip, today, seed, issued_at
-    )
+        rows, template, key, format, suite, first_row, skip, today, seed, issued_at,
+        mandatory_pointers,
+    )  # fmt: skip
     if workers == 1:
         for number, row in numbered:
             yield _one(number, row, job)

@@ -39,6 +39,12 @@ def register(sub: Any) -> None:
     parser.add_argument("--workers", type=int, default=1, metavar="N", help="signing processes")
     parser.add_argument("--format", choices=["di", "jwt"], default="di")
     parser.add_argument("--suite", help="Data Integrity suite (default by key type)")
+    parser.add_argument(
+        "--mandatory-pointer",
+        action="append",
+        metavar="POINTER",
+        help="with --suite ecdsa-sd-2023: a JSON pointer every disclosure must reveal",
+    )
     parser.add_argument("--force", action="store_true", help="re-issue and overwrite every row")
     parser.set_defaults(handler=run)
 
@@ -167,6 +173,7 @@ def run(args: argparse.Namespace) -> int:
                 suite=args.suite,
                 workers=args.workers,
                 skip=done,
+                mandatory_pointers=args.mandatory_pointer,
             ):
                 progress.advance()
                 if not result.ok:

@@ -46,6 +46,13 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--alg", help="with --format jwt: JWS algorithm (default by key type)")
     parser.add_argument(
+        "--mandatory-pointer",
+        action="append",
+        metavar="POINTER",
+        help="with --suite ecdsa-sd-2023: a JSON pointer every disclosure must reveal "
+        "(repeatable), e.g. /issuer",
+    )
+    parser.add_argument(
         "--created", metavar="ISO-8601", help="the proof's created time (for reproducible output)"
     )
     parser.add_argument(
@@ -66,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
     key = read_key(args.key)
     if args.created is not None and parse_datetime(args.created) is None:
         raise CliError(f"--created {args.created!r} is not an ISO 8601 date-time")
-    if args.format == "jwt" and args.suite:
-        raise CliError("--suite applies to --format di only")
+    if args.format == "jwt" and (args.suite or args.mandatory_pointer):
+        raise CliError("--suite and --mandatory-pointer apply to --format di only")
     try:
         if args.format == "jwt":
             result = issue_credential(
@@ -86,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
                 suite=args.suite,
                 created=args.created,
                 allow_issuer_mismatch=args.issuer_mismatch_ok,
+                mandatory_pointers=args.mandatory_pointer,
             )
             text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
     except ValueError as exc:

@@ -1,0 +1,54 @@
+"""``microcred derive``: the holder's selective disclosure of an ``ecdsa-sd-2023`` credential."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..proofs import derive
+from ._common import EXIT_OK, CliError, write_new_file
+from ._io import read_json_file
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    """Add the ``derive`` sub-command."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "derive",
+        help="disclose parts of an ecdsa-sd-2023 credential (holder)",
+        description="Derive from CRED.json (which carries the issuer's ecdsa-sd-2023 base "
+        "proof) a credential that reveals only the issuer's mandatory parts and those named "
+        "by --reveal, with a derived proof any verifier can check.",
+    )
+    parser.add_argument("credential", metavar="CRED.json")
+    parser.add_argument(
+        "--reveal",
+        action="append",
+        default=[],
+        metavar="POINTER",
+        help="a JSON pointer to disclose (repeatable), e.g. /credentialSubject/achievement",
+    )
+    parser.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Derive and write the disclosed credential."""
+    document = read_json_file(args.credential, "credential")
+    if not isinstance(document, dict):
+        raise CliError(f"{args.credential} must hold a JSON object")
+    try:
+        result = derive(document, args.reveal)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        write_new_file(Path(args.output), text.encode("utf-8"), force=args.force)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
