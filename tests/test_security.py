@@ -190,6 +190,41 @@ def test_too_many_proofs_are_refused_before_any_canonicalization() -> None:
     assert "Limits.max_proofs" in report.failed[0].message
 
 
+def _sd_base() -> dict[str, Any]:
+    p256 = keys.generate("P-256")
+    credential = {**_credential(), "issuer": p256.did}
+    base: dict[str, Any] = mc.issue(
+        credential, p256, suite="ecdsa-sd-2023", mandatory_pointers=["/issuer"]
+    )
+    return base
+
+
+def test_selective_disclosure_a_base_proof_shown_to_a_verifier_is_refused() -> None:
+    report = mc.verify(_sd_base())
+    assert report.outcome == "invalid"
+    assert "base proof" in report.failed[0].message
+
+
+def test_hostile_selective_disclosure_proof_values_are_failed_checks() -> None:
+    import cbor2
+
+    derived = mc.derive(_sd_base(), ["/credentialSubject/name"])
+    value = derived["proof"]["proofValue"]
+    raw = base64.urlsafe_b64decode(value[1:] + "=" * (-len(value[1:]) % 4))
+    parts = cbor2.loads(raw[3:])
+    hostile = {
+        "tags": [parts[0], parts[1], parts[2], parts[3], [cbor2.CBORTag(2, b"\x01")]],
+        "many signatures": [parts[0], parts[1], [bytes(64)] * 50_000, parts[3], parts[4]],
+        "deep": [parts[0], parts[1], parts[2], parts[3], [[[[[0]]]]]],
+    }
+    for name, components in hostile.items():
+        mangled = copy.deepcopy(derived)
+        mangled["proof"]["proofValue"] = "u" + _b64(raw[:3] + cbor2.dumps(components))
+        report = mc.verify(mangled)
+        assert report.outcome == "invalid", name
+        assert _failed(report).get("proof.signature") == "failed", (name, report)
+
+
 # ------------------------------------------------------------------------ time and status
 
 
