@@ -1,11 +1,11 @@
-"""``microcred serve``: a VC API service (issue, verify) and a verifier page, on Starlette.
+"""``microcred serve``: a VC API service (issue, derive, verify) and a verifier page, on Starlette.
 
 This is the optional ``[server]`` extra: ``pip install 'microcred[server]'``.
 
 >>> from microcred.server import ServerConfig, create_app
 >>> app = create_app(ServerConfig.ephemeral())
->>> sorted({r.path for r in app.routes})[:3]
-['/', '/credentials/issue', '/credentials/verify']
+>>> sorted({r.path for r in app.routes})[:4]
+['/', '/credentials/derive', '/credentials/issue', '/credentials/verify']
 
 Offline as the library: contexts come from the package, verification methods resolve from
 did:key/did:jwk or the configured controller documents, nothing is fetched. Requests over
