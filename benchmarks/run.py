@@ -163,6 +163,17 @@ def _others(
         "sign ecdsa-rdfc-2019 P-256", size, lambda: mc.issue(ecdsa, p256, suite="ecdsa-rdfc-2019")
     )
     record("verify ecdsa-rdfc-2019 P-256", size, lambda: mc.verify(signed))
+    # selective disclosure: issuer, holder (reveal the subject), verifier
+    mandatory = ["/issuer"]
+    base = mc.issue(ecdsa, p256, suite="ecdsa-sd-2023", mandatory_pointers=mandatory)
+    shown = mc.derive(base, ["/credentialSubject"])
+    record(
+        "sign ecdsa-sd-2023 (base) P-256",
+        size,
+        lambda: mc.issue(ecdsa, p256, suite="ecdsa-sd-2023", mandatory_pointers=mandatory),
+    )
+    record("derive ecdsa-sd-2023", size, lambda: mc.derive(base, ["/credentialSubject"]))
+    record("verify ecdsa-sd-2023 (derived)", size, lambda: mc.verify(shown))
     token = mc.issue(document, ed25519, format="jwt")
     record("sign JWT EdDSA", size, lambda: mc.issue(document, ed25519, format="jwt"))
     record("verify JWT EdDSA", size, lambda: mc.verify(token))
