@@ -338,3 +338,47 @@ def test_derive_needs_one_base_proof_and_something_to_disclose(base: dict[str, A
     derived = mc.derive(base, ["/credentialSubject/name"])
     with pytest.raises(mc.errors.MalformedInputError, match="base"):
         mc.derive(derived, ["/credentialSubject/name"])
+
+
+# --- property: whatever the subject and pointers, a derivation verifies -----------------------
+
+_keys = st.sampled_from(["name", "code", "grade", "level", "items", "part", "note"])
+_scalars = st.one_of(st.integers(-5, 5), st.booleans(), st.text("abcåä ", max_size=6))
+# arrays hold scalars or objects: JSON-LD flattens an array inside an array, so a pointer
+# into one names nothing in the RDF
+_objects = st.recursive(
+    st.dictionaries(_keys, _scalars, min_size=1, max_size=3),
+    lambda inner: st.dictionaries(
+        _keys, _scalars | inner | st.lists(_scalars | inner, min_size=1, max_size=3), min_size=1
+    ),
+    max_leaves=10,
+)
+_values = _scalars | _objects | st.lists(_scalars | _objects, min_size=1, max_size=3)
+
+
+def _pointers(value: Any, at: str) -> list[str]:
+    found = [at]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _pointers(item, f"{at}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _pointers(item, f"{at}/{index}")
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(subject=st.dictionaries(_keys, _values, min_size=1, max_size=4), data=st.data())
+def test_any_subject_and_pointers_give_a_derivation_that_verifies(
+    subject: dict[str, Any], data: st.DataObject
+) -> None:
+    credential = {**CREDENTIAL, "credentialSubject": {"id": "did:example:learner", **subject}}
+    paths = _pointers(subject, "/credentialSubject")[1:]
+    mandatory = data.draw(st.lists(st.sampled_from(paths), max_size=2), label="mandatory")
+    selective = data.draw(st.lists(st.sampled_from(paths), max_size=3), label="selective")
+    base = mc.issue(
+        credential, ISSUER, suite="ecdsa-sd-2023", mandatory_pointers=["/issuer", *mandatory]
+    )
+    derived = mc.derive(base, selective)
+    report = _verify(derived)
+    assert report.outcome == "verified", [c for c in report.checks if c.status == "failed"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,25 @@ def test_skolemization_names_every_node_and_deskolemizing_gives_the_same_graph()
     ours = canonicalize(skolemized.quads(skolemized.document, loader=None, limits=mc.Limits()))
     plain = canonicalize(to_quads(DOCUMENT))
     assert ours.nquads == plain.nquads
+
+
+def test_pointers_into_one_element_arrays_work_although_compaction_unwraps_them() -> None:
+    document = copy.deepcopy(DOCUMENT)
+    document["credentialSubject"]["courses"] = document["credentialSubject"]["courses"][:1]
+    document["credentialSubject"]["degree"] = [document["credentialSubject"]["degree"]]
+    skolemized = _sd.skolemize(document)
+    assert isinstance(skolemized.document["type"], list)
+    assert isinstance(skolemized.document["credentialSubject"]["courses"], list)
+    grouped = _sd.canonicalize_and_group(
+        document,
+        _sd.hmac_label_map(bytes(32)),
+        {"code": ["/credentialSubject/courses/0/code", "/credentialSubject/degree/0/field"]},
+    )
+    selected = "".join(grouped.groups["code"].matching.values())
+    assert "DA101" in selected
+    assert "Informatics" in selected
+    ours = canonicalize(skolemized.quads(skolemized.document, loader=None, limits=mc.Limits()))
+    assert ours.nquads == canonicalize(to_quads(document)).nquads
 
 
 def test_two_skolemizations_use_different_prefixes() -> None:

@@ -214,11 +214,33 @@ def _skolemize(element: Any, prefix: str, counter: Iterator[int]) -> Any:
     return node
 
 
+def _align(original: Any, compacted: Any) -> Any:
+    """``compacted`` with the array shapes of ``original`` where compaction changed them.
+
+    Compaction writes a one-element array as its element (and a single value of a ``@set``
+    term as an array); JSON-LD reads both forms alike, but a JSON pointer does not. Objects
+    are matched by key and arrays by position, where their lengths agree.
+    """
+    if isinstance(original, list):
+        items = compacted if isinstance(compacted, list) else [compacted]
+        if len(items) != len(original):
+            return items
+        return [_align(o, c) for o, c in zip(original, items, strict=True)]
+    if isinstance(compacted, list) and len(compacted) == 1:
+        return _align(original, compacted[0])
+    if isinstance(original, dict) and isinstance(compacted, dict):
+        return {k: _align(original[k], v) if k in original else v for k, v in compacted.items()}
+    return compacted
+
+
 def skolemize(document: Mapping[str, Any], *, loader: DocumentLoader | None = None) -> Skolemized:
     """Give every node of ``document`` an IRI: expand, name the nodes, compact again.
 
     Blank nodes ``_:x`` become ``<prefix>nx``; nodes without an identifier ``<prefix>gN``;
-    the prefix is random, so a document cannot contain one of these IRIs by accident.
+    the prefix is random, so a document cannot contain one of these IRIs by accident. Where
+    compaction wrote an array differently from ``document`` (a one-element array as its
+    element), the document's form is kept, so that JSON pointers into ``document`` also
+    match the skolemized document.
 
     Raises:
         JsonLdError: the document cannot be processed (unknown context, safe mode).
@@ -226,7 +248,9 @@ def skolemize(document: Mapping[str, Any], *, loader: DocumentLoader | None = No
     expanded = expand(dict(document), loader=loader)
     prefix = f"urn:microcred-sd-{secrets.token_hex(8)}:"
     skolemized = _skolemize(expanded, prefix, itertools.count())
-    compacted = compact(skolemized, document.get("@context", {}), loader=loader)
+    compacted = _align(
+        dict(document), compact(skolemized, document.get("@context", {}), loader=loader)
+    )
     if not isinstance(compacted, dict):  # pragma: no cover - pyld always returns an object
         raise ValueError("compaction did not give a JSON object")
     return Skolemized(compacted, prefix)
