@@ -408,7 +408,7 @@ class EcdsaSd2023(RdfcSuite):
         return None
 
 
-def _sd_proof(document: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+def _sd_proof(document: Mapping[str, Any]) -> dict[str, Any]:
     proof = document.get("proof")
     proofs = proof if isinstance(proof, list) else [proof] if proof is not None else []
     base = [
@@ -422,7 +422,7 @@ def _sd_proof(document: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
         raise ValueError(
             f"the document must have exactly one ecdsa-sd-2023 proof, it has {len(base)}"
         )
-    return base[0], proofs
+    return base[0]
 
 
 def derive(
@@ -436,8 +436,9 @@ def derive(
     statements and those ``selective_pointers`` name, with a derived ``ecdsa-sd-2023`` proof.
 
     ``document`` carries the issuer's base proof (as :func:`microcred.issue` with
-    ``suite="ecdsa-sd-2023"`` makes it). Other proofs are not carried over. The base proof is
-    not verified here: verify the derived document (or a derivation disclosing everything).
+    ``suite="ecdsa-sd-2023"`` makes it). Other proofs are not carried over; a ``proof`` array
+    stays an array of one. The base proof is not verified here: verify the derived document (or
+    a derivation disclosing everything).
 
     Raises:
         ValueError: no (or more than one) ecdsa-sd-2023 proof, a pointer that is malformed or
@@ -449,7 +450,7 @@ def derive(
         raise TypeError(f"document must be a JSON object (dict), not {type(document).__name__}")
     if isinstance(selective_pointers, str):
         raise TypeError("selective_pointers must be a list of JSON pointers, not one string")
-    proof, _ = _sd_proof(document)
+    proof = _sd_proof(document)
     base = parse_base_proof_value(proof.get("proofValue"))
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     mandatory = list(base.mandatory_pointers)
@@ -466,6 +467,8 @@ def derive(
     groups = grouped.groups
     combined_indexes = list(groups["combined"].matching)
     position = {index: at for at, index in enumerate(combined_indexes)}
+    if not set(groups["mandatory"].matching) <= set(position):  # pragma: no cover - a union
+        raise ValueError("the disclosure lost a mandatory statement")
     mandatory_indexes = tuple(position[index] for index in groups["mandatory"].matching)
     non_mandatory_indexes = list(groups["mandatory"].non_matching)
     if len(non_mandatory_indexes) != len(base.signatures):
@@ -491,5 +494,6 @@ def derive(
     )
     new_proof = copy.deepcopy(proof)
     new_proof["proofValue"] = serialize_derived_proof_value(derived)
-    reveal["proof"] = new_proof
+    # a proof array stays an array (Open Badges 3.0 and CLR 2.0 schemas require one)
+    reveal["proof"] = [new_proof] if isinstance(document.get("proof"), list) else new_proof
     return reveal
