@@ -202,6 +202,11 @@ def present(
     if embedded:
         presentation["verifiableCredential"] = embedded
     chosen = _signing_suite(suite or default_suite(key))
+    if chosen.selective:
+        raise ValueError(
+            f"{chosen.name} is for credentials a holder discloses from; "
+            "sign the presentation with another suite"
+        )
     return add_proof(
         presentation,
         key.signer(),

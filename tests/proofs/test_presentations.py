@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 import microcred as mc
 from microcred import keys
 
@@ -61,3 +63,23 @@ def test_credential_proof_cannot_pass_as_presentation_proof() -> None:
     doc["type"] = ["VerifiablePresentation"]
     report = mc.verify(doc)
     assert not report.verified
+
+
+def test_a_derived_sd_credential_in_a_presentation_verifies() -> None:
+    issuer, holder = keys.generate("P-256"), keys.generate("Ed25519")
+    credential = {
+        "@context": [VC_V2, {"@vocab": "https://example.org/vocab#"}],
+        "type": ["VerifiableCredential"],
+        "issuer": issuer.did,
+        "credentialSubject": {"id": "did:example:x", "grade": "VG", "name": "Alma"},
+    }
+    base = mc.issue(credential, issuer, suite="ecdsa-sd-2023", mandatory_pointers=["/issuer"])
+    shown = mc.derive(base, ["/credentialSubject/grade"])
+    vp = mc.present([shown], holder, challenge="c-2")
+    report = mc.verify(vp, challenge="c-2")
+    assert report.verified, report.failed
+    assert report.credentials[0].verified
+    with_base = mc.verify(mc.present([base], holder, challenge="c-2"), challenge="c-2")
+    assert with_base.outcome == "invalid"  # the base proof must not leave the holder
+    with pytest.raises(ValueError, match="another suite"):
+        mc.present([shown], issuer, suite="ecdsa-sd-2023")
