@@ -385,3 +385,32 @@ def test_any_subject_and_pointers_give_a_derivation_that_verifies(
     derived = mc.derive(base, selective)
     report = _verify(derived)
     assert report.outcome == "verified", [c for c in report.checks if c.status == "failed"]
+
+
+def test_rdf_lists_are_disclosed_and_made_mandatory_correctly() -> None:
+    """The nodes of an RDF list have no @id to skolemize: they are named by where they hang,
+    so a selection names them as the whole document does (OB 3.0's
+    ``ResultDescription.allowedValue`` is such a list)."""
+    values = {"@id": "https://example.org/microcred-test#values", "@container": "@list"}
+    credential = {
+        **CREDENTIAL,
+        "@context": [*CREDENTIAL["@context"], {"values": values}],
+        "credentialSubject": {
+            "id": "did:example:learner",
+            "first": {"name": "a", "values": ["1", "2", "3"]},
+            "second": {"name": "b", "values": ["x", "y"]},
+        },
+    }
+    for mandatory in (["/issuer"], ["/issuer", "/credentialSubject/second"]):
+        base = mc.issue(credential, ISSUER, suite="ecdsa-sd-2023", mandatory_pointers=mandatory)
+        for pointers in (
+            ["/credentialSubject/second"],
+            ["/credentialSubject/second/values"],
+            ["/credentialSubject/first", "/credentialSubject/second/name"],
+            [],
+        ):
+            derived = mc.derive(base, pointers)
+            assert _signature_message(_verify(derived)) == "signature verified", (
+                mandatory,
+                pointers,
+            )

@@ -194,8 +194,67 @@ class Skolemized:
     def quads(
         self, document: Mapping[str, Any], *, loader: DocumentLoader | None, limits: Limits
     ) -> list[Quad]:
-        """The deskolemized RDF of ``document`` (this document or a selection of it)."""
-        return self.deskolemize(to_quads(dict(document), loader=loader, limits=limits))
+        """The deskolemized RDF of ``document`` (this document or a selection of it).
+
+        Blank nodes that JSON-LD makes itself (the nodes of an RDF list, which cannot carry
+        an ``@id``) are named by where they hang: the node and property they belong to, and
+        for the rest of a list the node before. So a selection and the whole document name
+        them alike, whatever else the selection leaves out.
+        """
+        raw = to_quads(dict(document), loader=loader, limits=limits)
+        return self.deskolemize(_name_generated(raw))
+
+
+_RDF_REST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>"
+
+
+def _name_generated(quads: list[Quad]) -> list[Quad]:
+    """``quads`` with each generated blank node renamed ``l<hash of its place>``.
+
+    A node's place is the (subject, predicate, graph) of the one statement that has it as
+    object, its subject named first when it is generated too. A node with no such statement,
+    or with several, or two nodes in the same place, keeps a name of its own (``x<label>``):
+    it then matches nothing outside the dataset it came from.
+    """
+    generated = {t[2:] for q in quads for t in (q[0], q[2], q[3]) if t[:2] == "_:"}
+    if not generated:
+        return quads
+    places: dict[str, list[tuple[str, str, str]]] = {}
+    for s, p, o, g in quads:
+        if o[:2] == "_:":
+            places.setdefault(o[2:], []).append((s, p, g))
+    names: dict[str, str] = {}
+    for label in sorted(generated):
+        chain: list[tuple[str, tuple[str, str, str] | None]] = []
+        current = label
+        while current not in names:
+            found = places.get(current, [])
+            place = found[0] if len(found) == 1 else None
+            chain.append((current, place))
+            if place is None or place[0][:2] != "_:" or place[0][2:] in {c for c, _ in chain}:
+                break
+            current = place[0][2:]
+        for current, place in reversed(chain):
+            if current in names:
+                continue
+            if place is None or (place[0][:2] == "_:" and names.get(place[0][2:], "x")[0] == "x"):
+                names[current] = "x" + current
+                continue
+            parent = "_:" + names[place[0][2:]] if place[0][:2] == "_:" else place[0]
+            digest = hashlib.sha256(f"{parent} {place[1]} {place[2]}".encode()).hexdigest()
+            names[current] = "l" + digest[:32]
+    taken: dict[str, list[str]] = {}
+    for label, name in names.items():
+        taken.setdefault(name, []).append(label)
+    for labels in taken.values():
+        if len(labels) > 1:  # two nodes in one place: neither can be told apart
+            for label in labels:
+                names[label] = "x" + label
+
+    def term(value: str) -> str:
+        return "_:" + names[value[2:]] if value[:2] == "_:" else value
+
+    return [(term(s), p, term(o), term(g)) for s, p, o, g in quads]
 
 
 def _skolemize(element: Any, prefix: str, counter: Iterator[int]) -> Any:
