@@ -9,12 +9,15 @@ import {cryptosuite as eddsaRdfc} from '@digitalbazaar/eddsa-rdfc-2022-cryptosui
 import * as eddsaJcs from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import {cryptosuite as ecdsaRdfc} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
 import * as ecdsaJcs from '@digitalbazaar/ecdsa-jcs-2019-cryptosuite';
+import * as ecdsaSd from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as jose from 'jose';
 
-// The JCS packages export factories (sign / verify), the RDFC ones a cryptosuite object.
+// The JCS and SD packages export factories (sign / verify), the RDFC ones a cryptosuite
+// object. ecdsa-sd-2023 signs base proofs (with the request's mandatory pointers) and
+// verifies derived ones.
 const CRYPTOSUITES = {
   'eddsa-rdfc-2022': {sign: () => eddsaRdfc, verify: () => eddsaRdfc},
   'ecdsa-rdfc-2019': {sign: () => ecdsaRdfc, verify: () => ecdsaRdfc},
@@ -22,6 +25,10 @@ const CRYPTOSUITES = {
     verify: () => eddsaJcs.createVerifyCryptosuite()},
   'ecdsa-jcs-2019': {sign: () => ecdsaJcs.createSignCryptosuite(),
     verify: () => ecdsaJcs.createVerifyCryptosuite()},
+  'ecdsa-sd-2023': {
+    sign: request => ecdsaSd.createSignCryptosuite(
+      {mandatoryPointers: request.mandatoryPointers || []}),
+    verify: () => ecdsaSd.createVerifyCryptosuite()},
 };
 
 function loaderFor(documents) {
@@ -68,7 +75,8 @@ async function handle(request) {
     const date = request.created;
     const suite = request.suite === 'Ed25519Signature2020' ?
       new Ed25519Signature2020({signer, date}) :
-      new DataIntegrityProof({signer, date, cryptosuite: CRYPTOSUITES[request.suite].sign()});
+      new DataIntegrityProof(
+        {signer, date, cryptosuite: CRYPTOSUITES[request.suite].sign(request)});
     const signed = await vc.issue({credential: request.document, suite, documentLoader});
     return {ok: true, signed};
   }
@@ -80,6 +88,13 @@ async function handle(request) {
     const error = result.error ?
       (result.error.errors || [result.error]).map(e => e.message).join('; ') : undefined;
     return {ok: true, verified: result.verified, error};
+  }
+  case 'derive': {
+    const suite = new DataIntegrityProof({cryptosuite: ecdsaSd.createDiscloseCryptosuite(
+      {selectivePointers: request.selectivePointers})});
+    const derived = await vc.derive(
+      {verifiableCredential: request.credential, suite, documentLoader});
+    return {ok: true, derived};
   }
   case 'jwt-sign': {
     const key = await jose.importJWK(request.jwk, request.alg);
