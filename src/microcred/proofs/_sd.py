@@ -408,7 +408,8 @@ def canonicalize_and_group(
     into the groups of pointers (``{"mandatory": ["/issuer"], ...}``).
 
     Raises:
-        ValueError: a pointer is malformed or matches nothing.
+        ValueError: a pointer is malformed or matches nothing, or a group's selection makes
+            statements the document does not (part of an RDF list).
         JsonLdError: the document cannot be processed.
     """
     skolemized = skolemize(document, loader=loader)
@@ -423,6 +424,11 @@ def canonicalize_and_group(
             [] if selection is None else skolemized.quads(selection, loader=loader, limits=limits)
         )
         selected = set(relabel(selected_quads, label_map))
+        if not selected <= set(statements):
+            raise ValueError(
+                f"the pointers {list(pointers)} select part of an RDF list (a list's elements "
+                "are disclosed together: point at the whole list)"
+            )
         matching = {i: line for i, line in enumerate(statements) if line in selected}
         non_matching = {i: line for i, line in enumerate(statements) if line not in selected}
         result[name] = Group(matching, non_matching, selected_quads)
