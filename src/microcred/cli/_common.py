@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
-__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "CliError", "write_new_file"]
+__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "CliError", "write_new_file", "write_output"]
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -34,3 +35,12 @@ def write_new_file(path: Path, data: bytes, *, force: bool, private: bool = Fals
             handle.write(data)
     except OSError as exc:
         raise CliError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def write_output(text: str, output: str | None, *, force: bool) -> None:
+    """Write ``text`` to the file ``output`` (never replacing one unless ``force``), or to
+    standard output when ``output`` is ``None``."""
+    if output:
+        write_new_file(Path(output), text.encode("utf-8"), force=force)
+    else:
+        sys.stdout.write(text)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from ..proofs import derive
-from ._common import EXIT_OK, CliError, write_new_file
+from ._common import EXIT_OK, CliError, write_output
 from ._io import read_json_file
 
 __all__ = ["register"]
@@ -47,8 +45,5 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
-    if args.output:
-        write_new_file(Path(args.output), text.encode("utf-8"), force=args.force)
-    else:
-        sys.stdout.write(text)
+    write_output(text, args.output, force=args.force)
     return EXIT_OK

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from .. import issue as issue_credential
 from ..proofs import SIGNING_SUITES, parse_datetime
-from ._common import EXIT_OK, CliError, write_new_file
+from ._common import EXIT_OK, CliError, write_output
 from ._io import read_json_file, read_key
 
 __all__ = ["register"]
@@ -98,8 +96,5 @@ def run(args: argparse.Namespace) -> int:
             text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    if args.output:
-        write_new_file(Path(args.output), text.encode("utf-8"), force=args.force)
-    else:
-        sys.stdout.write(text)
+    write_output(text, args.output, force=args.force)
     return EXIT_OK
