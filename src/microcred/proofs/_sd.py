@@ -417,6 +417,7 @@ def canonicalize_and_group(
     canonical = canonicalize(quads, limits=limits)
     label_map = label_map_factory(canonical.issued)
     statements = relabel_canonical(canonical, label_map)
+    made = set(statements)
     result: dict[str, Group] = {}
     for name, pointers in groups.items():
         selection = select_json_ld(pointers, skolemized.document)
@@ -424,7 +425,7 @@ def canonicalize_and_group(
             [] if selection is None else skolemized.quads(selection, loader=loader, limits=limits)
         )
         selected = set(relabel(selected_quads, label_map))
-        if not selected <= set(statements):
+        if not selected <= made:
             raise ValueError(
                 f"the pointers {list(pointers)} select part of an RDF list (a list's elements "
                 "are disclosed together: point at the whole list)"

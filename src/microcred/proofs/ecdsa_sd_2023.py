@@ -29,7 +29,7 @@ import binascii
 import copy
 import hashlib
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -296,6 +296,18 @@ class EcdsaSd2023(RdfcSuite):
     key_types = frozenset({"P-256"})
     selective: ClassVar[bool] = True
 
+    def _base_data(
+        self,
+        config: Mapping[str, Any],
+        public_key: bytes,
+        mandatory: Iterable[str],
+        options: SuiteOptions,
+    ) -> bytes:
+        """What the issuer's key signs: ``SHA-256(canonical proof configuration) ||
+        proof-scoped public key || SHA-256(the mandatory statements, in order)``."""
+        proof_hash = _sha256(self.configure(config, options))
+        return proof_hash + public_key + _sha256("".join(mandatory).encode("utf-8"))
+
     def sign_document(
         self,
         config: Mapping[str, Any],
@@ -339,15 +351,15 @@ class EcdsaSd2023(RdfcSuite):
             limits=options.limits,
         )
         group = grouped.groups["mandatory"]
-        proof_hash = _sha256(self.configure(config, options))
-        mandatory_hash = _sha256("".join(group.matching.values()).encode("utf-8"))
         public_key = _multikey_bytes(proof_key)
         proof_signer = proof_key.signer()
         signatures = tuple(
             proof_signer.sign(statement.encode("utf-8"))
             for statement in group.non_matching.values()
         )
-        base_signature = signer.sign(proof_hash + public_key + mandatory_hash)
+        base_signature = signer.sign(
+            self._base_data(config, public_key, group.matching.values(), options)
+        )
         return serialize_base_proof_value(
             BaseProofValue(base_signature, public_key, hmac_key, signatures, pointers)
         )
@@ -394,10 +406,9 @@ class EcdsaSd2023(RdfcSuite):
                 f"{len(derived.signatures)} signatures for {len(non_mandatory)} "
                 "non-mandatory statements"
             )
-        proof_hash = _sha256(self.configure(config, options))
-        mandatory_hash = _sha256("".join(mandatory).encode("utf-8"))
         if not verifier.verify(
-            proof_hash + derived.public_key + mandatory_hash, derived.base_signature
+            self._base_data(config, derived.public_key, mandatory, options),
+            derived.base_signature,
         ):
             return "the base signature does not match the mandatory statements"
         for number, (statement, signature) in enumerate(
