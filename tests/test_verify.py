@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 import microcred as mc
 
 ISSUER = mc.keys.generate("Ed25519")
@@ -72,3 +74,37 @@ def test_an_issuer_whose_trusted_document_lists_the_key_is_bound_to_it() -> None
     assert report.outcome == "invalid"
     other_key = {"id": issuer, "assertionMethod": [NOTARY.verification_method]}
     assert mc.verify(signed, resolver=mc.keys.StaticResolver([other_key])).outcome == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("subject", "message"),
+    [
+        (None, "needs a credentialSubject"),
+        ({}, "needs a credentialSubject"),
+        ([{"id": "did:example:a"}, {}], "non-empty objects"),
+    ],
+)
+@pytest.mark.parametrize("form", ["di", "jwt"])
+def test_a_credential_must_say_something_about_a_subject(
+    subject: Any, message: str, form: str
+) -> None:
+    key = mc.keys.generate("Ed25519")
+    credential = _credential(key.did)
+    if subject is None:
+        del credential["credentialSubject"]
+    else:
+        credential["credentialSubject"] = subject
+    report = mc.verify(mc.issue(credential, key, format=form))
+    assert report.outcome == "invalid"
+    assert [c.id for c in report.failed] == ["subject"]
+    assert message in report.failed[0].message
+
+
+def test_a_vc_20_credential_without_valid_from_says_so_in_its_terms() -> None:
+    key = mc.keys.generate("Ed25519")
+    credential = _credential(key.did)
+    credential.pop("validFrom", None)
+    report = mc.verify(mc.issue(credential, key))
+    check = report.check("validity.valid_from")
+    assert check is not None
+    assert (check.status, check.message) == ("skipped", "no validFrom")

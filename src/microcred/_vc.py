@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["holder_id", "issuer_id", "types_of"]
+__all__ = ["holder_id", "issuer_id", "subject_problem", "types_of"]
 
 
 def _id_of(value: Any) -> str | None:
@@ -29,3 +29,16 @@ def types_of(document: Mapping[str, Any]) -> list[str]:
     kind = document.get("type")
     values = kind if isinstance(kind, list) else [kind]
     return [v for v in values if isinstance(v, str)]
+
+
+def subject_problem(document: Mapping[str, Any]) -> str | None:
+    """What is wrong with the credential's ``credentialSubject`` (VC Data Model 1.1 and 2.0:
+    a credential MUST have one, an object or an array of objects, each making at least one
+    claim), or ``None``."""
+    subject = document.get("credentialSubject")
+    if subject is None or subject == [] or subject == {}:
+        return "a credential needs a credentialSubject"
+    subjects = subject if isinstance(subject, list) else [subject]
+    if not all(isinstance(s, dict) and s for s in subjects):
+        return "credentialSubject must hold non-empty objects"
+    return None

@@ -15,7 +15,7 @@ from typing import Any
 from ._input import read_input
 from ._schemas import KNOWN_SCHEMA_URLS, schema_names, validate_with
 from ._validate import PROFILES, validate
-from ._vc import holder_id, issuer_id, types_of
+from ._vc import holder_id, issuer_id, subject_problem, types_of
 from .errors import (
     ContextIntegrityError,
     JsonLdError,
@@ -328,8 +328,13 @@ def _lists_method(options: VerifyOptions, subject: str, method: str | None, rela
 def check_credential_body(
     report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
 ) -> None:
-    """The checks after the proof, for a credential in any format: validity window, status,
-    ``credentialSchema``, and the caller's profile."""
+    """The checks after the proof, for a credential in any format: the subject, validity
+    window, status, ``credentialSchema``, and the caller's profile."""
+    wrong = subject_problem(document)
+    if wrong is None:
+        report.add("subject", "passed", "credentialSubject present")
+    else:
+        report.add("subject", "failed", wrong, "$.credentialSubject")
     check_validity(report, document, options)
     check_status(report, document, options)
     check_schemas(report, document)
@@ -375,12 +380,13 @@ def check_validity(
     ``expirationDate`` (VC 1.1) against ``options.now`` with the clock skew."""
     now = options.moment
     skew = options.max_clock_skew
-    start_key = "validFrom" if "validFrom" in document else "issuanceDate"
-    end_key = "validUntil" if "validUntil" in document else "expirationDate"
+    vc_11 = "https://www.w3.org/2018/credentials/v1" in _ctx(document)
+    start_key = "validFrom" if "validFrom" in document or not vc_11 else "issuanceDate"
+    end_key = "validUntil" if "validUntil" in document or not vc_11 else "expirationDate"
     for key, is_start in ((start_key, True), (end_key, False)):
         check_id = "validity.valid_from" if is_start else "validity.valid_until"
         if key not in document:
-            if is_start and "https://www.w3.org/2018/credentials/v1" in _ctx(document):
+            if is_start and vc_11:
                 report.add(check_id, "failed", "VC 1.1 credential without issuanceDate", f"$.{key}")
             else:
                 report.add(check_id, "skipped", f"no {key}")

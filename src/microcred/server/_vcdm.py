@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .._issue import VC_V1, VC_V2
+from .._vc import subject_problem
 from ..proofs import parse_datetime
 
 __all__ = ["data_model_problems"]
@@ -176,10 +177,9 @@ def data_model_problems(document: Mapping[str, Any]) -> list[tuple[str, str]]:
         problems.append(("$.issuer", "issuer must be a URL or an object with an id"))
     subject = document.get("credentialSubject")
     subjects = _objects(subject)
-    if subject is None or subject == [] or subject == {}:
-        problems.append(("$.credentialSubject", "a credential needs a credentialSubject"))
-    elif not all(isinstance(s, dict) and s for s in subjects):
-        problems.append(("$.credentialSubject", "credentialSubject must hold non-empty objects"))
+    subject_wrong = subject_problem(document)
+    if subject_wrong is not None:
+        problems.append(("$.credentialSubject", subject_wrong))
     else:
         for position, entry in enumerate(subjects):
             if "id" in entry and not _is_url(entry["id"]):

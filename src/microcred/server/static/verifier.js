@@ -63,6 +63,10 @@
       "en": {"name": "Holder", "why": "The presentation was not signed by the holder it names: the signing key does not belong to that holder."},
       "sv": {"name": "Innehavare", "why": "Presentationen signerades inte av den innehavare som den anger: signeringsnyckeln tillhör inte den innehavaren."}
     },
+    "subject": {
+      "en": {"name": "Subject", "why": "The credential says nothing about anyone: it has no credentialSubject, or an empty one."},
+      "sv": {"name": "Subjekt", "why": "Intyget säger ingenting om någon: det saknar credentialSubject, eller så är det tomt."}
+    },
     "validity.valid_from": {
       "en": {"name": "Valid from", "why": "The credential is not valid yet, or its start date is missing or not a valid date."},
       "sv": {"name": "Giltig från", "why": "Intyget är inte giltigt ännu, eller så saknas dess startdatum eller är inte ett giltigt datum."}
