@@ -101,9 +101,29 @@ def _node_verifies(node: NodeStack, credential: dict[str, Any]) -> tuple[bool, s
 
 
 def _ours_verifies(credential: dict[str, Any]) -> bool:
+    """microcred's verdict; a success is the ecdsa-sd-2023 signature's, a failure the
+    signature check's (not some unrelated check's)."""
     report = mc.verify(credential)
     assert report.verified or report.outcome == "invalid", report
+    suite, signature = report.check("proof.suite"), report.check("proof.signature")
+    assert suite is not None, report
+    assert suite.message.startswith(SUITE), report
+    assert signature is not None, report
+    if report.verified:
+        assert signature.status == "passed", signature
+    else:
+        assert signature.status == "failed", report
     return report.verified
+
+
+def _signature_failure(credential: dict[str, Any]) -> str:
+    """The reason microcred's ``proof.signature`` check gives for rejecting ``credential``."""
+    report = mc.verify(credential)
+    check = report.check("proof.signature")
+    assert report.outcome == "invalid", report
+    assert check is not None, report
+    assert check.status == "failed", report
+    return check.message
 
 
 def _disclosed(derived: dict[str, Any]) -> dict[str, Any]:
@@ -111,49 +131,113 @@ def _disclosed(derived: dict[str, Any]) -> dict[str, Any]:
     return subject
 
 
+def _assert_disclosure(derived: dict[str, Any], version: str) -> None:
+    """Exactly the mandatory and the selected statements, nothing the holder left out."""
+    assert derived["issuer"] == KEY.did
+    assert derived["type"] == ["VerifiableCredential"]
+    assert _disclosed(derived) == {
+        "id": "did:example:learner",
+        "name": "Alma Andersson",
+        "achievements": [{"code": "DA102", "grade": "G", "credits": 5}],
+        "degree": {"level": 6, "field": "Informatics"},
+    }
+    # VC 1.1's issuanceDate is mandatory; VC 2.0's validFrom is neither mandatory nor selected
+    assert ("issuanceDate" in derived) == (version == "1.1")
+    assert "validFrom" not in derived
+    proof = derived["proof"][0] if isinstance(derived["proof"], list) else derived["proof"]
+    assert proof["cryptosuite"] == SUITE
+    assert proof["proofValue"].startswith("u2V0B")  # a derived proof's header (0xd9 5d 01)
+
+
+def _issue(node: NodeStack, side: str, version: str) -> dict[str, Any]:
+    """A base credential issued by ``side`` (``microcred`` or ``node``)."""
+    if side == "microcred":
+        return mc.issue(
+            _credential(version),
+            KEY,
+            suite=SUITE,
+            mandatory_pointers=MANDATORY[version],
+            created=CREATED,
+        )
+    return _node_issue(node, _credential(version), version)
+
+
 @pytest.mark.parametrize("version", VERSIONS)
 def test_microcred_issues_node_derives_both_verify(node_stack: NodeStack, version: str) -> None:
-    base = mc.issue(
-        _credential(version),
-        KEY,
-        suite=SUITE,
-        mandatory_pointers=MANDATORY[version],
-        created=CREATED,
-    )
+    base = _issue(node_stack, "microcred", version)
     derived = _node_derive(node_stack, base, SELECTIVE)
-    assert _disclosed(derived)["achievements"] == [{"code": "DA102", "grade": "G", "credits": 5}]
+    _assert_disclosure(derived, version)
     assert _node_verifies(node_stack, derived) == (True, None)
     assert _ours_verifies(derived)
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_node_issues_microcred_derives_both_verify(node_stack: NodeStack, version: str) -> None:
-    base = _node_issue(node_stack, _credential(version), version)
+    base = _issue(node_stack, "node", version)
     derived = mc.derive(base, SELECTIVE)
-    assert _disclosed(derived)["name"] == "Alma Andersson"
+    _assert_disclosure(derived, version)
     assert _node_verifies(node_stack, derived) == (True, None)
     assert _ours_verifies(derived)
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_node_issues_and_derives_microcred_verifies(node_stack: NodeStack, version: str) -> None:
-    base = _node_issue(node_stack, _credential(version), version)
+    base = _issue(node_stack, "node", version)
     derived = _node_derive(node_stack, base, SELECTIVE)
+    _assert_disclosure(derived, version)
     assert _ours_verifies(derived)
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_microcred_issues_and_derives_node_verifies(node_stack: NodeStack, version: str) -> None:
-    base = mc.issue(_credential(version), KEY, suite=SUITE, mandatory_pointers=MANDATORY[version])
+    base = _issue(node_stack, "microcred", version)
     derived = mc.derive(base, SELECTIVE)
+    _assert_disclosure(derived, version)
     assert _node_verifies(node_stack, derived) == (True, None)
 
 
-def test_both_sides_derive_the_same_disclosure(node_stack: NodeStack) -> None:
-    base = mc.issue(_credential("2.0"), KEY, suite=SUITE, mandatory_pointers=MANDATORY["2.0"])
-    ours = mc.derive(base, SELECTIVE)
-    theirs = _node_derive(node_stack, base, SELECTIVE)
+#: beyond SELECTIVE: a whole array, two of its elements, and one value inside an element
+POINTER_SETS = [
+    SELECTIVE,
+    ["/credentialSubject/achievements"],
+    ["/credentialSubject/achievements/0", "/credentialSubject/achievements/2"],
+    ["/credentialSubject/achievements/2/grade"],
+]
+
+
+@pytest.mark.parametrize("pointers", POINTER_SETS, ids=lambda p: ",".join(p))
+@pytest.mark.parametrize("issuer", ["microcred", "node"])
+@pytest.mark.parametrize("version", VERSIONS)
+def test_both_sides_derive_the_same_disclosure(
+    node_stack: NodeStack, version: str, issuer: str, pointers: list[str]
+) -> None:
+    """Deriving is deterministic (the base signatures are reused, the label map follows from
+    the document): from one base, both holders give the same document and proof value."""
+    base = _issue(node_stack, issuer, version)
+    ours = mc.derive(base, pointers)
+    theirs = _node_derive(node_stack, base, pointers)
     assert ours == theirs
+    assert _node_verifies(node_stack, ours) == (True, None)
+    assert _ours_verifies(ours)
+
+
+def test_the_disclosure_follows_the_pointers(node_stack: NodeStack) -> None:
+    """One value inside one array element: the element keeps that value only."""
+    base = _issue(node_stack, "microcred", "2.0")
+    derived = _node_derive(node_stack, base, ["/credentialSubject/achievements/2/grade"])
+    assert _disclosed(derived)["achievements"] == [{"grade": "VG"}]
+    assert "name" not in _disclosed(derived)
+    assert _ours_verifies(derived)
+
+
+@pytest.mark.parametrize("issuer", ["microcred", "node"])
+def test_a_base_proof_is_rejected_by_both(node_stack: NodeStack, issuer: str) -> None:
+    """Negative control: both verifiers want a derived proof; a base proof is for the holder."""
+    base = _issue(node_stack, issuer, "2.0")
+    verified, error = _node_verifies(node_stack, base)
+    assert verified is False
+    assert error
+    assert "base proof" in _signature_failure(base)
 
 
 def test_a_micro_credential_in_open_badges_3(node_stack: NodeStack) -> None:
@@ -174,21 +258,55 @@ def test_a_micro_credential_in_open_badges_3(node_stack: NodeStack) -> None:
         assert _ours_verifies(derived)
 
 
-@pytest.mark.parametrize("side", ["microcred", "node"])
-def test_a_changed_disclosure_is_rejected_by_both(node_stack: NodeStack, side: str) -> None:
-    base = mc.issue(_credential("2.0"), KEY, suite=SUITE, mandatory_pointers=MANDATORY["2.0"])
+def _tamper(derived: dict[str, Any], change: str) -> dict[str, Any]:
+    tampered = copy.deepcopy(derived)
+    subject = tampered["credentialSubject"]
+    if change == "selected value":
+        subject["name"] = "Someone Else"
+    elif change == "mandatory value":
+        subject["degree"]["level"] = 8
+    elif change == "selected array element":
+        subject["achievements"][0]["grade"] = "VG"
+    else:  # an undisclosed element put back, as issued: the issuer signed it, not for this proof
+        subject["achievements"].insert(0, {"code": "DA101", "grade": "VG", "credits": 7.5})
+    return tampered
+
+
+CHANGES = ["selected value", "mandatory value", "selected array element", "undisclosed element"]
+
+
+@pytest.mark.parametrize("change", CHANGES)
+@pytest.mark.parametrize("holder", ["microcred", "node"])
+@pytest.mark.parametrize("issuer", ["microcred", "node"])
+def test_a_changed_disclosure_is_rejected_by_both(
+    node_stack: NodeStack, issuer: str, holder: str, change: str
+) -> None:
+    base = _issue(node_stack, issuer, "2.0")
     derived = (
         mc.derive(base, SELECTIVE)
-        if side == "microcred"
+        if holder == "microcred"
         else _node_derive(node_stack, base, SELECTIVE)
     )
-    for change in ("name", "degree"):
-        tampered = copy.deepcopy(derived)
-        if change == "name":
-            tampered["credentialSubject"]["name"] = "Someone Else"
-        else:
-            tampered["credentialSubject"]["degree"]["level"] = 8
-        verified, error = _node_verifies(node_stack, tampered)
-        assert verified is False, change
-        assert error
-        assert not _ours_verifies(tampered), change
+    assert _node_verifies(node_stack, derived) == (True, None)
+    tampered = _tamper(derived, change)
+    assert tampered != derived
+    verified, error = _node_verifies(node_stack, tampered)
+    assert verified is False
+    assert error
+    assert _signature_failure(tampered)
+
+
+def test_a_disclosure_without_a_subject_is_rejected_by_both(node_stack: NodeStack) -> None:
+    """Revealing only the issuer leaves no credentialSubject: the signature holds on both
+    sides, and both refuse the credential (VC Data Model: credentialSubject is required)."""
+    base = mc.issue(_credential("2.0"), KEY, suite=SUITE, mandatory_pointers=["/issuer"])
+    derived = mc.derive(base, [])
+    assert "credentialSubject" not in derived
+    verified, error = _node_verifies(node_stack, derived)
+    assert verified is False
+    assert "credentialSubject" in (error or "")
+    report = mc.verify(derived)
+    assert [c.id for c in report.failed] == ["subject"]
+    signature = report.check("proof.signature")
+    assert signature is not None
+    assert signature.status == "passed"
