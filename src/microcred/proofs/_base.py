@@ -29,7 +29,7 @@ import base58
 import rfc8785
 
 from ..errors import MalformedInputError
-from ..jsonld import DocumentLoader, Quad, canonicalize, to_quads
+from ..jsonld import CanonicalDataset, DocumentLoader, Quad, canonicalize, to_quads
 from ..jsonld._jcs import jcs
 from ..keys import Signer, Verifier
 from ..limits import DEFAULT_LIMITS, Limits
@@ -172,14 +172,18 @@ class RdfcSuite(Cryptosuite):
     """Suites that canonicalize with RDFC-1.0 (the proof configuration carries the
     document's ``@context`` while it is canonicalized, but not in the stored proof)."""
 
-    def transform(self, unsecured: Mapping[str, Any], options: SuiteOptions) -> bytes:
+    def canonical_document(
+        self, unsecured: Mapping[str, Any], options: SuiteOptions
+    ) -> CanonicalDataset:
+        """The RDFC-1.0 canonical form of the unsecured document (its quads reused from
+        ``options.unsecured_quads`` when the caller has them)."""
         quads = options.unsecured_quads
         if quads is None:
             quads = to_quads(dict(unsecured), loader=options.loader, limits=options.limits)
-        canonical = canonicalize(
-            quads, hash_algorithm=options.hash_algorithm, limits=options.limits
-        )
-        return canonical.nquads.encode("utf-8")
+        return canonicalize(quads, hash_algorithm=options.hash_algorithm, limits=options.limits)
+
+    def transform(self, unsecured: Mapping[str, Any], options: SuiteOptions) -> bytes:
+        return self.canonical_document(unsecured, options).nquads.encode("utf-8")
 
     def configure(self, proof_config: Mapping[str, Any], options: SuiteOptions) -> bytes:
         quads = to_quads(dict(proof_config), loader=options.loader, limits=options.limits)

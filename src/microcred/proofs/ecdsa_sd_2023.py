@@ -37,7 +37,7 @@ import base58
 import cbor2
 
 from ..errors import MalformedInputError, MicrocredError
-from ..jsonld import DocumentLoader, canonicalize, to_quads
+from ..jsonld import DocumentLoader, canonicalize
 from ..keys import KeyPair, Signer, Verifier
 from ..keys import generate as generate_key
 from ..limits import DEFAULT_LIMITS, Limits
@@ -46,7 +46,7 @@ from ._sd import (
     b64url,
     canonicalize_and_group,
     hmac_label_map,
-    relabel_canonical,
+    relabel,
     select_json_ld,
 )
 
@@ -139,8 +139,7 @@ def _decode(proof_value: Any, header: bytes, what: str) -> list[Any]:
     except (binascii.Error, ValueError):
         raise MalformedInputError("proofValue is not valid base64url") from None
     if raw[:3] != header:
-        other = BASE_HEADER if header == DERIVED_HEADER else DERIVED_HEADER
-        if raw[:3] == other and header == DERIVED_HEADER:
+        if header == DERIVED_HEADER and raw[:3] == BASE_HEADER:
             raise MalformedInputError(
                 "this is an ecdsa-sd-2023 base proof, meant for the holder only; "
                 "a verifier needs a derived proof (see microcred.proofs.derive)"
@@ -385,17 +384,11 @@ class EcdsaSd2023(RdfcSuite):
             proof_verifier = _proof_scoped_verifier(derived.public_key)
         except MalformedInputError as exc:
             return str(exc)
-        quads = options.unsecured_quads
-        if quads is None:
-            quads = to_quads(dict(covered), loader=options.loader, limits=options.limits)
-        canonical = canonicalize(quads, limits=options.limits)
+        canonical = self.canonical_document(covered, options)
         missing = sorted(set(canonical.issued.values()) - set(derived.label_map))
         if missing:
             return f"the label map has no label for blank node {missing[0]}"
-        labels = {
-            input_label: derived.label_map[c14n] for input_label, c14n in canonical.issued.items()
-        }
-        statements = relabel_canonical(canonical, labels)
+        statements = relabel(canonical.quads, derived.label_map)
         mandatory_indexes = set(derived.mandatory_indexes)
         if any(index >= len(statements) for index in mandatory_indexes):
             return "a mandatory index is beyond the disclosed statements"
