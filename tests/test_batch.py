@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,25 @@ def test_jwt_format_skip_and_workers() -> None:
     results = list(issue_many(rows, TEMPLATE, KEY, format="jwt", workers=2, skip=[3]))
     assert [r.row for r in results] == [2, 4, 5]
     assert all(isinstance(r.credential, str) and mc.verify(r.credential).verified for r in results)
+
+
+def test_closing_the_generator_stops_the_batch() -> None:
+    taken = 0
+
+    def roster() -> Iterator[dict[str, str]]:
+        nonlocal taken
+        for i in range(400):
+            taken += 1
+            yield _row(ladok_uid=f"00000000-0000-4000-8000-{i:012d}")
+
+    results = issue_many(roster(), TEMPLATE, KEY, workers=2)
+    first = [next(results) for _ in range(3)]
+    results.close()
+    assert [r.row for r in first] == [2, 3, 4]
+    # a few chunks were in flight; the rest of the roster was never read
+    assert taken < 100
+    with pytest.raises(StopIteration):
+        next(results)
 
 
 def test_selective_disclosure_batches_let_each_learner_disclose_the_result_only() -> None:

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import signal
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -207,6 +208,9 @@ _WORKER_JOB: _Job | None = None
 def _start_worker(job: _Job) -> None:
     global _WORKER_JOB
     _WORKER_JOB = job
+    # Ctrl-C reaches the whole process group: the parent decides when to stop (it drains
+    # or cancels the pool); a worker dying of KeyboardInterrupt would break the pool instead
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _chunk_in_worker(chunk: list[tuple[int, dict[str, Any]]]) -> list[RowResult]:
@@ -287,8 +291,11 @@ def issue_many(
     seed: str | None = None,
     issued_at: str | None = None,
     mandatory_pointers: Sequence[str] | None = None,
-) -> Iterator[RowResult]:
+) -> Generator[RowResult, None, None]:
     """Issue one credential per roster row; yields a :class:`RowResult` per row, in order.
+
+    Closing the generator early stops the batch: with ``workers`` > 1, chunks not yet started
+    are dropped and the ones being signed are awaited.
 
     Args:
         rows: roster rows (column → value).
@@ -328,17 +335,22 @@ def issue_many(
     ) as pool:
         pending: list[Any] = []
         chunk: list[tuple[int, dict[str, Any]]] = []
-        for number, row in numbered:
-            chunk.append((number, dict(row)))
-            if len(chunk) == chunk_size:
+        try:
+            for number, row in numbered:
+                chunk.append((number, dict(row)))
+                if len(chunk) == chunk_size:
+                    pending.append(pool.submit(_chunk_in_worker, chunk))
+                    chunk = []
+                if len(pending) >= workers * 2:
+                    yield from pending.pop(0).result()
+            if chunk:
                 pending.append(pool.submit(_chunk_in_worker, chunk))
-                chunk = []
-            if len(pending) >= workers * 2:
+            while pending:
                 yield from pending.pop(0).result()
-        if chunk:
-            pending.append(pool.submit(_chunk_in_worker, chunk))
-        for future in pending:
-            yield from future.result()
+        except GeneratorExit:  # the caller stopped early: chunks not yet started are dropped
+            for future in pending:
+                future.cancel()
+            raise
 
 
 def issue_many_dask(

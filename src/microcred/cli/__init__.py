@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from .._version import __version__
 from ..errors import MicrocredError
 from . import _annex, _bake, _batch, _demo, _derive, _issue, _keygen, _serve, _validate, _verify
-from ._common import EXIT_USAGE, CliError
+from ._common import EXIT_INTERRUPTED, EXIT_USAGE, CliError
 
 __all__ = ["main"]
 
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("microcred: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader went away (`microcred demo | head`): stop quietly
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stdout

@@ -7,13 +7,15 @@ import csv
 import io
 import json
 import re
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import MicrocredError
-from ._common import EXIT_INVALID, EXIT_OK, CliError, write_new_file
+from ._common import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, write_new_file
 from ._io import read_input, read_json_file, read_key
 
 __all__ = ["MANIFEST", "register"]
@@ -140,6 +142,36 @@ class _Progress:
             self._bar.stop()
 
 
+class _StopOnInterrupt:
+    """While active, the first Ctrl-C (SIGINT) asks the batch to stop after the current row.
+
+    A KeyboardInterrupt raised at an arbitrary point can land inside a finalizer, where Python
+    prints and drops it, and the run would go on; a flag checked between rows cannot be lost.
+    The first signal restores the previous handler, so a second Ctrl-C interrupts at once.
+    Outside the main thread (where handlers cannot be set) it does nothing.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: Any = signal.SIG_DFL
+        self._active = False
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.requested = True
+        signal.signal(signal.SIGINT, self._previous)
+
+    def __enter__(self) -> _StopOnInterrupt:
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGINT, self._handle)
+            self._previous = signal.SIG_DFL if previous is None else previous
+            self._active = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._active:
+            signal.signal(signal.SIGINT, self._previous)
+
+
 def run(args: argparse.Namespace) -> int:
     """Issue the roster; write files and the manifest; print a summary."""
     from ..batch import issue_many
@@ -163,9 +195,10 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress(len(todo), sys.stderr)
     issued = failed = 0
     mode = "w" if args.force else "a"
+    stop = _StopOnInterrupt()
     try:
-        with (out_dir / MANIFEST).open(mode, encoding="utf-8") as manifest:
-            for result in issue_many(
+        with stop, (out_dir / MANIFEST).open(mode, encoding="utf-8") as manifest:
+            results = issue_many(
                 rows,
                 template,
                 key,
@@ -174,7 +207,8 @@ def run(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 skip=done,
                 mandatory_pointers=args.mandatory_pointer,
-            ):
+            )
+            for result in results:
                 progress.advance()
                 if not result.ok:
                     failed += 1
@@ -200,10 +234,20 @@ def run(args: argparse.Namespace) -> int:
                 manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
                 manifest.flush()
                 issued += 1
+                if stop.requested:
+                    results.close()
+                    break
     except (MicrocredError, ValueError) as exc:
         raise CliError(str(exc)) from None
     finally:
         progress.close()
+    if stop.requested:
+        print(
+            f"interrupted: {issued} issued, {failed} failed in this run; every issued "
+            f"credential is in {out_dir / MANIFEST}; run the same command again to go on",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     print(
         f"done: {issued} issued, {failed} failed, {len(done)} skipped (already issued); "
         f"manifest {out_dir / MANIFEST}",

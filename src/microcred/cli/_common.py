@@ -6,11 +6,20 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "CliError", "write_new_file", "write_output"]
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "CliError",
+    "write_new_file",
+    "write_output",
+]
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # stopped by Ctrl-C (128 + SIGINT), as shells report it
 
 
 class CliError(Exception):
