@@ -83,3 +83,34 @@ def test_a_derived_sd_credential_in_a_presentation_verifies() -> None:
     assert with_base.outcome == "invalid"  # the base proof must not leave the holder
     with pytest.raises(ValueError, match="another suite"):
         mc.present([shown], issuer, suite="ecdsa-sd-2023")
+
+
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "ecdsa-rdfc-2019"])
+def test_a_roster_of_one_course_presents_together(suite: str) -> None:
+    """Credentials of one course from one issuer share nearly every statement; in a
+    presentation each is a graph named by a blank node. Five of them are presented and
+    verified well inside the default work limit (the canonicalization tries each distinct
+    ordering of related nodes once)."""
+    import json
+    from pathlib import Path
+
+    from microcred.batch import issue_many
+
+    template = json.loads(
+        (
+            Path(__file__).resolve().parents[2] / "examples" / "data" / "template-da123a.json"
+        ).read_text(encoding="utf-8")
+    )
+    rows = [
+        {"name": "Alva Berg", "ladok_uid": f"00000000-0000-4000-8000-00000000000{n}",
+         "grade": "VG", "awarded": "2026-06-10"}
+        for n in range(5)
+    ]  # fmt: skip
+    issuer = keys.generate("Ed25519")
+    holder = keys.generate("P-256" if suite.startswith("ecdsa") else "Ed25519")
+    credentials = [result.credential for result in issue_many(rows, template, issuer)]
+    assert all(isinstance(c, dict) for c in credentials)
+    vp = mc.present(credentials, holder, challenge="c", suite=suite)  # type: ignore[arg-type]
+    report = mc.verify(vp, challenge="c")
+    assert report.verified, report.failed
+    assert [inner.verified for inner in report.credentials] == [True] * 5

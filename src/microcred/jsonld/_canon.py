@@ -11,14 +11,17 @@ Differences from pyld's URDNA2015 that make this module necessary:
   ``\\u007F``, ...), not with raw control characters;
 * SHA-384 is available (``hash_algorithm="sha384"``; ecdsa-rdfc-2019 with P-384);
 * the work is bounded: the number of Hash N-Degree Quads calls is limited by
-  ``Limits.max_canonicalization_calls``, and so is the number of permutations the
-  Hash N-Degree Quads algorithm tries (each counts as one unit of a separate budget of the
-  same size times :data:`PERMUTATIONS_PER_CALL`), so a "poison" graph raises
+  ``Limits.max_canonicalization_calls``, so a "poison" graph raises
   :class:`~microcred.errors.CanonicalizationLimitError` quickly instead of running for hours.
   Blank-node recursion deeper than the interpreter's stack also raises it. Measured: the
-  W3C "evil" tests 044-046 need 468 calls and 2,880 permutations each; the poison 10-clique
-  (test074) passes 10,000 calls after ~181,000 permutations, in about 0.3 s. The calls grow
-  quadratically for an RDF list of equal items: 60 items ~3,600 calls, 100 items ~9,600.
+  W3C "evil" tests 044-046 need 468 calls each; the poison 10-clique (test074) reaches the
+  default 10,000 calls in about 0.4 s. The calls grow quadratically for an RDF list of equal
+  items: 60 items ~3,600 calls, 100 items ~9,600.
+* each distinct ordering of a related-node list is tried once (:func:`_distinct_permutations`):
+  the canonical form is the same, but a presentation of similar credentials (blank node named
+  graphs, each listed once per statement in it) no longer tries ``20!`` equal orderings.
+  This also bounds the permutations by the calls: a list either has one distinct ordering
+  (its nodes are all issued already, so it repeats one node) or every ordering recurses.
 
 Implementation notes. Blank nodes are handled by their full term (``"_:e0"``); the quads that
 mention each blank node and the first-degree hashes are computed once. Identifier issuers are
@@ -28,7 +31,7 @@ small objects copied per permutation as the algorithm requires (§4.8.3 step 5.4
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
 from types import MappingProxyType
@@ -39,7 +42,6 @@ from ._nquads import Quad, from_pyld_dataset
 
 __all__ = [
     "HASH_ALGORITHMS",
-    "PERMUTATIONS_PER_CALL",
     "CanonicalDataset",
     "Quad",
     "canonicalize",
@@ -59,10 +61,6 @@ def _sha384_hex(data: str) -> str:
 HASH_ALGORITHMS: Mapping[str, Callable[[str], str]] = MappingProxyType(
     {"sha256": _sha256_hex, "sha384": _sha384_hex}
 )
-
-#: Permutations the Hash N-Degree Quads algorithm may try per allowed call
-#: (``Limits.max_canonicalization_calls`` x this is the permutation budget).
-PERMUTATIONS_PER_CALL = 20
 
 
 @dataclass(frozen=True)
@@ -113,6 +111,36 @@ def _is_blank(term: str) -> bool:
     return term.startswith("_:")
 
 
+def _distinct_permutations(items: list[str]) -> Iterator[tuple[str, ...]]:
+    """Each distinct ordering of ``items`` once.
+
+    A related-node list can repeat a node: a blank node named graph is related once per quad
+    of the node in that graph, so a node of a credential inside a presentation (each credential
+    is a named graph) with 20 statements lists its graph 20 times. Orderings that differ only in
+    where equal items sit give equal paths, so trying each distinct ordering once chooses the
+    same path as trying all ``n!`` (one ordering instead of 20! here). Lists without repeats
+    (the usual case) take ``itertools.permutations``.
+    """
+    if len(set(items)) == len(items):
+        yield from permutations(items)
+        return
+    current = sorted(items)
+    last = len(current) - 1
+    while True:
+        yield tuple(current)
+        # the next ordering in lexicographic order (equal items are never swapped)
+        i = last - 1
+        while i >= 0 and current[i] >= current[i + 1]:
+            i -= 1
+        if i < 0:
+            return
+        j = last
+        while current[j] <= current[i]:
+            j -= 1
+        current[i], current[j] = current[j], current[i]
+        current[i + 1 :] = reversed(current[i + 1 :])
+
+
 class _Canonicalizer:
     """One run of the algorithm (the canonicalization state of §4.4.3 step 1)."""
 
@@ -120,9 +148,7 @@ class _Canonicalizer:
         self.quads = quads
         self.digest = digest
         self.max_calls = limits.max_canonicalization_calls
-        self.max_permutations = limits.max_canonicalization_calls * PERMUTATIONS_PER_CALL
         self.calls = 0
-        self.permutations = 0
         self.canonical = _Issuer("_:c14n")
         self.first_degree: dict[str, str] = {}
         # Blank node term -> the quads that mention it (each quad once), in input order.
@@ -168,15 +194,6 @@ class _Canonicalizer:
                 "trusted input"
             )
 
-    def _count_permutation(self) -> None:
-        self.permutations += 1
-        if self.permutations > self.max_permutations:
-            raise CanonicalizationLimitError(
-                f"RDF canonicalization needs more than {self.max_permutations} blank node "
-                "permutations (poison graph?); raise Limits.max_canonicalization_calls only "
-                "for trusted input"
-            )
-
     # §4.8 Hash N-Degree Quads (with §4.7 Hash Related Blank Node inlined)
     def hash_n_degree(self, identifier: str, issuer: _Issuer) -> tuple[str, _Issuer]:
         self._count_call()
@@ -198,8 +215,7 @@ class _Canonicalizer:
             data_to_hash.append(related_hash)
             chosen_path = ""
             chosen_issuer: _Issuer | None = None
-            for permutation in permutations(related_by_hash[related_hash]):
-                self._count_permutation()
+            for permutation in _distinct_permutations(related_by_hash[related_hash]):
                 issuer_copy = issuer.copy()
                 path = ""
                 recursion: list[str] = []
@@ -273,7 +289,7 @@ def canonicalize(
             irrelevant.
         hash_algorithm: ``"sha256"`` (the default of RDFC-1.0) or ``"sha384"``.
         limits: ``max_quads`` bounds the input size; ``max_canonicalization_calls`` bounds the
-            Hash N-Degree Quads calls (and ``PERMUTATIONS_PER_CALL`` times it the permutations).
+            Hash N-Degree Quads calls.
 
     Returns:
         The :class:`CanonicalDataset`; deterministic: isomorphic inputs give identical
