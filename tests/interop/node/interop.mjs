@@ -14,6 +14,7 @@ import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as jose from 'jose';
+import canonize from 'rdf-canonize';
 
 // The JCS and SD packages export factories (sign / verify), the RDFC ones a cryptosuite
 // object. ecdsa-sd-2023 signs base proofs (with the request's mandatory pointers) and
@@ -95,6 +96,32 @@ async function handle(request) {
     const derived = await vc.derive(
       {verifiableCredential: request.credential, suite, documentLoader});
     return {ok: true, derived};
+  }
+  case 'canonize': {
+    const nquads = await canonize.canonize(request.nquads, {algorithm: 'RDFC-1.0',
+      inputFormat: 'application/n-quads', format: 'application/n-quads',
+      messageDigestAlgorithm: request.hash || 'sha256'});
+    return {ok: true, nquads};
+  }
+  case 'present-sign': {
+    const keyPair = await keyPairOf(request.key);
+    const suite = new DataIntegrityProof({signer: keyPair.signer(), date: request.created,
+      cryptosuite: CRYPTOSUITES[request.suite].sign(request)});
+    const signed = await vc.signPresentation({presentation: request.presentation, suite,
+      challenge: request.challenge, domain: request.domain, documentLoader});
+    return {ok: true, signed};
+  }
+  case 'present-verify': {
+    const result = await vc.verify({
+      presentation: request.presentation, suite: suitesFor(request.suites),
+      challenge: request.challenge, domain: request.domain, documentLoader,
+      checkStatus: async () => ({verified: true})
+    });
+    const errors = [result.error, ...(result.credentialResults || []).map(r => r.error)]
+      .filter(Boolean).flatMap(e => e.errors || [e]).map(e => e.message);
+    return {ok: true, verified: result.verified,
+      credentialsVerified: (result.credentialResults || []).map(r => r.verified),
+      error: errors.length ? errors.join('; ') : undefined};
   }
   case 'jwt-sign': {
     const key = await jose.importJWK(request.jwk, request.alg);
