@@ -174,6 +174,24 @@ def _others(
     )
     record("derive ecdsa-sd-2023", size, lambda: mc.derive(base, ["/credentialSubject"]))
     record("verify ecdsa-sd-2023 (derived)", size, lambda: mc.verify(shown))
+    # a presentation of three credentials that differ only in id (one issuer, one course)
+    similar = []
+    for number in range(3):
+        copied = copy.deepcopy(document)
+        copied["id"] = f"urn:uuid:00000000-0000-4000-8000-00000000000{number}"
+        similar.append(mc.issue(copied, ed25519))
+    presented = mc.present(similar, ed25519, challenge="c", domain="d")
+    assert mc.verify(presented, challenge="c", domain="d").verified
+    record(
+        "present 3 similar eddsa-rdfc-2022",
+        size,
+        lambda: mc.present(similar, ed25519, challenge="c", domain="d"),
+    )
+    record(
+        "verify presentation of 3 similar",
+        size,
+        lambda: mc.verify(presented, challenge="c", domain="d"),
+    )
     token = mc.issue(document, ed25519, format="jwt")
     record("sign JWT EdDSA", size, lambda: mc.issue(document, ed25519, format="jwt"))
     record("verify JWT EdDSA", size, lambda: mc.verify(token))

@@ -20,4 +20,5 @@ def test_benchmark_smoke_run() -> None:
     ops = {(r["op"], r["size"]) for r in results}
     assert ("sign eddsa-rdfc-2022", "microcredential") in ops
     assert ("verify JWT EdDSA", "microcredential") in ops
+    assert ("verify presentation of 3 similar", "microcredential") in ops
     assert all(r["median_s"] > 0 for r in results)
