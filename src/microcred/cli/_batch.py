@@ -195,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress(len(todo), sys.stderr)
     issued = failed = 0
     mode = "w" if args.force else "a"
-    stop = _StopOnInterrupt()
+    stop, interrupted = _StopOnInterrupt(), False
     try:
         with stop, (out_dir / MANIFEST).open(mode, encoding="utf-8") as manifest:
             results = issue_many(
@@ -209,6 +209,10 @@ def run(args: argparse.Namespace) -> int:
                 mandatory_pointers=args.mandatory_pointer,
             )
             for result in results:
+                if stop.requested:  # before anything of this row is written (it is redone)
+                    results.close()
+                    interrupted = True
+                    break
                 progress.advance()
                 if not result.ok:
                     failed += 1
@@ -234,14 +238,11 @@ def run(args: argparse.Namespace) -> int:
                 manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
                 manifest.flush()
                 issued += 1
-                if stop.requested:
-                    results.close()
-                    break
     except (MicrocredError, ValueError) as exc:
         raise CliError(str(exc)) from None
     finally:
         progress.close()
-    if stop.requested:
+    if interrupted:
         print(
             f"interrupted: {issued} issued, {failed} failed in this run; every issued "
             f"credential is in {out_dir / MANIFEST}; run the same command again to go on",
