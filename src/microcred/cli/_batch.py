@@ -143,7 +143,7 @@ class _Progress:
 
 
 class _StopOnInterrupt:
-    """While active, the first Ctrl-C (SIGINT) asks the batch to stop after the current row.
+    """While active, the first Ctrl-C (SIGINT) asks the batch to stop before its next row.
 
     A KeyboardInterrupt raised at an arbitrary point can land inside a finalizer, where Python
     prints and drops it, and the run would go on; a flag checked between rows cannot be lost.
