@@ -142,10 +142,7 @@ class Cryptosuite(ABC):
     ) -> str:
         """The ``proofValue`` for the proof configuration ``config`` (with the document's
         ``@context``) over the document ``covered``: all four stages."""
-        hash_data = self.hash(
-            self.configure(config, options), self.transform(covered, options), options
-        )
-        return self.serialize_proof(hash_data, signer)
+        return self.serialize_proof(self._hash_document(config, covered, options), signer)
 
     def check_document(
         self,
@@ -160,12 +157,16 @@ class Cryptosuite(ABC):
         Raises:
             JsonLdError / MalformedInputError: the document cannot be canonicalized.
         """
-        hash_data = self.hash(
-            self.configure(config, options), self.transform(covered, options), options
-        )
+        hash_data = self._hash_document(config, covered, options)
         if self.verify_proof(hash_data, proof_value, verifier):
             return None
         return "signature does not match the document"
+
+    def _hash_document(
+        self, config: Mapping[str, Any], covered: Mapping[str, Any], options: SuiteOptions
+    ) -> bytes:
+        """The hash data of ``covered`` under ``config``: configure, transform, hash."""
+        return self.hash(self.configure(config, options), self.transform(covered, options), options)
 
 
 class RdfcSuite(Cryptosuite):
