@@ -16,7 +16,7 @@ from .._input import read_input as read_document
 from ..errors import MicrocredError
 from ..limits import DEFAULT_LIMITS
 from ..model.elements import SourceKind, element_rows, source_kind
-from ._common import EXIT_INVALID, EXIT_OK, CliError, write_new_file
+from ._common import EXIT_INVALID, EXIT_OK, CliError, add_output_arguments, write_new_file
 from ._io import read_input, read_key
 
 if TYPE_CHECKING:
@@ -47,8 +47,7 @@ def register(sub: Any) -> None:
     convert.add_argument("path", metavar="PATH")
     convert.add_argument("--to", required=True, choices=["ob3", "elm", "annex-i"])
     convert.add_argument("--issuer-key", metavar="KEY.json", help="sign the OB 3.0 result")
-    convert.add_argument("-o", "--output", metavar="OUT", help="write here (default: stdout)")
-    convert.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    add_output_arguments(convert)
     convert.set_defaults(handler=run_convert)
 
 

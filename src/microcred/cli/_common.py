@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -12,6 +13,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "CliError",
+    "add_output_arguments",
     "write_new_file",
     "write_output",
 ]
@@ -20,6 +22,13 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # stopped by Ctrl-C (128 + SIGINT), as shells report it
+
+
+def add_output_arguments(parser: Any) -> None:
+    """``-o/--output OUT`` (default: standard output) and ``--force`` (overwrite OUT), for
+    commands that write one document through :func:`write_output`."""
+    parser.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
 
 
 class CliError(Exception):

@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 from ..proofs import derive
-from ._common import EXIT_OK, CliError, write_output
-from ._io import read_json_file
+from ._common import EXIT_OK, CliError, add_output_arguments, write_output
+from ._io import read_json_object
 
 __all__ = ["register"]
 
@@ -30,16 +30,13 @@ def register(sub: Any) -> None:
         metavar="POINTER",
         help="a JSON pointer to disclose (repeatable), e.g. /credentialSubject/achievement",
     )
-    parser.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
-    parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    add_output_arguments(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Derive and write the disclosed credential."""
-    document = read_json_file(args.credential, "credential")
-    if not isinstance(document, dict):
-        raise CliError(f"{args.credential} must hold a JSON object")
+    document = read_json_object(args.credential, "credential")
     try:
         result = derive(document, args.reveal)
     except ValueError as exc:

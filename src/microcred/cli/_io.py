@@ -12,7 +12,7 @@ from ..keys import KeyPair
 from ..limits import DEFAULT_LIMITS, Limits
 from ._common import CliError
 
-__all__ = ["read_input", "read_json_file", "read_key"]
+__all__ = ["read_input", "read_json_file", "read_json_object", "read_key"]
 
 
 def read_input(path: str, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
@@ -40,6 +40,14 @@ def read_json_file(path: str, what: str) -> Any:
         return _json.loads(read_input(path))
     except MicrocredError as exc:
         raise CliError(f"{what} {path} is not valid JSON: {exc}") from None
+
+
+def read_json_object(path: str, what: str) -> dict[str, Any]:
+    """:func:`read_json_file` for a file that must hold a JSON object (a credential)."""
+    value = read_json_file(path, what)
+    if not isinstance(value, dict):
+        raise CliError(f"{path} must hold a JSON object")
+    return value
 
 
 def read_key(path: str) -> KeyPair:

@@ -8,8 +8,8 @@ from typing import Any
 
 from .. import issue as issue_credential
 from ..proofs import SIGNING_SUITES, parse_datetime
-from ._common import EXIT_OK, CliError, write_output
-from ._io import read_json_file, read_key
+from ._common import EXIT_OK, CliError, add_output_arguments, write_output
+from ._io import read_json_object, read_key
 
 __all__ = ["register"]
 
@@ -58,16 +58,13 @@ def register(sub: Any) -> None:
         action="store_true",
         help="sign even if issuer is not the key's controller",
     )
-    parser.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
-    parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    add_output_arguments(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Sign and write the result."""
-    document = read_json_file(args.credential, "credential")
-    if not isinstance(document, dict):
-        raise CliError(f"{args.credential} must hold a JSON object")
+    document = read_json_object(args.credential, "credential")
     key = read_key(args.key)
     if args.created is not None and parse_datetime(args.created) is None:
         raise CliError(f"--created {args.created!r} is not an ISO 8601 date-time")
