@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 
 import microcred as mc
 from microcred import keys
@@ -158,8 +158,18 @@ def test_node_rejects_a_changed_credential_in_a_presentation(node_stack: NodeSta
     assert not mc.verify(changed, challenge=CHALLENGE, domain=DOMAIN).verified
 
 
+# rdf-canonize's own default work bound refused this one ("Maximum deep iterations exceeded");
+# the helper runs it with microcred's bound
+REFUSED_BY_DEFAULT = (
+    "<urn:ex:vp> <urn:ex:vc> _:g0 .\n_:c0n0 <urn:ex:p> _:c0n0 _:g0 .\n"
+    "_:c0n1 <urn:ex:p> _:c0n1 _:g0 .\n<urn:ex:vp> <urn:ex:vc> _:g1 .\n"
+    "_:c1n0 <urn:ex:p> _:c1n0 _:g1 .\n_:c1n1 <urn:ex:p> _:c1n1 _:g1 .\n"
+)
+
+
 @settings(max_examples=150, deadline=None)
 @given(text=similar_graphs())
+@example(text=REFUSED_BY_DEFAULT)
 def test_canonical_form_of_similar_blank_node_graphs_matches_rdf_canonize(
     node_stack: NodeStack, text: str
 ) -> None:
