@@ -5,6 +5,13 @@ stable, dotted ``code`` (part of the public contract: it does not change between
 Programmer misuse (a wrong argument type, an unknown option) raises ``TypeError`` or
 ``ValueError`` instead; a *bad credential* never raises from ``verify()``: it is reported.
 
+Each class also says what its failure means for a verification
+(:attr:`MicrocredError.indeterminate`): ``True`` when the error means something *could not be
+checked* (an unknown context, a key that cannot be resolved, a list that cannot be fetched: the
+outcome is ``indeterminate``), ``False`` when it means the input was checked and is wrong
+(``invalid``). ``verify()`` decides between
+the two from the class alone (:meth:`microcred.report.VerificationReport.add_error`).
+
 The tree::
 
     MicrocredError                     microcred
@@ -18,6 +25,8 @@ The tree::
     │   ├── UnknownContextError        jsonld.unknown_context
     │   ├── ContextIntegrityError      jsonld.context_integrity
     │   ├── SafeModeError              jsonld.safe_mode
+    │   ├── StrictReadingError         jsonld.strict_reading
+    │   ├── ContextLimitError          jsonld.context_limit
     │   ├── CanonicalizationLimitError jsonld.canonicalization_limit
     │   └── JsonLdProcessingError      jsonld.processing
     ├── KeyMaterialError               key
@@ -33,10 +42,13 @@ The tree::
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 __all__ = [
     "BakingError",
     "CanonicalizationLimitError",
     "ContextIntegrityError",
+    "ContextLimitError",
     "DidError",
     "DidResolutionError",
     "DuplicateKeyError",
@@ -54,6 +66,7 @@ __all__ = [
     "NetworkError",
     "NetworkPolicyError",
     "SafeModeError",
+    "StrictReadingError",
     "UnknownContextError",
     "UnsupportedKeyTypeError",
 ]
@@ -65,9 +78,12 @@ class MicrocredError(Exception):
     Attributes:
         code: stable dotted identifier of the error class (e.g. ``"jsonld.unknown_context"``).
         path: JSON path (``$.credentialSubject.achievement``) of the offending value, when known.
+        indeterminate: (class attribute) the error means something could not be checked,
+            rather than that it was checked and found wrong.
     """
 
     code: str = "microcred"
+    indeterminate: ClassVar[bool] = False
 
     def __init__(self, message: str, *, path: str | None = None) -> None:
         super().__init__(message)
@@ -126,6 +142,7 @@ class UnknownContextError(JsonLdError):
     """A context URL is not known to the document loader (and is never fetched silently)."""
 
     code = "jsonld.unknown_context"
+    indeterminate = True
 
     def __init__(self, url: str, message: str | None = None) -> None:
         super().__init__(message or f"unknown JSON-LD context: {url}")
@@ -150,6 +167,32 @@ class SafeModeError(JsonLdError):
     def __init__(self, message: str, *, term: str, path: str | None = None) -> None:
         super().__init__(message, path=path)
         self.term = term
+
+
+class StrictReadingError(JsonLdError):
+    """The document is not in the form microcred reads: what a reader sees by member name
+    could differ from what the signature covers (a member name or type written as an IRI,
+    a term mapped to a blank node, an embedded context that is not allowed, ...).
+
+    See ``docs/verification.md`` ("The strict reading rule").
+
+    Attributes:
+        rule: a short stable name of the rule broken (``"member-name"``, ``"type"``,
+            ``"inline-context"``, ``"blank-node"``, ``"value-form"``, ``"feature"``).
+    """
+
+    code = "jsonld.strict_reading"
+
+    def __init__(self, message: str, *, rule: str, path: str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.rule = rule
+
+
+class ContextLimitError(JsonLdError):
+    """A document asks for more context processing than the limits allow (too many
+    ``@context`` entries, or one context listed twice in one ``@context``)."""
+
+    code = "jsonld.context_limit"
 
 
 class CanonicalizationLimitError(JsonLdError):
@@ -198,12 +241,14 @@ class DidResolutionError(DidError):
     """The DID (or verification method) could not be resolved with the resolvers given."""
 
     code = "did.resolution"
+    indeterminate = True
 
 
 class NetworkError(MicrocredError):
     """A network access failed or was not allowed."""
 
     code = "network"
+    indeterminate = True
 
 
 class NetworkPolicyError(NetworkError):

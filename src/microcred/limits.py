@@ -30,6 +30,8 @@ class Limits:
         max_jwt_bytes: largest compact JWT accepted.
         max_status_list_bytes: largest decompressed status list (a gzip bomb stops here).
         max_proofs: most proofs one document may carry (each costs a canonicalization).
+        max_contexts: most ``@context`` entries one document may have in all (each may cost
+            a context processing; a ``@context`` listing one entry twice is refused outright).
         network_timeout: seconds for one opt-in network request.
         max_redirects: redirects followed by an opt-in network request (same host only).
     """
@@ -43,6 +45,7 @@ class Limits:
     max_jwt_bytes: int = 1024 * 1024
     max_status_list_bytes: int = 16 * 1024 * 1024
     max_proofs: int = 8
+    max_contexts: int = 128
     network_timeout: float = 10.0
     max_redirects: int = 3
 

@@ -58,7 +58,7 @@ def _fast_only(document: Any) -> list[Any] | None:
     """The fast path's own result: sorted quads, or None when it declines."""
     try:
         return sorted(_processor.fast_quads(document, default_loader()))
-    except _fast.Unsupported:
+    except (_fast.Unsupported, _fast.ContextWorkLimit):  # both paths then refuse or decide
         return None
 
 

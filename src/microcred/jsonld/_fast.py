@@ -66,6 +66,34 @@ class Unsupported(Exception):  # noqa: N818 - an internal signal, not an error
     """The fast path declines this document; process it with pyld instead."""
 
 
+class StrictViolation(Unsupported):
+    """The document breaks the strict reading rule (see :func:`to_quads`, ``strict=True``).
+
+    Without ``strict`` it is only a reason to decline (the pyld path then decides), so the
+    quads of a document never depend on the rule.
+
+    Attributes:
+        rule: the rule's short name (``member-name``, ``type``, ``blank-node``,
+            ``inline-context``, ``value-form``, ``feature``).
+        message: what is wrong, in words.
+        key: the member name at fault, if any (to find its JSON path).
+        value: the string value at fault, if any.
+    """
+
+    def __init__(
+        self, rule: str, message: str, *, key: str | None = None, value: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.key = key
+        self.value = value
+
+
+class ContextWorkLimit(Exception):  # noqa: N818 - an internal signal, not an error
+    """A document asks for more context processing than allowed (raised through the run)."""
+
+
 #: How a term's scalar values expand (from its ``@type``).
 _PLAIN, _ID, _VOCAB, _TYPED, _BAD = range(5)
 
@@ -127,8 +155,16 @@ class _Term:
 
 _NO_TERM: dict[str, Any] = {}
 
+#: A strict reading problem: ``(rule, message, member name or None)``.
+_Problem = tuple[str, str, "str | None"]
+
 #: See :meth:`_Context.shape`.
-_Shape = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, "_Term", str], ...]]
+_Shape = tuple[
+    tuple[tuple[str, str], ...], tuple[tuple[str, str, "_Term", str], ...], "_Problem | None"
+]
+
+#: Keywords a node or value object may carry under the strict reading (or their aliases).
+_READ_KEYWORDS = frozenset({"@id", "@type", "@value", "@language"})
 
 
 def _by_iri_then_name(entry: tuple[str, str, _Term, str]) -> tuple[str, str]:
@@ -142,19 +178,24 @@ class _Context:
     """
 
     __slots__ = (
+        "_aliases",
+        "_iri_terms",
         "derived",
         "keys",
         "language",
         "mappings",
+        "names_read",
         "previous",
         "raw",
         "shapes",
         "terms",
         "type_names",
+        "type_reads",
         "typed",
         "types",
         "vocab",
         "vocab_ids",
+        "vocab_reads",
     )
 
     def __init__(self, raw: Any) -> None:
@@ -174,6 +215,158 @@ class _Context:
         self.type_names: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.typed: dict[tuple[tuple[str, ...], tuple[Any, ...]], _Context] = {}
         self.derived: dict[Any, tuple[Any, _Context]] = {}
+        self.names_read: dict[str, _Problem | None] = {}
+        self.type_reads: dict[str, _Problem | None] = {}
+        self.vocab_reads: dict[str, _Problem | None] = {}
+        self._iri_terms: dict[str, str] | None = None
+        self._aliases: dict[str, str] | None = None
+
+    # --- the strict reading rule (memoised per context) ------------------------------------
+
+    def iri_terms(self) -> dict[str, str]:
+        """IRI → the (first, by name) term of this context that maps to it."""
+        if self._iri_terms is None:
+            found: dict[str, str] = {}
+            for name in sorted(self.mappings):
+                definition = self.mappings[name]
+                if definition and isinstance(definition.get("@id"), str):
+                    found.setdefault(definition["@id"], name)
+            self._iri_terms = found
+        return self._iri_terms
+
+    def alias(self, keyword: str) -> str | None:
+        """The term this context defines as an alias of ``keyword`` (``id`` for ``@id``)."""
+        if self._aliases is None:
+            aliases: dict[str, str] = {}
+            for name in sorted(self.mappings):
+                definition = self.mappings[name]
+                target = definition.get("@id") if definition else None
+                if isinstance(target, str) and target in _KEYWORDS:
+                    aliases.setdefault(target, name)
+            self._aliases = aliases
+        return self._aliases.get(keyword)
+
+    def name_problem(self, name: str) -> _Problem | None:
+        """Why the member name ``name`` is outside the strict reading here, or ``None``.
+
+        A member name must be a term of this context (whose IRI is not a blank node), an alias
+        of ``@id``/``@type``/``@value``/``@language`` (the keyword itself only where the
+        context defines no alias), or, under a ``@vocab``, a plain name no term claims. An
+        absolute or compact IRI is never a member name. Names that expand to nothing are left
+        to safe mode (undefined terms).
+        """
+        if name in self.names_read:
+            return self.names_read[name]
+        problem = self._name_problem(name)
+        if len(self.names_read) < _MAX_CONTEXTS:
+            self.names_read[name] = problem
+        return problem
+
+    def _name_problem(self, name: str) -> _Problem | None:
+        if name[:1] == "@":
+            if name in _READ_KEYWORDS:
+                alias = self.alias(name)
+                if alias is not None:
+                    return (
+                        "member-name",
+                        f"{name!r} is written as the keyword although the active context's "
+                        f"alias for it is {alias!r}, the name readers look for",
+                        name,
+                    )
+                return None
+            if name in _KEYWORDS:
+                return ("feature", f"the keyword {name} is outside the strict reading", name)
+            return None
+        mappings = self.mappings
+        if name in mappings:
+            definition = mappings[name]
+            if definition is None:
+                return None  # a null term: safe mode reports it as dropped
+            target = definition.get("@id")
+            if isinstance(target, str) and target.startswith("_:"):
+                return (
+                    "blank-node",
+                    f"the term {name!r} maps to the blank node {target}: no RDF statement can "
+                    "have a blank node as its property, so its values would not be signed",
+                    name,
+                )
+            if definition.get("reverse"):
+                return ("feature", f"the term {name!r} is a reverse property", name)
+            if target in _KEYWORDS and target not in _READ_KEYWORDS:
+                return ("feature", f"the term {name!r} is an alias of {target}", name)
+            return None
+        expanded = self.expand_vocab(name)
+        if expanded is None or expanded in _KEYWORDS or not _ABSOLUTE.match(expanded):
+            return None  # undefined or relative: safe mode explains
+        if expanded.startswith("_:"):
+            return (
+                "blank-node",
+                f"the member name {name!r} is a blank node identifier: its values would not be "
+                "signed",
+                name,
+            )
+        claimed = self.iri_terms().get(expanded)
+        vocab_relative = self.vocab is not None and expanded == self.vocab + name
+        if vocab_relative and claimed is None:
+            return None
+        hint = f"; the term {claimed!r} names this property" if claimed else ""
+        return (
+            "member-name",
+            f"the member name {name!r} is not a term of the active context: a property written "
+            f"as an absolute or compact IRI is outside the strict reading{hint}",
+            name,
+        )
+
+    def type_problem(self, name: str) -> _Problem | None:
+        """Why the type ``name`` is outside the strict reading here, or ``None``: a type must
+        be a term of this context, or an absolute IRI that no term of it names (VC Data Model
+        2.0 §4.5: "one or more terms and/or absolute URL strings"); a type written as the IRI
+        of a term would escape that term's type-scoped context."""
+        if name in self.type_reads:
+            return self.type_reads[name]
+        problem: _Problem | None = None
+        if name in self.mappings:
+            definition = self.mappings[name]
+            target = definition.get("@id") if definition else None
+            if isinstance(target, str) and target.startswith("_:"):
+                problem = ("blank-node", f"the type {name!r} maps to the blank node {target}", None)
+        else:
+            expanded = self.expand_vocab(name)
+            if expanded is not None and expanded not in _KEYWORDS and _ABSOLUTE.match(expanded):
+                claimed = self.iri_terms().get(expanded)
+                if expanded.startswith("_:"):
+                    problem = ("blank-node", f"the type {name!r} is a blank node identifier", None)
+                elif claimed is not None:
+                    problem = (
+                        "type",
+                        f"the type {name!r} is written as an IRI although the term {claimed!r} "
+                        "of the active context names it (its type-scoped context would not "
+                        "apply)",
+                        None,
+                    )
+        if len(self.type_reads) < _MAX_CONTEXTS:
+            self.type_reads[name] = problem
+        return problem
+
+    def vocab_value_problem(self, value: str) -> _Problem | None:
+        """A value of a ``@type: @vocab`` term (``proofPurpose``) written as the IRI of a term
+        of this context, or as a compact IRI: readers compare it with the term."""
+        if value in self.vocab_reads:
+            return self.vocab_reads[value]
+        problem: _Problem | None = None
+        if value not in self.mappings:
+            expanded = self.expand_vocab(value)
+            claimed = self.iri_terms().get(expanded) if expanded else None
+            if claimed is not None:
+                problem = (
+                    "value-form",
+                    f"the value {value!r} is written as an IRI although the term {claimed!r} "
+                    "names it",
+                    None,
+                )
+        if len(self.vocab_reads) < _MAX_CONTEXTS:
+            self.vocab_reads[value] = problem
+        return problem
 
     def term(self, key: str) -> _Term:
         """The definition of ``key`` (an empty one when ``key`` is not a term)."""
@@ -223,10 +416,19 @@ class _Context:
             return found
         keywords: list[tuple[str, str]] = []
         properties: list[tuple[str, str, _Term, str]] = []
+        problem: _Problem | None = None
         for name in names:
             if name == "@context":
                 continue
-            expanded, term = self.key(name)
+            here = self.name_problem(name)
+            if problem is None:
+                problem = here
+            try:
+                expanded, term = self.key(name)
+            except Unsupported:
+                if here is not None:  # the rule explains why it cannot be read
+                    raise StrictViolation(here[0], here[1], key=here[2]) from None
+                raise
             if term is not None:
                 properties.append((expanded, name, term, _iri(expanded)))
             elif expanded not in ("@id", "@type", "@value", "@language"):
@@ -236,7 +438,7 @@ class _Context:
             else:
                 keywords.append((expanded, name))
         properties.sort(key=_by_iri_then_name)
-        found = (tuple(keywords), tuple(properties))
+        found = (tuple(keywords), tuple(properties), problem)
         if len(self.shapes) < _MAX_CONTEXTS:
             self.shapes[names] = found
         return found
@@ -363,12 +565,127 @@ def _check_self_contained(local: Any) -> None:
         raise Unsupported("@context in @context")
 
 
+def _has_object(local: Any) -> bool:
+    """Whether a ``@context`` member embeds a context object."""
+    if isinstance(local, dict):
+        return True
+    return isinstance(local, list) and any(isinstance(entry, dict) for entry in local)
+
+
+#: Members an embedded context may not have under the strict reading: they change how
+#: identifiers or strings are read without it showing in the member names (``@base``), or
+#: carry something RDF does not sign (``@direction``), or pull in other documents.
+_INLINE_REFUSED = {
+    "@base": "sets a base IRI (identifiers would then be signed as other IRIs than written)",
+    "@direction": "sets a base direction, which the signed RDF does not carry",
+    "@import": "imports another context",
+    "@propagate": "changes how contexts propagate",
+}
+#: Members a term definition in an embedded context may have.
+_INLINE_TERM_MEMBERS = frozenset({"@id", "@type", "@container", "@language", "@protected"})
+
+
+def _inline_problem(local: dict[str, Any]) -> str | None:
+    """What an embedded context object has that the strict reading refuses, or ``None``:
+    see ``_INLINE_REFUSED``; term definitions may only name an IRI, a type coercion, a
+    container and a language (no scoped context, reverse, nesting or prefix flags)."""
+    for name, definition in local.items():
+        if name in _INLINE_REFUSED:
+            return f"an embedded context {_INLINE_REFUSED[name]} ({name})"
+        if isinstance(definition, dict) and not name.startswith("@"):
+            extra = sorted(set(definition) - _INLINE_TERM_MEMBERS)
+            if extra:
+                return (
+                    f"the embedded context's definition of {name!r} uses {', '.join(extra)}; "
+                    "only @id, @type, @container and @language are read"
+                )
+    return None
+
+
+def _added_terms_problem(before: _Context, after: _Context) -> str | None:
+    """What an embedded context changed that the strict reading refuses, or ``None``: it may
+    add terms, but not redefine one already in scope, map one to a blank node or to a
+    keyword, give a second name to an IRI a term already has, or replace the ``@vocab``."""
+    old = before.mappings
+    old_iris = before.iri_terms()
+    for name, definition in after.mappings.items():
+        if name in old:
+            if old[name] != definition:
+                return f"an embedded context redefines the term {name!r} of the contexts in scope"
+            continue
+        target = definition.get("@id") if definition else None
+        if not isinstance(target, str):
+            return f"an embedded context leaves the term {name!r} without an IRI"
+        if target.startswith("_:"):
+            return (
+                f"an embedded context maps {name!r} to the blank node {target}: its values "
+                "would not be signed"
+            )
+        if target in _KEYWORDS:
+            return f"an embedded context makes {name!r} an alias of {target}"
+        if target in old_iris:
+            return (
+                f"an embedded context makes {name!r} a second name for {target}, which the "
+                f"term {old_iris[target]!r} already names"
+            )
+    if before.vocab is not None and after.vocab != before.vocab:
+        return "an embedded context replaces the @vocab of the contexts in scope"
+    return None
+
+
+def _check_value_form(term: _Term | None, members: dict[str, Any], types: list[str]) -> None:
+    """A value object is read only where it says more than a plain value would: a language
+    or datatype other than the term's own. Otherwise readers would find an object where the
+    compacted form has a plain string or number.
+
+    Raises:
+        StrictViolation: the value object could be written as a plain value.
+    """
+    language = members.get("@language")
+    datatype = types[0] if types else None
+    plain = term is None or (term.kind == _PLAIN and term.language is None)
+    if language is not None:
+        redundant = (
+            term is not None
+            and isinstance(term.language, str)
+            and isinstance(language, str)
+            and term.language.lower() == language.lower()
+        )
+    elif datatype is not None:
+        redundant = (term is not None and term.kind == _TYPED and term.type == datatype) or (
+            plain and datatype == XSD_STRING and isinstance(members.get("@value"), str)
+        )
+    else:
+        redundant = plain
+    if redundant:
+        value = members.get("@value")
+        raise StrictViolation(
+            "value-form",
+            f"the value {value!r} is written as a value object where the plain value means "
+            "the same; readers look for the plain value",
+            value=value if isinstance(value, str) else None,
+        )
+
+
 class _Run:
     """The state of one :func:`to_quads` call."""
 
-    def __init__(self, loader: DocumentLoader, process: Callable[..., Any]) -> None:
+    def __init__(
+        self,
+        loader: DocumentLoader,
+        process: Callable[..., Any],
+        *,
+        strict: bool = False,
+        allow_inline_contexts: bool = False,
+        max_contexts: int | None = None,
+    ) -> None:
         self.loader = loader
         self.process = process
+        #: apply the strict reading rule (:func:`to_quads`)
+        self.strict = strict
+        self.allow_inline_contexts = allow_inline_contexts
+        #: how many more ``@context`` entries the document may have (``None``: unbounded)
+        self.contexts_left = max_contexts
         self.quads: dict[Quad, None] = {}
         self.counter = 0
         self.relabelled: dict[str, str] = {}
@@ -523,16 +840,31 @@ class _Run:
             raise Unsupported("literal")
         return literal(rdf["value"], datatype=rdf.get("datatype"), language=rdf.get("language"))
 
-    @staticmethod
-    def id_iri(ctx: _Context, value: str) -> str:
-        """An ``@id`` value (document-relative IRI expansion): absolute or a blank node."""
+    def id_iri(self, ctx: _Context, value: str) -> str:
+        """An ``@id`` value (document-relative IRI expansion): absolute or a blank node.
+
+        Under the strict reading an identifier is written as the IRI it is: never a blank node
+        label (labels are not signed: canonicalization renames them) nor a compact IRI.
+        """
         expanded = ctx.expand_id(value)
         if expanded is None or expanded in _KEYWORDS or not _ABSOLUTE.match(expanded):
             raise Unsupported(f"identifier {value!r}")
+        if self.strict and (expanded != value or value.startswith("_:")):
+            if value.startswith("_:"):
+                raise StrictViolation(
+                    "blank-node",
+                    f"the identifier {value!r} is a blank node label, which the signature does "
+                    "not cover (canonicalization renames blank nodes)",
+                    value=value,
+                )
+            raise StrictViolation(
+                "value-form",
+                f"the identifier {value!r} is a compact IRI for {expanded}; write the IRI",
+                value=value,
+            )
         return expanded
 
-    @staticmethod
-    def vocab_iri(ctx: _Context, value: str) -> str:
+    def vocab_iri(self, ctx: _Context, value: str) -> str:
         """A value expanded relative to the vocabulary (``@type: @vocab``): absolute or a blank
         node.
 
@@ -542,6 +874,10 @@ class _Run:
         expanded = ctx.expand_vocab(value)
         if expanded is None or expanded in _KEYWORDS or not _ABSOLUTE.match(expanded):
             raise Unsupported(f"IRI {value!r}")
+        if self.strict:
+            problem = ctx.vocab_value_problem(value)
+            if problem is not None:
+                raise StrictViolation(problem[0], problem[1], value=value)
         return expanded
 
     def expand_object(
@@ -576,10 +912,56 @@ class _Run:
             local = element["@context"]
             if isinstance(local, dict):
                 _check_self_contained(local)
-            active = self.apply(active, local, stable=False)
+            self.count_contexts(local)
+            if self.strict and _has_object(local):
+                active = self.apply_inline(active, local)
+            else:
+                active = self.apply(active, local, stable=False)
         type_ctx = active
         active = self.typed(active, element, names)
-        return self.expand_node(active, type_ctx, element, names, term is None, graph, graph_key)
+        return self.expand_node(
+            active, type_ctx, element, names, term, term is None, graph, graph_key
+        )
+
+    def count_contexts(self, local: Any) -> None:
+        """Count a ``@context`` member's entries against the limit; refuse one listing the
+        same entry twice (processing it again only multiplies the work)."""
+        entries = local if isinstance(local, list) else [local]
+        if self.contexts_left is not None:
+            self.contexts_left -= len(entries)
+            if self.contexts_left < 0:
+                raise ContextWorkLimit("too many @context entries")
+        if len(entries) > 1:
+            seen = [e if isinstance(e, str) else json.dumps(e, sort_keys=True) for e in entries]
+            if len(set(seen)) < len(seen):
+                raise ContextWorkLimit("a @context lists the same context twice")
+
+    def apply_inline(self, active: _Context, local: Any) -> _Context:
+        """Apply a ``@context`` member holding embedded context objects, entry by entry, under
+        the strict reading: each object must be allowed by the caller, and may only add terms
+        (see :func:`_inline_problem` and :meth:`_added_terms_problem`)."""
+        ctx = active
+        for entry in local if isinstance(local, list) else [local]:
+            if not isinstance(entry, dict):
+                ctx = self.apply(ctx, entry, stable=False)
+                continue
+            if not self.allow_inline_contexts:
+                raise StrictViolation(
+                    "inline-context",
+                    "the document embeds a context object; embedded contexts are refused "
+                    "unless the caller allows them (allow_inline_contexts=True, "
+                    "--allow-inline-contexts)",
+                    key="@context",
+                )
+            problem = _inline_problem(entry)
+            if problem is not None:
+                raise StrictViolation("inline-context", problem, key="@context")
+            following = self.apply(ctx, entry, stable=False)
+            problem = _added_terms_problem(ctx, following)
+            if problem is not None:
+                raise StrictViolation("inline-context", problem, key="@context")
+            ctx = following
+        return ctx
 
     def typed(self, active: _Context, element: dict[str, Any], names: tuple[str, ...]) -> _Context:
         """``active`` with the type-scoped contexts of the object's types applied (Expansion
@@ -626,17 +1008,21 @@ class _Run:
         type_ctx: _Context,
         element: dict[str, Any],
         names: tuple[str, ...],
+        term: _Term | None,
         top: bool,
         graph: str,
         graph_key: str,
     ) -> list[str] | None:
         """The members of an object in its final context (Expansion §13 and Node Map
-        Generation together: the properties are taken in the order of their IRIs)."""
+        Generation together: the properties are taken in the order of their IRIs); ``term``
+        is the definition of the property whose value the object is (``None`` at the top)."""
         identifier: str | None = None
         types: list[str] = []
         array_type = False
         value_object: dict[str, Any] | None = None
-        keywords, properties = active.shape(names)
+        keywords, properties, problem = active.shape(names)
+        if problem is not None and self.strict:
+            raise StrictViolation(problem[0], problem[1], key=problem[2])
         for expanded, name in keywords:
             value = element[name]
             if expanded == "@id":
@@ -650,6 +1036,11 @@ class _Run:
                     raise Unsupported("@type value")
                 else:
                     array_type = True
+                if self.strict:
+                    for type_name in value:
+                        wrong = type_ctx.type_problem(type_name)
+                        if wrong is not None:
+                            raise StrictViolation(wrong[0], wrong[1], value=type_name)
                 types.extend(type_ctx.type_iri(type_name) for type_name in value)
             else:  # @value, @language
                 if value_object is None:
@@ -660,6 +1051,8 @@ class _Run:
                 raise Unsupported("value object with other members")
             if array_type:
                 raise Unsupported("typed value with an array type")
+            if self.strict:
+                _check_value_form(term, value_object, types)
             return [self.value_object(value_object, types)]
         if top and not properties and not types:
             return None
@@ -753,13 +1146,21 @@ class _Run:
         datatype = types[0] if types else None
         return self.typed_literal(value, datatype, language)
 
-    @staticmethod
-    def language_map(ctx: _Context, value: dict[str, Any]) -> list[str]:
+    def language_map(self, ctx: _Context, value: dict[str, Any]) -> list[str]:
         """The literals of a language map (keys sorted, ``@none`` without a language).
 
         Raises:
             Unsupported: a value that is not a string; MalformedInputError: a bad language tag.
+            StrictViolation: (strict) two keys that are one language tag in the signed data
+                (tags are compared without case).
         """
+        if self.strict and len({language.lower() for language in value}) < len(value):
+            raise StrictViolation(
+                "value-form",
+                "a language map names one language twice (language tags are signed in lower "
+                "case, so readers would see two entries where one is signed)",
+                key=next(iter(value)),
+            )
         items: list[str] = []
         for language in sorted(value):
             expanded = ctx.expand_vocab(language)
@@ -831,7 +1232,13 @@ _INITIAL = _PYLD._get_initial_context({"processingMode": "json-ld-1.1"})
 
 
 def to_quads(
-    document: dict[str, Any], loader: DocumentLoader, process: Callable[..., Any]
+    document: dict[str, Any],
+    loader: DocumentLoader,
+    process: Callable[..., Any],
+    *,
+    strict: bool = False,
+    allow_inline_contexts: bool = False,
+    max_contexts: int | None = None,
 ) -> list[Quad]:
     """The quads of ``document`` exactly as the pyld path gives them (possibly in another order).
 
@@ -841,12 +1248,29 @@ def to_quads(
             loads them through ``process``).
         process: ``process(active, local, override_protected, propagate)`` runs pyld's context
             processing and returns the new active context (raises on any error).
+        strict: apply the strict reading rule (``docs/verification.md``): every member name a
+            term, every type a term or an IRI no term names, identifiers written as IRIs,
+            value objects only where a plain value would say less, embedded contexts only
+            with ``allow_inline_contexts`` and then only adding terms. The rule never changes
+            the quads; it only refuses.
+        allow_inline_contexts: (strict) accept embedded context objects that only add terms.
+        max_contexts: the most ``@context`` entries the whole document may have.
 
     Raises:
+        StrictViolation: (strict) the rule is broken; without ``strict`` it may still be
+            raised, as a reason to decline.
+        ContextWorkLimit: more ``@context`` entries than ``max_contexts``, or one ``@context``
+            listing an entry twice.
         Unsupported: the document uses something this path does not handle, or is not valid in
             safe mode; run the pyld path to get its result or error.
     """
-    run = _Run(loader, process)
+    run = _Run(
+        loader,
+        process,
+        strict=strict,
+        allow_inline_contexts=allow_inline_contexts,
+        max_contexts=max_contexts,
+    )
     try:
         run.expand_object(_context(_INITIAL), None, document, "", "@default")
         run.emit_lists()

@@ -29,10 +29,12 @@ from pyld.context_resolver import ContextResolver
 
 from ..errors import (
     CanonicalizationLimitError,
+    ContextLimitError,
     InputTooDeepError,
     JsonLdProcessingError,
     MicrocredError,
     SafeModeError,
+    StrictReadingError,
 )
 from ..limits import DEFAULT_LIMITS, Limits
 from . import _fast
@@ -407,11 +409,20 @@ def compact(document: Any, context: Any, *, loader: DocumentLoader | None = None
 FAST_PATH = True
 
 
-def fast_quads(document: dict[str, Any], loader: DocumentLoader) -> list[Quad]:
-    """The quads of ``document`` by the fast path, with contexts processed by pyld.
+def fast_quads(
+    document: dict[str, Any],
+    loader: DocumentLoader,
+    *,
+    strict: bool = False,
+    allow_inline_contexts: bool = False,
+    max_contexts: int | None = None,
+) -> list[Quad]:
+    """The quads of ``document`` by the fast path, with contexts processed by pyld (the
+    arguments after ``loader`` are those of :func:`microcred.jsonld._fast.to_quads`).
 
     Raises:
         _fast.Unsupported: the fast path declines (the pyld path decides).
+        _fast.StrictViolation / _fast.ContextWorkLimit: see :func:`_fast.to_quads`.
     """
     adapter = _PyldLoader(loader)
     state: dict[str, Any] = {}
@@ -425,7 +436,14 @@ def fast_quads(document: dict[str, Any], loader: DocumentLoader) -> list[Quad]:
             propagate=propagate,
         )  # fmt: skip
 
-    return _fast.to_quads(document, loader, process)
+    return _fast.to_quads(
+        document,
+        loader,
+        process,
+        strict=strict,
+        allow_inline_contexts=allow_inline_contexts,
+        max_contexts=max_contexts,
+    )
 
 
 def _pyld_quads(document: Any, loader: DocumentLoader | None) -> list[Quad]:
@@ -438,7 +456,12 @@ def _pyld_quads(document: Any, loader: DocumentLoader | None) -> list[Quad]:
 
 
 def to_quads(
-    document: Any, *, loader: DocumentLoader | None = None, limits: Limits = DEFAULT_LIMITS
+    document: Any,
+    *,
+    loader: DocumentLoader | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    strict: bool = False,
+    allow_inline_contexts: bool = False,
 ) -> list[Quad]:
     """The RDF dataset of ``document`` as quads (see :mod:`microcred.jsonld._canon`), in safe mode.
 
@@ -446,22 +469,156 @@ def to_quads(
     by it; the others, and every document in error, by pyld. Both give the same quads (the
     order may differ; blank node labels are the same) and the same errors.
 
-    Raises the errors of :func:`expand`, and :class:`CanonicalizationLimitError` when the
-    document yields more than ``limits.max_quads`` quads.
+    With ``strict=True`` the document must also be in the form readers read: the strict
+    reading rule of ``docs/verification.md`` (every member name a term of its active context,
+    no type written as the IRI of a term, no term mapped to a blank node, identifiers written
+    as IRIs, embedded context objects only with ``allow_inline_contexts`` and then only adding
+    terms, and only the JSON-LD features the fast path reads). The quads are the same with or
+    without it.
+
+    Raises the errors of :func:`expand`; :class:`CanonicalizationLimitError` when the document
+    yields more than ``limits.max_quads`` quads; :class:`ContextLimitError` when it has more than
+    ``limits.max_contexts`` ``@context`` entries or lists one twice in one ``@context``; and,
+    with ``strict``, :class:`StrictReadingError`.
     """
     quads: list[Quad] | None = None
-    if FAST_PATH and isinstance(document, dict):
-        try:
-            quads = fast_quads(document, loader or default_loader())
-        except Exception:
-            quads = None
-    if quads is None:
-        quads = _pyld_quads(document, loader)
+    if strict:
+        quads = _strict_quads(document, loader or default_loader(), limits, allow_inline_contexts)
+    else:
+        if FAST_PATH and isinstance(document, dict):
+            try:
+                quads = fast_quads(
+                    document, loader or default_loader(), max_contexts=limits.max_contexts
+                )
+            except _fast.ContextWorkLimit as exc:
+                raise _context_limit(exc, limits) from None
+            except Exception:
+                quads = None
+        if quads is None:
+            check_context_limits(document, limits)
+            quads = _pyld_quads(document, loader)
     if len(quads) > limits.max_quads:
         raise CanonicalizationLimitError(
             f"document expands to {len(quads)} RDF quads, over the limit of {limits.max_quads}"
         )
     return quads
+
+
+def _strict_quads(
+    document: Any, loader: DocumentLoader, limits: Limits, allow_inline_contexts: bool
+) -> list[Quad]:
+    """:func:`to_quads` with the strict reading rule (the fast path is its only reader)."""
+    if not isinstance(document, dict):
+        raise JsonLdProcessingError("a JSON-LD document must be a JSON object")
+    declined: str
+    try:
+        quads = fast_quads(
+            document,
+            loader,
+            strict=True,
+            allow_inline_contexts=allow_inline_contexts,
+            max_contexts=limits.max_contexts,
+        )
+    except _fast.StrictViolation as violation:
+        raise StrictReadingError(
+            violation.message, rule=violation.rule, path=_violation_path(document, violation)
+        ) from None
+    except _fast.ContextWorkLimit as exc:
+        raise _context_limit(exc, limits) from None
+    except _fast.Unsupported as exc:
+        declined = str(exc)
+    except Exception as exc:
+        declined = type(exc).__name__
+    else:
+        return quads if FAST_PATH else _pyld_quads(document, loader)
+    check_context_limits(document, limits)
+    _pyld_quads(document, loader)  # its error, if the document has one, explains best
+    raise StrictReadingError(
+        f"the document uses a JSON-LD form the strict reading does not accept ({declined}); "
+        "what readers see by member name could differ from what is signed",
+        rule="feature",
+    )
+
+
+def _violation_path(document: Any, violation: _fast.StrictViolation) -> str | None:
+    """The JSON path of the first member named ``violation.key`` (or string equal to
+    ``violation.value``) in ``document``: where the rule was broken, to the best of a search."""
+    for path, key, item in _paths_with_context(document):
+        if violation.key is not None and key == violation.key and not path.endswith("]"):
+            return path
+        if violation.value is not None and isinstance(item, str) and item == violation.value:
+            return path
+    return None
+
+
+def _paths_with_context(value: Any) -> Iterator[tuple[str, str | None, Any]]:
+    """Like :func:`_paths`, but ``@context`` members are visited too (an embedded context is a
+    place the rule can be broken)."""
+    stack: list[tuple[str, str | None, Any]] = [("$", None, value)]
+    while stack:
+        here, key, item = stack.pop()
+        yield here, key, item
+        if isinstance(item, dict):
+            for k in reversed(list(item)):
+                step = f"{here}.{k}" if k.isidentifier() else f"{here}['{k}']"
+                stack.append((step, k, item[k]))
+        elif isinstance(item, list):
+            for i in reversed(range(len(item))):
+                stack.append((f"{here}[{i}]", key, item[i]))
+
+
+def _context_limit(exc: _fast.ContextWorkLimit, limits: Limits) -> ContextLimitError:
+    if "twice" in str(exc):
+        return ContextLimitError(
+            "a @context lists the same context twice (each entry is processed again: refused "
+            "as needless work)"
+        )
+    return ContextLimitError(
+        f"the document has more than {limits.max_contexts} @context entries (Limits.max_contexts)"
+    )
+
+
+def check_context_limits(document: Any, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a document that asks for more context processing than ``limits`` allow: more
+    than ``limits.max_contexts`` ``@context`` entries in all, or one ``@context`` listing the
+    same entry twice. Cheap (one walk, no processing); run before pyld sees the document.
+
+    Raises:
+        ContextLimitError: as above.
+    """
+    _context_urls(document, limits)
+
+
+def _context_urls(document: Any, limits: Limits) -> dict[str, None]:
+    """The context URLs of ``document`` in order of appearance, after checking the limits
+    of :func:`check_context_limits`."""
+    urls: dict[str, None] = {}
+    total = 0
+    stack: list[Any] = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "@context" in item:
+                local = item["@context"]
+                entries = local if isinstance(local, list) else [local]
+                total += len(entries)
+                if total > limits.max_contexts:
+                    raise _context_limit(_fast.ContextWorkLimit("many"), limits)
+                keys = [
+                    e if isinstance(e, str) else json.dumps(e, sort_keys=True, default=str)
+                    for e in entries
+                ]
+                if len(set(keys)) < len(keys):
+                    raise _context_limit(_fast.ContextWorkLimit("twice"), limits)
+                for entry in entries:
+                    if isinstance(entry, str):
+                        urls.setdefault(entry)
+            for key, value in item.items():
+                if isinstance(value, (dict, list)) and key != "@context":
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
+    return urls
 
 
 def canonize(
@@ -483,27 +640,17 @@ def canonize(
     )
 
 
-def contexts_of(document: Any, *, loader: DocumentLoader | None = None) -> list[ContextDocument]:
+def contexts_of(
+    document: Any, *, loader: DocumentLoader | None = None, limits: Limits = DEFAULT_LIMITS
+) -> list[ContextDocument]:
     """The remote contexts ``document`` refers to (anywhere in it), as the loader serves them.
 
     Use it to report which context revisions a credential was processed with.
+
+    Raises:
+        ContextLimitError: see :func:`check_context_limits` (checked first).
+        UnknownContextError / ContextIntegrityError: from the loader.
     """
+    urls = _context_urls(document, limits)
     loader = loader or default_loader()
-    urls: dict[str, None] = {}
-    stack: list[Any] = [document]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ctx = item.get("@context")
-            if isinstance(ctx, str):
-                urls.setdefault(ctx)
-            elif isinstance(ctx, list):
-                for entry in ctx:
-                    if isinstance(entry, str):
-                        urls.setdefault(entry)
-            for key, value in item.items():
-                if isinstance(value, (dict, list)) and key != "@context":
-                    stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(value for value in item if isinstance(value, (dict, list)))
     return [loader.load(url) for url in urls]
