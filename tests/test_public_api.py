@@ -6,7 +6,8 @@ import microcred as mc
 
 EXPECTED = [
     "Check", "DEFAULT_LIMITS", "Limits", "MicroCredential", "MicrocredError", "ValidationError",
-    "ValidationReport", "VerificationError", "VerificationReport", "__version__", "baking",
+    "ValidationReport", "VerificationError", "VerificationReport", "VerifyOptions", "__version__",
+    "baking",
     "derive", "errors", "issue", "jose", "jsonld", "keys", "model", "present", "presets", "proofs",
     "status", "validate", "verify",
 ]  # fmt: skip
@@ -16,6 +17,19 @@ def test_exported_names_are_pinned() -> None:
     assert sorted(mc.__all__) == sorted(EXPECTED)
     for name in mc.__all__:
         assert getattr(mc, name) is not None
+
+
+def test_the_verification_face_is_pinned() -> None:
+    """``microcred.verify`` is the function; its package's face is these three names."""
+    import importlib
+
+    package = importlib.import_module("microcred.verify")
+    assert sorted(package.__all__) == ["VerifyOptions", "verify", "verify_with"]
+    assert mc.verify is package.verify
+    assert mc.VerifyOptions is package.VerifyOptions
+    names = [n for n in vars(package) if n.isidentifier() and not n.startswith("_")]
+    public = sorted(n for n in names if n != "annotations")
+    assert public == sorted(package.__all__)
 
 
 def test_every_error_has_a_stable_code() -> None:

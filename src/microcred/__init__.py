@@ -19,13 +19,13 @@ from __future__ import annotations
 from . import baking, errors, jose, jsonld, keys, model, proofs, status
 from ._issue import issue, present
 from ._validate import ValidationError, ValidationReport, validate
-from ._verify import verify
 from ._version import __version__
 from .errors import MicrocredError
 from .limits import DEFAULT_LIMITS, Limits
 from .model import MicroCredential, presets
 from .proofs import derive
 from .report import Check, VerificationError, VerificationReport
+from .verify import VerifyOptions, verify
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -37,6 +37,7 @@ __all__ = [
     "ValidationReport",
     "VerificationError",
     "VerificationReport",
+    "VerifyOptions",
     "__version__",
     "baking",
     "derive",

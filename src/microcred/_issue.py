@@ -6,17 +6,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from ._vc import issuer_id, types_of
-from .jsonld import DocumentLoader
+from ._vc import VC_V1, VC_V2, base_context_problem, format_datetime, issuer_id, types_of
+from .jsonld import DocumentLoader, Quad, to_quads
 from .keys import KeyPair
 from .limits import DEFAULT_LIMITS, Limits
-from .proofs import add_proof, format_datetime, suite_by_name
+from .proofs import add_proof, suite_by_name
 from .proofs._base import Cryptosuite
 
 __all__ = ["default_suite", "issue", "present"]
 
-VC_V1 = "https://www.w3.org/2018/credentials/v1"
-VC_V2 = "https://www.w3.org/ns/credentials/v2"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 DATA_INTEGRITY_V1 = "https://w3id.org/security/data-integrity/v1"
 
@@ -58,6 +56,35 @@ def _check_key(key: object) -> KeyPair:
     return key
 
 
+def read_strictly(
+    document: Mapping[str, Any],
+    *,
+    loader: DocumentLoader | None,
+    limits: Limits,
+    allow_inline_contexts: bool,
+) -> list[Quad]:
+    """What ``verify()`` will require of the document, before anything is signed: the VC base
+    context first, and the document (its existing proofs aside) in safe mode under the strict
+    reading rule (``docs/verification.md``). Returns its quads.
+
+    Raises:
+        ValueError: the base context is missing or not first.
+        JsonLdError: an unknown context, a safe-mode error, or the strict reading refuses it
+            (:class:`~microcred.errors.StrictReadingError`).
+    """
+    problem = base_context_problem(document.get("@context"))
+    if problem is not None:
+        raise ValueError(f"cannot sign: {problem}")
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    return to_quads(
+        unsecured,
+        loader=loader,
+        limits=limits,
+        strict=True,
+        allow_inline_contexts=allow_inline_contexts,
+    )
+
+
 def _created(created: str | datetime | None) -> str:
     if created is None:
         return format_datetime(datetime.now(timezone.utc))
@@ -78,6 +105,7 @@ def issue(
     limits: Limits = DEFAULT_LIMITS,
     proof_array: bool | None = None,
     mandatory_pointers: Sequence[str] | None = None,
+    allow_inline_contexts: bool = False,
     **jwt_options: Any,
 ) -> Any:
     """Sign a credential; return a new signed document (the input is never modified).
@@ -97,6 +125,12 @@ def issue(
         mandatory_pointers: with ``suite="ecdsa-sd-2023"`` (selective disclosure), JSON
             pointers (RFC 6901) to what every disclosure must reveal, e.g. ``["/issuer"]``.
             The holder then discloses with :func:`microcred.derive`.
+        allow_inline_contexts: sign a document with embedded context objects (they must only
+            add terms); a verifier must then allow them too.
+
+    Before signing, in every format, the document is read as :func:`microcred.verify` reads
+    it (the VC base context first; safe mode; the strict reading rule): what a verifier would
+    refuse is never signed.
 
     A VC 1.1 credential signed with a ``DataIntegrityProof`` gets the Data Integrity context
     appended (VC 1.1's context does not define the proof terms); the legacy
@@ -106,7 +140,8 @@ def issue(
         TypeError / ValueError: misuse (wrong key object, unknown suite or format, key type
             that does not fit the suite, issuer that is not the key's controller, mandatory
             pointers for a suite that is not selective or that match nothing).
-        JsonLdError: the credential cannot be processed (unknown context, safe-mode error).
+        JsonLdError: the credential cannot be processed (unknown context, safe-mode error,
+            :class:`~microcred.errors.StrictReadingError`).
     """
     key = _check_key(key)
     if not isinstance(document, Mapping):
@@ -122,6 +157,9 @@ def issue(
             raise TypeError("mandatory_pointers applies to format='di' with ecdsa-sd-2023")
         from .jose import issue_jwt
 
+        read_strictly(
+            document, loader=loader, limits=limits, allow_inline_contexts=allow_inline_contexts
+        )
         return issue_jwt(document, key, **jwt_options)
     if format != "di":
         raise ValueError(f"unknown format {format!r}: use 'di' or 'jwt'")
@@ -139,6 +177,13 @@ def issue(
     )
     if needs_di_context:
         unsigned["@context"] = [*contexts, DATA_INTEGRITY_V2]
+    if mandatory_pointers is not None and not chosen.selective:  # misuse first, then the data
+        raise ValueError(f"{chosen.name} does not take mandatory pointers (not selective)")
+    if chosen.suite_context is not None and chosen.suite_context not in contexts:
+        unsigned["@context"] = [*_contexts(unsigned), chosen.suite_context]
+    quads = read_strictly(
+        unsigned, loader=loader, limits=limits, allow_inline_contexts=allow_inline_contexts
+    )
     signed = add_proof(
         unsigned,
         key.signer(),
@@ -148,6 +193,7 @@ def issue(
         loader=loader,
         limits=limits,
         mandatory_pointers=mandatory_pointers,
+        unsecured_quads=quads,
     )
     if proof_array is None:
         proof_array = bool(_ARRAY_PROOF_TYPES & set(types_of(document)))
@@ -173,12 +219,20 @@ def present(
     presentation_id: str | None = None,
     loader: DocumentLoader | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    allow_inline_contexts: bool = False,
 ) -> dict[str, Any]:
     """Wrap ``credentials`` in a VC 2.0 presentation signed by ``holder_key``.
 
     The proof has ``proofPurpose: "authentication"`` with the given ``challenge`` and
     ``domain`` (a verifier checks both, which stops replay). JWT credentials (strings) are
-    carried as ``EnvelopedVerifiableCredential`` data URLs.
+    carried as ``EnvelopedVerifiableCredential`` data URLs. ``allow_inline_contexts``: the
+    credentials may carry embedded context objects (as for :func:`issue`).
+
+    Raises:
+        TypeError / ValueError: misuse (a credential that is neither an object nor a JWT, a
+            selective disclosure suite for the holder's proof).
+        JsonLdError: the presentation cannot be read as a verifier will read it (see
+            :func:`issue`).
     """
     key = _check_key(holder_key)
     embedded: list[Any] = []
@@ -207,6 +261,11 @@ def present(
             f"{chosen.name} is for credentials a holder discloses from; "
             "sign the presentation with another suite"
         )
+    if chosen.suite_context is not None:
+        presentation["@context"] = [VC_V2, chosen.suite_context]
+    quads = read_strictly(
+        presentation, loader=loader, limits=limits, allow_inline_contexts=allow_inline_contexts
+    )
     return add_proof(
         presentation,
         key.signer(),
@@ -218,4 +277,5 @@ def present(
         domain=domain,
         loader=loader,
         limits=limits,
+        unsecured_quads=quads,
     )

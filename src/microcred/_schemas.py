@@ -23,6 +23,7 @@ from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from ._data import data_dir
+from ._vc import parse_datetime
 
 __all__ = [
     "KNOWN_SCHEMA_URLS",
@@ -105,8 +106,6 @@ def schema_names() -> list[str]:
 def _is_date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
-    from .proofs import parse_datetime
-
     return bool(_DATE_TIME.match(value)) and parse_datetime(value) is not None
 
 

@@ -9,6 +9,12 @@ A :class:`VerificationReport` is a list of named :class:`Check` results in the o
   (unknown context, unresolvable key, status list unreachable).
 
 Only ``"verified"`` makes :attr:`~VerificationReport.verified` true.
+
+Besides the checks, a report carries :attr:`~VerificationReport.warnings`: things a reader would
+assume were checked but were not (a status the caller chose not to check, a schema not known
+offline, a presentation bound to no challenge). They do not change the outcome; the CLI, the
+service and the verifier page show them beside it, and never say "every check passed" while
+there is one.
 """
 
 from __future__ import annotations
@@ -52,6 +58,12 @@ class Check:
         return data
 
 
+def status_of(exc: MicrocredError) -> CheckStatus:
+    """The check status an error means: ``error`` (could not be checked) when its class is
+    :attr:`~microcred.errors.MicrocredError.indeterminate`, else ``failed``."""
+    return "error" if exc.indeterminate else "failed"
+
+
 class VerificationError(MicrocredError):
     """Raised by :meth:`VerificationReport.raise_for_problems` for a report that is not verified."""
 
@@ -73,7 +85,11 @@ class VerificationReport:
         format: ``"data-integrity"``, ``"jwt"``, ``"vc+jwt"``, or ``"unknown"``.
         kind: ``"credential"``, ``"presentation"`` or ``"unknown"``.
         document: the credential as verified (for a JWT, the credential it carries), if parsed.
+            Read it only when :attr:`verified` is true: then every member a reader finds by
+            name is one the signature covers (the strict reading rule).
         credentials: reports of the credentials inside a presentation (or CLR), in order.
+        warnings: what was not checked although a reader would assume it was (``id`` names
+            the check concerned); they do not change the outcome.
     """
 
     checks: list[Check] = field(default_factory=list)
@@ -81,6 +97,7 @@ class VerificationReport:
     kind: str = "unknown"
     document: dict[str, Any] | None = None
     credentials: list[VerificationReport] = field(default_factory=list)
+    warnings: list[Check] = field(default_factory=list)
 
     def add(
         self, check_id: str, status: CheckStatus, message: str, path: str | None = None
@@ -90,9 +107,37 @@ class VerificationReport:
         self.checks.append(check)
         return check
 
+    def add_error(
+        self,
+        check_id: str,
+        exc: MicrocredError,
+        message: str | None = None,
+        path: str | None = None,
+    ) -> Check:
+        """Append the check an error decides: ``error`` or ``failed`` by the error's class
+        (:func:`status_of`), with ``message`` (default: the error's own) and ``path``
+        (default: the error's)."""
+        text = message if message is not None else exc.message
+        return self.add(check_id, status_of(exc), text, path if path is not None else exc.path)
+
     def extend(self, checks: Iterable[Check]) -> None:
         """Append several checks."""
         self.checks.extend(checks)
+
+    def warn(self, check_id: str, message: str, path: str | None = None) -> Check:
+        """Record that ``check_id`` was not carried out although a reader would assume it
+        was; returns the warning (a :class:`Check` with status ``skipped``)."""
+        warning = Check(check_id, "skipped", message, path)
+        self.warnings.append(warning)
+        return warning
+
+    @property
+    def all_warnings(self) -> list[Check]:
+        """The warnings of this report and of the reports of the credentials inside it."""
+        found = list(self.warnings)
+        for inner in self.credentials:
+            found += inner.all_warnings
+        return found
 
     @property
     def outcome(self) -> Outcome:
@@ -131,6 +176,9 @@ class VerificationReport:
             "format": self.format,
             "kind": self.kind,
             "checks": [c.to_json() for c in self.checks],
+            "warnings": [
+                {k: v for k, v in w.to_json().items() if k != "status"} for w in self.warnings
+            ],
         }
         if self.credentials:
             data["credentials"] = [inner.to_json() for inner in self.credentials]

@@ -28,10 +28,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ._validate import ValidationReport, validate
-from ._verify import verify
 from .jsonld import DocumentLoader, default_loader
 from .keys import KeyPair, generate
 from .report import VerificationReport
+from .verify import verify
 
 __all__ = [
     "assert_indeterminate",

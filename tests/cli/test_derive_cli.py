@@ -32,6 +32,9 @@ def base(tmp_path: Path) -> Path:
     )
     signed = tmp_path / "base.json"
     args = ["issue", str(cred), "--key", str(key), "--suite", "ecdsa-sd-2023"]
+    # the credential embeds a context: refused unless the issuer opts in
+    assert main([*args, "--mandatory-pointer", "/issuer", "-o", str(signed)]) == 2
+    args.append("--allow-inline-contexts")
     assert main([*args, "--mandatory-pointer", "/issuer", "-o", str(signed)]) == 0
     return signed
 
@@ -45,8 +48,11 @@ def test_issue_then_derive_then_verify(
     assert main(args) == 2  # never overwritten without --force
     document = json.loads(derived.read_text())
     assert document["credentialSubject"] == {"id": "did:example:x", "grade": "VG"}
-    assert main(["verify", str(derived)]) == 0
-    assert main(["verify", str(base)]) == 1  # a base proof is for the holder
+    assert main(["verify", str(derived)]) == 1  # its embedded context is refused by default
+    assert "embedded context" in capsys.readouterr().out
+    assert main(["verify", "--allow-inline-contexts", str(derived)]) == 0
+    # a base proof is for the holder
+    assert main(["verify", "--allow-inline-contexts", str(base)]) == 1
     assert "base proof" in capsys.readouterr().out
 
 

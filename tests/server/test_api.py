@@ -288,12 +288,12 @@ def test_security_headers_and_no_stack_traces(client: TestClient) -> None:
 def test_an_internal_error_is_a_plain_problem(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from microcred import _verify
+    from microcred.server import _app
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("secret internals /etc/passwd")
 
-    monkeypatch.setattr(_verify, "verify", broken)
+    monkeypatch.setattr(_app, "verify_credential", broken)
     response = client.post("/credentials/verify", json={"verifiableCredential": {}})
     assert response.status_code == 500
     assert "secret" not in response.text

@@ -119,11 +119,23 @@ def test_100_random_indexes_get_the_right_verdict() -> None:
         assert ("suspended" in messages) == (index in suspended)
 
 
-def test_without_a_fetcher_status_is_skipped_or_required() -> None:
+def test_without_a_list_status_is_indeterminate_unless_the_caller_opts_out() -> None:
+    """A credential with a credentialStatus whose status was not checked is not verified
+    (docs/verification.md, "Status by default"); the opt-out is a warning in the report."""
     credential = _credential(1)
-    assert mc.verify(credential).verified
-    required = mc.verify(credential, require_status=True)
-    assert required.outcome == "indeterminate"
+    report = mc.verify(credential)
+    assert report.outcome == "indeterminate"
+    check = report.check("status")
+    assert check is not None
+    assert check.status == "error"
+    assert "no status list was given" in check.message
+    assert mc.verify(credential, require_status=True).outcome == "indeterminate"
+    opted_out = mc.verify(credential, check_status=False)
+    assert opted_out.verified
+    assert [w.id for w in opted_out.warnings] == ["status"]
+    assert "not checked" in opted_out.warnings[0].message
+    with pytest.raises(ValueError, match="contradicts"):
+        mc.verify(credential, check_status=False, require_status=True)
 
 
 def _one(check_for: dict[str, Any], lists: status.StaticStatusLists) -> mc.VerificationReport:

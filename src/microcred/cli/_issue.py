@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 from .. import issue as issue_credential
-from ..proofs import SIGNING_SUITES, parse_datetime
+from .._vc import parse_datetime
+from ..proofs import SIGNING_SUITES
 from ._common import EXIT_OK, CliError, add_output_arguments, write_output
 from ._io import read_json_object, read_key
 
@@ -58,6 +59,12 @@ def register(sub: Any) -> None:
         action="store_true",
         help="sign even if issuer is not the key's controller",
     )
+    parser.add_argument(
+        "--allow-inline-contexts",
+        action="store_true",
+        help="sign a credential with embedded @context objects (that only add terms); "
+        "verifiers must allow them too",
+    )
     add_output_arguments(parser)
     parser.set_defaults(handler=run)
 
@@ -79,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
                 jwt_form=args.jwt_form,
                 algorithm=args.alg,
                 allow_issuer_mismatch=args.issuer_mismatch_ok,
+                allow_inline_contexts=args.allow_inline_contexts,
             )
             text = result + "\n"
         else:
@@ -89,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
                 created=args.created,
                 allow_issuer_mismatch=args.issuer_mismatch_ok,
                 mandatory_pointers=args.mandatory_pointer,
+                allow_inline_contexts=args.allow_inline_contexts,
             )
             text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
     except ValueError as exc:

@@ -8,14 +8,16 @@ import sys
 from datetime import timezone
 from typing import Any
 
-from .. import verify as verify_credential
 from .._validate import PROFILES
+from .._vc import parse_datetime
+from ..errors import MicrocredError
 from ..jsonld import ChainLoader, NetworkLoader, default_loader
 from ..keys import DidResolver, DidWebResolver, StaticResolver
 from ..net import HttpsFetcher
-from ..proofs import SUITES, parse_datetime
+from ..proofs import SUITES
 from ..report import VerificationReport
-from ..status import HttpsStatusLists
+from ..status import ChainStatusLists, HttpsStatusLists, StaticStatusLists, StatusListFetcher
+from ..verify import VerifyOptions, verify_with
 from ._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, CliError
 from ._io import display_path, read_input, read_json_file
 
@@ -60,7 +62,26 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--require-status",
         action="store_true",
-        help="a credential whose status cannot be checked is indeterminate",
+        help="a credential whose status cannot be checked is indeterminate (the default; "
+        "kept for compatibility)",
+    )
+    parser.add_argument(
+        "--no-status",
+        action="store_true",
+        help="do not check credentialStatus (the report then warns that it was not checked)",
+    )
+    parser.add_argument(
+        "--status-list",
+        action="append",
+        default=[],
+        metavar="URL=FILE",
+        help="the status list published at URL, read from FILE (JSON or a JWT), offline "
+        "(repeatable)",
+    )
+    parser.add_argument(
+        "--allow-inline-contexts",
+        action="store_true",
+        help="accept embedded @context objects that only add terms (refused by default)",
     )
     parser.add_argument(
         "--profile",
@@ -91,8 +112,38 @@ def _resolver(args: argparse.Namespace, fetcher: HttpsFetcher | None) -> DidReso
     return ChainResolver(*resolvers)
 
 
+def _status_lists(
+    args: argparse.Namespace, fetcher: HttpsFetcher | None
+) -> StatusListFetcher | None:
+    """The status lists from ``--status-list URL=FILE``, then the network if allowed."""
+    files: dict[str, str] = {}
+    for item in args.status_list:
+        url, sep, path = item.partition("=")
+        if not sep or not url or not path:
+            raise CliError(f"--status-list {item!r}: expected URL=FILE")
+        files[url] = path
+    fetchers: list[StatusListFetcher] = []
+    if files:
+        try:
+            fetchers.append(StaticStatusLists.from_files(files))
+        except OSError as exc:
+            raise CliError(f"--status-list: cannot read {exc.filename}: {exc.strerror}") from None
+        except MicrocredError as exc:
+            raise CliError(f"--status-list: {exc}") from None
+    if fetcher is not None:
+        fetchers.append(HttpsStatusLists(fetcher))
+    if not fetchers:
+        return None
+    return fetchers[0] if len(fetchers) == 1 else ChainStatusLists(*fetchers)
+
+
 def run(args: argparse.Namespace) -> int:
-    """Verify every input; print the reports; return the contract's exit code."""
+    """Verify every input; print the reports; return the contract's exit code.
+
+    One input never stops the batch: an unreadable one is reported (exit 2 at the end), and
+    an unexpected internal failure is that input's result (check ``internal``)."""
+    if args.no_status and args.require_status:
+        raise CliError("--no-status contradicts --require-status")
     now = None
     if args.now is not None:
         now = parse_datetime(args.now)
@@ -106,6 +157,16 @@ def run(args: argparse.Namespace) -> int:
         else ChainLoader(default_loader(), NetworkLoader(fetcher))
     )
     resolver = _resolver(args, fetcher)
+    options = VerifyOptions.create(
+        now=now,
+        suites=args.suites,
+        loader=loader,
+        resolver=resolver,
+        status=_status_lists(args, fetcher),
+        check_status=not args.no_status,
+        profile=args.profile,
+        allow_inline_contexts=args.allow_inline_contexts,
+    )
     worst = EXIT_OK
     for path in args.paths:
         name = display_path(path)
@@ -115,16 +176,7 @@ def run(args: argparse.Namespace) -> int:
             _emit_unreadable(args, name, str(exc))
             worst = max(worst, EXIT_USAGE)
             continue
-        report = verify_credential(
-            data,
-            now=now,
-            suites=args.suites,
-            loader=loader,
-            resolver=resolver,
-            status=None if fetcher is None else HttpsStatusLists(fetcher),
-            require_status=args.require_status,
-            profile=args.profile,
-        )
+        report = _verify_one(data, options)
         parse = report.check("parse")
         if parse is not None and parse.status == "failed":
             _emit_unreadable(args, name, parse.message)
@@ -134,6 +186,16 @@ def run(args: argparse.Namespace) -> int:
         if not report.verified:
             worst = max(worst, EXIT_INVALID)
     return worst
+
+
+def _verify_one(data: bytes, options: VerifyOptions) -> VerificationReport:
+    """``verify()``; should anything escape it, the failure is this input's result."""
+    try:
+        return verify_with(data, options)
+    except Exception as exc:  # one input must never stop the batch
+        report = VerificationReport()
+        report.add("internal", "error", f"internal error ({type(exc).__name__}); not verified")
+        return report
 
 
 def _emit_unreadable(args: argparse.Namespace, name: str, message: str) -> None:
@@ -160,6 +222,8 @@ def print_report(name: str, report: VerificationReport, *, as_json: bool) -> Non
         return
     print(f"{name}: {report.outcome.upper()} ({report.format} {report.kind})")
     _print_checks(report, indent="  ")
+    for warning in report.all_warnings:
+        print(f"  warning: {warning.id}: {warning.message}")
 
 
 def _print_checks(report: VerificationReport, indent: str) -> None:

@@ -1,17 +1,17 @@
-"""Issue and verify credentials as compact JWS.
+"""Compact JWS for credentials: signing, and reading tokens without verifying them.
 
-Two forms:
+Two forms are signed:
 
 * ``"vc-jwt"`` (Open Badges 3.0, VC 1.1 style): header ``{alg, kid, typ: "JWT"}``, claims
   ``iss`` (issuer id), ``sub`` (credentialSubject id), ``nbf`` (validFrom / issuanceDate),
   ``exp`` (validUntil / expirationDate, when present), ``jti`` (credential id) and ``vc``
   (the credential).
-* ``"vc+jwt"`` (VC 2.0 JOSE): header ``{alg, kid, typ: "vc+jwt", cty: "vc"}``, payload = the
-  credential.
+* ``"vc+jwt"`` (VC JOSE-COSE 1.0): header ``{alg, kid, typ: "vc+jwt", cty: "vc"}``, payload =
+  the credential.
 
-Verification order: size → structure → ``alg`` on the caller's allowlist → key from ``kid``
-(or an embedded ``jwk`` only when allowed) → signature → claims mirror the credential →
-``nbf``/``exp`` → contexts (safe mode) → issuer controls the key → validity → status.
+This module is a codec: it holds no verification policy. Verifying a token (allowlists, keys,
+the issuer's binding, claims, the credential inside) is the JWT route of the verification
+pipeline, :mod:`microcred.verify`.
 """
 
 from __future__ import annotations
@@ -20,34 +20,26 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jwcrypto import jwk as _jwk
 from jwcrypto import jws as _jws
 
 from .. import _json
-from .._vc import holder_id, issuer_id
-from ..errors import (
-    DidResolutionError,
-    KeyMaterialError,
-    MalformedInputError,
-    MicrocredError,
-)
-from ..keys import KeyPair, dereference, is_authorized, key_type_of_method, verifier_for_method
-from ..proofs import parse_datetime
-from ..report import VerificationReport
-
-if TYPE_CHECKING:
-    from .._verify import VerifyOptions
+from .._vc import issuer_id, parse_datetime
+from ..errors import InputTooLargeError, MalformedInputError
+from ..keys import KeyPair
 
 __all__ = [
     "DEFAULT_ALGORITHMS",
+    "KEY_ALGORITHMS",
+    "NEVER_ALGORITHMS",
     "credential_unverified",
     "decode_unverified",
     "issue_jwt",
+    "numeric_date",
     "present_jwt",
-    "verify_jwt_into",
+    "subject_id",
 ]
 
 #: Algorithms accepted when the caller names none: asymmetric only.
@@ -60,12 +52,14 @@ DEFAULT_ALGORITHMS: tuple[str, ...] = (
     "ES384",
     "EdDSA",
 )
-_NEVER = {"none", "HS256", "HS384", "HS512"}
-_KEY_ALGS = {
-    "Ed25519": {"EdDSA"},
-    "P-256": {"ES256"},
-    "P-384": {"ES384"},
-    "RSA": {"RS256", "RS384", "RS512", "PS256"},
+#: Never accepted, whatever an allowlist says: no signature, or a shared secret.
+NEVER_ALGORITHMS = frozenset({"none", "HS256", "HS384", "HS512"})
+#: The ``alg`` values each key type signs with.
+KEY_ALGORITHMS: dict[str, frozenset[str]] = {
+    "Ed25519": frozenset({"EdDSA"}),
+    "P-256": frozenset({"ES256"}),
+    "P-384": frozenset({"ES384"}),
+    "RSA": frozenset({"RS256", "RS384", "RS512", "PS256"}),
 }
 
 
@@ -82,12 +76,14 @@ def _unb64(segment: str) -> bytes:
         raise MalformedInputError("segment is not valid base64url") from None
 
 
-def _numeric_date(value: Any) -> int | None:
+def numeric_date(value: Any) -> int | None:
+    """A ``dateTime`` string as a JWT NumericDate (seconds), or ``None`` if it is not one."""
     moment = parse_datetime(value)
     return int(moment.timestamp()) if moment is not None else None
 
 
-def _subject_id(document: Mapping[str, Any]) -> str | None:
+def subject_id(document: Mapping[str, Any]) -> str | None:
+    """The ``credentialSubject`` id a ``sub`` claim mirrors (one subject with an id), if any."""
     subject = document.get("credentialSubject")
     if isinstance(subject, list) and len(subject) == 1:
         subject = subject[0]
@@ -108,7 +104,7 @@ def _sign(header: dict[str, Any], payload: Mapping[str, Any], key: KeyPair) -> s
 
 
 def _algorithm(key: KeyPair, algorithm: str | None) -> str:
-    allowed = _KEY_ALGS[key.key_type]
+    allowed = KEY_ALGORITHMS[key.key_type]
     default = "RS256" if key.key_type == "RSA" else next(iter(allowed))
     chosen = algorithm or default
     if chosen not in allowed:
@@ -142,18 +138,18 @@ def issue_jwt(
     issuer = issuer_id(credential)
     if issuer is not None:
         claims["iss"] = issuer
-    subject = _subject_id(credential)
+    subject = subject_id(credential)
     if subject is not None:
         claims["sub"] = subject
     start = credential.get("validFrom", credential.get("issuanceDate"))
     if start is not None:
-        nbf = _numeric_date(start)
+        nbf = numeric_date(start)
         if nbf is None:
             raise ValueError(f"validFrom/issuanceDate is not a dateTime: {start!r}")
         claims["nbf"] = nbf
     end = credential.get("validUntil", credential.get("expirationDate"))
     if end is not None:
-        exp = _numeric_date(end)
+        exp = numeric_date(end)
         if exp is None:
             raise ValueError(f"validUntil/expirationDate is not a dateTime: {end!r}")
         claims["exp"] = exp
@@ -199,8 +195,6 @@ def decode_unverified(
         MalformedInputError / InputTooLargeError: not a well-formed compact JWS.
     """
     if len(token) > max_bytes:
-        from ..errors import InputTooLargeError
-
         raise InputTooLargeError(f"JWT is {len(token)} bytes, over the limit of {max_bytes}")
     parts = token.strip().split(".")
     if len(parts) != 3 or not all(parts):
@@ -214,265 +208,14 @@ def decode_unverified(
 
 
 def credential_unverified(token: str, *, max_bytes: int = 1024 * 1024) -> dict[str, Any]:
-    """The credential a compact JWS carries (the ``vc`` claim, or the payload of a ``vc+jwt``),
-    WITHOUT checking the signature.
+    """The credential a compact JWS carries (the ``vc`` claim of a ``typ: JWT`` token, or the
+    payload), WITHOUT checking the signature.
 
     Raises:
         MalformedInputError / InputTooLargeError: not a well-formed compact JWS.
     """
-    _, payload = decode_unverified(token, max_bytes=max_bytes)
+    header, payload = decode_unverified(token, max_bytes=max_bytes)
     carried = payload.get("vc")
-    return carried if isinstance(carried, dict) else payload
-
-
-def verify_jwt_into(report: VerificationReport, token: str, options: VerifyOptions) -> None:
-    """Verify a compact JWS credential or presentation, adding checks to ``report``."""
-    from .._verify import check_credential_body, check_embedded
-
-    token = token.strip()
-    report.format = "jwt"
-    try:
-        header, payload = decode_unverified(token, max_bytes=options.limits.max_jwt_bytes)
-    except MicrocredError as exc:
-        report.add("format", "failed", f"malformed JWT: {exc}")
-        return
-    if "vc" in payload or "vp" in payload:
-        claim = "vc" if "vc" in payload else "vp"
-        document = payload[claim]
-    else:
-        claim = None
-        document = payload
-        report.format = "vc+jwt"
-    if not isinstance(document, dict):
-        report.add("format", "failed", "the JWT carries no credential object")
-        return
-    report.document = document
-    types = document.get("type")
-    type_list = types if isinstance(types, list) else [types]
-    report.kind = (
-        "presentation"
-        if "VerifiablePresentation" in type_list
-        else "credential"
-        if "VerifiableCredential" in type_list
-        else "unknown"
-    )
-    if report.kind == "unknown":
-        report.add("format", "failed", "the JWT carries neither a credential nor a presentation")
-        return
-    report.add("format", "passed", f"{report.kind} as {report.format}")
-
-    alg = header.get("alg")
-    allowed = set(options.algorithms or DEFAULT_ALGORITHMS) - _NEVER
-    if not isinstance(alg, str) or alg not in allowed:
-        report.add(
-            "jwt.alg",
-            "failed",
-            f"alg {alg!r} is not accepted (accepted: {', '.join(sorted(allowed))})",
-        )
-        return
-    report.add("jwt.alg", "passed", alg)
-    crit = header.get("crit")
-    if crit is not None:
-        report.add("jwt.header", "failed", f"unsupported critical header parameters: {crit!r}")
-        return
-
-    key_result = _resolve_key(report, header, payload, document, alg, options)
-    if key_result is None:
-        return
-    public_jwk, controller, vm_id = key_result
-    try:
-        parsed = _jws.JWS()
-        parsed.allowed_algs = [alg]
-        parsed.deserialize(token)
-        parsed.verify(_jwk.JWK(**public_jwk), alg=alg)
-    except Exception:  # jwcrypto raises several types for a bad signature or key
-        report.add("jwt.signature", "failed", "signature does not match the token")
-        return
-    report.add("jwt.signature", "passed", f"signature verified with {vm_id or 'embedded jwk'}")
-
-    _check_claims(report, payload, document, claim, options)
-
-    from .._verify import _check_contexts
-
-    quads = _check_contexts(report, document, options)
-    if quads is False:
-        return
-    subject_id = issuer_id(document) if report.kind == "credential" else holder_id(document)
-    label = "issuer" if report.kind == "credential" else "holder"
-    if controller is None:
-        report.add(
-            label,
-            "error",
-            f"cannot tell whether {subject_id} controls the embedded "
-            "jwk (no controller document for it)",
-        )
-    elif subject_id != controller:
-        report.add(
-            label,
-            "failed",
-            f"{label} {subject_id} is not the controller ({controller}) of the key {vm_id}",
-            f"$.{label}",
-        )
-    else:
-        report.add(label, "passed", f"{label} {subject_id} controls the signing key")
-    if report.kind == "credential":
-        check_credential_body(report, document, options)
-    else:
-        check_embedded(report, document, options)
-
-
-def _resolve_key(
-    report: VerificationReport,
-    header: Mapping[str, Any],
-    payload: Mapping[str, Any],
-    document: Mapping[str, Any],
-    alg: str,
-    options: VerifyOptions,
-) -> tuple[dict[str, Any], str | None, str | None] | None:
-    """The public JWK, its controller and VM id for the token; None after a failed check."""
-    kid = header.get("kid")
-    if isinstance(kid, str) and kid.startswith("#"):
-        base = payload.get("iss") if isinstance(payload.get("iss"), str) else None
-        kid = f"{base}{kid}" if base else kid
-    if not isinstance(kid, str) or not kid:
-        if "jwk" in header:
-            return _embedded_key(report, header["jwk"], document, options)
-        report.add(
-            "jwt.key",
-            "error",
-            "the token names no key (no kid); the issuer's key cannot be obtained offline",
-        )
-        return None
-    try:
-        method, controller_doc = dereference(kid, options.resolver)
-    except DidResolutionError as exc:
-        report.add("jwt.key", "error", f"cannot resolve kid {kid}: {exc}")
-        return None
-    except MicrocredError as exc:  # InvalidDidError and any other key problem
-        report.add("jwt.key", "failed", f"invalid kid {kid}: {exc}")
-        return None
-    try:
-        key_type = key_type_of_method(method)
-        verifier_for_method(method)  # rejects private material and malformed keys
-        public_jwk = _public_jwk_of(method)
-    except KeyMaterialError as exc:
-        report.add("jwt.key", "failed", f"unusable key {kid}: {exc}")
-        return None
-    if alg not in _KEY_ALGS.get(key_type, set()):
-        report.add("jwt.key", "failed", f"alg {alg} does not fit the {key_type} key {kid}")
-        return None
-    if not is_authorized(
-        str(method["id"]),
-        controller_doc,
-        "assertionMethod" if "vp" not in payload else "authentication",
-    ):
-        report.add("jwt.key", "failed", f"{kid} is not authorised for signing by its controller")
-        return None
-    controller = method.get("controller") or controller_doc.get("id")
-    report.add("jwt.key", "passed", f"{kid} ({key_type})")
-    return public_jwk, controller if isinstance(controller, str) else None, kid
-
-
-def _embedded_key(
-    report: VerificationReport,
-    embedded: Any,
-    document: Mapping[str, Any],
-    options: VerifyOptions,
-) -> tuple[dict[str, Any], str | None, str | None] | None:
-    """The key of a ``jwk`` header, only when the caller allows it; its controller is known
-    only when the issuer is the did:jwk of that very key."""
-    if not options.allow_embedded_jwk:
-        report.add(
-            "jwt.key",
-            "error",
-            "the token names no kid, only an embedded jwk, which is "
-            "not trusted unless allowed (allow_embedded_jwk=True)",
-        )
-        return None
-    if not isinstance(embedded, dict) or any(m in embedded for m in ("d", "p", "q")):
-        report.add("jwt.key", "failed", "embedded jwk is not a public JWK")
-        return None
-    try:
-        pair = KeyPair.from_jwk({k: v for k, v in embedded.items() if k != "kid"}, did_method="jwk")
-    except MicrocredError as exc:
-        report.add("jwt.key", "failed", f"embedded jwk is unusable: {exc}")
-        return None
-    report.add("jwt.key", "passed", "key taken from the embedded jwk header (allowed)")
-    issuer = issuer_id(document)
-    controller = pair.did if issuer == pair.did else None
-    return pair.public_jwk(), controller, pair.verification_method
-
-
-def _public_jwk_of(method: Mapping[str, Any]) -> dict[str, Any]:
-    if isinstance(method.get("publicKeyJwk"), dict):
-        return {
-            k: v
-            for k, v in method["publicKeyJwk"].items()
-            if k in ("kty", "crv", "x", "y", "n", "e")
-        }
-    multibase = method.get("publicKeyMultibase")
-    if isinstance(multibase, str):
-        return KeyPair.from_multikey(multibase).public_jwk()
-    raise KeyMaterialError("verification method has neither publicKeyJwk nor publicKeyMultibase")
-
-
-def _check_claims(
-    report: VerificationReport,
-    payload: Mapping[str, Any],
-    document: Mapping[str, Any],
-    claim: str | None,
-    options: VerifyOptions,
-) -> None:
-    """Registered claims must mirror the credential; nbf/exp against ``now``."""
-    problems = []
-    if report.kind == "credential":
-        mirrors = [
-            ("iss", issuer_id(document)),
-            ("sub", _subject_id(document)),
-            ("jti", document.get("id")),
-            ("nbf", _numeric_date(document.get("validFrom", document.get("issuanceDate")))),
-            ("exp", _numeric_date(document.get("validUntil", document.get("expirationDate")))),
-        ]
-        for name, expected in mirrors:
-            if name in payload and expected is not None and payload[name] != expected:
-                problems.append(f"{name} is {payload[name]!r} but the credential says {expected!r}")
-    else:
-        if options.challenge is not None and payload.get("nonce") != options.challenge:
-            problems.append("nonce does not match the expected challenge")
-        if options.domain is not None:
-            expected_aud = (
-                [options.domain] if isinstance(options.domain, str) else list(options.domain)
-            )
-            aud = payload.get("aud")
-            auds = aud if isinstance(aud, list) else [aud]
-            if not set(expected_aud) & {a for a in auds if isinstance(a, str)}:
-                problems.append("aud does not match the expected domain")
-        if payload.get("iss") is not None and payload.get("iss") != holder_id(document):
-            problems.append("iss is not the presentation's holder")
-    if problems:
-        report.add("jwt.claims", "failed", "; ".join(problems))
-    else:
-        report.add(
-            "jwt.claims",
-            "passed",
-            "registered claims agree with the "
-            + ("credential" if claim != "vp" else "presentation"),
-        )
-    now = options.moment.timestamp()
-    skew = options.max_clock_skew.total_seconds()
-    for name in ("nbf", "exp"):
-        if name not in payload:
-            continue
-        value = payload[name]
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            report.add(f"jwt.{name}", "failed", f"{name} is not a NumericDate")
-        elif name == "nbf" and value > now + skew:
-            report.add("jwt.nbf", "failed", f"not valid before {_iso(value)}")
-        elif name == "exp" and value < now - skew:
-            report.add("jwt.exp", "failed", f"expired at {_iso(value)}")
-        else:
-            report.add(f"jwt.{name}", "passed", _iso(value))
-
-
-def _iso(value: float) -> str:
-    return datetime.fromtimestamp(value, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(carried, dict) and header.get("typ") not in ("vc+jwt", "vp+jwt"):
+        return carried
+    return payload

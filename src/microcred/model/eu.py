@@ -34,6 +34,7 @@ from pydantic import (
     model_validator,
 )
 
+from .._vc import parse_datetime
 from . import vocab
 from .ob3 import AchievementCredential
 
@@ -312,11 +313,8 @@ class MicroCredential(_Form):
     @field_validator("issued")
     @classmethod
     def _issued(cls, value: str | None) -> str | None:
-        if value is not None:
-            from ..proofs import parse_datetime
-
-            if parse_datetime(value) is None:
-                raise ValueError(f"issued must be an ISO 8601 date-time, not {value!r}")
+        if value is not None and parse_datetime(value) is None:
+            raise ValueError(f"issued must be an ISO 8601 date-time, not {value!r}")
         return value
 
     @field_validator("awarded")

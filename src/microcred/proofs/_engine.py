@@ -8,20 +8,17 @@ document never does.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from .._vc import format_datetime, parse_datetime
 from ..errors import (
-    DidResolutionError,
     JsonLdError,
     KeyMaterialError,
     MalformedInputError,
     MicrocredError,
-    SafeModeError,
-    UnknownContextError,
 )
 from ..jsonld import DocumentLoader, Quad
 from ..keys import (
@@ -33,41 +30,11 @@ from ..keys import (
     verifier_for_method,
 )
 from ..limits import DEFAULT_LIMITS, Limits
-from ..report import Check
+from ..report import Check, status_of
 from ._base import Cryptosuite, SuiteOptions
-from ._registry import suite_for_proof
+from ._registry import UNSUPPORTED_SUITES, suite_for_proof
 
 __all__ = ["ProofResult", "add_proof", "format_datetime", "parse_datetime", "verify_proofs"]
-
-_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$")
-
-
-def parse_datetime(value: Any) -> datetime | None:
-    """Parse an XML Schema ``dateTime`` (as VCs use it); ``None`` if it is not one.
-
-    A value without a time zone is read as UTC.
-    """
-    if not isinstance(value, str) or not _DATETIME.match(value):
-        return None
-    text = value.replace("Z", "+00:00")
-    if "." in text:  # Python < 3.11 accepts only 3 or 6 fraction digits
-        head, _, tail = text.partition(".")
-        digits = re.match(r"\d+", tail)
-        assert digits is not None
-        frac = (digits.group(0) + "000000")[:6]
-        text = f"{head}.{frac}{tail[len(digits.group(0)) :]}"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def format_datetime(moment: datetime) -> str:
-    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC (seconds precision), the form proofs conventionally use."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _proof_list(document: Mapping[str, Any]) -> list[Any]:
@@ -115,6 +82,7 @@ def add_proof(
     loader: DocumentLoader | None = None,
     limits: Limits = DEFAULT_LIMITS,
     mandatory_pointers: Sequence[str] | None = None,
+    unsecured_quads: list[Quad] | None = None,
 ) -> dict[str, Any]:
     """Return a copy of ``document`` with one more proof made by ``signer`` with ``suite``.
 
@@ -123,6 +91,10 @@ def add_proof(
 
     ``mandatory_pointers`` (selective disclosure suites only): JSON pointers to what every
     derived proof must disclose.
+
+    ``unsecured_quads``: the quads of ``document`` without its proofs, when the caller has
+    them (``issue()`` computes them under the strict reading rule); used only when the proof
+    covers exactly that document (no context added, no chain).
 
     Raises:
         ValueError: the key type does not fit the suite, ``created``/``expires`` is not an
@@ -165,10 +137,12 @@ def add_proof(
         raise ValueError(f"{suite.name} does not take mandatory pointers (not selective)")
     if isinstance(mandatory_pointers, str):
         raise TypeError("mandatory_pointers must be a list of JSON pointers, not one string")
+    reusable = previous_proof is None and secured.get("@context") == document.get("@context")
     suite_options = SuiteOptions(
         loader=loader,
         limits=limits,
         hash_algorithm=suite.hash_algorithm(key_type),
+        unsecured_quads=unsecured_quads if reusable else None,
         mandatory_pointers=tuple(mandatory_pointers or ()),
     )
     config = dict(options)
@@ -265,23 +239,25 @@ def verify_proofs(
                 now=now,
                 unsecured_quads=unsecured_quads,
             )
-        except MicrocredError as exc:  # anything unforeseen in one proof fails that proof
-            result._add("proof.signature", "failed", f"proof could not be verified: {exc}")
+        except MicrocredError as exc:  # anything unforeseen in one proof decides that proof
+            result._add("proof.signature", status_of(exc), f"proof could not be verified: {exc}")
             result.verified = False
     return results
 
 
-#: Published suites microcred does not implement: a proof in one of them cannot be checked
-#: (``error``, indeterminate), whereas an unheard-of suite name is ``failed``.
-UNSUPPORTED_SUITES = frozenset(
-    {
-        "bbs-2023",
-        "Ed25519Signature2018",
-        "JsonWebSignature2020",
-        "EcdsaSecp256k1Signature2019",
-        "RsaSignature2018",
-    }
-)
+def _json_kind(value: Any) -> str:
+    """The JSON type of ``value`` in words (for messages that must not echo hostile input)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return "a string"
 
 
 def _verify_one(
@@ -308,7 +284,16 @@ def _verify_one(
     if suite is None:
         # not on any allowlist: like a suite the caller refused, another proof may decide
         result.considered = False
-        result.suite = str(label)
+        if not isinstance(label, str):
+            result.suite = type(label).__name__
+            result._add(
+                "proof.suite",
+                "failed",
+                "the proof's cryptosuite (or, without one, its type) must be a string, "
+                f"not {_json_kind(label)}",
+            )
+            return
+        result.suite = label[:100]
         if label in UNSUPPORTED_SUITES:
             result._add(
                 "proof.suite",
@@ -317,7 +302,9 @@ def _verify_one(
                 "the proof cannot be checked",
             )
         else:
-            result._add("proof.suite", "failed", f"unknown proof type or cryptosuite: {label!r}")
+            result._add(
+                "proof.suite", "failed", f"unknown proof type or cryptosuite: {label[:100]!r}"
+            )
         return
     result.suite = suite.name
     if suite.name not in allowed:
@@ -368,11 +355,9 @@ def _verify_one(
     result.verification_method = vm_id
     try:
         method, controller_doc = dereference(vm_id, resolver)
-    except DidResolutionError as exc:
-        result._add("proof.method", "error", f"cannot resolve verification method {vm_id}: {exc}")
-        return
-    except MicrocredError as exc:  # InvalidDidError and any other key problem
-        result._add("proof.method", "failed", f"invalid verification method {vm_id}: {exc}")
+    except MicrocredError as exc:  # unresolvable (indeterminate), or invalid (failed)
+        what = "cannot resolve" if exc.indeterminate else "invalid"
+        result._add("proof.method", status_of(exc), f"{what} verification method {vm_id}: {exc}")
         return
     controller = method.get("controller") or controller_doc.get("id")
     result.controller = controller if isinstance(controller, str) else None
@@ -429,11 +414,8 @@ def _verify_one(
     )
     try:
         problem = suite.check_document(config, covered, proof.get("proofValue"), verifier, options)
-    except UnknownContextError as exc:
-        result._add("proof.signature", "error", f"cannot process the document: {exc}")
-        return
-    except (SafeModeError, JsonLdError) as exc:
-        result._add("proof.signature", "failed", f"cannot canonicalize the document: {exc}")
+    except JsonLdError as exc:  # an unknown context is indeterminate, the rest failed
+        result._add("proof.signature", status_of(exc), f"cannot canonicalize the document: {exc}")
         return
     except MalformedInputError as exc:
         result._add("proof.signature", "failed", f"malformed proof or document: {exc}")

@@ -11,7 +11,14 @@ from .eddsa_2022 import Eddsa2022
 from .eddsa_jcs_2022 import EddsaJcs2022
 from .eddsa_rdfc_2022 import EddsaRdfc2022
 
-__all__ = ["DEFAULT_SUITES", "SIGNING_SUITES", "SUITES", "suite_by_name", "suite_for_proof"]
+__all__ = [
+    "DEFAULT_SUITES",
+    "SIGNING_SUITES",
+    "SUITES",
+    "UNSUPPORTED_SUITES",
+    "suite_by_name",
+    "suite_for_proof",
+]
 
 SUITES: dict[str, Cryptosuite] = {
     suite.name: suite
@@ -29,6 +36,18 @@ SUITES: dict[str, Cryptosuite] = {
 #: Suites a verifier accepts when the caller names none: all of them, legacy included.
 DEFAULT_SUITES: tuple[str, ...] = tuple(SUITES)
 
+
+#: Published suites microcred does not implement: a proof in one of them cannot be checked
+#: (``error``, indeterminate), whereas an unheard-of suite name is ``failed``.
+UNSUPPORTED_SUITES = frozenset(
+    {
+        "bbs-2023",
+        "Ed25519Signature2018",
+        "JsonWebSignature2020",
+        "EcdsaSecp256k1Signature2019",
+        "RsaSignature2018",
+    }
+)
 
 #: Suites microcred can sign with (every suite but verify-only draft names).
 SIGNING_SUITES: tuple[str, ...] = tuple(n for n, s in SUITES.items() if not s.verify_only)

@@ -13,13 +13,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from .. import _issue, _verify
+from .. import _issue
 from .._input import _JWT
-from .._vc import issuer_id
+from .._vc import issuer_id, parse_datetime
 from ..errors import JsonLdError, MicrocredError
 from ..keys import StaticResolver
-from ..proofs import derive, parse_datetime, suite_by_name
+from ..proofs import derive, suite_by_name
 from ..report import VerificationReport
+from ..verify import verify as verify_credential
 from ._config import IssuerRoute, ServerConfig
 from ._http import ApiError, RequestLog, json_body, log, problem_response, read_body
 from ._vcdm import data_model_problems
@@ -181,7 +182,7 @@ class Service:
 
     async def _verify(self, value: Any, **options: Any) -> VerificationReport:
         return await run_in_threadpool(
-            _verify.verify,
+            verify_credential,
             value,
             resolver=self.resolver,
             loader=self.loader,

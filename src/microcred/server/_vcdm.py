@@ -10,9 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .._issue import VC_V1, VC_V2
-from .._vc import subject_problem
-from ..proofs import parse_datetime
+from .._vc import VC_V1, VC_V2, parse_datetime, subject_problem
 
 __all__ = ["data_model_problems"]
 

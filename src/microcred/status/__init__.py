@@ -2,10 +2,12 @@
 OB 3.0's 1EdTech Revocation List.
 
 Verifying: pass a :class:`StatusListFetcher` as ``verify(..., status=...)``. The status-list
-credential is itself verified (same suites, loader and resolvers) and must come from the
-credential's issuer; decompression is bounded (``Limits.max_status_list_bytes``); an index
-outside the list is invalid. Without a fetcher the status check is skipped (or indeterminate
-with ``require_status=True``).
+credential is itself verified (with the caller's own options: suites, algorithms, loader,
+resolvers) and must come from the credential's issuer; decompression is bounded
+(``Limits.max_status_list_bytes``); an index outside the list is invalid. A credential with a
+``credentialStatus`` whose status is not checked (no fetcher, a method microcred does not
+implement, a list that cannot be had) is *indeterminate*, unless the caller opts out with
+``check_status=False``, which the report shows as a warning.
 
 Issuing: :class:`Bitstring` holds a list, :func:`status_list_credential` wraps it in an
 unsigned ``BitstringStatusListCredential`` to sign with :func:`microcred.issue`, and
@@ -20,7 +22,9 @@ from typing import Any
 from ._bitstring import MIN_LIST_BITS, Bitstring, decode_list, encode_list
 from ._check import (
     REVOCATION_LIST_TYPE,
+    ChainStatusLists,
     HttpsStatusLists,
+    ListVerifier,
     StaticStatusLists,
     StatusListFetcher,
     check_entries,
@@ -30,7 +34,9 @@ __all__ = [
     "MIN_LIST_BITS",
     "REVOCATION_LIST_TYPE",
     "Bitstring",
+    "ChainStatusLists",
     "HttpsStatusLists",
+    "ListVerifier",
     "StaticStatusLists",
     "StatusListFetcher",
     "check_entries",

@@ -28,7 +28,8 @@ def decode_list(encoded: object, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
     Decompression is bounded by ``limits.max_status_list_bytes``.
 
     Raises:
-        MalformedInputError: not base64url, not GZIP, or empty.
+        MalformedInputError: not base64url, not one complete GZIP stream (truncated, or bytes
+            after it), or empty.
         InputTooLargeError: it decompresses to more than the limit (a decompression bomb).
     """
     if not isinstance(encoded, str) or not encoded:
@@ -48,6 +49,13 @@ def decode_list(encoded: object, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
     if len(data) > limits.max_status_list_bytes or inflater.unconsumed_tail:
         raise InputTooLargeError(
             f"status list decompresses to more than {limits.max_status_list_bytes} bytes"
+        )
+    if not inflater.eof:
+        raise MalformedInputError("encodedList is a truncated GZIP stream")
+    if inflater.unused_data:
+        raise MalformedInputError(
+            f"encodedList has {len(inflater.unused_data)} byte(s) after the GZIP stream "
+            "(one GZIP-compressed bitstring is all it may hold)"
         )
     if not data:
         raise MalformedInputError("status list is empty")

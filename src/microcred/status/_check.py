@@ -1,9 +1,16 @@
-"""Checking a credential's ``credentialStatus`` against its status list."""
+"""Checking a credential's ``credentialStatus`` against its status list.
+
+This module knows status methods, not verification policy: the caller (the verification
+pipeline) hands it the fetcher and a ``verify_list`` callback that verifies a status-list
+credential with the caller's own options (suites, algorithms, resolver, limits), so a list is
+held to the same rules as the credential that points at it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+import os
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, runtime_checkable
 
 from .. import _json
 from .._vc import issuer_id
@@ -13,10 +20,17 @@ from ..net import Fetcher
 from ..report import VerificationReport
 from ._bitstring import Bitstring, decode_list
 
-if TYPE_CHECKING:
-    from .._verify import VerifyOptions
+__all__ = [
+    "ChainStatusLists",
+    "HttpsStatusLists",
+    "ListVerifier",
+    "StaticStatusLists",
+    "StatusListFetcher",
+    "check_entries",
+]
 
-__all__ = ["HttpsStatusLists", "StaticStatusLists", "StatusListFetcher", "check_entries"]
+#: Verifies a status-list credential (a JSON object or a compact JWT) and reports how.
+ListVerifier = Callable[[Any], VerificationReport]
 
 _ENTRY_TYPES = {"BitstringStatusListEntry", "StatusList2021Entry"}
 REVOCATION_LIST_TYPE = "1EdTechRevocationList"
@@ -38,12 +52,64 @@ class StaticStatusLists:
     def __init__(self, credentials: Mapping[str, Any]) -> None:
         self._lists = dict(credentials)
 
+    @classmethod
+    def from_files(
+        cls, files: Mapping[str, str | os.PathLike[str]], *, limits: Limits = DEFAULT_LIMITS
+    ) -> StaticStatusLists:
+        """Lists read from local files, by the URL each is published at (``verify
+        --status-list URL=FILE``, the service's ``status_lists``). A file holds the list
+        credential as JSON, or as a compact JWT.
+
+        Raises:
+            OSError: a file cannot be read.
+            MicrocredError: a file is over ``limits.max_input_bytes``, or neither JSON nor
+                a JWT.
+        """
+        lists: dict[str, Any] = {}
+        for url, path in files.items():
+            with open(path, "rb") as handle:
+                data = handle.read(limits.max_input_bytes + 1)
+            if len(data) > limits.max_input_bytes:
+                raise InputTooLargeError(f"status list file {path} is over the input limit")
+            text = data.decode("utf-8", "replace").strip()
+            lists[url.split("#", 1)[0]] = text if _looks_like_jwt(text) else _json.loads(data)
+        return cls(lists)
+
     def fetch(self, url: str) -> Any:
         """The credential for ``url`` (the URL's fragment is ignored)."""
         try:
             return self._lists[url.split("#", 1)[0]]
         except KeyError:
             raise FetchError(f"no status list for {url}") from None
+
+
+def _looks_like_jwt(text: str) -> bool:
+    parts = text.split(".")
+    return len(parts) == 3 and all(
+        p and p.replace("-", "").replace("_", "").isalnum() for p in parts
+    )
+
+
+class ChainStatusLists:
+    """Several fetchers, tried in order: the first that has the list answers (for example
+    the caller's offline files before the opt-in network)."""
+
+    def __init__(self, *fetchers: StatusListFetcher) -> None:
+        self._fetchers = fetchers
+
+    def fetch(self, url: str) -> Any:
+        """The first list a fetcher has for ``url``.
+
+        Raises:
+            FetchError: none of them has it (the last error is named).
+        """
+        last: MicrocredError = FetchError(f"no status list for {url}")
+        for fetcher in self._fetchers:
+            try:
+                return fetcher.fetch(url)
+            except MicrocredError as exc:
+                last = exc
+        raise last
 
 
 class HttpsStatusLists:
@@ -66,20 +132,51 @@ class HttpsStatusLists:
             return body.decode("utf-8", "replace").strip()
 
 
-def _index(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, str) and value.isdigit() and len(value) < 20:
-        return int(value)
-    return None
+#: The longest ``statusListIndex`` read (an index beyond any list microcred accepts).
+_MAX_INDEX_DIGITS = 19
+
+
+def _index(value: Any) -> int | str:
+    """The entry's ``statusListIndex`` as a number, or why it is malformed.
+
+    Bitstring Status List v1.0 §2.1 (and StatusList2021): "an arbitrary size integer greater
+    than or equal to 0, expressed as a string in base 10"; any other value is a
+    MALFORMED_VALUE_ERROR (§3.2, validation algorithm). A JSON number is therefore refused,
+    although some publishers write one.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (
+            f"statusListIndex is the JSON number {value!r}; Bitstring Status List requires "
+            "a base-10 string (a malformed value)"
+        )
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        return f"statusListIndex must be a base-10 string of digits, not {value!r}"
+    if len(value) > _MAX_INDEX_DIGITS:
+        return f"statusListIndex {value[:24]}... is beyond any list"
+    return int(value)
 
 
 def check_entries(
-    report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
+    report: VerificationReport,
+    document: Mapping[str, Any],
+    *,
+    fetcher: StatusListFetcher,
+    verify_list: ListVerifier,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> None:
-    """Check every status entry of ``document`` with ``options.status``; one check each."""
+    """Check every status entry of ``document``; one ``status`` check each.
+
+    Args:
+        report: where the checks go.
+        document: the credential (already verified otherwise).
+        fetcher: obtains status-list credentials and revocation lists.
+        verify_list: verifies a status-list credential with the caller's options; its report
+            must be verified for the list to be used.
+        limits: bounds decompression of the list.
+
+    A status method microcred does not implement, a list that cannot be fetched or does not
+    verify make the check ``error`` (indeterminate): the status could not be established.
+    """
     status = document.get("credentialStatus")
     entries = status if isinstance(status, list) else [status]
     for position, entry in enumerate(entries):
@@ -89,54 +186,48 @@ def check_entries(
             continue
         kind = entry.get("type")
         if kind == REVOCATION_LIST_TYPE:
-            _check_revocation_list(report, entry, document, options, path)
+            _check_revocation_list(report, entry, document, fetcher, path)
             continue
         if kind not in _ENTRY_TYPES:
-            message = f"status method {kind!r} is not supported"
-            if options.require_status:
-                report.add("status", "error", message, path)
-            else:
-                report.add("status", "skipped", message, path)
+            report.add(
+                "status",
+                "error",
+                f"status method {kind!r} is not supported: the status cannot be checked",
+                path,
+            )
             continue
-        _check_one(report, entry, document, options, path)
+        _check_one(report, entry, document, fetcher, verify_list, limits, path)
 
 
 def _check_one(
     report: VerificationReport,
     entry: Mapping[str, Any],
     document: Mapping[str, Any],
-    options: VerifyOptions,
+    fetcher: StatusListFetcher,
+    verify_list: ListVerifier,
+    limits: Limits,
     path: str,
 ) -> None:
-    from .._verify import verify
-
     purpose = entry.get("statusPurpose")
     index = _index(entry.get("statusListIndex"))
     url = entry.get("statusListCredential")
-    if not isinstance(purpose, str) or index is None or not isinstance(url, str):
+    if isinstance(index, str):
+        report.add("status", "failed", index, path + ".statusListIndex")
+        return
+    if not isinstance(purpose, str) or not isinstance(url, str):
         report.add(
             "status",
             "failed",
-            "status entry needs statusPurpose, a non-negative "
-            "statusListIndex and statusListCredential",
+            "status entry needs statusPurpose, statusListIndex and statusListCredential",
             path,
         )
         return
     try:
-        listed = options.status.fetch(url)
+        listed = fetcher.fetch(url)
     except MicrocredError as exc:
         report.add("status", "error", f"status list {url} unavailable: {exc}", path)
         return
-    inner = verify(
-        listed,
-        now=options.now,
-        suites=options.suites,
-        loader=options.loader,
-        resolver=options.resolver,
-        status=None,
-        limits=options.limits,
-        max_clock_skew=options.max_clock_skew,
-    )
+    inner = verify_list(listed)
     if not inner.verified:
         problems = "; ".join(f"{c.id}: {c.message}" for c in inner.failed)[:300]
         report.add("status", "error", f"status list {url} does not verify ({problems})", path)
@@ -168,9 +259,7 @@ def _check_one(
         report.add("status", "failed", f"unsupported statusSize {size!r}", path)
         return
     try:
-        bits = Bitstring(
-            bytearray(decode_list(subject.get("encodedList"), limits=options.limits)), size
-        )
+        bits = Bitstring(bytearray(decode_list(subject.get("encodedList"), limits=limits)), size)
         value = bits.get(index)
     except InputTooLargeError as exc:
         report.add("status", "failed", f"status list {url} rejected: {exc}", path)
@@ -202,7 +291,7 @@ def _check_revocation_list(
     report: VerificationReport,
     entry: Mapping[str, Any],
     document: Mapping[str, Any],
-    options: VerifyOptions,
+    fetcher: StatusListFetcher,
     path: str,
 ) -> None:
     """OB 3.0's ``1EdTechRevocationList``: the JSON document at ``entry.id`` lists revoked
@@ -224,7 +313,7 @@ def _check_revocation_list(
         )
         return
     try:
-        listed = options.status.fetch(url)
+        listed = fetcher.fetch(url)
     except MicrocredError as exc:
         report.add("status", "error", f"revocation list {url} unavailable: {exc}", path)
         return

@@ -1,0 +1,157 @@
+"""The checks on what a credential says, the same for every route: subject, validity window,
+status, ``credentialSchema`` and the caller's profile.
+
+They read the document by member name; the ``contexts`` check of the route has made sure that
+what they read is what the signature covers (the strict reading rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .._schemas import KNOWN_SCHEMA_URLS, schema_names, validate_with
+from .._validate import validate
+from .._vc import VC_V1, parse_datetime, subject_problem
+from ..report import VerificationReport
+from ..status import ListVerifier, check_entries
+from ._options import VerifyOptions
+
+__all__ = ["check_profile", "check_schemas", "check_status", "check_subject", "check_validity"]
+
+
+def check_subject(report: VerificationReport, document: Mapping[str, Any]) -> None:
+    """``subject``: the credential has a ``credentialSubject`` (VC Data Model 1.1 and 2.0)."""
+    wrong = subject_problem(document)
+    if wrong is None:
+        report.add("subject", "passed", "credentialSubject present")
+    else:
+        report.add("subject", "failed", wrong, "$.credentialSubject")
+
+
+def _contexts(document: Mapping[str, Any]) -> list[Any]:
+    context = document.get("@context")
+    return context if isinstance(context, list) else [context]
+
+
+def check_validity(
+    report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
+) -> None:
+    """``validity.valid_from`` / ``validity.valid_until``: ``validFrom``/``validUntil``
+    (VC 2.0: an ``xsd:dateTimeStamp``, with a time zone) or ``issuanceDate``/
+    ``expirationDate`` (VC 1.1: an ``xsd:dateTime``; without a time zone read as UTC)
+    against ``options.moment`` with the clock skew."""
+    now = options.moment
+    skew = options.max_clock_skew
+    vc_11 = _contexts(document)[0] == VC_V1
+    start_key = "validFrom" if "validFrom" in document or not vc_11 else "issuanceDate"
+    end_key = "validUntil" if "validUntil" in document or not vc_11 else "expirationDate"
+    for key, is_start in ((start_key, True), (end_key, False)):
+        check_id = "validity.valid_from" if is_start else "validity.valid_until"
+        if key not in document:
+            if is_start and vc_11:
+                report.add(check_id, "failed", "VC 1.1 credential without issuanceDate", f"$.{key}")
+            else:
+                report.add(check_id, "skipped", f"no {key}")
+            continue
+        value = document[key]
+        needs_zone = key in ("validFrom", "validUntil") and not vc_11
+        moment = parse_datetime(value, require_timezone=needs_zone)
+        if moment is None:
+            if needs_zone and parse_datetime(value) is not None:
+                message = (
+                    f"{key} {value!r} has no time zone; VC Data Model 2.0 §4.9 requires an "
+                    "xsd:dateTimeStamp (a date-time with a time zone offset)"
+                )
+            else:
+                message = f"{key} is not a dateTime: {value!r}"
+            report.add(check_id, "failed", message, f"$.{key}")
+        elif is_start and moment > now + skew:
+            report.add(check_id, "failed", f"not valid yet: {key} is {value}", f"$.{key}")
+        elif not is_start and moment < now - skew:
+            report.add(check_id, "failed", f"expired: {key} was {value}", f"$.{key}")
+        else:
+            report.add(check_id, "passed", f"{key} {value}")
+
+
+def check_status(
+    report: VerificationReport,
+    document: Mapping[str, Any],
+    options: VerifyOptions,
+    verify_list: ListVerifier,
+) -> None:
+    """``status``: every ``credentialStatus`` entry checked against its list (one check
+    each, see :func:`microcred.status.check_entries`).
+
+    A status that is not checked leaves the credential *indeterminate*: no status list could be
+    had (no fetcher), or the method is not implemented. The caller may opt out
+    (``check_status=False``): the check is then skipped and the report warns.
+    """
+    if "credentialStatus" not in document:
+        report.add("status", "skipped", "the credential has no credentialStatus")
+        return
+    if not options.check_status:
+        report.add(
+            "status", "skipped", "status not checked: the caller opted out", "$.credentialStatus"
+        )
+        report.warn(
+            "status",
+            "the credential's status (revocation, suspension) was not checked: the caller "
+            "opted out (check_status=False, --no-status)",
+            "$.credentialStatus",
+        )
+        return
+    if options.status is None:
+        report.add(
+            "status",
+            "error",
+            "the credential has a credentialStatus, but no status list was given to check it "
+            "against (status=..., --status-list URL=FILE, or --allow-network); to accept it "
+            "unchecked, opt out with check_status=False (--no-status)",
+            "$.credentialStatus",
+        )
+        return
+    check_entries(
+        report, document, fetcher=options.status, verify_list=verify_list, limits=options.limits
+    )
+
+
+def check_schemas(report: VerificationReport, document: Mapping[str, Any]) -> None:
+    """``schema``: each ``credentialSchema`` entry known offline is applied (with microcred's
+    equivalent of the official schema); an unknown one is skipped, with a warning."""
+    declared = document.get("credentialSchema")
+    if declared is None:
+        report.add("schema", "skipped", "the credential declares no credentialSchema")
+        return
+    entries = declared if isinstance(declared, list) else [declared]
+    for position, entry in enumerate(entries):
+        path = "$.credentialSchema" + (f"[{position}]" if isinstance(declared, list) else "")
+        url = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(url, str):
+            report.add("schema", "failed", "credentialSchema entry without an id", path)
+            continue
+        name = KNOWN_SCHEMA_URLS.get(url)
+        if name is None or name.partition("#")[0] not in schema_names():
+            message = f"schema {url} is not known offline; not applied"
+            report.add("schema", "skipped", message, path)
+            report.warn("schema", f"the credential's declared {message}", path)
+            continue
+        problems = validate_with(name, dict(document))
+        if not problems:
+            report.add("schema", "passed", f"valid against {url}", path)
+        for problem in problems[:20]:
+            report.add("schema", "failed", f"{problem.message} (at {problem.path})", path)
+
+
+def check_profile(
+    report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
+) -> None:
+    """``profile``: with ``options.profile``, the credential is also valid for that profile
+    of :func:`microcred.validate`."""
+    if options.profile is None:
+        return
+    validation = validate(dict(document), options.profile, limits=options.limits)
+    if validation.valid:
+        report.add("profile", "passed", f"valid for profile {validation.profile}")
+    for problem in validation.problems[:20]:
+        report.add("profile", "failed", f"{problem.message} ({problem.rule})", problem.path)

@@ -1,0 +1,121 @@
+"""The ``contexts`` check: what a document means is what readers read (both routes use it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .._vc import base_context_problem
+from ..errors import ContextLimitError, MicrocredError, StrictReadingError
+from ..jsonld import Quad, contexts_of, to_quads
+from ..proofs import suite_for_proof
+from ..report import VerificationReport
+from ._options import VerifyOptions
+
+__all__ = ["check_contexts"]
+
+
+def check_contexts(
+    report: VerificationReport,
+    document: Mapping[str, Any],
+    options: VerifyOptions,
+    *,
+    signed_as_json: bool = False,
+) -> list[Quad] | None:
+    """Run the ``contexts`` check on ``document``; return the quads of the unsecured document
+    (without ``proof``), or ``None`` when the check failed and verification stops.
+
+    In order: an ``@context`` with the VC base context first; every context known to the
+    loader (matching a known revision) and within ``Limits.max_contexts``; the document, and
+    each of its proofs, processed in JSON-LD safe mode under the strict reading rule (every
+    member name a term, ... see ``docs/verification.md``), with embedded context objects only
+    when ``options.allow_inline_contexts``.
+
+    ``signed_as_json``: the document is secured as JSON (a JWT), not as RDF. Then the compact
+    JWS strings a presentation carries in ``verifiableCredential`` are signed as they are
+    written, and each is verified on its own, so they are not read as JSON-LD (where a string
+    in that graph container is dropped: under a Data Integrity proof it is refused, as the
+    proof would not cover it).
+    """
+    if "@context" not in document:
+        report.add("contexts", "failed", "no @context", "$")
+        return None
+    context = document["@context"]
+    problem = base_context_problem(context)
+    if problem is not None:
+        report.add("contexts", "failed", problem, "$['@context']")
+        return None
+    try:
+        used = contexts_of(document, loader=options.loader, limits=options.limits)
+    except MicrocredError as exc:
+        report.add_error("contexts", exc, path=exc.path or "$['@context']")
+        return None
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    if signed_as_json:
+        unsecured = _without_token_strings(unsecured)
+    try:
+        quads = _read(unsecured, options)
+        _read_proofs(document, context, options)
+    except MicrocredError as exc:
+        report.add_error("contexts", exc)
+        return None
+    revisions = ", ".join(c.revision or f"{c.url} (unversioned)" for c in used)
+    report.add(
+        "contexts",
+        "passed",
+        f"contexts known; read in safe mode under the strict reading rule: {revisions}",
+    )
+    return quads
+
+
+def _without_token_strings(document: dict[str, Any]) -> dict[str, Any]:
+    embedded = document.get("verifiableCredential")
+    if isinstance(embedded, str):
+        return {k: v for k, v in document.items() if k != "verifiableCredential"}
+    if isinstance(embedded, list) and any(isinstance(item, str) for item in embedded):
+        kept = [item for item in embedded if not isinstance(item, str)]
+        return {**document, "verifiableCredential": kept}
+    return document
+
+
+def _read(document: dict[str, Any], options: VerifyOptions) -> list[Quad]:
+    return to_quads(
+        document,
+        loader=options.loader,
+        limits=options.limits,
+        strict=True,
+        allow_inline_contexts=options.allow_inline_contexts,
+    )
+
+
+def _read_proofs(document: Mapping[str, Any], context: Any, options: VerifyOptions) -> None:
+    """Each proof object is read by the engine by member name (purpose, dates, method), so it
+    is held to the same rule, in the context it is signed in (its own, or the document's).
+    Proofs of suites microcred does not know are left alone: they are never checked (the
+    proof checks say so), so nothing is read from them. Other JSON-LD errors in a proof
+    (an undefined term, a relative IRI) are left to the proof checks, which report them where
+    they belong (``proof.method``, ``proof.signature``).
+
+    Raises:
+        StrictReadingError / ContextLimitError: the first proof that breaks the rule (the
+            error's path points into it).
+    """
+    proof = document.get("proof")
+    proofs = proof if isinstance(proof, list) else [proof] if proof is not None else []
+    for position, item in enumerate(proofs):
+        if (
+            not isinstance(item, dict)
+            or suite_for_proof(item.get("type"), item.get("cryptosuite")) is None
+        ):
+            continue  # the proof checks say so
+        config = {k: v for k, v in item.items() if k != "proofValue"}
+        config.setdefault("@context", context)
+        try:
+            _read(config, options)
+        except (StrictReadingError, ContextLimitError) as exc:
+            where = f"$.proof[{position}]" if isinstance(proof, list) else "$.proof"
+            exc.path = where + (exc.path[1:] if exc.path and exc.path.startswith("$") else "")
+            exc.message = f"proof: {exc.message}"
+            raise
+        except MicrocredError:
+            continue  # the proof checks report it

@@ -1,0 +1,361 @@
+"""The JWT route: a credential or presentation secured as a compact JWS.
+
+Three forms are read, each with its own header rules (checked: ``jwt.header``):
+
+* **VC JOSE-COSE 1.0** (``typ`` ``vc+jwt`` / ``vp+jwt``, ``cty`` ``vc`` / ``vp`` if present):
+  the payload is the credential or presentation; the claims ``vc`` and ``vp`` must not be
+  present (§3.1.1: "The JWT Claim Names vc and vp MUST NOT be present").
+* **VC-JWT** (VC Data Model 1.1 §6.3.1, the form Open Badges 3.0 verifiers met first):
+  ``typ`` ``JWT`` or absent, no ``cty``; exactly one of the claims ``vc`` (a credential) or
+  ``vp`` (a presentation).
+* **A JWT whose payload is the credential** (``typ`` ``JWT``, no ``vc`` claim: Open Badges 3.0
+  §8.2 as current OB 3.0 libraries write it).
+
+Then: ``alg`` on the caller's allowlist (never ``none`` or HMAC); the key from ``kid``, under
+the relationship of what is verified (``assertionMethod`` for a credential,
+``authentication`` for a presentation: the token's claims never choose), or from an
+embedded ``jwk`` header only when the caller allows it and it is the issuer's (holder's) own
+``did:key``/``did:jwk``; the signature; registered claims mirroring the document and time
+claims; the ``contexts`` check on the document. The pipeline's shared steps do the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from jwcrypto import jwk as _jwk
+from jwcrypto import jws as _jws
+
+from .._vc import holder_id, issuer_id, types_of
+from ..errors import KeyMaterialError, MicrocredError
+from ..jose import (
+    DEFAULT_ALGORITHMS,
+    KEY_ALGORITHMS,
+    NEVER_ALGORITHMS,
+    decode_unverified,
+    numeric_date,
+    subject_id,
+)
+from ..keys import KeyPair, dereference, is_authorized, key_type_of_method, verifier_for_method
+from ..report import VerificationReport
+from ._contexts import check_contexts
+from ._options import VerifyOptions
+from ._secured import Kind, Secured, Signature, relationship_for
+
+__all__ = ["route"]
+
+_JOSE_TYPES: dict[str, Kind] = {"vc+jwt": "credential", "vp+jwt": "presentation"}
+_CLAIMS: dict[str, Kind] = {"vc": "credential", "vp": "presentation"}
+
+
+def route(report: VerificationReport, token: str, options: VerifyOptions) -> Secured | None:
+    """Verify the compact JWS ``token`` into ``report``.
+
+    Returns:
+        The secured document with the token's signature, or ``None`` when verification
+        stops (the report says why).
+    """
+    token = token.strip()
+    report.format = "jwt"
+    try:
+        header, payload = decode_unverified(token, max_bytes=options.limits.max_jwt_bytes)
+    except MicrocredError as exc:
+        report.add("format", "failed", f"malformed JWT: {exc}")
+        return None
+    read = _read_form(report, header, payload)
+    if read is None:
+        return None
+    document, _claim, kind = read
+
+    alg = header.get("alg")
+    allowed = set(options.algorithms or DEFAULT_ALGORITHMS) - NEVER_ALGORITHMS
+    if not isinstance(alg, str) or alg not in allowed:
+        report.add(
+            "jwt.alg",
+            "failed",
+            f"alg {alg!r} is not accepted (accepted: {', '.join(sorted(allowed))})",
+        )
+        return None
+    report.add("jwt.alg", "passed", alg)
+
+    found = _key(report, header, payload, document, kind, alg, options)
+    if found is None:
+        return None
+    public_jwk, signature = found
+    try:
+        parsed = _jws.JWS()
+        parsed.allowed_algs = [alg]
+        parsed.deserialize(token)
+        parsed.verify(_jwk.JWK(**public_jwk), alg=alg)
+    except Exception:
+        report.add("jwt.signature", "failed", "signature does not match the token")
+        return None
+    report.add(
+        "jwt.signature", "passed", f"signature verified with {signature.verification_method}"
+    )
+
+    if signature.controller is None:
+        return None  # an embedded key nothing ties to the issuer: jwt.key said so
+    _check_claims(report, payload, document, kind, options)
+    if check_contexts(report, document, options, signed_as_json=True) is None:
+        return None
+    return Secured(document, kind, [signature])
+
+
+def _read_form(
+    report: VerificationReport, header: Mapping[str, Any], payload: Mapping[str, Any]
+) -> tuple[dict[str, Any], str | None, Kind] | None:
+    """The document the token carries, the claim it is in (``None``: the payload), and its
+    kind; ``None`` after a failed ``format`` or ``jwt.header`` check."""
+    typ = header.get("typ")
+    cty = header.get("cty")
+    media = typ.lower().removeprefix("application/") if isinstance(typ, str) else typ
+    claims = [name for name in _CLAIMS if name in payload]
+    expected: Kind | None
+    if "crit" in header:
+        report.add(
+            "jwt.header", "failed", f"unsupported critical header parameters: {header['crit']!r}"
+        )
+        return None
+    if isinstance(media, str) and media in _JOSE_TYPES:
+        report.format = "vc+jwt"
+        expected = _JOSE_TYPES[media]
+        if claims:
+            report.add(
+                "jwt.header",
+                "failed",
+                f"a {typ} token carries the {claims[0]!r} claim; VC JOSE-COSE 1.0 §3.1.1: "
+                "the JWT claim names vc and vp MUST NOT be present",
+            )
+            return None
+        wanted_cty = "vc" if expected == "credential" else "vp"
+        if cty is not None and (not isinstance(cty, str) or cty.lower() != wanted_cty):
+            report.add("jwt.header", "failed", f"cty {cty!r} does not fit typ {typ} ({wanted_cty})")
+            return None
+        document: Any = payload
+        claim = None
+    elif media is None or media == "jwt":
+        if cty is not None:
+            report.add("jwt.header", "failed", f"cty {cty!r} is not used by a typ JWT token")
+            return None
+        if len(claims) > 1:
+            report.add("jwt.header", "failed", "the token carries both a vc and a vp claim")
+            return None
+        claim = claims[0] if claims else None
+        expected = _CLAIMS[claim] if claim else None
+        document = payload[claim] if claim else payload
+    else:
+        report.add(
+            "jwt.header",
+            "failed",
+            f"typ {typ!r} is not a credential or presentation token type (vc+jwt, vp+jwt, JWT)",
+        )
+        return None
+    report.add("jwt.header", "passed", f"typ {typ or '(none)'}" + (f", cty {cty}" if cty else ""))
+    if not isinstance(document, dict):
+        report.add("format", "failed", "the JWT carries no credential object")
+        return None
+    report.document = document
+    types = types_of(document)
+    kind: Kind | None = (
+        "presentation"
+        if "VerifiablePresentation" in types
+        else "credential"
+        if "VerifiableCredential" in types
+        else None
+    )
+    if kind is None:
+        report.add("format", "failed", "the JWT carries neither a credential nor a presentation")
+        return None
+    report.kind = kind
+    if expected is not None and kind != expected:
+        where = f"the {claim} claim" if claim else f"a {typ} token"
+        report.add("format", "failed", f"{where} carries a {kind}, not a {expected}")
+        return None
+    report.add("format", "passed", f"{kind} as {report.format}")
+    return document, claim, kind
+
+
+def _key(
+    report: VerificationReport,
+    header: Mapping[str, Any],
+    payload: Mapping[str, Any],
+    document: Mapping[str, Any],
+    kind: Kind,
+    alg: str,
+    options: VerifyOptions,
+) -> tuple[dict[str, Any], Signature] | None:
+    """The public JWK to check the signature with and who it is; ``None`` after a failed
+    ``jwt.key`` check."""
+    relationship = relationship_for(kind)
+    kid = header.get("kid")
+    if isinstance(kid, str) and kid.startswith("#"):
+        base = payload.get("iss") if isinstance(payload.get("iss"), str) else None
+        kid = f"{base}{kid}" if base else kid
+    if not isinstance(kid, str) or not kid:
+        if "jwk" in header:
+            return _embedded_key(report, header["jwk"], document, kind, alg, options)
+        report.add(
+            "jwt.key",
+            "error",
+            "the token names no key (no kid); the issuer's key cannot be obtained offline",
+        )
+        return None
+    try:
+        method, controller_doc = dereference(kid, options.resolver)
+    except MicrocredError as exc:
+        report.add_error("jwt.key", exc, f"cannot use kid {kid}: {exc.message}")
+        return None
+    try:
+        key_type = key_type_of_method(method)
+        verifier_for_method(method)  # rejects private material and malformed keys
+        public_jwk = _public_jwk_of(method)
+    except KeyMaterialError as exc:
+        report.add("jwt.key", "failed", f"unusable key {kid}: {exc}")
+        return None
+    if alg not in KEY_ALGORITHMS.get(key_type, frozenset()):
+        report.add("jwt.key", "failed", f"alg {alg} does not fit the {key_type} key {kid}")
+        return None
+    if not is_authorized(str(method["id"]), controller_doc, relationship):
+        report.add(
+            "jwt.key", "failed", f"{kid} is not authorised for {relationship} by its controller"
+        )
+        return None
+    controller = method.get("controller") or controller_doc.get("id")
+    report.add("jwt.key", "passed", f"{kid} ({key_type}, {relationship})")
+    return public_jwk, Signature(
+        "$", kid, controller if isinstance(controller, str) else None, relationship
+    )
+
+
+def _embedded_key(
+    report: VerificationReport,
+    embedded: Any,
+    document: Mapping[str, Any],
+    kind: Kind,
+    alg: str,
+    options: VerifyOptions,
+) -> tuple[dict[str, Any], Signature] | None:
+    """The key of a ``jwk`` header: only when the caller allows it, and only as the key of
+    the issuer's (holder's) own ``did:key`` or ``did:jwk``, which it then counts for."""
+    if not options.allow_embedded_jwk:
+        report.add(
+            "jwt.key",
+            "error",
+            "the token names no kid, only an embedded jwk, which is "
+            "not trusted unless allowed (allow_embedded_jwk=True)",
+        )
+        return None
+    if not isinstance(embedded, dict) or any(m in embedded for m in ("d", "p", "q", "k")):
+        report.add("jwt.key", "failed", "embedded jwk is not a public JWK")
+        return None
+    public = {k: v for k, v in embedded.items() if k != "kid"}
+    try:
+        owned = [KeyPair.from_jwk(public, did_method="jwk")]
+        with contextlib.suppress(MicrocredError):  # RSA has no did:key here: did:jwk only
+            owned.append(KeyPair.from_jwk(public, did_method="key"))
+    except MicrocredError as exc:
+        report.add("jwt.key", "failed", f"embedded jwk is unusable: {exc}")
+        return None
+    relationship = relationship_for(kind)
+    owner = issuer_id(document) if kind == "credential" else holder_id(document)
+    pair = next((p for p in owned if p.did == owner), None)
+    if pair is None:
+        label = "issuer" if kind == "credential" else "holder"
+        report.add(
+            "jwt.key",
+            "error",
+            f"the key is in an embedded jwk header, which counts only as the {label}'s own "
+            f"did:key or did:jwk; the {label} {owner!r} is neither, and nothing else ties it "
+            "to the key (the signature is still checked against it)",
+        )
+        # the signature is checked against the embedded key all the same: a token that does
+        # not even match its own key is invalid, not merely indeterminate
+        return owned[0].public_jwk(), Signature("$", "embedded jwk", None, relationship)
+    if alg not in KEY_ALGORITHMS.get(pair.key_type, frozenset()):
+        report.add("jwt.key", "failed", f"alg {alg} does not fit the embedded {pair.key_type} key")
+        return None
+    report.add("jwt.key", "passed", f"embedded jwk (allowed): the key of {owner} ({pair.key_type})")
+    return pair.public_jwk(), Signature("$", pair.verification_method, pair.did, relationship)
+
+
+def _public_jwk_of(method: Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(method.get("publicKeyJwk"), dict):
+        return {
+            k: v
+            for k, v in method["publicKeyJwk"].items()
+            if k in ("kty", "crv", "x", "y", "n", "e")
+        }
+    multibase = method.get("publicKeyMultibase")
+    if isinstance(multibase, str):
+        return KeyPair.from_multikey(multibase).public_jwk()
+    raise KeyMaterialError("verification method has neither publicKeyJwk nor publicKeyMultibase")
+
+
+def _check_claims(
+    report: VerificationReport,
+    payload: Mapping[str, Any],
+    document: Mapping[str, Any],
+    kind: Kind,
+    options: VerifyOptions,
+) -> None:
+    """Registered claims must mirror the document (``jwt.claims``); ``nbf``/``exp`` against
+    ``now`` (``jwt.nbf``, ``jwt.exp``)."""
+    problems = []
+    if kind == "credential":
+        mirrors = [
+            ("iss", issuer_id(document)),
+            ("sub", subject_id(document)),
+            ("jti", document.get("id")),
+            ("nbf", numeric_date(document.get("validFrom", document.get("issuanceDate")))),
+            ("exp", numeric_date(document.get("validUntil", document.get("expirationDate")))),
+        ]
+        for name, expected in mirrors:
+            if name in payload and expected is not None and payload[name] != expected:
+                problems.append(f"{name} is {payload[name]!r} but the credential says {expected!r}")
+    else:
+        if options.challenge is not None and payload.get("nonce") != options.challenge:
+            problems.append("nonce does not match the expected challenge")
+        if options.domain is not None:
+            expected_aud = (
+                [options.domain] if isinstance(options.domain, str) else list(options.domain)
+            )
+            aud = payload.get("aud")
+            auds = aud if isinstance(aud, list) else [aud]
+            if not set(expected_aud) & {a for a in auds if isinstance(a, str)}:
+                problems.append("aud does not match the expected domain")
+        if payload.get("iss") is not None and payload.get("iss") != holder_id(document):
+            problems.append("iss is not the presentation's holder")
+    if problems:
+        report.add("jwt.claims", "failed", "; ".join(problems))
+    else:
+        report.add(
+            "jwt.claims",
+            "passed",
+            "registered claims agree with the "
+            + ("presentation" if kind == "presentation" else "credential"),
+        )
+    now = options.moment.timestamp()
+    skew = options.max_clock_skew.total_seconds()
+    for name in ("nbf", "exp"):
+        if name not in payload:
+            continue
+        value = payload[name]
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            report.add(f"jwt.{name}", "failed", f"{name} is not a NumericDate")
+        elif name == "nbf" and value > now + skew:
+            report.add("jwt.nbf", "failed", f"not valid before {_iso(value)}")
+        elif name == "exp" and value < now - skew:
+            report.add("jwt.exp", "failed", f"expired at {_iso(value)}")
+        else:
+            report.add(f"jwt.{name}", "passed", _iso(value))
+
+
+def _iso(value: float) -> str:
+    try:
+        return datetime.fromtimestamp(value, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return f"{value} (out of range)"

@@ -1,0 +1,147 @@
+"""The one options object every step of the verification pipeline receives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+
+from .._validate import PROFILES
+from ..jsonld import DocumentLoader, default_loader
+from ..keys import DidResolver, default_resolver
+from ..limits import DEFAULT_LIMITS, Limits
+from ..proofs import DEFAULT_SUITES, SUITES
+from ..status import StatusListFetcher
+
+__all__ = ["VerifyOptions"]
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    """Everything :func:`microcred.verify` takes besides the input.
+
+    Build one with :meth:`create` (which checks and normalises the arguments, as ``verify()``
+    does) and pass it as ``verify(x, options=...)``; every step of the pipeline (both routes,
+    the status lists, the credentials inside a presentation) receives the same object.
+
+    Attributes:
+        now: the moment validity is judged at (``None``: the current time, UTC).
+        suites: accepted Data Integrity suites; the document never chooses.
+        algorithms: accepted JWT ``alg`` values (``None``: :data:`jose.DEFAULT_ALGORITHMS`).
+        loader: JSON-LD document loader (offline by default).
+        resolver: resolves verification methods: the caller's resolver, then did:key, did:jwk.
+        status: obtains status lists (``None``: none can be obtained).
+        check_status: a credential with ``credentialStatus`` whose status is not checked is
+            indeterminate; ``False`` opts out (the report then carries a warning).
+        challenge, domain: what a presentation's proof (or JWT ``nonce``/``aud``) must carry.
+        max_clock_skew: tolerance for validity dates.
+        limits: input and processing limits.
+        allow_embedded_jwk: a JWT may carry its key in a ``jwk`` header when that key is the
+            issuer's own ``did:key``/``did:jwk``.
+        allow_inline_contexts: accept embedded JSON-LD context objects that only add terms
+            (the strict reading rule, ``docs/verification.md``).
+        profile: also validate against this profile of :func:`microcred.validate`.
+    """
+
+    now: datetime | None = None
+    suites: tuple[str, ...] = DEFAULT_SUITES
+    algorithms: tuple[str, ...] | None = None
+    loader: DocumentLoader = field(default_factory=default_loader)
+    resolver: DidResolver = field(default_factory=default_resolver)
+    status: StatusListFetcher | None = None
+    check_status: bool = True
+    challenge: str | None = None
+    domain: str | tuple[str, ...] | None = None
+    max_clock_skew: timedelta = timedelta(minutes=5)
+    limits: Limits = DEFAULT_LIMITS
+    allow_embedded_jwk: bool = False
+    allow_inline_contexts: bool = False
+    profile: str | None = None
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        now: datetime | None = None,
+        suites: Iterable[str] | None = None,
+        algorithms: Iterable[str] | None = None,
+        loader: DocumentLoader | None = None,
+        resolver: DidResolver | None = None,
+        status: StatusListFetcher | None = None,
+        check_status: bool = True,
+        require_status: bool = False,
+        challenge: str | None = None,
+        domain: str | Sequence[str] | None = None,
+        max_clock_skew: timedelta = timedelta(minutes=5),
+        limits: Limits = DEFAULT_LIMITS,
+        allow_embedded_jwk: bool = False,
+        allow_inline_contexts: bool = False,
+        profile: str | None = None,
+    ) -> VerifyOptions:
+        """Options from ``verify()``'s keyword arguments (see its docstring), checked.
+
+        ``resolver`` is tried before the offline defaults (did:key, did:jwk).
+        ``require_status`` is accepted for compatibility: requiring status is the default.
+
+        Raises:
+            TypeError: an argument of the wrong type (``now`` not a datetime, ``status``
+                without a ``fetch`` method, ...).
+            ValueError: an unknown suite or profile, or ``require_status`` with
+                ``check_status=False``.
+        """
+        if now is not None and not isinstance(now, datetime):
+            raise TypeError("now must be a datetime")
+        if now is not None and now.tzinfo is None:
+            now = now.replace(tzinfo=timezone.utc)
+        if isinstance(suites, str) or isinstance(algorithms, str):
+            raise TypeError("suites and algorithms are lists of names, not one string")
+        chosen = tuple(suites) if suites is not None else DEFAULT_SUITES
+        unknown = [s for s in chosen if s not in SUITES]
+        if unknown:
+            raise ValueError(f"unknown suite(s): {', '.join(unknown)}; known: {', '.join(SUITES)}")
+        if profile is not None and profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
+        if status is not None and not isinstance(status, StatusListFetcher):
+            raise TypeError("status must be a status-list fetcher (an object with fetch(url))")
+        if require_status and not check_status:
+            raise ValueError("require_status=True contradicts check_status=False")
+        if not isinstance(max_clock_skew, timedelta):
+            raise TypeError("max_clock_skew must be a timedelta")
+        if not isinstance(limits, Limits):
+            raise TypeError("limits must be a microcred.Limits")
+        return cls(
+            now=now,
+            suites=chosen,
+            algorithms=tuple(algorithms) if algorithms is not None else None,
+            loader=loader or default_loader(),
+            resolver=default_resolver(extra=[resolver])
+            if resolver is not None
+            else default_resolver(),
+            status=status,
+            check_status=bool(check_status),
+            challenge=challenge,
+            domain=domain if domain is None or isinstance(domain, str) else tuple(domain),
+            max_clock_skew=max_clock_skew,
+            limits=limits,
+            allow_embedded_jwk=bool(allow_embedded_jwk),
+            allow_inline_contexts=bool(allow_inline_contexts),
+            profile=profile,
+        )
+
+    @property
+    def moment(self) -> datetime:
+        """The time the verification is made at."""
+        return self.now or datetime.now(timezone.utc)
+
+    def for_embedded(self) -> VerifyOptions:
+        """The options for a credential inside a presentation or CLR: the presentation's
+        challenge and domain are not the credential's, and ``now`` is fixed for all of them."""
+        return replace(self, challenge=None, domain=None, now=self.moment)
+
+    def for_status_list(self) -> VerifyOptions:
+        """The options a status-list credential is verified with: the caller's own (suites,
+        algorithms, resolver, loader, limits, time), without a profile or a presentation's
+        challenge; a list's own status is not checked (it would recurse)."""
+        return replace(
+            self, challenge=None, domain=None, profile=None, check_status=False, now=self.moment
+        )

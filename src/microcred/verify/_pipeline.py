@@ -1,0 +1,250 @@
+"""``verify()``: parse → route → shared checks → the credentials inside.
+
+The pipeline is the only caller of the routes; a route never calls back into it. Each route
+(:mod:`._di` for Data Integrity, :mod:`._jwt` for compact JWS) turns its input into a
+:class:`~._secured.Secured` document with the signatures that verified; the shared steps then
+run once, whatever the route: issuer/holder binding (:mod:`._binding`), then for a credential
+subject, validity, status, schema and profile (:mod:`._body`), and the credentials inside a
+presentation or a CLR, each verified by the pipeline into its own report.
+
+Nothing raises for a bad input: every failure is a check. An unexpected internal failure
+becomes the check ``internal`` (``error``: the outcome is indeterminate) naming the
+exception's class, so one input never stops a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from .._input import read_input
+from .._vc import types_of
+from ..errors import MicrocredError
+from ..jsonld import DocumentLoader
+from ..keys import DidResolver
+from ..limits import DEFAULT_LIMITS, Limits
+from ..report import VerificationReport
+from ..status import StatusListFetcher
+from . import _di, _jwt
+from ._binding import check_binding
+from ._body import check_profile, check_schemas, check_status, check_subject, check_validity
+from ._options import VerifyOptions
+from ._secured import Secured
+
+__all__ = ["verify", "verify_with"]
+
+
+def verify(
+    credential: Any,
+    *,
+    options: VerifyOptions | None = None,
+    now: datetime | None = None,
+    suites: Iterable[str] | None = None,
+    algorithms: Iterable[str] | None = None,
+    loader: DocumentLoader | None = None,
+    resolver: DidResolver | None = None,
+    status: StatusListFetcher | None = None,
+    check_status: bool = True,
+    require_status: bool = False,
+    challenge: str | None = None,
+    domain: str | Sequence[str] | None = None,
+    max_clock_skew: timedelta = timedelta(minutes=5),
+    limits: Limits = DEFAULT_LIMITS,
+    allow_embedded_jwk: bool = False,
+    allow_inline_contexts: bool = False,
+    profile: str | None = None,
+) -> VerificationReport:
+    """Verify a credential or presentation and report every check.
+
+    Args:
+        credential: a dict, JSON text/bytes, a compact JWT, or the bytes of a baked PNG/SVG.
+        options: every option below as one :class:`VerifyOptions` (then pass no other option).
+        now: the moment to judge validity dates at (default: the current time, UTC).
+        suites: accepted Data Integrity suites (default: all, legacy included). The document
+            never chooses: a proof of another suite fails the ``proof.suite`` check.
+        algorithms: accepted JWT ``alg`` values (default: the asymmetric set).
+        loader: JSON-LD document loader (default: vendored contexts only, offline).
+        resolver: resolves verification methods; it is tried *before* the offline defaults
+            (did:key, did:jwk), e.g. ``keys.StaticResolver([controller_document])``.
+        status: a status-list fetcher, e.g. ``status.StaticStatusLists({url: list})``.
+        check_status: a credential with a ``credentialStatus`` whose status is not checked
+            (no fetcher, a list that cannot be had, a method microcred does not implement) is
+            *indeterminate*. ``False`` opts out: the ``status`` check is skipped and the report
+            warns.
+        require_status: accepted for compatibility; requiring status is the default.
+        challenge, domain: required values for a presentation's proof.
+        max_clock_skew: tolerance for validity dates.
+        limits: input and processing limits.
+        allow_embedded_jwk: let a JWT without ``kid`` be checked with the key in its ``jwk``
+            header, when that key is the issuer's own ``did:key`` or ``did:jwk`` (it then
+            counts as the issuer's key); any other embedded key is indeterminate.
+        allow_inline_contexts: accept embedded JSON-LD context objects (``@context`` entries
+            that are objects), when they only add terms (see ``docs/verification.md``).
+        profile: also validate the credential against a profile of :func:`microcred.validate`
+            (``"ob3"``, ``"eu-microcredential"``, ...) as the final ``profile`` check.
+
+    Returns:
+        A :class:`~microcred.report.VerificationReport`; never raises for a bad credential.
+        Read ``report.document`` only when ``report.verified``: every member a reader finds by
+        name is then one the signature covers.
+
+    Raises:
+        TypeError / ValueError: misuse (an argument of the wrong type, an unknown suite or
+            profile, ``options`` together with other options).
+    """
+    if options is None:
+        options = VerifyOptions.create(
+            now=now,
+            suites=suites,
+            algorithms=algorithms,
+            loader=loader,
+            resolver=resolver,
+            status=status,
+            check_status=check_status,
+            require_status=require_status,
+            challenge=challenge,
+            domain=domain,
+            max_clock_skew=max_clock_skew,
+            limits=limits,
+            allow_embedded_jwk=allow_embedded_jwk,
+            allow_inline_contexts=allow_inline_contexts,
+            profile=profile,
+        )
+    elif not isinstance(options, VerifyOptions):
+        raise TypeError("options must be a microcred.verify.VerifyOptions")
+    elif _given_besides(locals()):
+        raise TypeError("pass either options= or individual options, not both")
+    return verify_with(credential, options)
+
+
+_DEFAULTS: dict[str, Any] = {
+    "now": None,
+    "suites": None,
+    "algorithms": None,
+    "loader": None,
+    "resolver": None,
+    "status": None,
+    "check_status": True,
+    "require_status": False,
+    "challenge": None,
+    "domain": None,
+    "max_clock_skew": timedelta(minutes=5),
+    "limits": DEFAULT_LIMITS,
+    "allow_embedded_jwk": False,
+    "allow_inline_contexts": False,
+    "profile": None,
+}
+
+
+def _given_besides(arguments: Mapping[str, Any]) -> bool:
+    return any(arguments[name] != default for name, default in _DEFAULTS.items())
+
+
+def verify_with(credential: Any, options: VerifyOptions) -> VerificationReport:
+    """:func:`verify` with its options already made (``VerifyOptions.create``)."""
+    if not isinstance(credential, (Mapping, str, bytes, bytearray)):
+        read_input(credential, limits=options.limits)  # raises the TypeError for misuse
+    report = VerificationReport()
+    try:
+        value, description = read_input(credential, limits=options.limits)
+    except MicrocredError as exc:
+        report.add("parse", "failed", str(exc))
+        return report
+    except RecursionError:
+        report.add("parse", "failed", "input nests too deeply")
+        return report
+    report.add("parse", "passed", description)
+    _guarded(report, value, options)
+    return report
+
+
+def _guarded(report: VerificationReport, value: Any, options: VerifyOptions) -> None:
+    """:func:`_run`, turning any unexpected exception into the ``internal`` check."""
+    try:
+        _run(report, value, options)
+    except RecursionError:
+        report.add("internal", "error", "the input nests too deeply to be verified")
+    except Exception as exc:
+        report.add(
+            "internal",
+            "error",
+            f"internal error ({type(exc).__name__}) while verifying; the input could not be "
+            "checked (please report it)",
+        )
+
+
+def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> None:
+    """Route ``value`` (a JSON object or a compact JWS), then the shared checks."""
+    if isinstance(value, str):
+        secured = _jwt.route(report, value, options)
+    elif isinstance(value, dict):
+        secured = _di.route(report, value, options)
+    else:
+        report.add("format", "failed", "neither a JSON object nor a compact JWS")
+        return
+    if secured is None:
+        return
+    check_binding(report, secured, options.resolver)
+    if secured.kind == "presentation":
+        if options.challenge is None:
+            report.warn(
+                "proof.challenge",
+                "the caller required no challenge: the presentation could be a replay",
+            )
+        _check_embedded(report, secured.document, options)
+        return
+    _check_credential(report, secured, options)
+
+
+def _check_credential(report: VerificationReport, secured: Secured, options: VerifyOptions) -> None:
+    document = secured.document
+    check_subject(report, document)
+    check_validity(report, document, options)
+    check_status(report, document, options, lambda listed: _verify_list(listed, options))
+    check_schemas(report, document)
+    if "ClrCredential" in types_of(document):
+        _check_embedded(report, document, options)
+    check_profile(report, document, options)
+
+
+def _verify_list(listed: Any, options: VerifyOptions) -> VerificationReport:
+    """A status-list credential, verified with the caller's options (for the status step)."""
+    return verify_with(listed, options.for_status_list())
+
+
+def _check_embedded(
+    report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
+) -> None:
+    """Verify each credential inside a presentation or a CLR 2.0 ``ClrCredential`` (JSON, a
+    compact JWS, or an ``EnvelopedVerifiableCredential`` data URL) into its own report in
+    ``report.credentials``."""
+    embedded = document.get("verifiableCredential")
+    if "ClrCredential" in types_of(document):
+        subject = document.get("credentialSubject")
+        subject = subject[0] if isinstance(subject, list) and subject else subject
+        embedded = subject.get("verifiableCredential") if isinstance(subject, Mapping) else None
+    if embedded is None:
+        return
+    items = embedded if isinstance(embedded, list) else [embedded]
+    inner_options = options.for_embedded()
+    for item in items:
+        inner = VerificationReport()
+        if isinstance(item, dict) and item.get("type") == "EnvelopedVerifiableCredential":
+            inner.add("parse", "passed", "enveloped JWT credential")
+            _guarded(inner, _enveloped_token(item), inner_options)
+        elif isinstance(item, str):
+            inner.add("parse", "passed", "compact JWS")
+            _guarded(inner, item, inner_options)
+        elif isinstance(item, dict):
+            inner.add("parse", "passed", "embedded credential")
+            _guarded(inner, item, inner_options)
+        else:
+            inner.add("parse", "failed", "verifiableCredential entry is neither JWT nor object")
+        report.credentials.append(inner)
+
+
+def _enveloped_token(item: Mapping[str, Any]) -> str:
+    """The token of an ``EnvelopedVerifiableCredential`` (``data:application/vc+jwt,<token>``)."""
+    identifier = item.get("id")
+    return identifier.split(",", 1)[-1] if isinstance(identifier, str) else ""
