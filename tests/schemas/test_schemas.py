@@ -146,8 +146,8 @@ OFFICIAL_ANY = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_anya
 def test_credential_schema_check_follows_what_the_cited_official_schema_accepts() -> None:
     """The official AchievementCredential schema describes VC 2.0 only; the "any" schema
     (OB 3.0 §B.9.1) takes VC 1.1 as well. The ``schema`` check gives the same verdicts."""
-    from microcred.verify._body import check_schemas
     from microcred.report import VerificationReport
+    from microcred.verify._body import check_schemas
 
     def verdicts(document: dict[str, Any]) -> set[str]:
         report = VerificationReport()

@@ -30,6 +30,7 @@ __all__ = [
     "StaticResolver",
     "default_resolver",
     "dereference",
+    "did_document",
     "did_jwk_document",
     "did_key_document",
     "did_web_url",
@@ -177,6 +178,14 @@ def did_jwk_document(did: str) -> dict[str, Any]:
     ):
         doc[rel] = [vm_id]
     return doc
+
+
+def did_document(pair: KeyPair) -> dict[str, Any]:
+    """The DID document of ``pair``'s ``did:key`` or ``did:jwk``, as the matching resolver
+    returns it."""
+    if pair.did_method == "key":
+        return did_key_document(pair.did)
+    return did_jwk_document(pair.did)
 
 
 def did_web_url(did: str) -> str:

@@ -343,14 +343,6 @@ class KeyPair:
             raise ValueError(f"unknown verification method type {vm_type!r}")
         return vm
 
-    def controller_document(self) -> dict[str, Any]:
-        """The DID document of this key, as the matching resolver returns it."""
-        from ._did import did_jwk_document, did_key_document
-
-        if self.did_method == "key":
-            return did_key_document(self.did)
-        return did_jwk_document(self.did)
-
     # -- import ---------------------------------------------------------------------------
     @classmethod
     def from_cryptography(cls, key: PrivateKey | PublicKey, *, did_method: str = "key") -> KeyPair:

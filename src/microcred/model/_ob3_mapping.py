@@ -14,14 +14,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import vocab
+from ._ns import EU_CONTEXT, EXT_NS
 from .ob3 import OB3_CONTEXT, VC_V2
 
 if TYPE_CHECKING:
     from .eu import MicroCredential
 
 __all__ = ["EXT_NS", "from_ob3", "to_ob3"]
-
-EXT_NS = "https://microcred.dev/ns/eu#"
 _PROFILE_NS = uuid.UUID("0b8f8f51-5c2e-4a8e-9d0f-0b1f2a5b7c33")
 _RESULT_NS = uuid.UUID("5f0c3a8e-8d39-4d69-a7e4-1a7c0e2d9b41")
 
@@ -306,8 +305,6 @@ def to_ob3(
 
 
 def _eu_context() -> str:
-    from .eu import EU_CONTEXT
-
     return EU_CONTEXT
 
 

@@ -36,6 +36,9 @@ from pydantic import (
 
 from .._vc import parse_datetime
 from . import vocab
+from ._elm_mapping import elm_form, to_elm
+from ._ns import EU_CONTEXT
+from ._ob3_mapping import from_ob3, to_ob3
 from .ob3 import AchievementCredential
 
 __all__ = [
@@ -60,7 +63,6 @@ __all__ = [
     "read_any",
 ]
 
-EU_CONTEXT = "https://microcred.dev/contexts/eu-microcredential-v1.jsonld"
 _ACHIEVEMENT_NS = uuid.UUID("4f6c0a55-1f7e-4b53-9a37-6d2b8f0f3e11")
 
 #: Annex I mandatory elements, in the Recommendation's order (names used in reports).
@@ -402,8 +404,6 @@ class MicroCredential(_Form):
             IncompleteMicroCredentialError: a mandatory element is missing.
             ValueError: an element's value is not valid (e.g. a personal number's check digit).
         """
-        from ._ob3_mapping import to_ob3
-
         missing = self.missing
         chosen_issuer = issuer_id or (self.issuer.id if self.issuer else None)
         if not chosen_issuer:
@@ -430,8 +430,6 @@ class MicroCredential(_Form):
         Raises:
             IncompleteMicroCredentialError: a mandatory element is missing.
         """
-        from .elm import to_elm
-
         missing = self.missing
         if missing:
             raise IncompleteMicroCredentialError(missing)
@@ -448,8 +446,6 @@ class MicroCredential(_Form):
         Elements the credential does not carry stay unset (see :attr:`missing`). Hashed
         identities are kept as ``learner.identity_objects``; they cannot be reversed.
         """
-        from ._ob3_mapping import from_ob3
-
         document = (
             credential.to_json() if isinstance(credential, AchievementCredential) else credential
         )
@@ -469,9 +465,7 @@ def read_any(document: Mapping[str, Any]) -> MicroCredential:
     if "MicroCredential" in types and "VerifiableCredential" not in types:
         return MicroCredential.model_validate(document)
     if "EuropeanDigitalCredential" in types:
-        from .elm import from_elm
-
-        return from_elm(document)
+        return MicroCredential.model_validate(elm_form(document))
     if types & {"OpenBadgeCredential", "AchievementCredential"}:
         return MicroCredential.from_ob3(document)
     raise ValueError(
