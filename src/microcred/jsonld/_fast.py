@@ -189,6 +189,7 @@ class _Context:
         "raw",
         "shapes",
         "terms",
+        "type_members",
         "type_names",
         "type_reads",
         "typed",
@@ -217,6 +218,7 @@ class _Context:
         self.derived: dict[Any, tuple[Any, _Context]] = {}
         self.names_read: dict[str, _Problem | None] = {}
         self.type_reads: dict[str, _Problem | None] = {}
+        self.type_members: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.vocab_reads: dict[str, _Problem | None] = {}
         self._iri_terms: dict[str, str] | None = None
         self._aliases: dict[str, str] | None = None
@@ -633,6 +635,28 @@ def _added_terms_problem(before: _Context, after: _Context) -> str | None:
     return None
 
 
+def _check_types(type_ctx: _Context, element: dict[str, Any], names: tuple[str, ...]) -> None:
+    """The strict reading of a node's types, before its members are read: a type written as
+    the IRI of a term would have left out that term's type-scoped context, so the members'
+    own errors would only be its consequence.
+
+    Raises:
+        StrictViolation: a type the rule refuses (see :meth:`_Context.type_problem`).
+    """
+    members = type_ctx.type_members.get(names)
+    if members is None:
+        members = tuple(n for n in names if n == "@type" or type_ctx.expand_vocab(n) == "@type")
+        if len(type_ctx.type_members) < _MAX_CONTEXTS:
+            type_ctx.type_members[names] = members
+    for name in members:
+        value = element[name]
+        for type_name in value if isinstance(value, list) else [value]:
+            if isinstance(type_name, str):
+                wrong = type_ctx.type_problem(type_name)
+                if wrong is not None:
+                    raise StrictViolation(wrong[0], wrong[1], value=type_name)
+
+
 def _check_value_form(term: _Term | None, members: dict[str, Any], types: list[str]) -> None:
     """A value object is read only where it says more than a plain value would: a language
     or datatype other than the term's own. Otherwise readers would find an object where the
@@ -1020,6 +1044,8 @@ class _Run:
         types: list[str] = []
         array_type = False
         value_object: dict[str, Any] | None = None
+        if self.strict:
+            _check_types(type_ctx, element, names)
         keywords, properties, problem = active.shape(names)
         if problem is not None and self.strict:
             raise StrictViolation(problem[0], problem[1], key=problem[2])
@@ -1036,11 +1062,6 @@ class _Run:
                     raise Unsupported("@type value")
                 else:
                     array_type = True
-                if self.strict:
-                    for type_name in value:
-                        wrong = type_ctx.type_problem(type_name)
-                        if wrong is not None:
-                            raise StrictViolation(wrong[0], wrong[1], value=type_name)
                 types.extend(type_ctx.type_iri(type_name) for type_name in value)
             else:  # @value, @language
                 if value_object is None:
