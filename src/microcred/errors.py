@@ -178,7 +178,8 @@ class StrictReadingError(JsonLdError):
 
     Attributes:
         rule: a short stable name of the rule broken (``"member-name"``, ``"type"``,
-            ``"inline-context"``, ``"blank-node"``, ``"value-form"``, ``"feature"``).
+            ``"inline-context"``, ``"nested-context"``, ``"blank-node"``, ``"value-form"``,
+            ``"feature"``).
     """
 
     code = "jsonld.strict_reading"

@@ -567,6 +567,15 @@ def _check_self_contained(local: Any) -> None:
         raise Unsupported("@context in @context")
 
 
+def _embeds(element: dict[str, Any]) -> bool:
+    """Whether a node is a credential or presentation embedded in another (its ``type``, as
+    written, names one): it is read, and verified, as a document of its own, contexts and all
+    (a CLR 2.0 ``verifiableCredential`` is a plain set of them)."""
+    kinds = element.get("type")
+    values = kinds if isinstance(kinds, list) else [kinds]
+    return "VerifiableCredential" in values or "VerifiablePresentation" in values
+
+
 def _has_object(local: Any) -> bool:
     """Whether a ``@context`` member embeds a context object."""
     if isinstance(local, dict):
@@ -660,7 +669,8 @@ def _check_types(type_ctx: _Context, element: dict[str, Any], names: tuple[str, 
 def _check_value_form(term: _Term | None, members: dict[str, Any], types: list[str]) -> None:
     """A value object is read only where it says more than a plain value would: a language
     or datatype other than the term's own. Otherwise readers would find an object where the
-    compacted form has a plain string or number.
+    compacted form has a plain string or number. Its language tag is written as signed (in
+    lower case).
 
     Raises:
         StrictViolation: the value object could be written as a plain value.
@@ -668,6 +678,12 @@ def _check_value_form(term: _Term | None, members: dict[str, Any], types: list[s
     language = members.get("@language")
     datatype = types[0] if types else None
     plain = term is None or (term.kind == _PLAIN and term.language is None)
+    if isinstance(language, str) and language != language.lower():
+        raise StrictViolation(
+            "value-form",
+            f"the language tag {language!r} is signed as {language.lower()!r}; write it as signed",
+            value=language,
+        )
     if language is not None:
         redundant = (
             term is not None
@@ -710,6 +726,8 @@ class _Run:
         self.allow_inline_contexts = allow_inline_contexts
         #: how many more ``@context`` entries the document may have (``None``: unbounded)
         self.contexts_left = max_contexts
+        #: (strict) the terms embedded contexts added: name → IRI
+        self.inline_terms: dict[str, str] = {}
         self.quads: dict[Quad, None] = {}
         self.counter = 0
         self.relabelled: dict[str, str] = {}
@@ -934,6 +952,14 @@ class _Run:
             active = self.apply(active, term.scoped, stable=True, override_protected=True)
         if "@context" in element:
             local = element["@context"]
+            if self.strict and term is not None and not term.is_graph and not _embeds(element):
+                raise StrictViolation(
+                    "nested-context",
+                    "an @context below the top of a credential or presentation: a context is "
+                    "read only at the top of a document and of the credentials it embeds (a "
+                    "context changed halfway down changes what the names above it mean there)",
+                    key="@context",
+                )
             if isinstance(local, dict):
                 _check_self_contained(local)
             self.count_contexts(local)
@@ -960,6 +986,38 @@ class _Run:
             if len(set(seen)) < len(seen):
                 raise ContextWorkLimit("a @context lists the same context twice")
 
+    def check_inline_names(
+        self, active: _Context, properties: tuple[tuple[str, str, _Term, str], ...]
+    ) -> None:
+        """(strict) A term an embedded context added must not be a second name, in the node's
+        own context, for a property a signed context names: a scoped context may define the
+        first name only where it applies, below the embedded context.
+
+        Raises:
+            StrictViolation: a member under such a second name.
+        """
+        for expanded, name, _term, _predicate in properties:
+            if self.inline_terms.get(name) != expanded:
+                continue
+            claimed = next(
+                (
+                    other
+                    for other, definition in sorted(active.mappings.items())
+                    if definition
+                    and definition.get("@id") == expanded
+                    and other != name
+                    and other not in self.inline_terms
+                ),
+                None,
+            )
+            if claimed is not None:
+                raise StrictViolation(
+                    "inline-context",
+                    f"{name!r}, a term of an embedded context, is a second name here for "
+                    f"{expanded}, which the term {claimed!r} names; readers look for {claimed!r}",
+                    key=name,
+                )
+
     def apply_inline(self, active: _Context, local: Any) -> _Context:
         """Apply a ``@context`` member holding embedded context objects, entry by entry, under
         the strict reading: each object must be allowed by the caller, and may only add terms
@@ -984,6 +1042,9 @@ class _Run:
             problem = _added_terms_problem(ctx, following)
             if problem is not None:
                 raise StrictViolation("inline-context", problem, key="@context")
+            for name, definition in following.mappings.items():
+                if name not in ctx.mappings and definition and "@id" in definition:
+                    self.inline_terms[name] = definition["@id"]
             ctx = following
         return ctx
 
@@ -1086,6 +1147,8 @@ class _Run:
         quads = self.quads
         for type_iri in types:
             quads[(subject, _RDF_TYPE, _IRI_TERMS.get(type_iri) or _iri(type_iri), graph)] = None
+        if self.inline_terms:
+            self.check_inline_names(active, properties)
         for expanded, name_, term, predicate in properties:
             value = element[name_]
             if term.simple:
@@ -1172,16 +1235,18 @@ class _Run:
 
         Raises:
             Unsupported: a value that is not a string; MalformedInputError: a bad language tag.
-            StrictViolation: (strict) two keys that are one language tag in the signed data
-                (tags are compared without case).
+            StrictViolation: (strict) a key not in lower case, the form the signature covers.
         """
-        if self.strict and len({language.lower() for language in value}) < len(value):
-            raise StrictViolation(
-                "value-form",
-                "a language map names one language twice (language tags are signed in lower "
-                "case, so readers would see two entries where one is signed)",
-                key=next(iter(value)),
-            )
+        if self.strict:
+            for language in value:
+                if language != language.lower() and ctx.expand_vocab(language) != "@none":
+                    raise StrictViolation(
+                        "value-form",
+                        f"the language map key {language!r} is signed as {language.lower()!r} "
+                        "(RDF keeps language tags in lower case); readers look the key up as "
+                        "written, so it must be written as signed",
+                        key=language,
+                    )
         items: list[str] = []
         for language in sorted(value):
             expanded = ctx.expand_vocab(language)
