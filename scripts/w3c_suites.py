@@ -32,11 +32,19 @@ Issue routes answer ``{"verifiableCredential": vc}`` (VC API) with 200/201, exce
 suite does not unwrap ``verifiableCredential`` (see ``tests/TestEndpoints.js`` there). Bad input
 gets 400 (or 422); a credential that does not verify gets 400.
 
-Issuer DIDs: the simpler of the two ways is the server's ``GET BASE/issuers``, answering a JSON
-object from slot to issuer DID, e.g. ``{"vc2.0": "did:key:z6Mk...", "ecdsa-rdfc-2019-p384":
-"did:key:z82L...", ...}``: the server that holds the keys says which they are. Any slot can be
-given (or overridden) with ``--issuer SLOT=DID``; with every slot of the selected suites given
-that way, ``/issuers`` is not asked.
+Issuer DIDs: the simpler of the two ways is the server's ``GET BASE/issuers``, which answers
+``{"issuers": [{"route": "vc2.0", "issuer": "did:key:z6Mk...", ...}, {"route":
+"ecdsa-rdfc-2019-p384", "issuer": "did:key:z82L...", ...}, ...]}`` (each entry also names the
+route's endpoint, suite and key; the script reads ``route`` and ``issuer``, taking a route's
+name as the slot it serves): the server that holds the keys says which they are. Any slot can
+be given (or overridden) with ``--issuer SLOT=DID``; with every slot of the selected suites
+given that way, ``/issuers`` is not asked.
+
+``--serve`` starts ``microcred serve`` itself with a configuration written for the run (fresh
+keys, the routes above, the VC 2.0 examples context, controller documents for the ECDSA test
+vectors' issuers) and ``"allow_inline_contexts": true``: the VC 2.0 suite sends credentials
+with embedded ``@context`` objects (that only add terms) which it expects to be issued and
+verified, and a service refuses those unless its operator opts in.
 
 Obtaining the suites (once, outside the project; never copy them into this repository)
 ---------------------------------------------------------------------------------------
@@ -347,6 +355,8 @@ def start_server(folder: Path) -> tuple[subprocess.Popen[str], str, dict[str, st
         ],
         "contexts": {EXAMPLES_V2: "examples-v2.jsonld"},
         "controller_documents": documents,
+        # the VC 2.0 suite's fixtures embed context objects it expects to be accepted
+        "allow_inline_contexts": True,
         "page": False,
     }
     (folder / "serve.json").write_text(json.dumps(config, indent=2), "utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ pytest.importorskip("httpx2", reason="httpx2 (the ASGI test client's HTTP librar
 from starlette.testclient import TestClient
 
 import microcred as mc
-from microcred.server import ServerConfig, create_app
+from microcred.server import ServerConfig, create_app, load_config
 
 #: The W3C VC 2.0 examples context, which no registry package carries: a server is given
 #: it as a file (ServerConfig.context_files); the W3C test suites use it.
@@ -108,13 +109,20 @@ def test_issuers_are_listed_without_key_material(client: TestClient) -> None:
     assert '"d"' not in json.dumps(listed)
 
 
+def _vc11(credential: dict[str, Any]) -> dict[str, Any]:
+    """``credential`` as VC 1.1 with URL contexts only: VC 1.1's context defines no
+    ``@vocab``, so the subject keeps only its ``id`` (every other term would be undefined)."""
+    credential["@context"] = [VC1[0]]
+    credential["issuanceDate"] = credential.pop("validFrom")
+    credential["type"] = ["VerifiableCredential"]
+    credential["credentialSubject"] = {"id": "did:example:learner"}
+    return credential
+
+
 def test_a_vc_11_credential_gets_the_data_integrity_context(client: TestClient) -> None:
-    credential = _credential(ED.did)
-    credential["@context"] = list(VC1)
-    del credential["validFrom"]
-    credential["issuanceDate"] = "2026-01-01T00:00:00Z"
-    credential["type"] = ["VerifiableCredential", "AlumniCredential"]
-    signed = _issue(client, "eddsa-rdfc-2022", credential)
+    # URL contexts only: the usual VC 1.1 example's embedded context object is refused unless
+    # the service allows inline contexts (test_inline_contexts_* below)
+    signed = _issue(client, "eddsa-rdfc-2022", _vc11(_credential(ED.did)))
     assert signed["@context"][-1] == "https://w3id.org/security/data-integrity/v2"
     assert mc.verify(signed, loader=LOADER).verified
 
@@ -128,10 +136,8 @@ def test_created_option_is_used(client: TestClient) -> None:
 
 
 def _vc11_with_an_undefined_term(credential: dict[str, Any]) -> None:
-    credential["@context"] = list(VC1)
-    credential["issuanceDate"] = credential.pop("validFrom")
-    credential["type"] = ["VerifiableCredential", "AlumniCredential"]
-    credential["undefinedTerm"] = 1
+    # URL contexts only, so that safe mode (not the refusal of embedded contexts) decides
+    _vc11(credential)["undefinedTerm"] = 1
 
 
 @pytest.mark.parametrize(
@@ -316,10 +322,16 @@ def test_without_the_context_file_the_examples_context_is_refused() -> None:
     assert "not shipped with microcred" in response.json()["detail"]
 
 
-def test_a_route_can_answer_with_the_bare_credential() -> None:
+def test_a_route_can_answer_with_the_bare_credential(tmp_path: Path) -> None:
     from microcred.server import IssuerRoute
 
-    config = ServerConfig(issuers=(IssuerRoute("bare", "eddsa-jcs-2022", ED, envelope=False),))
+    # issuing reads the document as verify() will, for JCS too: the examples context is needed
+    examples = tmp_path / "examples-v2.jsonld"
+    examples.write_text(json.dumps(EXAMPLES_CONTENT))
+    config = ServerConfig(
+        issuers=(IssuerRoute("bare", "eddsa-jcs-2022", ED, envelope=False),),
+        context_files=((EXAMPLES, examples),),
+    )
     with TestClient(create_app(config)) as bare:
         response = bare.post("/bare/credentials/issue", json={"credential": _credential(ED.did)})
         assert response.status_code == 201
@@ -458,3 +470,154 @@ def test_derive_refuses_what_it_cannot_derive(client: TestClient) -> None:
     )
     assert response.status_code == 400
     assert "list of strings" in response.json()["detail"]
+
+
+# --- status lists and inline contexts from the configuration file ---------------------------
+
+STATUS_URL = "https://issuer.example/status/1"
+
+
+def _served(tmp_path: Path, **members: Any) -> TestClient:
+    """A client of a service read from a configuration file in ``tmp_path`` with ED's routes,
+    the examples context and ``members``."""
+    (tmp_path / "ed.json").write_text(json.dumps(ED.private_jwk()))
+    (tmp_path / "examples-v2.jsonld").write_text(json.dumps(EXAMPLES_CONTENT))
+    config = {"keys": ["ed.json"], "contexts": {EXAMPLES: "examples-v2.jsonld"}, **members}
+    (tmp_path / "serve.json").write_text(json.dumps(config))
+    app = create_app(load_config(tmp_path / "serve.json"))
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def _status_list(tmp_path: Path, revoked: set[int]) -> str:
+    """Write ED's signed status list with the ``revoked`` entries set; return its file name."""
+    bits = mc.status.Bitstring.new()
+    for index in revoked:
+        bits.set(index, 1)
+    signed = mc.issue(mc.status.status_list_credential(ED.did, STATUS_URL, bits), ED)
+    (tmp_path / "status-1.json").write_text(json.dumps(signed))
+    return "status-1.json"
+
+
+def _with_status(index: int) -> dict[str, Any]:
+    entry = mc.status.status_entry(STATUS_URL, index)
+    return mc.issue(_credential(ED.did, credentialStatus=entry), ED, loader=LOADER)
+
+
+def _check(body: dict[str, Any], check_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(c for c in body["checks"] if c["id"] == check_id)
+    return found
+
+
+def test_a_configured_status_list_revokes_and_keeps(tmp_path: Path) -> None:
+    name = _status_list(tmp_path, revoked={7})
+    with _served(tmp_path, status_lists={STATUS_URL: name}) as served:
+        revoked = served.post("/credentials/verify", json={"verifiableCredential": _with_status(7)})
+        assert revoked.status_code == 400
+        body = revoked.json()
+        assert body["outcome"] == "invalid"
+        assert _check(body, "status")["status"] == "failed"
+        assert "revoked" in _check(body, "status")["message"]
+        assert [e["id"] for e in body["errors"]] == ["status"]
+        kept = served.post("/credentials/verify", json={"verifiableCredential": _with_status(8)})
+        assert kept.status_code == 200, kept.text
+        assert _check(kept.json(), "status")["status"] == "passed"
+
+
+def test_without_status_lists_a_credential_with_a_status_is_indeterminate(
+    tmp_path: Path,
+) -> None:
+    # the service checks status by default and never fetches a list: a credential whose
+    # list is not configured cannot be said to be unrevoked
+    with _served(tmp_path) as served:
+        response = served.post(
+            "/credentials/verify", json={"verifiableCredential": _with_status(7)}
+        )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["outcome"] == "indeterminate"
+    assert _check(body, "status")["status"] == "error"
+    assert [e["id"] for e in body["errors"]] == ["status"]
+    assert "no status list" in body["detail"]
+
+
+#: An embedded context that only adds terms (as the W3C VC 2.0 test suite's fixtures do).
+INLINE = {
+    "ExampleAlumniCredential": "https://example.org/#ExampleAlumniCredential",
+    "alumniOf": "https://schema.org/alumniOf",
+}
+
+
+def _with_inline_context() -> dict[str, Any]:
+    credential = _credential(ED.did)
+    credential["@context"] = ["https://www.w3.org/ns/credentials/v2", INLINE]
+    return credential
+
+
+def test_inline_contexts_are_issued_and_verified_when_allowed(tmp_path: Path) -> None:
+    with _served(tmp_path, allow_inline_contexts=True) as served:
+        issued = served.post(
+            "/eddsa-rdfc-2022/credentials/issue", json={"credential": _with_inline_context()}
+        )
+        assert issued.status_code == 201, issued.text
+        signed = issued.json()["verifiableCredential"]
+        assert signed["@context"][1] == INLINE
+        verified = served.post("/credentials/verify", json={"verifiableCredential": signed})
+        assert verified.status_code == 200, verified.text
+        assert _check(verified.json(), "contexts")["status"] == "passed"
+
+
+def test_inline_contexts_are_refused_by_default(client: TestClient) -> None:
+    issued = client.post(
+        "/eddsa-rdfc-2022/credentials/issue", json={"credential": _with_inline_context()}
+    )
+    assert issued.status_code == 400
+    problem = issued.json()
+    assert [e["id"] for e in problem["errors"]] == ["contexts"]
+    assert "embeds a context object" in problem["detail"]
+    signed = mc.issue(_with_inline_context(), ED, allow_inline_contexts=True)
+    verified = client.post("/credentials/verify", json={"verifiableCredential": signed})
+    assert verified.status_code == 400
+    body = verified.json()
+    assert _check(body, "contexts")["status"] == "failed"
+    assert body["errors"][0]["id"] == "contexts"
+    assert "embeds a context object" in body["errors"][0]["message"]
+
+
+# --- warnings -------------------------------------------------------------------------------
+
+UNKNOWN_SCHEMA = {"id": "https://schemas.example/alumni.json", "type": "JsonSchema"}
+
+
+def test_a_verified_credential_answers_with_its_warnings(client: TestClient) -> None:
+    signed = _issue(client, "eddsa-rdfc-2022", _credential(ED.did, credentialSchema=UNKNOWN_SCHEMA))
+    response = client.post("/credentials/verify", json={"verifiableCredential": signed})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["verified"] is True
+    assert body["warnings"] == [
+        {
+            "id": "schema",
+            "message": f"the credential's declared schema {UNKNOWN_SCHEMA['id']} is not known "
+            "offline; not applied",
+            "path": "$.credentialSchema",
+        }
+    ]
+    assert _check(body, "schema")["status"] == "skipped"
+
+
+def test_a_presentation_answers_with_the_warnings_of_its_credentials(client: TestClient) -> None:
+    holder = mc.keys.generate("Ed25519")
+    signed = _issue(client, "eddsa-rdfc-2022", _credential(ED.did, credentialSchema=UNKNOWN_SCHEMA))
+    presentation = mc.present([signed], holder, loader=LOADER)  # bound to no challenge
+    response = client.post("/presentations/verify", json={"verifiablePresentation": presentation})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [w["id"] for w in body["warnings"]] == ["proof.challenge", "schema"]
+    assert [w["id"] for w in body["credentials"][0]["warnings"]] == ["schema"]
+    assert "replay" in body["warnings"][0]["message"]
+    bound = client.post(
+        "/presentations/verify",
+        json={"verifiablePresentation": presentation, "options": {"challenge": 1}},
+    )
+    assert bound.status_code == 400
+    assert bound.json()["detail"] == "options.challenge must be a string"

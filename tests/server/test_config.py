@@ -99,3 +99,62 @@ def test_configuration_file(tmp_path: Path) -> None:
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_status_lists_and_inline_contexts_in_the_configuration_file(tmp_path: Path) -> None:
+    key = mc.keys.generate("Ed25519")
+    url = "https://issuer.example/status/1"
+    unsigned = mc.status.status_list_credential(key.did, url, mc.status.Bitstring.new())
+    listed = mc.issue(unsigned, key)
+    _write(tmp_path, "list.json", listed)
+    _write(tmp_path, "list.jwt", mc.issue(unsigned, key, format="jwt"))
+    lists = {url: "list.json", url + "-jwt": "list.jwt"}
+    members = {"status_lists": lists, "allow_inline_contexts": True}
+    config = load_config(_write(tmp_path, "serve.json", members))
+    assert config.allow_inline_contexts is True
+    assert config.status_lists == (
+        (url, tmp_path / "list.json"),
+        (url + "-jwt", tmp_path / "list.jwt"),
+    )
+    fetcher = config.status_fetcher()
+    assert fetcher is not None
+    assert fetcher.fetch(url + "#5") == listed  # the fragment names an entry, not the list
+    assert isinstance(fetcher.fetch(url + "-jwt"), str)  # a compact JWT, verified when used
+    with pytest.raises(mc.errors.FetchError, match="no status list"):
+        fetcher.fetch("https://issuer.example/status/2")
+    defaults = load_config(_write(tmp_path, "defaults.json", {}))
+    assert defaults.allow_inline_contexts is False
+    assert defaults.status_fetcher() is None
+
+
+def _write(folder: Path, name: str, content: object) -> Path:
+    (folder / name).write_text(json.dumps(content) if not isinstance(content, str) else content)
+    return folder / name
+
+
+@pytest.mark.parametrize(
+    ("members", "files", "message"),
+    [
+        ({"status_lists": ["list.json"]}, {}, "status_lists must map status-list URLs"),
+        ({"status_lists": {"https://x.example/s": 1}}, {}, "status_lists must map"),
+        ({"status_lists": {"status-1": "list.json"}}, {}, "'status-1' is not an absolute URL"),
+        (
+            {"status_lists": {"https://x.example/s": "missing.json"}},
+            {},
+            r"cannot read status list file .*missing\.json for https://x\.example/s",
+        ),
+        (
+            {"status_lists": {"https://x.example/s": "list.json"}},
+            {"list.json": "{not json"},
+            r"status list file .*list\.json for https://x\.example/s: .*JSON",
+        ),
+        ({"allow_inline_contexts": "yes"}, {}, "allow_inline_contexts must be true or false"),
+    ],
+)
+def test_bad_status_lists_and_inline_contexts_are_config_errors(
+    tmp_path: Path, members: dict[str, object], files: dict[str, str], message: str
+) -> None:
+    for name, content in files.items():
+        _write(tmp_path, name, content)
+    with pytest.raises(ConfigError, match=message):
+        load_config(_write(tmp_path, "serve.json", members))

@@ -230,10 +230,25 @@ def _check_id_values(function: ast.AST, node: ast.expr) -> set[str]:
     return set()
 
 
-def emitted_check_ids() -> set[str]:
-    """Every check id microcred's source can put into a report: the first argument of
-    ``report.add(id, status, ...)`` / ``result._add(id, status, ...)`` and ``Check(id, ...)``,
-    with variables and f-strings resolved from their bindings in the same function."""
+#: The report's own methods, which pass on the check id their callers give (the callers are
+#: scanned): ``VerificationReport.warn(check_id, ...)`` makes ``Check(check_id, "skipped", ...)``.
+FORWARDERS = {"add", "add_error", "warn"}
+
+
+def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    arguments = function.args
+    return {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}
+
+
+def _scan(kind: str) -> set[str]:
+    """The check ids of ``kind`` microcred's source can put into a report, with variables and
+    f-strings resolved from their bindings in the same function:
+
+    * ``"checks"``: the first argument of ``report.add(id, status, ...)``,
+      ``result._add(id, status, ...)`` and ``Check(id, status, ...)`` with a literal status,
+      and of ``report.add_error(id, exc, ...)``;
+    * ``"warnings"``: the first argument of ``report.warn(id, message, ...)``.
+    """
     ids: set[str] = set()
     unresolved: list[str] = []
     for path in sorted(SRC.rglob("*.py")):
@@ -247,16 +262,40 @@ def emitted_check_ids() -> set[str]:
                 func = call.func
                 named = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                 status = call.args[1]
-                if named not in ("add", "_add", "Check"):
+                if kind == "warnings":
+                    # report.warn(...), not warnings.warn / logger.warn
+                    if named != "warn" or not isinstance(func, ast.Attribute):
+                        continue
+                    if isinstance(func.value, ast.Name) and func.value.id in ("warnings", "LOG"):
+                        continue
+                elif named != "add_error" and (
+                    named not in ("add", "_add", "Check")
+                    or not (isinstance(status, ast.Constant) and status.value in STATUSES)
+                ):
                     continue
-                if not (isinstance(status, ast.Constant) and status.value in STATUSES):
-                    continue
-                values = _check_id_values(function, call.args[0])
+                first = call.args[0]
+                if (
+                    function.name in FORWARDERS
+                    and isinstance(first, ast.Name)
+                    and first.id in _parameters(function)
+                ):
+                    continue  # the report's own method: its callers are scanned
+                values = _check_id_values(function, first)
                 if not values:
                     unresolved.append(f"{path.relative_to(SRC)}:{call.lineno}")
                 ids |= values
-    assert not unresolved, f"check ids this test cannot work out: {unresolved}"
+    assert not unresolved, f"{kind} ids this test cannot work out: {unresolved}"
     return ids
+
+
+def emitted_check_ids() -> set[str]:
+    """Every check id microcred's source can put into a report's checks (see :func:`_scan`)."""
+    return _scan("checks")
+
+
+def emitted_warning_ids() -> set[str]:
+    """Every check id microcred's source can put into a report's warnings."""
+    return _scan("warnings")
 
 
 def test_the_check_id_scan_finds_the_known_ids() -> None:
@@ -264,9 +303,10 @@ def test_the_check_id_scan_finds_the_known_ids() -> None:
         "parse", "format", "contexts", "proof", "proof.suite", "proof.method", "proof.purpose",
         "proof.signature", "proof.challenge", "issuer", "holder", "validity.valid_from",
         "validity.valid_until", "status", "schema", "profile", "jwt.header", "jwt.alg",
-        "jwt.key", "jwt.signature", "jwt.claims", "jwt.exp", "jwt.nbf",
+        "jwt.key", "jwt.signature", "jwt.claims", "jwt.exp", "jwt.nbf", "internal",
     }  # fmt: skip
     assert emitted_check_ids() >= known
+    assert emitted_warning_ids() >= {"status", "schema", "proof.suite", "proof.challenge", "holder"}
 
 
 def test_every_check_id_is_explained_in_both_languages() -> None:
@@ -280,6 +320,57 @@ def test_every_check_id_is_explained_in_both_languages() -> None:
             why = texts[language]["why"]
             assert why.strip().endswith("."), (check_id, language)  # a sentence
         assert texts["en"]["why"] != texts["sv"]["why"], check_id
+
+
+def test_every_warning_is_said_in_plain_words_in_both_languages() -> None:
+    explained = _block("WARNINGS")
+    missing = sorted(emitted_warning_ids() - set(explained))
+    assert not missing, f"verifier.js has no plain words for the warnings of {missing}"
+    checks = _block("CHECKS")
+    for check_id, texts in explained.items():
+        assert check_id in checks, check_id  # a warning names a check
+        assert set(texts) == set(LANGUAGES), check_id
+        for language in LANGUAGES:
+            name = texts[language]["name"]
+            assert name.strip(), (check_id, language)
+            assert "." not in name, (check_id, language)  # words, not an id like proof.suite
+            assert texts[language]["why"].strip().endswith("."), (check_id, language)
+        assert texts["en"]["why"] != texts["sv"]["why"], check_id
+    # revocation that was not checked is named so, in so many words
+    assert explained["status"]["en"]["name"] == "Revocation was not checked"
+    assert explained["status"]["sv"]["name"] == "Återkallelse kontrollerades inte"
+
+
+def test_a_verified_summary_with_warnings_never_says_every_check_passed() -> None:
+    strings = _block("STRINGS")
+    everything = {"en": "every check passed", "sv": "alla kontroller godkändes"}
+    for language in LANGUAGES:
+        texts = strings[language]
+        assert everything[language] in texts["summary.verified"]  # only without warnings
+        one, many = texts["summary.verified.warnings.one"], texts["summary.verified.warnings.many"]
+        for summary in (one, many):
+            assert everything[language] not in summary, (language, summary)
+            assert summary.endswith(":"), summary  # the list of what was not checked follows
+        assert "1" in one
+        assert "{n}" in many
+        assert "{n}" in texts["warningsHeading.count"]
+        assert "{name}" in texts["warning.unknown"]
+    assert strings["en"]["summary.verified.warnings.one"] == (
+        "The signature is valid and the checks that ran passed, but 1 thing was not checked:"
+    )
+    assert strings["sv"]["summary.verified.warnings.many"] == (
+        "Signaturen är giltig och de kontroller som gjordes godkändes, men {n} saker "
+        "kontrollerades inte:"
+    )
+
+
+def test_the_internal_and_jwt_header_checks_are_explained() -> None:
+    checks = _block("CHECKS")
+    assert checks["internal"]["en"]["name"] == "Internal error of the verifier"
+    assert "not necessarily in the credential" in checks["internal"]["en"]["why"]
+    assert checks["internal"]["sv"]["name"] == "Internt fel i verifieraren"
+    assert "declared type" in checks["jwt.header"]["en"]["why"]
+    assert "angivna typ" in checks["jwt.header"]["sv"]["why"]
 
 
 def test_every_annex_i_element_has_an_english_and_a_swedish_label() -> None:
@@ -360,3 +451,66 @@ def test_page_report_errors_are_problems(client: TestClient) -> None:
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     assert {"title", "status", "detail"} <= set(response.json())
+
+
+UNKNOWN_SCHEMA = {"id": "https://schemas.example/alumni.json", "type": "JsonSchema"}
+
+
+def _with_unknown_schema() -> dict[str, Any]:
+    return mc.issue(
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": KEY.did,
+            "credentialSubject": {"id": "did:example:learner"},
+            "credentialSchema": UNKNOWN_SCHEMA,
+        },
+        KEY,
+    )
+
+
+def test_page_report_lists_the_warnings(client: TestClient) -> None:
+    page = client.post("/verifier/report", content=json.dumps(_with_unknown_schema()).encode())
+    assert page.status_code == 200
+    body = page.json()
+    assert body["report"]["outcome"] == "verified"  # warnings never change the outcome
+    assert body["warnings"] == [
+        {
+            "id": "schema",
+            "message": f"the credential's declared schema {UNKNOWN_SCHEMA['id']} is not known "
+            "offline; not applied",
+            "path": "$.credentialSchema",
+        }
+    ]
+    assert body["report"]["warnings"] == body["warnings"]
+
+
+def test_page_report_says_which_credential_of_a_set_a_warning_belongs_to(
+    client: TestClient, signed: dict[str, Any]
+) -> None:
+    holder = mc.keys.generate("Ed25519")
+    presentation = mc.present([signed, _with_unknown_schema()], holder)  # no challenge
+    body = client.post("/verifier/report", content=json.dumps(presentation).encode()).json()
+    assert body["report"]["outcome"] == "verified"
+    assert [(w["id"], w.get("credential")) for w in body["warnings"]] == [
+        ("proof.challenge", None),
+        ("schema", 2),
+    ]
+
+
+def test_page_warnings_flattens_nested_reports() -> None:
+    from microcred.report import VerificationReport
+    from microcred.server._page import page_warnings
+
+    inner, innermost = VerificationReport(), VerificationReport()
+    innermost.warn("status", "not checked", "$.credentialStatus")
+    inner.warn("schema", "unknown schema")
+    inner.credentials.append(innermost)
+    outer = VerificationReport()
+    outer.warn("holder", "no holder")
+    outer.credentials += [VerificationReport(), inner]
+    assert page_warnings(outer) == [
+        {"id": "holder", "message": "no holder"},
+        {"id": "schema", "message": "unknown schema", "credential": 2},
+        {"id": "status", "message": "not checked", "path": "$.credentialStatus", "credential": 2},
+    ]

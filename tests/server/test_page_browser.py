@@ -334,3 +334,93 @@ def test_keyboard_reaches_the_textarea_then_verify(
     # the focused control has a visible outline
     outline = browser.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
+
+
+def _micro_credential(**extra: Any) -> dict[str, Any]:
+    """The example micro-credential with ``extra`` members, signed by KEY."""
+    form = json.loads(FORM.read_text(encoding="utf-8"))
+    unsigned = MicroCredential.model_validate(form).to_ob3(issuer_id=KEY.did).to_json()
+    return mc.issue({**unsigned, **extra}, KEY)
+
+
+#: A schema that no one publishes offline: verification cannot apply it, and says so.
+COURSE_SCHEMA = {
+    "id": "https://schemas.exempel-universitet.example/kurs.json",
+    "type": "JsonSchema",
+}
+EVERY_CHECK = {"en": "every check passed", "sv": "alla kontroller godkändes"}
+
+
+def _body_text(driver: WebDriver) -> str:
+    text: str = driver.find_element(By.TAG_NAME, "body").get_attribute("textContent") or ""
+    return text
+
+
+def test_a_verified_credential_with_a_warning_says_what_was_not_checked(
+    browser: WebDriver, base_url: str, tmp_path: Path
+) -> None:
+    _open(browser, base_url)
+    _paste(browser, json.dumps(_micro_credential(credentialSchema=COURSE_SCHEMA)))
+    assert _verdict(browser).text == "Verified"  # a warning never changes the outcome
+    summary = browser.find_element(By.CSS_SELECTOR, "#verdict .verdict-summary").text
+    assert summary == (
+        "The signature is valid and the checks that ran passed, but 1 thing was not checked:"
+    )
+    warnings = browser.find_element(By.CSS_SELECTOR, "#result-live #warnings")
+    assert warnings.is_displayed()
+    assert warnings.find_element(By.TAG_NAME, "h3").text.endswith("Not checked (1)")
+    item = warnings.find_element(By.CSS_SELECTOR, "li[data-warning='schema']")
+    assert "The declared schema was not applied" in item.text
+    assert "structure was not checked against it" in item.text
+    assert COURSE_SCHEMA["id"] in item.text  # the technical message names the schema
+    assert EVERY_CHECK["en"] not in _body_text(browser)
+    # the credential has no credentialStatus: its skipped status check is not "not checked"
+    status = browser.find_element(By.CSS_SELECTOR, "#all-checks li[data-check='status']")
+    name = status.find_element(By.CSS_SELECTOR, ".check-name").get_attribute("textContent")
+    assert (name or "").strip() == "Status (revocation)"
+    # right below the verdict, before the credential's details, in the keyboard-free reading
+    # order of the page
+    below = browser.execute_script(
+        "return document.getElementById('verdict').compareDocumentPosition("
+        "document.getElementById('warnings')) & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
+    assert below
+    _screenshot(browser, tmp_path, "warnings")
+
+    browser.find_element(By.CSS_SELECTOR, ".lang-button[data-lang='sv']").click()
+    assert _verdict(browser).text == "Verifierad"
+    summary = browser.find_element(By.CSS_SELECTOR, "#verdict .verdict-summary").text
+    assert summary == (
+        "Signaturen är giltig och de kontroller som gjordes godkändes, men 1 sak "
+        "kontrollerades inte:"
+    )
+    item = browser.find_element(By.CSS_SELECTOR, "#warnings li[data-warning='schema']")
+    assert "Det angivna schemat tillämpades inte" in item.text
+    assert browser.find_element(By.CSS_SELECTOR, "#warnings h3").text.endswith(
+        "Kontrollerades inte (1)"
+    )
+    assert EVERY_CHECK["sv"] not in _body_text(browser)
+    _screenshot(browser, tmp_path, "warnings-sv")
+
+
+def test_revocation_that_was_not_checked_is_said_in_plain_words(
+    browser: WebDriver, base_url: str, tmp_path: Path
+) -> None:
+    # the service has no status list for it: revocation cannot be checked, and the page
+    # says so rather than "Status" or "every check passed"
+    entry = mc.status.status_entry("https://www.exempel-universitet.example/status/1", 42)
+    _open(browser, base_url)
+    _paste(browser, json.dumps(_micro_credential(credentialStatus=entry)))
+    assert _verdict(browser).text == "Could not be determined"
+    problem = browser.find_element(By.CSS_SELECTOR, "#error-checks li[data-check='status']")
+    title = problem.find_element(By.CSS_SELECTOR, ".problem-title").text
+    assert title.endswith("Revocation was not checked")
+    assert "revoked or suspended" in problem.text
+    assert EVERY_CHECK["en"] not in _body_text(browser)
+    browser.find_element(By.CSS_SELECTOR, ".lang-button[data-lang='sv']").click()
+    assert _verdict(browser).text == "Kunde inte avgöras"
+    problem = browser.find_element(By.CSS_SELECTOR, "#error-checks li[data-check='status']")
+    title = problem.find_element(By.CSS_SELECTOR, ".problem-title").text
+    assert title.endswith("Återkallelse kontrollerades inte")
+    assert EVERY_CHECK["sv"] not in _body_text(browser)
+    _screenshot(browser, tmp_path, "revocation-not-checked-sv")

@@ -19,7 +19,7 @@ from .._vc import issuer_id, parse_datetime
 from ..errors import JsonLdError, MicrocredError
 from ..keys import StaticResolver
 from ..proofs import derive, suite_by_name
-from ..report import VerificationReport
+from ..report import Check, VerificationReport
 from ..verify import verify as verify_credential
 from ._config import IssuerRoute, ServerConfig
 from ._http import ApiError, RequestLog, json_body, log, problem_response, read_body
@@ -60,6 +60,7 @@ class Service:
         self.resolver = (
             StaticResolver(config.controller_documents) if config.controller_documents else None
         )
+        self.status = config.status_fetcher()
 
     # ------------------------------------------------------------------ issuing
 
@@ -137,9 +138,16 @@ class Service:
                 loader=self.loader,
                 limits=self.config.limits,
                 mandatory_pointers=pointers,
+                allow_inline_contexts=self.config.allow_inline_contexts,
             )
         except JsonLdError as exc:
-            raise ApiError(400, "Invalid credential", str(exc)) from None
+            # what verification reports as the ``contexts`` check
+            error = {
+                "id": "contexts",
+                "message": exc.message,
+                **({"path": exc.path} if exc.path else {}),
+            }
+            raise ApiError(400, "Invalid credential", str(exc), {"errors": [error]}) from None
         except (MicrocredError, ValueError) as exc:
             raise ApiError(400, "Invalid credential", str(exc)) from None
         log("issued", route=route.name, suite=route.suite)
@@ -181,23 +189,32 @@ class Service:
     # ---------------------------------------------------------------- verifying
 
     async def _verify(self, value: Any, **options: Any) -> VerificationReport:
-        return await run_in_threadpool(
+        """Verify ``value`` with the service's loader, resolver, limits, status lists and
+        inline-context policy (status is checked: a credential whose list is not configured
+        is indeterminate). An unexpected failure inside the library is the report's
+        ``internal`` check; it is logged by its check id alone (never the input)."""
+        report = await run_in_threadpool(
             verify_credential,
             value,
             resolver=self.resolver,
             loader=self.loader,
             limits=self.config.limits,
+            status=self.status,
+            allow_inline_contexts=self.config.allow_inline_contexts,
             **options,
         )
+        if any(check.id == "internal" for check in report.failed):
+            log("verification internal error", logging.ERROR, check="internal")
+        return report
 
     @staticmethod
     def _report_response(report: VerificationReport) -> Response:
+        """200 with the report when verified, else 400 with it inside a problem. ``errors``
+        lists every failed or unchecked check and ``warnings`` every warning, those of the
+        embedded credentials included (``credentials[i]`` has each one's own)."""
         body = report.to_json()
-        body["errors"] = [
-            {"id": c.id, "message": c.message, **({"path": c.path} if c.path else {})}
-            for c in report.failed
-        ]
-        body["warnings"] = []
+        body["errors"] = [_entry(c) for c in report.failed]
+        body["warnings"] = [_entry(w) for w in report.all_warnings]
         if report.verified:
             return JSONResponse(body)
         detail = report.failed[0].message if report.failed else report.outcome
@@ -229,12 +246,17 @@ class Service:
         value = body["verifiablePresentation"]
         if not isinstance(value, dict) and not (isinstance(value, str) and _JWT.match(value)):
             raise ApiError(400, "Malformed request", "verifiablePresentation must be an object")
-        for name in ("challenge", "domain"):
-            if name in options and not isinstance(options[name], (str, list)):
-                raise ApiError(400, "Malformed request", f"options.{name} must be a string")
-        report = await self._verify(
-            value, challenge=options.get("challenge"), domain=options.get("domain")
-        )
+        challenge, domain = options.get("challenge"), options.get("domain")
+        if challenge is not None and not isinstance(challenge, str):
+            raise ApiError(400, "Malformed request", "options.challenge must be a string")
+        if domain is not None and not (
+            isinstance(domain, str)
+            or (isinstance(domain, list) and all(isinstance(d, str) for d in domain))
+        ):
+            raise ApiError(
+                400, "Malformed request", "options.domain must be a string or a list of strings"
+            )
+        report = await self._verify(value, challenge=challenge, domain=domain)
         if report.kind == "credential":
             raise ApiError(400, "Malformed request", "a credential goes to /credentials/verify")
         return self._report_response(report)
@@ -251,6 +273,15 @@ class Service:
             raise ApiError(400, "Nothing to verify", "the body is empty")
         report = await self._verify(data)
         return JSONResponse(page_report(report))
+
+
+def _entry(check: Check) -> dict[str, str]:
+    """A check as ``errors`` / ``warnings`` list it: ``id``, ``message``, ``path`` if any."""
+    return {
+        "id": check.id,
+        "message": check.message,
+        **({"path": check.path} if check.path else {}),
+    }
 
 
 async def _problem(request: Request, exc: Exception) -> Response:

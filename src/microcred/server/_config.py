@@ -13,6 +13,7 @@ from ..jsonld import StaticLoader
 from ..keys import KeyPair, generate
 from ..limits import DEFAULT_LIMITS, Limits
 from ..proofs import SIGNING_SUITES, suite_by_name
+from ..status import ChainStatusLists, StaticStatusLists, StatusListFetcher
 
 __all__ = ["ConfigError", "IssuerRoute", "ServerConfig", "load_config"]
 
@@ -115,6 +116,13 @@ class ServerConfig:
         ephemeral_keys: the keys were generated at start-up (the issuers change at restart).
         context_files: ``(url, path)`` pairs: JSON-LD contexts microcred does not ship, served
             from these files (a context the manifest knows must match its published hash).
+        status_lists: ``(url, path)`` pairs: the status-list credentials (JSON, or a compact
+            JWT) published at ``url``, read from ``path``; a credential's ``credentialStatus``
+            is checked against them (see :meth:`status_fetcher`). A credential whose status
+            list is not among them is *indeterminate* (the service never fetches one).
+        allow_inline_contexts: accept embedded JSON-LD context objects (``@context`` entries
+            that are objects, and only add terms) when issuing and verifying; off by default
+            (the strict reading rule, ``docs/verification.md``).
     """
 
     issuers: tuple[IssuerRoute, ...] = ()
@@ -124,6 +132,8 @@ class ServerConfig:
     page: bool = True
     ephemeral_keys: bool = False
     context_files: tuple[tuple[str, Path], ...] = ()
+    status_lists: tuple[tuple[str, Path], ...] = ()
+    allow_inline_contexts: bool = False
 
     def __post_init__(self) -> None:
         names = [route.name for route in self.issuers]
@@ -161,6 +171,28 @@ class ServerConfig:
                 raise ConfigError(f"context file {path} for {url}: {exc}") from None
         return loader
 
+    def status_fetcher(self) -> StatusListFetcher | None:
+        """The status lists of :attr:`status_lists`, read now (``None`` when there are none:
+        then every credential with a ``credentialStatus`` is indeterminate).
+
+        Raises:
+            ConfigError: a file is unreadable, over ``limits.max_input_bytes``, or neither
+                JSON nor a compact JWT (the message names the file and its URL).
+        """
+        if not self.status_lists:
+            return None
+        lists: list[StatusListFetcher] = []
+        for url, path in self.status_lists:
+            try:
+                lists.append(StaticStatusLists.from_files({url: path}, limits=self.limits))
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot read status list file {path} for {url}: {exc.strerror or exc}"
+                ) from None
+            except (MicrocredError, ValueError) as exc:
+                raise ConfigError(f"status list file {path} for {url}: {exc}") from None
+        return ChainStatusLists(*lists)
+
     def route(self, name: str) -> IssuerRoute | None:
         """The issuing route called ``name``, if configured."""
         return next((r for r in self.issuers if r.name == name), None)
@@ -192,6 +224,8 @@ _CONFIG_MEMBERS = {
     "contexts",
     "max_request_bytes",
     "page",
+    "status_lists",
+    "allow_inline_contexts",
 }
 
 
@@ -205,14 +239,20 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
                       "envelope": true}],               # routes named by you, listed first
          "controller_documents": ["issuer-did.json"],
          "contexts": {"https://www.w3.org/ns/credentials/examples/v2": "examples-v2.jsonld"},
+         "status_lists": {"https://example.org/status/1": "status-1.json"},
+         "allow_inline_contexts": false,
          "max_request_bytes": 2097152,
          "page": true}
+
+    ``status_lists`` maps a status-list URL to the file holding that list credential (JSON or a
+    compact JWT), read now; ``allow_inline_contexts`` accepts embedded context objects when
+    issuing and verifying (default false).
 
     ``extra_keys`` (from ``--key``) add routes after the file's. With no key at all the
     configuration is :meth:`ServerConfig.ephemeral`.
 
     Raises:
-        ConfigError: unreadable file, unknown member, a bad key or route.
+        ConfigError: unreadable file, unknown member, a bad key, route or status list.
     """
     data = _read_json(path, "configuration file")
     if not isinstance(data, dict):
@@ -257,9 +297,16 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
     contexts = data.get("contexts", {})
     if not isinstance(contexts, dict) or not all(isinstance(v, str) for v in contexts.values()):
         raise ConfigError(f"{path}: contexts must map context URLs to file names")
+    lists = data.get("status_lists", {})
+    if not isinstance(lists, dict) or not all(isinstance(v, str) and v for v in lists.values()):
+        raise ConfigError(f"{path}: status_lists must map status-list URLs to file names")
+    bad_urls = sorted(url for url in lists if ":" not in url)
+    if bad_urls:
+        raise ConfigError(f"{path}: status_lists: {bad_urls[0]!r} is not an absolute URL")
     options: dict[str, Any] = {
         "controller_documents": tuple(documents),
         "context_files": tuple((url, base / name) for url, name in contexts.items()),
+        "status_lists": tuple((url, base / name) for url, name in lists.items()),
     }
     if "max_request_bytes" in data:
         size = data["max_request_bytes"]
@@ -270,6 +317,13 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
         if not isinstance(data["page"], bool):
             raise ConfigError(f"{path}: page must be true or false")
         options["page"] = data["page"]
+    if "allow_inline_contexts" in data:
+        if not isinstance(data["allow_inline_contexts"], bool):
+            raise ConfigError(f"{path}: allow_inline_contexts must be true or false")
+        options["allow_inline_contexts"] = data["allow_inline_contexts"]
     if not routes:
-        return ServerConfig.ephemeral(**options)
-    return ServerConfig(issuers=tuple(routes), **options)
+        config = ServerConfig.ephemeral(**options)
+    else:
+        config = ServerConfig(issuers=tuple(routes), **options)
+    config.status_fetcher()  # fail now, not at the first request, on a bad status list file
+    return config

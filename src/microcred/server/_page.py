@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from importlib import resources
 from typing import Any
 
@@ -10,10 +11,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import MicrocredError
-from ..report import VerificationReport
-from ._http import ApiError
+from ..report import Check, VerificationReport
+from ._http import ApiError, log
 
-__all__ = ["page_report", "page_routes"]
+__all__ = ["page_report", "page_routes", "page_warnings"]
 
 #: The page's files: name → media type. Nothing else is served.
 STATIC_FILES = {
@@ -62,7 +63,20 @@ def _issuer(document: dict[str, Any]) -> dict[str, str] | None:
 
 def _micro_credential(document: dict[str, Any]) -> dict[str, Any] | None:
     """The Annex I table when the document is an EU micro-credential (microcred's extension
-    context, an achievement of type MicroCredential, or an ELM credential)."""
+    context, an achievement of type MicroCredential, or an ELM credential); ``None`` otherwise,
+    and for a document that cannot be read as one, whatever it holds (the report says what
+    is wrong with it: the table is never the reason for an error answer). An unexpected
+    failure of the reading is logged by its class alone."""
+    try:
+        return _annex_table(document)
+    except (MicrocredError, ValueError):
+        return None
+    except Exception as exc:  # hostile documents reach the model's readers unverified
+        log("annex table internal error", logging.ERROR, error=type(exc).__name__)
+        return None
+
+
+def _annex_table(document: dict[str, Any]) -> dict[str, Any] | None:
     from ..model.elements import element_rows, source_kind
     from ..model.eu import EU_CONTEXT, read_any
 
@@ -78,10 +92,7 @@ def _micro_credential(document: dict[str, Any]) -> dict[str, Any] | None:
     )
     if not is_micro:
         return None
-    try:
-        micro = read_any(document)
-    except (MicrocredError, ValueError):
-        return None
+    micro = read_any(document)
     return {
         "complete": not micro.missing,
         "missing": micro.missing,
@@ -89,12 +100,33 @@ def _micro_credential(document: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def page_warnings(report: VerificationReport) -> list[dict[str, Any]]:
+    """Every warning of ``report`` and of the credentials inside it, in order, as
+    ``{"id", "message", "path"?, "credential"?}``: ``credential`` is the 1-based position in
+    the set of the embedded credential the warning belongs to (absent for the report's own)."""
+    found: list[dict[str, Any]] = [_warning(w, None) for w in report.warnings]
+    for position, inner in enumerate(report.credentials, start=1):
+        found += [_warning(w, position) for w in inner.all_warnings]
+    return found
+
+
+def _warning(warning: Check, position: int | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": warning.id, "message": warning.message}
+    if warning.path is not None:
+        entry["path"] = warning.path
+    if position is not None:
+        entry["credential"] = position
+    return entry
+
+
 def page_report(report: VerificationReport) -> dict[str, Any]:
-    """What the page shows: the verification report, the issuer as the credential names it,
+    """What the page shows: the verification report, its warnings (those of the embedded
+    credentials included, see :func:`page_warnings`), the issuer as the credential names it,
     and the Annex I table of a micro-credential."""
     document = report.document if isinstance(report.document, dict) else {}
     return {
         "report": report.to_json(),
+        "warnings": page_warnings(report),
         "input": report.checks[0].message if report.checks else "",
         "issuer": _issuer(document),
         "name": document.get("name") if isinstance(document.get("name"), str) else None,

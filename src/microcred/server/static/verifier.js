@@ -88,8 +88,8 @@
       "sv": {"name": "Profil", "why": "Intyget uppfyller inte kraven i den profil som det kontrollerades mot."}
     },
     "jwt.header": {
-      "en": {"name": "JWT header", "why": "The token's header demands processing that this verifier does not understand, so the token cannot be trusted."},
-      "sv": {"name": "JWT-huvud", "why": "Tokenets huvud kräver behandling som den här verifieraren inte förstår, så tokenet går inte att lita på."}
+      "en": {"name": "JWT header", "why": "The token's header does not fit the kind of token it claims to be (its declared type or content type, or where it carries the credential), or it demands processing this verifier does not support, so the token cannot be trusted."},
+      "sv": {"name": "JWT-huvud", "why": "Tokenets huvud passar inte den sorts token som det utger sig för att vara (dess angivna typ eller innehållstyp, eller var det bär intyget), eller så kräver det behandling som den här verifieraren inte stöder, så tokenet går inte att lita på."}
     },
     "jwt.alg": {
       "en": {"name": "JWT signature algorithm", "why": "The token uses a signature algorithm that is not accepted (for example none, or a shared secret)."},
@@ -114,8 +114,37 @@
     "jwt.nbf": {
       "en": {"name": "JWT valid from", "why": "The token is not valid yet, or its start time is not a valid time."},
       "sv": {"name": "JWT giltig från", "why": "Tokenet är inte giltigt ännu, eller så är dess starttid inte en giltig tidpunkt."}
+    },
+    "internal": {
+      "en": {"name": "Internal error of the verifier", "why": "The verifier itself failed while checking this input, so the result cannot be determined. The fault is in the verifier, not necessarily in the credential."},
+      "sv": {"name": "Internt fel i verifieraren", "why": "Verifieraren själv fick ett fel när den kontrollerade indata, så resultatet kan inte avgöras. Felet ligger i verifieraren, inte nödvändigtvis i intyget."}
     }
   } /* END:CHECKS */;
+
+  // What a warning means: something a reader would assume was checked but was not. By the id
+  // of the check concerned; "name" is said in plain words, never as the technical id.
+  const WARNINGS = /* BEGIN:WARNINGS */ {
+    "status": {
+      "en": {"name": "Revocation was not checked", "why": "The credential says where its issuer publishes whether it has been revoked or suspended, but that was not looked up, so it may have been withdrawn."},
+      "sv": {"name": "Återkallelse kontrollerades inte", "why": "Intyget anger var utfärdaren publicerar om det har återkallats eller spärrats, men det slogs inte upp, så intyget kan ha dragits tillbaka."}
+    },
+    "schema": {
+      "en": {"name": "The declared schema was not applied", "why": "The credential names a schema (a description of the structure it must have) that this verifier does not know, so its structure was not checked against it."},
+      "sv": {"name": "Det angivna schemat tillämpades inte", "why": "Intyget anger ett schema (en beskrivning av den struktur det ska ha) som den här verifieraren inte känner till, så dess struktur kontrollerades inte mot det."}
+    },
+    "proof.suite": {
+      "en": {"name": "A further signature was not checked", "why": "Besides the signature that was verified, the credential carries another proof, made with a signature method this verifier does not accept or know; that proof was not checked."},
+      "sv": {"name": "En ytterligare signatur kontrollerades inte", "why": "Utöver signaturen som verifierades bär intyget ett annat bevis, gjort med en signaturmetod som den här verifieraren inte godtar eller känner till; det beviset kontrollerades inte."}
+    },
+    "proof.challenge": {
+      "en": {"name": "Not bound to a challenge", "why": "The presentation was not checked against a challenge (a one-time value the verifier chooses), so it could be a copy of an earlier presentation, shown again by someone else."},
+      "sv": {"name": "Inte bunden till en utmaning", "why": "Presentationen kontrollerades inte mot en utmaning (ett engångsvärde som verifieraren väljer), så den kan vara en kopia av en tidigare presentation som någon annan visar upp igen."}
+    },
+    "holder": {
+      "en": {"name": "The holder is not named", "why": "The presentation does not say who presents it, so nothing ties it to the person who showed it to you."},
+      "sv": {"name": "Innehavaren anges inte", "why": "Presentationen anger inte vem som visar upp den, så inget knyter den till personen som visade den för dig."}
+    }
+  } /* END:WARNINGS */;
 
   // The Annex I elements (Council Recommendation 2022/C 243/02) by the names the report uses.
   const ELEMENTS = /* BEGIN:ELEMENTS */ {
@@ -163,6 +192,12 @@
       "verdict.invalid": "Invalid",
       "verdict.indeterminate": "Could not be determined",
       "summary.verified": "The signature is valid and every check passed.",
+      "summary.verified.warnings.one": "The signature is valid and the checks that ran passed, but 1 thing was not checked:",
+      "summary.verified.warnings.many": "The signature is valid and the checks that ran passed, but {n} things were not checked:",
+      "warningsHeading": "Not checked",
+      "warningsHeading.count": "Not checked ({n})",
+      "warning.unknown": "{name} was not checked",
+      "warning.unknownWhy": "This was not checked, although you might expect it to be.",
       "summary.invalid.one": "1 check failed. The reason is explained below.",
       "summary.invalid.many": "{n} checks failed. The reasons are explained below.",
       "summary.indeterminate.one": "Nothing failed, but 1 check could not be carried out.",
@@ -243,6 +278,12 @@
       "verdict.invalid": "Ogiltig",
       "verdict.indeterminate": "Kunde inte avgöras",
       "summary.verified": "Signaturen är giltig och alla kontroller godkändes.",
+      "summary.verified.warnings.one": "Signaturen är giltig och de kontroller som gjordes godkändes, men 1 sak kontrollerades inte:",
+      "summary.verified.warnings.many": "Signaturen är giltig och de kontroller som gjordes godkändes, men {n} saker kontrollerades inte:",
+      "warningsHeading": "Kontrollerades inte",
+      "warningsHeading.count": "Kontrollerades inte ({n})",
+      "warning.unknown": "{name} kontrollerades inte",
+      "warning.unknownWhy": "Det här kontrollerades inte, fast du kanske räknar med det.",
       "summary.invalid.one": "1 kontroll underkändes. Orsaken förklaras nedan.",
       "summary.invalid.many": "{n} kontroller underkändes. Orsakerna förklaras nedan.",
       "summary.indeterminate.one": "Inget underkändes, men 1 kontroll kunde inte genomföras.",
@@ -378,6 +419,22 @@
     return entry || {name: id, why: t("unknownCheck")};
   }
 
+  // A warning in plain words: {name, why}; an id without its own text is named after its check.
+  function warningText(id) {
+    const entry = Object.prototype.hasOwnProperty.call(WARNINGS, id) ? WARNINGS[id][language] : null;
+    return entry || {name: t("warning.unknown", {name: checkText(id).name}), why: t("warning.unknownWhy")};
+  }
+
+  // How a check is named in a list: a status (revocation) check that was skipped although the
+  // credential has a status (the report warns of it) is said in plain words ("Revocation was
+  // not checked"), never only as "Status"; a credential without any status keeps the check's name.
+  function checkName(check, warned) {
+    if (check.id === "status" && check.status === "skipped" && warned) {
+      return warningText("status").name;
+    }
+    return checkText(check.id).name;
+  }
+
   function elementLabel(name) {
     const entry = Object.prototype.hasOwnProperty.call(ELEMENTS, name) ? ELEMENTS[name] : null;
     return entry ? entry[language] : name;
@@ -470,6 +527,26 @@
     return list;
   }
 
+  // Every warning, the embedded credentials' included: [{check: {id, message, path}, inside}].
+  // The server lists them in data.warnings; an answer without that list is walked instead.
+  function allWarnings(data, report) {
+    if (Array.isArray(data.warnings)) {
+      return data.warnings.filter(function (w) { return w && typeof w === "object"; }).map(function (w) {
+        return {check: w, inside: typeof w.credential === "number" ? w.credential : null};
+      });
+    }
+    const list = [];
+    (function walk(current, inside) {
+      (Array.isArray(current.warnings) ? current.warnings : []).forEach(function (w) {
+        list.push({check: w, inside: inside});
+      });
+      (Array.isArray(current.credentials) ? current.credentials : []).forEach(function (inner, index) {
+        walk(inner || {}, inside === null ? index + 1 : inside);
+      });
+    })(report, null);
+    return list;
+  }
+
   function renderReport(live, details, data) {
     const report = data.report || {};
     const outcome = ["verified", "invalid", "indeterminate"].indexOf(report.outcome) >= 0
@@ -477,9 +554,15 @@
     const checks = allChecks(report);
     const failed = checks.filter(function (item) { return item.check.status === "failed"; });
     const errors = checks.filter(function (item) { return item.check.status === "error"; });
+    const warnings = allWarnings(data, report);
 
     let summary;
-    if (outcome === "verified") {
+    if (outcome === "verified" && warnings.length) {
+      // never "every check passed" while something a reader would assume was checked was not
+      summary = warnings.length === 1
+        ? t("summary.verified.warnings.one")
+        : t("summary.verified.warnings.many", {n: warnings.length});
+    } else if (outcome === "verified") {
       summary = t("summary.verified");
     } else if (outcome === "invalid") {
       summary = failed.length === 1 ? t("summary.invalid.one") : t("summary.invalid.many", {n: failed.length});
@@ -497,6 +580,9 @@
         subjectLine(data, outcome),
       ]),
     ]));
+    if (warnings.length) {
+      live.appendChild(renderWarnings(warnings));
+    }
 
     if (failed.length) {
       details.appendChild(renderProblems("problemsHeading", failed, "failed-checks"));
@@ -508,7 +594,7 @@
     if (data.microCredential) {
       details.appendChild(renderAnnex(data.microCredential));
     }
-    details.appendChild(renderOtherChecks(checks));
+    details.appendChild(renderOtherChecks(checks, warnings));
   }
 
   // "<name>, issued by <issuer>": what the credential is, in one line (a claim until verified).
@@ -531,6 +617,42 @@
     return el("p", {className: "verdict-subject", text: text});
   }
 
+  // The warnings, right below the verdict (and inside the live region, so that the summary's
+  // "…, but 1 thing was not checked:" is announced with what it was).
+  function renderWarnings(items) {
+    const section = el("section", {className: "warnings", attrs: {"id": "warnings", "aria-labelledby": "warnings-title"}}, [
+      el("h3", {className: "warnings-title", attrs: {"id": "warnings-title"}}, [
+        icon("⚠"),
+        el("span", {text: t("warningsHeading.count", {n: items.length})}),
+      ]),
+    ]);
+    const list = el("ul", {className: "warning-list"});
+    items.forEach(function (item) {
+      const warning = item.check;
+      const id = asText(warning.id);
+      const text = warningText(id);
+      const entry = el("li", {className: "warning", attrs: {"data-warning": id}}, [
+        el("p", {className: "warning-name"}, [el("strong", {text: text.name})]),
+      ]);
+      if (item.inside !== null) {
+        entry.appendChild(el("p", {className: "inside", text: t("inCredential", {n: item.inside})}));
+      }
+      entry.appendChild(el("p", {className: "explanation", text: text.why}));
+      const technical = el("p", {className: "technical"}, [
+        el("span", {className: "technical-label", text: t("technical") + " "}),
+        el("code", {text: id + ": " + asText(warning.message)}),
+      ]);
+      if (asText(warning.path)) {
+        technical.appendChild(document.createTextNode(" " + t("at") + " "));
+        technical.appendChild(el("code", {text: warning.path}));
+      }
+      entry.appendChild(technical);
+      list.appendChild(entry);
+    });
+    section.appendChild(list);
+    return section;
+  }
+
   function renderProblems(headingKey, items, id) {
     const section = el("section", {className: "block", attrs: {"id": id, "aria-labelledby": id + "-title"}}, [
       el("h3", {text: t(headingKey), attrs: {"id": id + "-title"}}),
@@ -538,13 +660,15 @@
     const list = el("ul", {className: "problem-list"});
     items.forEach(function (item) {
       const check = item.check;
-      const text = checkText(check.id);
       const status = check.status === "error" ? "error" : "failed";
+      // a status list that could not be had: "Revocation was not checked", and what that means
+      const plain = check.id === "status" && status === "error"; // the name says it already
+      const text = plain ? warningText("status") : checkText(check.id);
       const entry = el("li", {className: "problem problem-" + status, attrs: {"data-check": check.id}}, [
         el("p", {className: "problem-title"}, [
           icon(STATUS_ICONS[status]),
           el("strong", {text: text.name}),
-          el("span", {className: "status-text", text: " – " + t("status." + status)}),
+          plain ? null : el("span", {className: "status-text", text: " – " + t("status." + status)}),
         ]),
       ]);
       if (item.inside !== null) {
@@ -651,7 +775,10 @@
     return section;
   }
 
-  function renderOtherChecks(items) {
+  function renderOtherChecks(items, warnings) {
+    // which credential (null: the report itself) warned about which check
+    const warned = {};
+    warnings.forEach(function (w) { warned[w.check.id + "@" + w.inside] = true; });
     const others = items.filter(function (item) {
       return item.check.status === "passed" || item.check.status === "skipped";
     });
@@ -668,7 +795,7 @@
     const list = el("ul", {className: "check-list"});
     others.forEach(function (item) {
       const check = item.check;
-      const name = checkText(check.id).name;
+      const name = checkName(check, warned[check.id + "@" + item.inside] === true);
       const where = item.inside !== null ? " (" + t("inCredential", {n: item.inside}) + ")" : "";
       list.appendChild(el("li", {className: "check check-" + check.status, attrs: {"data-check": check.id}}, [
         icon(STATUS_ICONS[check.status]),
