@@ -47,6 +47,8 @@ class SuiteOptions:
         hash_algorithm: ``"sha256"`` or ``"sha384"``, chosen by the engine from the key.
         unsecured_quads: RDF quads of the unsecured document if already computed (reused so a
             document with several proofs is expanded once).
+        config_quads: RDF quads of the proof configuration if already computed (verification
+            reads each proof under the strict reading rule first; RDFC suites reuse them).
         mandatory_pointers: JSON pointers to what every disclosure must reveal (selective
             disclosure suites only).
     """
@@ -55,6 +57,7 @@ class SuiteOptions:
     limits: Limits = DEFAULT_LIMITS
     hash_algorithm: str = "sha256"
     unsecured_quads: list[Quad] | None = None
+    config_quads: list[Quad] | None = None
     mandatory_pointers: tuple[str, ...] = ()
 
 
@@ -187,7 +190,11 @@ class RdfcSuite(Cryptosuite):
         return self.canonical_document(unsecured, options).nquads.encode("utf-8")
 
     def configure(self, proof_config: Mapping[str, Any], options: SuiteOptions) -> bytes:
-        quads = to_quads(dict(proof_config), loader=options.loader, limits=options.limits)
+        """The RDFC-1.0 canonical form of ``proof_config`` (its quads reused from
+        ``options.config_quads`` when the caller has them)."""
+        quads = options.config_quads
+        if quads is None:
+            quads = to_quads(dict(proof_config), loader=options.loader, limits=options.limits)
         canonical = canonicalize(
             quads, hash_algorithm=options.hash_algorithm, limits=options.limits
         )

@@ -201,8 +201,14 @@ def verify_proofs(
     domain: str | Sequence[str] | None = None,
     now: datetime | None = None,
     unsecured_quads: list[Quad] | None = None,
+    config_quads: Mapping[int, list[Quad]] | None = None,
 ) -> list[ProofResult]:
     """Verify every proof of ``document``; return one :class:`ProofResult` per proof.
+
+    ``unsecured_quads``: the quads of ``document`` without its proofs; ``config_quads``: by a
+    proof's position in the proof list, the quads of its configuration (the proof without
+    ``proofValue``, with the document's ``@context`` unless it has its own), when the caller
+    has them (verification reads them under the strict reading rule first).
 
     Never raises for a bad document: every problem becomes a check with status ``failed``
     (checked and wrong) or ``error`` (could not be checked).
@@ -238,6 +244,7 @@ def verify_proofs(
                 domain=domain,
                 now=now,
                 unsecured_quads=unsecured_quads,
+                config_quads=(config_quads or {}).get(index),
             )
         except MicrocredError as exc:  # anything unforeseen in one proof decides that proof
             result._add("proof.signature", status_of(exc), f"proof could not be verified: {exc}")
@@ -275,6 +282,7 @@ def _verify_one(
     domain: str | Sequence[str] | None,
     now: datetime | None,
     unsecured_quads: list[Quad] | None,
+    config_quads: list[Quad] | None,
 ) -> None:
     if not isinstance(proof, dict):
         result._add("proof.suite", "failed", "proof is not a JSON object")
@@ -411,6 +419,9 @@ def _verify_one(
         limits=limits,
         hash_algorithm=suite.hash_algorithm(key_type),
         unsecured_quads=unsecured_quads,
+        # the configuration built above is the one the caller read (selective suites build
+        # their own configurations)
+        config_quads=None if suite.selective else config_quads,
     )
     try:
         problem = suite.check_document(config, covered, proof.get("proofValue"), verifier, options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from .._vc import base_context_problem
@@ -12,7 +13,18 @@ from ..proofs import suite_for_proof
 from ..report import VerificationReport
 from ._options import VerifyOptions
 
-__all__ = ["check_contexts"]
+__all__ = ["Read", "check_contexts"]
+
+
+@dataclass(frozen=True)
+class Read:
+    """What the ``contexts`` check read: the quads of the unsecured document (without
+    ``proof``) and, by a proof's position in the proof list, the quads of each proof
+    configuration it read (the proof without ``proofValue``, in its signing context); the
+    Data Integrity route hands both to the proof checks, which then expand nothing again."""
+
+    quads: list[Quad]
+    proof_quads: dict[int, list[Quad]] = field(default_factory=dict)
 
 
 def check_contexts(
@@ -21,9 +33,9 @@ def check_contexts(
     options: VerifyOptions,
     *,
     signed_as_json: bool = False,
-) -> list[Quad] | None:
-    """Run the ``contexts`` check on ``document``; return the quads of the unsecured document
-    (without ``proof``), or ``None`` when the check failed and verification stops.
+) -> Read | None:
+    """Run the ``contexts`` check on ``document``; return what it read (:class:`Read`), or
+    ``None`` when the check failed and verification stops.
 
     In order: an ``@context`` with the VC base context first; every context known to the
     loader (matching a known revision) and within ``Limits.max_contexts``; the document, and
@@ -55,7 +67,7 @@ def check_contexts(
         unsecured = _without_token_strings(unsecured)
     try:
         quads = _read(unsecured, options)
-        _read_proofs(document, context, options)
+        proof_quads = _read_proofs(document, context, options)
     except MicrocredError as exc:
         report.add_error("contexts", exc)
         return None
@@ -65,7 +77,7 @@ def check_contexts(
         "passed",
         f"contexts known; read in safe mode under the strict reading rule: {revisions}",
     )
-    return quads
+    return Read(quads, proof_quads)
 
 
 def _without_token_strings(document: dict[str, Any]) -> dict[str, Any]:
@@ -88,13 +100,20 @@ def _read(document: dict[str, Any], options: VerifyOptions) -> list[Quad]:
     )
 
 
-def _read_proofs(document: Mapping[str, Any], context: Any, options: VerifyOptions) -> None:
-    """Each proof object is read by the engine by member name (purpose, dates, method), so it
-    is held to the same rule, in the context it is signed in (its own, or the document's).
+def _read_proofs(
+    document: Mapping[str, Any], context: Any, options: VerifyOptions
+) -> dict[int, list[Quad]]:
+    """The quads of each proof configuration, by the proof's position.
+
+    Each proof object is read by the engine by member name (purpose, dates, method), so it is
+    held to the same rule, in the context it is signed in (its own, or the document's).
     Proofs of suites microcred does not know are left alone: they are never checked (the
     proof checks say so), so nothing is read from them. Other JSON-LD errors in a proof
     (an undefined term, a relative IRI) are left to the proof checks, which report them where
     they belong (``proof.method``, ``proof.signature``).
+
+    Returns:
+        The quads of every proof configuration that was read (not those left alone).
 
     Raises:
         StrictReadingError / ContextLimitError: the first proof that breaks the rule (the
@@ -102,6 +121,7 @@ def _read_proofs(document: Mapping[str, Any], context: Any, options: VerifyOptio
     """
     proof = document.get("proof")
     proofs = proof if isinstance(proof, list) else [proof] if proof is not None else []
+    read: dict[int, list[Quad]] = {}
     for position, item in enumerate(proofs):
         if (
             not isinstance(item, dict)
@@ -111,7 +131,7 @@ def _read_proofs(document: Mapping[str, Any], context: Any, options: VerifyOptio
         config = {k: v for k, v in item.items() if k != "proofValue"}
         config.setdefault("@context", context)
         try:
-            _read(config, options)
+            read[position] = _read(config, options)
         except (StrictReadingError, ContextLimitError) as exc:
             where = f"$.proof[{position}]" if isinstance(proof, list) else "$.proof"
             exc.path = where + (exc.path[1:] if exc.path and exc.path.startswith("$") else "")
@@ -119,3 +139,4 @@ def _read_proofs(document: Mapping[str, Any], context: Any, options: VerifyOptio
             raise
         except MicrocredError:
             continue  # the proof checks report it
+    return read

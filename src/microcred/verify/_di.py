@@ -13,7 +13,7 @@ from typing import Any
 from .._vc import types_of
 from ..proofs import verify_proofs
 from ..report import VerificationReport
-from ._contexts import check_contexts
+from ._contexts import Read, check_contexts
 from ._options import VerifyOptions
 from ._secured import Kind, Secured, Signature, relationship_for
 
@@ -57,10 +57,10 @@ def route(
         return None
     report.format = "data-integrity"
     report.add("format", "passed", f"{kind} with a Data Integrity proof")
-    quads = check_contexts(report, document, options)
-    if quads is None:
+    read = check_contexts(report, document, options)
+    if read is None:
         return None
-    return Secured(document, kind, _check_proofs(report, document, kind, options, quads))
+    return Secured(document, kind, _check_proofs(report, document, kind, options, read))
 
 
 def _check_proofs(
@@ -68,7 +68,7 @@ def _check_proofs(
     document: dict[str, Any],
     kind: Kind,
     options: VerifyOptions,
-    quads: list[Any],
+    read: Read,
 ) -> list[Signature]:
     """Every proof's checks into ``report``; the signatures of the proofs that verified.
 
@@ -88,7 +88,8 @@ def _check_proofs(
         challenge=options.challenge if presentation else None,
         domain=options.domain if presentation else None,
         now=options.moment,
-        unsecured_quads=quads,
+        unsecured_quads=read.quads,
+        config_quads=read.proof_quads,
     )
     if not results:
         report.add("proof", "failed", "proof is empty", "$.proof")
