@@ -164,3 +164,29 @@ def test_any_json_value_anywhere_in_the_credential_is_a_report(
     assert report.check("internal") is None, report
     if value != original and not (_empty(value) and _empty(original)):
         assert not report.verified, (where, value)
+
+
+def test_each_document_and_proof_is_expanded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contexts check reads the document and each proof under the strict reading rule;
+    the proof checks reuse what it read (the unsecured document's quads, each proof
+    configuration's quads) rather than expanding them again."""
+    from microcred.jsonld import _fast
+
+    original = _fast.to_quads
+    expanded: list[bool] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        expanded.append(bool(kwargs.get("strict")))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(_fast, "to_quads", counting)
+    assert mc.verify(SIGNED, now=NOW).verified
+    assert expanded == [True, True]  # the document, then its one proof, both strictly
+    tampered = copy.deepcopy(SIGNED)
+    proof = tampered["proof"]
+    (proof[0] if isinstance(proof, list) else proof)["created"] = "2026-06-02T10:00:00Z"
+    expanded.clear()
+    report = mc.verify(tampered, now=NOW)
+    assert report.outcome == "invalid"
+    assert report.check("proof.signature").status == "failed"
+    assert expanded == [True, True]
