@@ -440,3 +440,76 @@ def test_type_scoped_contexts_that_alias_type() -> None:
     handled = [check(document) for document in documents]
     assert handled == [True, False, True, True]
     assert ("<urn:x>", "<urn:p:B>", '"v"', "") in to_quads(documents[0])
+
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+
+
+def _named(value: Any, context: Any = V2) -> dict[str, Any]:
+    return {
+        "@context": context,
+        "type": ["VerifiableCredential"],
+        "issuer": {"id": ISSUER, "name": value},
+        "credentialSubject": {"id": "did:example:learner", "description": value},
+    }
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"@value": "Grundläggande svenska", "@language": "sv", "@direction": "ltr"},
+        {"@value": "مرحبا", "@language": "ar", "@direction": "rtl"},
+        {"@value": "Basic Swedish", "@direction": "ltr"},
+    ],
+)
+def test_a_base_direction_takes_the_fast_path_and_is_not_in_the_rdf(value: Any) -> None:
+    """JSON-LD 1.1 Deserialize JSON-LD to RDF: with ``rdfDirection`` unset (as the Data
+    Integrity suites run it) the base direction is dropped; the literal is the text with its
+    language, if any."""
+    document = _named(value)
+    assert check(document)
+    language = f"@{value['@language']}" if "@language" in value else ""
+    quads = to_quads(document, strict=True)
+    assert any(quad[2] == f'"{value["@value"]}"{language}' for quad in quads)
+    flipped = _named({**value, "@direction": "rtl" if value["@direction"] == "ltr" else "ltr"})
+    assert sorted(to_quads(flipped, strict=True)) == sorted(quads)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"@value": "Basic Swedish", "@direction": "up"},
+        {"@value": "Basic Swedish", "@direction": "ltr", "@type": "https://example.org/t"},
+    ],
+)
+def test_a_bad_base_direction_is_the_same_error_on_both_paths(value: Any) -> None:
+    document = _named(value)
+    assert not check(document)
+    assert isinstance(_outcome(document, fast=True), tuple)  # an error, not quads
+
+
+def test_a_direction_on_a_number_is_left_to_pyld_and_outside_the_strict_reading() -> None:
+    document = _named({"@value": 7, "@direction": "ltr"})
+    assert not check(document)  # pyld reads it (the direction dropped); the fast path declines
+    with pytest.raises(mc.errors.StrictReadingError):
+        to_quads(document, strict=True)
+
+
+def test_a_context_written_as_a_context_document_is_read_as_the_object_it_wraps() -> None:
+    """``{"@context": {...}}`` inside ``@context``: pyld and jsonld.js take its ``@context``
+    member (the W3C VC DI test suites' fixtures use this shape)."""
+    terms = {"alumniOf": "https://schema.org/alumniOf"}
+    wrapped = _named("Exempeluniversitetet", [V2, {"@context": terms}])
+    wrapped["credentialSubject"]["alumniOf"] = "Exempeluniversitetet"
+    assert check(wrapped)
+    plain = {**wrapped, "@context": [V2, terms]}
+    strict = to_quads(wrapped, strict=True, allow_inline_contexts=True)
+    assert sorted(strict) == sorted(to_quads(plain, strict=True, allow_inline_contexts=True))
+    with pytest.raises(mc.errors.StrictReadingError, match="embeds a context object"):
+        to_quads(wrapped, strict=True)
+    # the wrapped object is held to the rule for embedded contexts like any other
+    hiding = _named("x", [V2, {"@context": {"forged": {"@id": "_:x", "@type": "@json"}}}])
+    hiding["credentialSubject"]["forged"] = {"title": "PhD in Medicine"}
+    with pytest.raises(mc.errors.StrictReadingError) as refused:
+        to_quads(hiding, strict=True, allow_inline_contexts=True)
+    assert refused.value.rule == "inline-context"

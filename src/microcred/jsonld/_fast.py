@@ -164,7 +164,7 @@ _Shape = tuple[
 ]
 
 #: Keywords a node or value object may carry under the strict reading (or their aliases).
-_READ_KEYWORDS = frozenset({"@id", "@type", "@value", "@language"})
+_READ_KEYWORDS = frozenset({"@id", "@type", "@value", "@language", "@direction"})
 
 
 def _by_iri_then_name(entry: tuple[str, str, _Term, str]) -> tuple[str, str]:
@@ -433,7 +433,7 @@ class _Context:
                 raise
             if term is not None:
                 properties.append((expanded, name, term, _iri(expanded)))
-            elif expanded not in ("@id", "@type", "@value", "@language"):
+            elif expanded not in ("@id", "@type", "@value", "@language", "@direction"):
                 raise Unsupported(f"keyword {expanded}")
             elif expanded != "@type" and any(expanded == k for k, _ in keywords):
                 raise Unsupported("colliding keywords")
@@ -555,6 +555,20 @@ def _content_key(local: Any, loader: DocumentLoader) -> Any:
     raise Unsupported("context value")
 
 
+def _unwrapped(local: Any) -> Any:
+    """``local`` with each embedded context written as ``{"@context": {...}}`` (the shape of
+    a context document) replaced by the object it wraps, as JSON-LD processors read it (pyld
+    and jsonld.js take a context object's ``@context`` member when it has one); any other
+    shape is left as it is."""
+    if isinstance(local, list):
+        return [_unwrapped(entry) for entry in local] if any(map(_is_wrapper, local)) else local
+    return local["@context"] if _is_wrapper(local) else local
+
+
+def _is_wrapper(entry: Any) -> bool:
+    return isinstance(entry, dict) and len(entry) == 1 and isinstance(entry.get("@context"), dict)
+
+
 def _check_self_contained(local: Any) -> None:
     """Raise :class:`Unsupported` for a local context that refers to other documents
     (``@import``, nested ``@context`` URLs) or is only an ``@context`` member: such a context
@@ -668,9 +682,10 @@ def _check_types(type_ctx: _Context, element: dict[str, Any], names: tuple[str, 
 
 def _check_value_form(term: _Term | None, members: dict[str, Any], types: list[str]) -> None:
     """A value object is read only where it says more than a plain value would: a language
-    or datatype other than the term's own. Otherwise readers would find an object where the
-    compacted form has a plain string or number. Its language tag is written as signed (in
-    lower case).
+    or datatype other than the term's own, or a base direction (``@direction``, which the
+    signature does not cover: verification warns of it). Otherwise readers would find an
+    object where the compacted form has a plain string or number. Its language tag is
+    written as signed (in lower case).
 
     Raises:
         StrictViolation: the value object could be written as a plain value.
@@ -684,7 +699,9 @@ def _check_value_form(term: _Term | None, members: dict[str, Any], types: list[s
             f"the language tag {language!r} is signed as {language.lower()!r}; write it as signed",
             value=language,
         )
-    if language is not None:
+    if "@direction" in members:
+        redundant = False
+    elif language is not None:
         redundant = (
             term is not None
             and isinstance(term.language, str)
@@ -951,7 +968,7 @@ class _Run:
         if term is not None and term.scoped is not None:
             active = self.apply(active, term.scoped, stable=True, override_protected=True)
         if "@context" in element:
-            local = element["@context"]
+            local = _unwrapped(element["@context"])
             if self.strict and term is not None and not term.is_graph and not _embeds(element):
                 raise StrictViolation(
                     "nested-context",
@@ -1124,7 +1141,7 @@ class _Run:
                 else:
                     array_type = True
                 types.extend(type_ctx.type_iri(type_name) for type_name in value)
-            else:  # @value, @language
+            else:  # @value, @language, @direction
                 if value_object is None:
                     value_object = {}
                 value_object[expanded] = value
@@ -1209,11 +1226,18 @@ class _Run:
         return term_ctx, term_ctx.term(name)
 
     def value_object(self, members: dict[str, Any], types: list[str]) -> str:
-        """The literal term of a value object (``@value`` with ``@type`` or ``@language``)."""
+        """The literal term of a value object (``@value`` with ``@type``, or with
+        ``@language`` and/or ``@direction``). A base direction (``ltr``/``rtl``) is not in the
+        RDF: the JSON-LD to RDF algorithm drops it when ``rdfDirection`` is not set, as the
+        Data Integrity suites run it (the literal is the language-tagged or plain string)."""
         if "@value" not in members or len(types) > 1:
             raise Unsupported("value object")
         value = members["@value"]
         language = members.get("@language")
+        if "@direction" in members and (
+            types or members["@direction"] not in ("ltr", "rtl") or not isinstance(value, str)
+        ):
+            raise Unsupported("@direction")
         if value is None:
             raise Unsupported("null @value")
         if isinstance(value, str):
