@@ -77,7 +77,38 @@ def check_contexts(
         "passed",
         f"contexts known; read in safe mode under the strict reading rule: {revisions}",
     )
+    directions = _directions(unsecured)
+    if directions:
+        count = len(directions)
+        report.warn(
+            "contexts",
+            f"{count} text value{'s' if count > 1 else ''} set a base direction (@direction), "
+            "which the signature does not cover (the signed RDF carries text and language "
+            "only): do not rely on it when displaying the text",
+            directions[0],
+        )
     return Read(quads, proof_quads)
+
+
+def _directions(document: Mapping[str, Any]) -> list[str]:
+    """The JSON paths of the value objects in ``document`` that have a ``@direction`` (the
+    strict reading admits no alias for it), in document order."""
+    found: list[str] = []
+    stack: list[tuple[Any, str]] = [(document, "$")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            if "@direction" in value:
+                found.append(path)
+                continue
+            stack.extend(
+                (item, f"{path}.{key}" if key.isidentifier() else f"{path}['{key}']")
+                for key, item in reversed(value.items())
+                if key != "@context"
+            )
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]") for i, item in reversed(list(enumerate(value))))
+    return found
 
 
 def _without_token_strings(document: dict[str, Any]) -> dict[str, Any]:

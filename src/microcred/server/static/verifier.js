@@ -124,6 +124,10 @@
   // What a warning means: something a reader would assume was checked but was not. By the id
   // of the check concerned; "name" is said in plain words, never as the technical id.
   const WARNINGS = /* BEGIN:WARNINGS */ {
+    "contexts": {
+      "en": {"name": "The text direction is not signed", "why": "Some texts say in which direction they are written (left to right or right to left). The signature covers the texts and their languages, but not that direction, so do not rely on it when showing them."},
+      "sv": {"name": "Textriktningen är inte signerad", "why": "Några texter anger i vilken riktning de skrivs (vänster till höger eller höger till vänster). Signaturen täcker texterna och deras språk, men inte riktningen, så lita inte på den när de visas."}
+    },
     "status": {
       "en": {"name": "Revocation was not checked", "why": "The credential says where its issuer publishes whether it has been revoked or suspended, but that was not looked up, so it may have been withdrawn."},
       "sv": {"name": "Återkallelse kontrollerades inte", "why": "Intyget anger var utfärdaren publicerar om det har återkallats eller spärrats, men det slogs inte upp, så intyget kan ha dragits tillbaka."}
