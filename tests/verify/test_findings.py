@@ -122,6 +122,7 @@ def test_3_a_date_written_under_its_full_iri_is_refused(
     assert report.outcome == "invalid"
     [check] = failed(report, "contexts")
     assert f"the term {member!r} names this property" in check.message
+    assert check.path == f"$['{CRED}{member}']"  # the member at fault
     assert report.check(check_id) is None
 
 

@@ -735,12 +735,15 @@ class _Run:
         strict: bool = False,
         allow_inline_contexts: bool = False,
         max_contexts: int | None = None,
+        unsigned: set[str] | None = None,
     ) -> None:
         self.loader = loader
         self.process = process
         #: apply the strict reading rule (:func:`to_quads`)
         self.strict = strict
         self.allow_inline_contexts = allow_inline_contexts
+        #: where to note what was read but is not in the RDF (:func:`to_quads`)
+        self.unsigned = unsigned
         #: how many more ``@context`` entries the document may have (``None``: unbounded)
         self.contexts_left = max_contexts
         #: (strict) the terms embedded contexts added: name → IRI
@@ -1152,7 +1155,10 @@ class _Run:
                 raise Unsupported("typed value with an array type")
             if self.strict:
                 _check_value_form(term, value_object, types)
-            return [self.value_object(value_object, types)]
+            literal_term = self.value_object(value_object, types)
+            if self.unsigned is not None and "@direction" in value_object:
+                self.unsigned.add("@direction")
+            return [literal_term]
         if top and not properties and not types:
             return None
 
@@ -1349,6 +1355,7 @@ def to_quads(
     strict: bool = False,
     allow_inline_contexts: bool = False,
     max_contexts: int | None = None,
+    unsigned: set[str] | None = None,
 ) -> list[Quad]:
     """The quads of ``document`` exactly as the pyld path gives them (possibly in another order).
 
@@ -1365,6 +1372,8 @@ def to_quads(
             the quads; it only refuses.
         allow_inline_contexts: (strict) accept embedded context objects that only add terms.
         max_contexts: the most ``@context`` entries the whole document may have.
+        unsigned: a set to which the keywords the document uses but the RDF does not carry
+            are added (``"@direction"``: a base direction, dropped from the literal).
 
     Raises:
         StrictViolation: (strict) the rule is broken; without ``strict`` it may still be
@@ -1380,6 +1389,7 @@ def to_quads(
         strict=strict,
         allow_inline_contexts=allow_inline_contexts,
         max_contexts=max_contexts,
+        unsigned=unsigned,
     )
     try:
         run.expand_object(_context(_INITIAL), None, document, "", "@default")

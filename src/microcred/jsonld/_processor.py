@@ -416,6 +416,7 @@ def fast_quads(
     strict: bool = False,
     allow_inline_contexts: bool = False,
     max_contexts: int | None = None,
+    unsigned: set[str] | None = None,
 ) -> list[Quad]:
     """The quads of ``document`` by the fast path, with contexts processed by pyld (the
     arguments after ``loader`` are those of :func:`microcred.jsonld._fast.to_quads`).
@@ -443,6 +444,7 @@ def fast_quads(
         strict=strict,
         allow_inline_contexts=allow_inline_contexts,
         max_contexts=max_contexts,
+        unsigned=unsigned,
     )
 
 
@@ -462,6 +464,7 @@ def to_quads(
     limits: Limits = DEFAULT_LIMITS,
     strict: bool = False,
     allow_inline_contexts: bool = False,
+    unsigned: set[str] | None = None,
 ) -> list[Quad]:
     """The RDF dataset of ``document`` as quads (see :mod:`microcred.jsonld._canon`), in safe mode.
 
@@ -474,7 +477,9 @@ def to_quads(
     no type written as the IRI of a term, no term mapped to a blank node, identifiers written
     as IRIs, embedded context objects only with ``allow_inline_contexts`` and then only adding
     terms, and only the JSON-LD features the fast path reads). The quads are the same with or
-    without it.
+    without it. ``unsigned`` (with ``strict``): a set to which the strict reading adds the
+    keywords the document uses that the RDF does not carry (``"@direction"``: a base direction
+    is dropped from its literal), so that a verifier can say so.
 
     Raises the errors of :func:`expand`; :class:`CanonicalizationLimitError` when the document
     yields more than ``limits.max_quads`` quads; :class:`ContextLimitError` when it has more than
@@ -483,7 +488,9 @@ def to_quads(
     """
     quads: list[Quad] | None = None
     if strict:
-        quads = _strict_quads(document, loader or default_loader(), limits, allow_inline_contexts)
+        quads = _strict_quads(
+            document, loader or default_loader(), limits, allow_inline_contexts, unsigned
+        )
     else:
         if FAST_PATH and isinstance(document, dict):
             try:
@@ -505,7 +512,11 @@ def to_quads(
 
 
 def _strict_quads(
-    document: Any, loader: DocumentLoader, limits: Limits, allow_inline_contexts: bool
+    document: Any,
+    loader: DocumentLoader,
+    limits: Limits,
+    allow_inline_contexts: bool,
+    unsigned: set[str] | None = None,
 ) -> list[Quad]:
     """:func:`to_quads` with the strict reading rule (the fast path is its only reader)."""
     if not isinstance(document, dict):
@@ -518,6 +529,7 @@ def _strict_quads(
             strict=True,
             allow_inline_contexts=allow_inline_contexts,
             max_contexts=limits.max_contexts,
+            unsigned=unsigned,
         )
     except _fast.StrictViolation as violation:
         raise StrictReadingError(
@@ -544,7 +556,11 @@ def _violation_path(document: Any, violation: _fast.StrictViolation) -> str | No
     """The JSON path of the first member named ``violation.key`` (or string equal to
     ``violation.value``) in ``document``: where the rule was broken, to the best of a search."""
     for path, key, item in _paths_with_context(document):
-        if violation.key is not None and key == violation.key and not path.endswith("]"):
+        if (
+            violation.key is not None
+            and key == violation.key
+            and (not path.endswith("]") or path.endswith(f"['{key}']"))  # a member, not an item
+        ):
             return path
         if violation.value is not None and isinstance(item, str) and item == violation.value:
             return path

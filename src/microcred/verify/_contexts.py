@@ -65,8 +65,9 @@ def check_contexts(
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     if signed_as_json:
         unsecured = _without_token_strings(unsecured)
+    unsigned: set[str] = set()
     try:
-        quads = _read(unsecured, options)
+        quads = _read(unsecured, options, unsigned)
         proof_quads = _read_proofs(document, context, options)
     except MicrocredError as exc:
         report.add_error("contexts", exc)
@@ -77,7 +78,7 @@ def check_contexts(
         "passed",
         f"contexts known; read in safe mode under the strict reading rule: {revisions}",
     )
-    directions = _directions(unsecured)
+    directions = _directions(unsecured) if "@direction" in unsigned else []
     if directions:
         count = len(directions)
         report.warn(
@@ -121,13 +122,16 @@ def _without_token_strings(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def _read(document: dict[str, Any], options: VerifyOptions) -> list[Quad]:
+def _read(
+    document: dict[str, Any], options: VerifyOptions, unsigned: set[str] | None = None
+) -> list[Quad]:
     return to_quads(
         document,
         loader=options.loader,
         limits=options.limits,
         strict=True,
         allow_inline_contexts=options.allow_inline_contexts,
+        unsigned=unsigned,
     )
 
 
