@@ -237,14 +237,28 @@ def _add_context(document: Document, entry: Any) -> None:
 # --- the rewrites (each returns its name, or None when it does not apply) ------------------
 
 
-def key_to_iri(rng: random.Random, document: Document) -> str | None:
+def _pick_term_member(
+    rng: random.Random, document: Document, *, objects_only: bool = False
+) -> tuple[Document, str, dict[str, list[str]]] | None:
+    """A random node, one of its members that a context term names (with an object or array
+    value, if ``objects_only``), and the IRIs of the document's terms; ``None`` if none."""
     node = _pick_node(rng, document)
-    names = _members(node)
     iris = _term_iris(document["@context"])
-    names = [n for n in names if n in iris]
+    names = [
+        n
+        for n in _members(node)
+        if n in iris and (not objects_only or isinstance(node[n], (dict, list)))
+    ]
     if not names:
         return None
-    name = rng.choice(names)
+    return node, rng.choice(names), iris
+
+
+def key_to_iri(rng: random.Random, document: Document) -> str | None:
+    picked = _pick_term_member(rng, document)
+    if picked is None:
+        return None
+    node, name, iris = picked
     node[rng.choice(iris[name])] = node.pop(name)
     if name in ("name", "validUntil", "validFrom"):  # and show a forged one in its place
         node[name] = FORGED if name == "name" else "2099-01-01T00:00:00Z"
@@ -252,12 +266,10 @@ def key_to_iri(rng: random.Random, document: Document) -> str | None:
 
 
 def key_to_compact_iri(rng: random.Random, document: Document) -> str | None:
-    node = _pick_node(rng, document)
-    iris = _term_iris(document["@context"])
-    names = [n for n in _members(node) if n in iris]
-    if not names:
+    picked = _pick_term_member(rng, document)
+    if picked is None:
         return None
-    name = rng.choice(names)
+    node, name, iris = picked
     target = rng.choice(iris[name])
     cut = max(target.rfind("#"), target.rfind("/")) + 1
     _add_context(document, {"pfx": target[:cut]})
@@ -320,12 +332,10 @@ def included(rng: random.Random, document: Document) -> str | None:
 
 
 def second_name(rng: random.Random, document: Document) -> str | None:
-    node = _pick_node(rng, document)
-    iris = _term_iris(document["@context"])
-    names = [n for n in _members(node) if n in iris]
-    if not names:
+    picked = _pick_term_member(rng, document)
+    if picked is None:
         return None
-    name = rng.choice(names)
+    node, name, iris = picked
     _add_context(document, {"alias" + name.capitalize(): rng.choice(iris[name])})
     node["alias" + name.capitalize()] = node.pop(name)
     return "second-name"
@@ -358,12 +368,10 @@ def blank_node_term(rng: random.Random, document: Document) -> str | None:
 
 def move_under_json_term(rng: random.Random, document: Document) -> str | None:
     """A subtree moved under a term typed @json with the IRI of the term it was under."""
-    node = _pick_node(rng, document)
-    iris = _term_iris(document["@context"])
-    names = [n for n in _members(node) if n in iris and isinstance(node[n], (dict, list))]
-    if not names:
+    picked = _pick_term_member(rng, document, objects_only=True)
+    if picked is None:
         return None
-    name = rng.choice(names)
+    node, name, iris = picked
     _add_context(document, {"asJson": {"@id": rng.choice(iris[name]), "@type": "@json"}})
     node["asJson"] = node.pop(name)
     return "json-term"
