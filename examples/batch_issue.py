@@ -1,5 +1,8 @@
 """Issue a whole course roster with the API (what ``microcred batch-issue`` does on the CLI).
 
+Each row is issued, skipped (a result that is not a pass) or failed (a broken roster rule, named
+with the row), and counted.
+
 Run: python examples/batch_issue.py ROSTER.csv [OUT_DIR]
 """
 
@@ -22,15 +25,15 @@ def main(roster: Path, out_dir: Path) -> int:
     template = json.loads((HERE / "data" / "template-da123a.json").read_text(encoding="utf-8"))
     with roster.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    failed = 0
+    counts = {"issued": 0, "skipped": 0, "failed": 0}
     for result in issue_many(rows, template, key):
+        counts[result.outcome] += 1
         if result.ok:
             (out_dir / f"{result.row:05d}.json").write_bytes(result.serialized())
         else:
-            failed += 1
-            print(f"row {result.row} ({result.reference}): {result.error}")
-    print(f"{len(rows) - failed} issued, {failed} failed")
-    return 1 if failed else 0
+            print(f"row {result.row} ({result.reference}): {result.error or result.skipped}")
+    print(f"{counts['issued']} issued, {counts['skipped']} skipped, {counts['failed']} failed")
+    return 1 if counts["failed"] else 0
 
 
 if __name__ == "__main__":

@@ -52,14 +52,15 @@ def test_issue_then_verify_anything(tmp_path: Path) -> None:
 def test_batch_issue_example(tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
     made = _run(str(ROOT / "scripts" / "make_roster.py"), "--rows", "12", "--malformed", "2",
-                "-o", str(roster), cwd=tmp_path)  # fmt: skip
+                "--failing", "2", "-o", str(roster), cwd=tmp_path)  # fmt: skip
     assert made.returncode == 0, made.stderr
     result = _run(
         str(ROOT / "examples" / "batch_issue.py"), str(roster), str(tmp_path / "out"), cwd=tmp_path
     )
     assert result.returncode == 1
-    assert "10 issued, 2 failed" in result.stdout
-    assert len(list((tmp_path / "out").glob("*.json"))) == 10
+    assert "8 issued, 2 skipped, 2 failed" in result.stdout
+    assert result.stdout.count("is not a pass on the U/G/VG scale") == 2
+    assert len(list((tmp_path / "out").glob("*.json"))) == 8
 
 
 @pytest.mark.parametrize("script", ["stack_clr.py", "export_elm.py"])

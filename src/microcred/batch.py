@@ -2,58 +2,222 @@
 
 :func:`issue_many` takes a template (the Annex I form without ``learner``) and roster rows
 (mappings such as :class:`csv.DictReader` yields) and yields one :class:`RowResult` per row, in
-order: the signed credential, or the reason the row could not be issued. A bad row never stops
-the others. Nothing is written: the CLI (``microcred batch-issue``) writes the files and the
-manifest.
+order: the signed credential, the reason the row was skipped (a result that is not a pass), or
+the reason it could not be issued. A bad row never stops the others. Nothing is written: the CLI
+(``microcred batch-issue``) writes the files and the manifest.
 
-Roster columns (names are case-insensitive; unknown columns are ignored):
+Roster columns are recognised by name, in English or as a Ladok result export names them in
+Swedish (case, spaces, ``_`` and ``-`` do not matter; :data:`FIELDS` lists each field and
+:data:`HEADERS` the names it is known by); ``columns=`` maps any other header to a field.
+:func:`recognise_columns` says which header feeds which field and which headers are not used.
 
-=================  ===========================================================================
-``name``           the learner's name
-``national_id``    personal identity number (hashed with a salt into the credential, never
-                   written in clear; ``national_id_country`` defaults to ``SE``)
-``email``          hashed like the national id
-``ladok_uid``      Ladok student UUID (identifier scheme ``Ladok UID``)
-``esi``            European Student Identifier (scheme ``ESI``)
-``id``             the learner's DID or URL (``credentialSubject.id``)
-``grade``          the grade on the template's scale (the template's ``grade.scale``)
-``awarded``        the date the result was awarded (``YYYY-MM-DD``)
-``issued``         when the credential is issued (default: the template's, else now)
-=================  ===========================================================================
+Roster rules (each breach is a per-row message naming the reason; nothing is issued silently
+wrong):
+
+- the learner needs a name (``name``, or ``given_name`` and ``family_name``);
+- two rows for the same learner (the same personal number, e-mail, Ladok UID, ESI or id) are an
+  error on the second: a learner is never issued twice;
+- with a ``grade`` column, a blank grade cell is an error (the template's grade is never used in
+  its place); without one, the template's grade is used only with ``template_grade=True``;
+- a grade not on the template's scale is an error; a grade on it is written in the scale's own
+  spelling (``vg`` → ``VG``, ``Fx`` → ``FX``);
+- a result that is not a pass on its scale (``U``, ``F``, ``FX``) is *skipped*, not issued,
+  unless ``include_failing=True``;
+- dates (``awarded``, ``issued``) are ISO 8601 (``ÅÅÅÅ-MM-DD``, the Swedish standard form, or a
+  date-time); anything else (``10/06/2026``) is an error saying so.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import re
 import signal
+import unicodedata
 import uuid
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Literal
 
 from ._issue import issue
+from .errors import MicrocredError
 from .keys import KeyPair
 from .model.eu import MicroCredential, now_iso
 
-__all__ = ["RowResult", "issue_many", "issue_many_dask", "learner_from_row", "learner_reference"]
+__all__ = [
+    "FIELDS",
+    "HEADERS",
+    "Columns",
+    "RosterError",
+    "RowResult",
+    "StatusLists",
+    "issue_many",
+    "issue_many_dask",
+    "learner_from_row",
+    "learner_reference",
+    "recognise_columns",
+]
+
+#: The roster fields microcred reads, with what each holds.
+FIELDS: dict[str, str] = {
+    "name": "the learner's full name",
+    "given_name": "the learner's given name (with family_name, when there is no name column)",
+    "family_name": "the learner's family name",
+    "national_id": "personal identity number (checked; never written in clear)",
+    "national_id_country": "the country of national_id (default SE)",
+    "email": "the learner's e-mail address",
+    "ladok_uid": "the Ladok student UID (ExterntUID)",
+    "esi": "European Student Identifier",
+    "id": "the learner's DID or URL (credentialSubject.id)",
+    "grade": "the grade on the template's scale",
+    "awarded": "the date of the result (ISO 8601: ÅÅÅÅ-MM-DD)",
+    "issued": "when the credential is issued (ISO 8601 date-time; default: now)",
+}
+
+#: The header names each field is recognised by (English, and a Ladok export's Swedish).
+HEADERS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "full name", "namn", "fullständigt namn", "student", "studentnamn"),
+    "given_name": ("given name", "first name", "givenname", "förnamn", "fornamn", "tilltalsnamn"),
+    "family_name": ("family name", "last name", "surname", "familyname", "efternamn"),
+    "national_id": (
+        "national id", "personal identity number", "personal number", "personnummer",
+        "personnr", "pnr", "person number", "personal id", "samordningsnummer",
+    ),
+    "national_id_country": ("national id country", "country of national id"),
+    "email": ("email", "e mail", "e mail address", "email address", "e post", "epost",
+              "e postadress", "epostadress", "mail"),
+    "ladok_uid": ("ladok uid", "ladokuid", "student uid", "studentuid", "externt uid",
+                  "externtuid", "externt studentuid", "extern uid", "external uid", "uid"),
+    "esi": ("esi", "european student identifier"),
+    "id": ("id", "did", "learner id", "subject id", "wallet"),
+    "grade": ("grade", "result", "betyg", "resultat"),
+    "awarded": ("awarded", "date awarded", "examination date", "exam date",
+                "examinationsdatum", "examinationsdag", "beslutsdatum", "datum", "date"),
+    "issued": ("issued", "issuance date", "utfärdad", "utfärdandedatum"),
+}  # fmt: skip
+
+# a column that identifies the learner: without one, every row would fail the same way
+_LEARNER_FIELDS = ("name", "given_name", "family_name", "national_id", "email", "ladok_uid",
+                   "esi", "id")  # fmt: skip
+
+
+class RosterError(MicrocredError, ValueError):
+    """The roster or template cannot be issued at all (before any row): no column identifies
+    the learner, a ``columns=`` mapping names an unknown field or header, or the template is
+    not an Annex I form."""
+
+    code = "batch.roster"
+
+
+def _normal(header: object) -> str:
+    text = unicodedata.normalize("NFC", str(header)).replace("\ufeff", "").strip().lower()
+    return " ".join(re.sub(r"[\s_\-.]+", " ", text).split())
+
+
+_KNOWN: dict[str, str] = {_normal(alias): name for name, aliases in HEADERS.items()
+                          for alias in (name, *aliases)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which roster header feeds which field.
+
+    Attributes:
+        fields: field name → the header (as the roster spells it).
+        unrecognised: headers that feed no field (ignored), in roster order.
+    """
+
+    fields: dict[str, str]
+    unrecognised: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """One line for the issuer: ``columns: Namn → name, ...; not used: Kurskod``."""
+        used = ", ".join(
+            name if _normal(header) == _normal(name) else f"{header} → {name}"
+            for name, header in self.fields.items()
+        )
+        line = f"columns: {used or 'none recognised'}"
+        if self.unrecognised:
+            line += f"; not used: {', '.join(self.unrecognised)}"
+        return line
+
+
+def recognise_columns(
+    headers: Iterable[object], columns: Mapping[str, str] | None = None
+) -> Columns:
+    """Map roster ``headers`` to :data:`FIELDS`.
+
+    Args:
+        headers: the roster's header row.
+        columns: field → header, for headers microcred does not know (``--column``); these win
+            over the recognised names.
+
+    Raises:
+        RosterError: ``columns`` names a field microcred does not know or a header the roster
+            does not have, or no header identifies the learner (the message lists the headers
+            found and the names expected). Of two headers microcred knows for one field, the
+            name listed first in :data:`HEADERS` is used and the other is reported in
+            :attr:`Columns.unrecognised`.
+    """
+    present = [str(h) for h in headers if h is not None and str(h).strip()]
+    by_normal = {_normal(h): h for h in present}
+    fields: dict[str, str] = {}
+    for name, header in (columns or {}).items():
+        if name not in FIELDS:
+            near = difflib.get_close_matches(name, list(FIELDS), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise RosterError(f"column mapping {name}={header}: unknown field {name!r}{hint} "
+                              f"(fields: {', '.join(FIELDS)})")  # fmt: skip
+        found = by_normal.get(_normal(header))
+        if found is None:
+            raise RosterError(f"column mapping {name}={header}: the roster has no column "
+                              f"{header!r} (its columns: {', '.join(present)})")  # fmt: skip
+        fields[name] = found
+    # a header microcred knows, unless --column already gave its field; of two headers for
+    # one field, the name listed first in HEADERS wins and the other is reported as not used
+    rank = {_normal(alias): i for aliases in HEADERS.values() for i, alias in enumerate(aliases)}
+    taken = set(fields.values())
+    candidates: dict[str, str] = {}
+    for header in present:
+        known = _KNOWN.get(_normal(header))
+        if header in taken or known is None or known in fields:
+            continue
+        best = candidates.get(known)
+        if best is None or rank.get(_normal(header), 0) < rank.get(_normal(best), 0):
+            candidates[known] = header
+    fields.update(candidates)
+    used = set(fields.values())
+    unrecognised = [header for header in present if header not in used]
+    if not any(name in fields for name in _LEARNER_FIELDS):
+        raise RosterError(
+            f"no column identifies the learner: the roster's columns are "
+            f"{', '.join(present) or '(none)'}; expected one of "
+            f"{', '.join(_LEARNER_FIELDS)} (or Namn, Personnummer, E-post, ExterntUID), or "
+            "map one with --column FIELD=HEADER"
+        )
+    ordered = {name: fields[name] for name in FIELDS if name in fields}
+    return Columns(ordered, tuple(unrecognised))
 
 
 @dataclass
 class RowResult:
-    """The outcome for one roster row.
+    """The outcome for one roster row: issued, skipped, or failed.
 
     Attributes:
         row: the row's number in the roster (the header is row 1, the first learner row 2).
         reference: a reference to the learner that holds no personal identity number
             (Ladok UID, ESI, the learner id, or ``row-N``).
         data: the credential as written to a file (JSON, or the JWT line), ``b""`` when the row
-            failed. It is produced where the credential is signed, so that worker processes
-            hand back bytes, not objects.
+            was not issued. It is produced where the credential is signed, so that worker
+            processes hand back bytes, not objects.
         credential_id: the credential's ``id``.
-        error: why the row could not be issued (``None`` on success).
+        error: why the row could not be issued (``None`` unless it failed).
+        skipped: why the row was deliberately not issued although nothing is wrong with it (a
+            result that is not a pass); ``None`` unless skipped.
+        status_index: the credential's index in the batch's status lists, when it has one.
     """
 
     row: int
@@ -61,11 +225,20 @@ class RowResult:
     data: bytes = b""
     credential_id: str | None = None
     error: str | None = None
+    skipped: str | None = None
+    status_index: int | None = None
 
     @property
     def ok(self) -> bool:
         """Whether the row was issued."""
-        return self.error is None
+        return self.error is None and self.skipped is None
+
+    @property
+    def outcome(self) -> Literal["issued", "skipped", "failed"]:
+        """``"issued"``, ``"skipped"`` or ``"failed"``."""
+        if self.error is not None:
+            return "failed"
+        return "skipped" if self.skipped is not None else "issued"
 
     @property
     def credential(self) -> dict[str, Any] | str | None:
@@ -91,29 +264,62 @@ def _serialize(credential: dict[str, Any] | str) -> bytes:
     return (json.dumps(credential, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _cells(row: Mapping[str, Any]) -> dict[str, str]:
-    return {
-        str(k).strip().lower(): str(v).strip()
-        for k, v in row.items()
-        if k is not None and v is not None and str(v).strip()
+def _cells(row: Mapping[str, Any], columns: Columns | None = None) -> dict[str, str]:
+    """The row's non-blank cells by field name (headers mapped through ``columns``); a field
+    whose cell is blank is absent, and ``""`` under ``"grade"`` says the grade cell is blank."""
+    wanted = {
+        _normal(header): name for name, header in (columns or _columns_of(row)).fields.items()
     }
+    cells: dict[str, str] = {}
+    for key, value in row.items():
+        name = wanted.get(_normal(key)) if key is not None else None
+        if name is None or value is None:
+            continue
+        text = str(value).strip()
+        if text:
+            cells[name] = text
+        elif name == "grade":
+            cells[name] = ""
+    return cells
 
 
-def learner_reference(row: Mapping[str, Any], number: int) -> str:
+def _columns_of(row: Mapping[str, Any]) -> Columns:
+    try:
+        return recognise_columns(row.keys())
+    except RosterError:
+        return Columns({})
+
+
+def learner_reference(row: Mapping[str, Any], number: int, columns: Columns | None = None) -> str:
     """A reference to the learner of ``row`` without personal identity numbers."""
-    cells = _cells(row)
+    return _reference(_cells(row, columns), number)
+
+
+def _reference(cells: Mapping[str, str], number: int) -> str:
     for column in ("ladok_uid", "esi", "id"):
         if cells.get(column):
             return cells[column]
     return f"row-{number}"
 
 
-def learner_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The Annex I ``learner`` object for a roster row."""
-    cells = _cells(row)
-    learner: dict[str, Any] = {}
+def _name(cells: Mapping[str, str]) -> str | None:
     if cells.get("name"):
-        learner["name"] = cells["name"]
+        return cells["name"]
+    parts = [cells[part] for part in ("given_name", "family_name") if cells.get(part)]
+    return " ".join(parts) or None
+
+
+def learner_from_row(row: Mapping[str, Any], columns: Columns | None = None) -> dict[str, Any]:
+    """The Annex I ``learner`` object for a roster row (headers mapped as :func:`issue_many`
+    maps them)."""
+    return _learner(_cells(row, columns))
+
+
+def _learner(cells: Mapping[str, str]) -> dict[str, Any]:
+    learner: dict[str, Any] = {}
+    name = _name(cells)
+    if name:
+        learner["name"] = name
     if cells.get("national_id"):
         learner["national_id"] = {
             "country": cells.get("national_id_country", "SE"),
@@ -133,18 +339,85 @@ def learner_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return learner
 
 
-def _form_for(template: Mapping[str, Any], row: Mapping[str, Any], now: str) -> dict[str, Any]:
-    cells = _cells(row)
+_BLANK_GRADE = "the grade cell is blank (the template's grade is never used in its place)"
+_DATE_HELP = "expected ISO 8601: ÅÅÅÅ-MM-DD (e.g. 2026-06-10) or a date-time"
+
+
+def _a_date(value: str, column: str) -> str:
+    """``value`` as an ISO 8601 date (``awarded``): a date, or a date-time's date."""
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        raise ValueError(f"{column} {value!r} is not a date: {_DATE_HELP}") from None
+
+
+def _a_moment(value: str, column: str) -> str:
+    """``value`` as an ISO 8601 date-time (``issued``); a bare date is its midnight UTC."""
+    try:
+        return f"{date.fromisoformat(value).isoformat()}T00:00:00Z"
+    except ValueError:
+        pass
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{column} {value!r} is not a date-time: {_DATE_HELP}") from None
+    return value
+
+
+def _form_for(template: Mapping[str, Any], cells: Mapping[str, str], now: str) -> dict[str, Any]:
     form = dict(template)
-    form["learner"] = learner_from_row(row)
-    if cells.get("grade"):
+    form["learner"] = _learner(cells)
+    if "grade" in cells:
         grade = dict(form.get("grade") or {})
         grade["value"] = cells["grade"]
         form["grade"] = grade
     if cells.get("awarded"):
-        form["awarded"] = cells["awarded"]
-    form["issued"] = cells.get("issued") or form.get("issued") or now
+        form["awarded"] = _a_date(cells["awarded"], "awarded")
+    if cells.get("issued"):
+        form["issued"] = _a_moment(cells["issued"], "issued")
+    else:
+        form["issued"] = form.get("issued") or now
     return form
+
+
+def _check_template_grade(template: Mapping[str, Any], columns: Columns, allowed: bool) -> None:
+    grade = template.get("grade")
+    if "grade" in columns.fields or allowed or not isinstance(grade, Mapping):
+        return
+    if grade.get("value"):
+        raise RosterError(
+            f"the roster has no grade column ({columns.describe()}): the template's grade "
+            f"{grade['value']!r} is given to every learner only if the issuer says so "
+            "(batch-issue --template-grade; template_grade=True), else map the grade column "
+            "with --column grade=HEADER"
+        )
+
+
+def _grade(form: dict[str, Any]) -> bool | None:
+    """Normalise the form's grade to its scale's spelling; whether it is a pass (``None``: no
+    grade, or a scale microcred does not know)."""
+    from .model.presets import se
+
+    grade = form.get("grade")
+    if not isinstance(grade, Mapping) or "value" not in grade:
+        return None
+    if not str(grade.get("value") or "").strip():
+        raise ValueError(
+            "the grade cell is blank (the template's grade is never used in its place)"
+        )
+    if not grade.get("scale"):
+        return None
+    try:
+        scale = se.scale(str(grade["scale"]))
+    except ValueError:
+        return None  # a scale microcred does not know: the grade is kept as given
+    value = se.check_grade(str(grade["value"]), str(grade["scale"]))
+    form["grade"] = {**grade, "value": value}
+    return value in scale.passing
 
 
 @dataclass
@@ -162,14 +435,30 @@ class _Job:
         return self.key
 
 
-def _one(number: int, row: Mapping[str, Any], job: _Job) -> RowResult:
-    reference = learner_reference(row, number)
+@dataclass(frozen=True)
+class _Item:
+    """A row on its way to signing: its number, cells, what the roster rules found wrong with
+    it (``problem``), and its status-list index."""
+
+    number: int
+    cells: dict[str, str]
+    problem: str | None = None
+    status_index: int | None = None
+
+
+def _one(item: _Item, job: _Job) -> RowResult:
+    number, reference = item.number, _reference(item.cells, item.number)
+    if item.problem is not None:
+        return RowResult(number, reference, error=item.problem)
     options = job.options
     try:
         key = job.signing_key()
-        form = _form_for(job.template, row, options["now"])
-        if "grade" in form and form["grade"].get("scale") and form["grade"].get("value"):
-            _check_grade(form["grade"])
+        form = _form_for(job.template, item.cells, options["now"])
+        passed = _grade(form)
+        if passed is False and not options["include_failing"]:
+            value, scale = form["grade"]["value"], form["grade"]["scale"]
+            why = f"grade {value} is not a pass on the {scale} scale"
+            return RowResult(number, reference, skipped=why)
         micro = MicroCredential.model_validate(form)
         seed = options.get("seed")
         unsigned = micro.to_ob3(
@@ -178,6 +467,8 @@ def _one(number: int, row: Mapping[str, Any], job: _Job) -> RowResult:
             credential_id=_seeded_id(seed, number) if seed else None,
             salt=_seeded_salt(seed, number) if seed else None,
         ).to_json()
+        if item.status_index is not None and options.get("status_entries"):
+            unsigned["credentialStatus"] = _status_for(options["status_entries"], item.status_index)
         signing: dict[str, Any] = {"format": options["format"]}
         if options["suite"]:
             signing["suite"] = options["suite"]
@@ -186,9 +477,17 @@ def _one(number: int, row: Mapping[str, Any], job: _Job) -> RowResult:
         if options.get("mandatory_pointers") is not None:
             signing["mandatory_pointers"] = options["mandatory_pointers"]
         credential = issue(unsigned, key, **signing)
-        return RowResult(number, reference, _serialize(credential), unsigned.get("id"))
+        return RowResult(number, reference, _serialize(credential), unsigned.get("id"),
+                         status_index=item.status_index)  # fmt: skip
     except Exception as exc:  # a bad row is reported, never fatal for the batch
         return RowResult(number, reference, error=_reason(exc))
+
+
+def _status_for(urls: Sequence[tuple[str, str]], index: int) -> Any:
+    from .status import status_entry
+
+    entries = [status_entry(url, index, purpose) for purpose, url in urls]
+    return entries[0] if len(entries) == 1 else entries
 
 
 _SEED_NAMESPACE = uuid.UUID("a3d1f0c2-7b54-4e2a-9c1d-5e6f7a8b9c0d")
@@ -213,19 +512,13 @@ def _start_worker(job: _Job) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _chunk_in_worker(chunk: list[tuple[int, dict[str, Any]]]) -> list[RowResult]:
+def _chunk_in_worker(chunk: list[_Item]) -> list[RowResult]:
     assert _WORKER_JOB is not None
     return _chunk_with(chunk, _WORKER_JOB)
 
 
-def _check_grade(grade: Mapping[str, Any]) -> None:
-    from .model.presets import se
-
-    try:
-        se.scale(str(grade["scale"]))
-    except ValueError:
-        return  # a scale microcred does not know: the grade is kept as given
-    se.check_grade(str(grade["value"]), str(grade["scale"]))
+def _chunk_with(chunk: list[_Item], job: _Job) -> list[RowResult]:
+    return [_one(item, job) for item in chunk]
 
 
 def _reason(exc: Exception) -> str:
@@ -241,40 +534,145 @@ def _reason(exc: Exception) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
+_IDENTITY_COLUMNS = {
+    "national_id": "personal number",
+    "email": "e-mail",
+    "ladok_uid": "Ladok UID",
+    "esi": "ESI",
+    "id": "id",
+}
+
+
+def _identity_key(column: str, value: str, today: date | None) -> str:
+    """What makes two cells of ``column`` the same learner (a personal number in any spelling,
+    an e-mail in any case). Kept in memory only, never reported."""
+    if column == "national_id":
+        from .model.presets import se
+
+        try:
+            return se.parse_personal_number(value, today=today).canonical
+        except ValueError:
+            return re.sub(r"\D", "", value)[-10:] or value
+    return value.strip().lower() if column != "id" else value.strip()
+
+
+@dataclass
+class _Screen:
+    """The roster rules that need every row (run in the parent process, in row order, over
+    the rows skipped on resuming too, so that a learner issued earlier is still found)."""
+
+    today: date | None
+    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def problem(self, number: int, cells: Mapping[str, str]) -> str | None:
+        twin: tuple[int, str] | None = None
+        for column in _IDENTITY_COLUMNS:
+            if not cells.get(column):
+                continue
+            key = (column, _identity_key(column, cells[column], self.today))
+            first = self.seen.setdefault(key, number)
+            if first != number and twin is None:
+                twin = (first, column)
+        if twin is not None:
+            return (f"the same learner as row {twin[0]} (the same {_IDENTITY_COLUMNS[twin[1]]}): "
+                    "a learner is not issued twice")  # fmt: skip
+        if not _name(cells):
+            return "the learner's name is blank"
+        if cells.get("grade") == "":
+            return _BLANK_GRADE
+        return None
+
+
 def _prepare(
     rows: Iterable[Mapping[str, Any]],
     template: MicroCredential | Mapping[str, Any],
     key: KeyPair,
-    format: str,
-    suite: str | None,
+    options: dict[str, Any],
     first_row: int,
     skip: Iterable[int],
-    today: date | None,
-    seed: str | None,
-    issued_at: str | None = None,
-    mandatory_pointers: Sequence[str] | None = None,
-) -> tuple[_Job, Iterator[tuple[int, Mapping[str, Any]]]]:
+    columns: Columns | Mapping[str, str] | None,
+    status: StatusLists | None,
+) -> tuple[_Job, Iterator[_Item]]:
     if not key.has_private_key:
         raise ValueError("the issuer key has no private part")
+    if isinstance(options.get("mandatory_pointers"), str):
+        raise TypeError("mandatory_pointers must be a list of JSON pointers, not one string")
     base = template.to_json() if isinstance(template, MicroCredential) else dict(template)
     base.pop("learner", None)
-    now = issued_at or now_iso()
-    options: dict[str, Any] = {
-        "format": format,
-        "suite": suite,
-        "today": today,
-        "now": now,
-        "seed": seed,
-    }
-    if mandatory_pointers is not None:
-        if isinstance(mandatory_pointers, str):
-            raise TypeError("mandatory_pointers must be a list of JSON pointers, not one string")
-        options["mandatory_pointers"] = list(mandatory_pointers)
-    skipped = set(skip)
-    numbered = (
-        (number, row) for number, row in enumerate(rows, start=first_row) if number not in skipped
-    )
-    return _Job(base, key.private_jwk(), options), numbered
+    options["now"] = options.get("now") or now_iso()
+    if status is not None:
+        options["status_entries"] = status.urls()
+    job = _Job(base, key.private_jwk(), options)
+
+    def first(mapped: Columns) -> None:
+        _check_template_grade(base, mapped, options["template_grade"])
+
+    screen = _Screen(options["today"])
+    return job, _items(rows, first_row, set(skip), columns, screen, status, first)
+
+
+def _items(
+    rows: Iterable[Mapping[str, Any]],
+    first_row: int,
+    skipped: set[int],
+    columns: Columns | Mapping[str, str] | None,
+    screen: _Screen,
+    status: StatusLists | None,
+    first: Callable[[Columns], None],
+) -> Iterator[_Item]:
+    mapped: Columns | None = None
+    for number, row in enumerate(rows, start=first_row):
+        if mapped is None:  # the first row's headers are the roster's
+            if isinstance(columns, Columns):
+                mapped = columns
+            else:
+                mapped = recognise_columns(row.keys(), columns)
+            first(mapped)
+        cells = _cells(row, mapped)
+        problem = screen.problem(number, cells)
+        if number in skipped:
+            continue
+        index = status.allocate() if status is not None and problem is None else None
+        yield _Item(number, cells, problem, index)
+
+
+class StatusLists:
+    """The status lists a batch's credentials get an entry in (one index per credential,
+    random and unused, the same in every list).
+
+    Args:
+        urls: ``(purpose, url)`` pairs: ``("revocation", URL)`` and optionally
+            ``("suspension", URL2)``.
+        used: indexes already given (from an earlier run's manifest).
+        size: entries per list (at least the specification's 131,072).
+    """
+
+    def __init__(
+        self, urls: Sequence[tuple[str, str]], used: Iterable[int] = (), size: int | None = None
+    ) -> None:
+        from .status import MIN_LIST_BITS
+
+        if not urls:
+            raise ValueError("at least one status list URL is needed")
+        self._urls = [(str(purpose), str(url)) for purpose, url in urls]
+        self.size = MIN_LIST_BITS if size is None else size
+        self.used: set[int] = set(used)
+
+    def urls(self) -> list[tuple[str, str]]:
+        """The ``(purpose, url)`` pairs."""
+        return list(self._urls)
+
+    def allocate(self) -> int:
+        """A random index not given before (``ValueError`` when the list is full)."""
+        import secrets
+
+        if len(self.used) >= self.size:
+            raise ValueError(f"the status list is full ({self.size} entries)")
+        while True:
+            index = secrets.randbelow(self.size)
+            if index not in self.used:
+                self.used.add(index)
+                return index
 
 
 def issue_many(
@@ -291,53 +689,68 @@ def issue_many(
     seed: str | None = None,
     issued_at: str | None = None,
     mandatory_pointers: Sequence[str] | None = None,
+    columns: Columns | Mapping[str, str] | None = None,
+    include_failing: bool = False,
+    template_grade: bool = False,
+    status: StatusLists | None = None,
 ) -> Generator[RowResult, None, None]:
     """Issue one credential per roster row; yields a :class:`RowResult` per row, in order.
 
+    Every row is checked against the roster rules (see the module docstring); a row that
+    breaks one is a failed result naming the reason, a result that is not a pass is skipped.
     Closing the generator early stops the batch: with ``workers`` > 1, chunks not yet started
     are dropped and the ones being signed are awaited.
 
     Args:
-        rows: roster rows (column → value).
+        rows: roster rows (header → value), in roster order.
         template: the Annex I form without ``learner`` (a mapping or a MicroCredential).
         key: the issuer's signing key; its DID is the issuer id unless the template names one.
         format: ``"di"`` (Data Integrity proof) or ``"jwt"``.
         suite: the Data Integrity suite (default by key type).
         workers: processes to sign in (``1``: in this process).
         first_row: the number of the first row (2 for a CSV file with a header).
-        skip: row numbers not to issue (already issued: resuming a batch).
+        skip: row numbers not to issue (already issued: resuming a batch). They are still
+            read, so that a second row of a learner issued earlier is found.
         today: reference date for two-digit-year personal numbers.
         seed: make the output reproducible: credential ids and identity salts are derived
-            from ``seed`` and the row number (keep the seed secret: whoever knows it can test
-            guesses of a personal number against its hash). Without it they are random.
+            from ``seed`` and the row number (keep the seed secret). Without it they are
+            random.
         issued_at: the moment of issuing (ISO 8601): each credential's ``issued`` unless the
             template or the row gives one, and its proof's ``created`` (default: now).
         mandatory_pointers: with ``suite="ecdsa-sd-2023"``, what every disclosure of the
             credentials must reveal (see :func:`microcred.issue`).
+        columns: a :class:`Columns`, or field → header for headers microcred does not
+            recognise (default: recognised from the first row's headers).
+        include_failing: issue results that are not a pass on their scale too.
+        template_grade: when the roster has no grade column, give every learner the
+            template's grade (without it, such a template is an error on every row).
+        status: give every credential a status entry (:class:`StatusLists`); the index is in
+            :attr:`RowResult.status_index`.
 
     Raises:
         ValueError: ``workers`` < 1 or the key has no private part (misuse); bad rows are
             reported in their RowResult instead.
+        RosterError: (on the first row) no column identifies the learner, or ``columns``
+            names an unknown field or header.
     """
     if workers < 1:
         raise ValueError("workers must be at least 1")
-    job, numbered = _prepare(
-        rows, template, key, format, suite, first_row, skip, today, seed, issued_at,
-        mandatory_pointers,
-    )  # fmt: skip
+    options = _options(format, suite, today, seed, issued_at, mandatory_pointers,
+                       include_failing, template_grade)  # fmt: skip
+    job, items = _prepare(rows, template, key, options, first_row, skip, columns, status)
     if workers == 1:
-        for number, row in numbered:
-            yield _one(number, row, job)
+        for item in items:
+            yield _one(item, job)
         return
     chunk_size = 16
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_start_worker, initargs=(job,)
     ) as pool:
         pending: list[Any] = []
-        chunk: list[tuple[int, dict[str, Any]]] = []
+        chunk: list[_Item] = []
         try:
-            for number, row in numbered:
-                chunk.append((number, dict(row)))
+            for item in items:
+                chunk.append(item)
                 if len(chunk) == chunk_size:
                     pending.append(pool.submit(_chunk_in_worker, chunk))
                     chunk = []
@@ -351,6 +764,32 @@ def issue_many(
             for future in pending:
                 future.cancel()
             raise
+
+
+def _options(
+    format: str,
+    suite: str | None,
+    today: date | None,
+    seed: str | None,
+    issued_at: str | None,
+    mandatory_pointers: Sequence[str] | None,
+    include_failing: bool,
+    template_grade: bool,
+) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "format": format,
+        "suite": suite,
+        "today": today,
+        "now": issued_at,
+        "seed": seed,
+        "include_failing": include_failing,
+        "template_grade": template_grade,
+    }
+    if mandatory_pointers is not None:
+        options["mandatory_pointers"] = (
+            mandatory_pointers if isinstance(mandatory_pointers, str) else list(mandatory_pointers)
+        )
+    return options
 
 
 def issue_many_dask(
@@ -368,22 +807,26 @@ def issue_many_dask(
     issued_at: str | None = None,
     chunk_size: int = 256,
     in_flight: int = 8,
+    columns: Columns | Mapping[str, str] | None = None,
+    include_failing: bool = False,
+    template_grade: bool = False,
+    status: StatusLists | None = None,
 ) -> Iterator[RowResult]:
     """:func:`issue_many` on a Dask cluster (the ``dask`` extra): the same rows, the same
-    results, in order. ``client`` is a ``distributed.Client``; the template and key go to the
-    workers once, rows go in chunks of ``chunk_size`` with at most ``in_flight`` chunks
-    pending, so memory stays flat however long the roster is.
+    rules, the same results, in order. ``client`` is a ``distributed.Client``; the template
+    and key go to the workers once, rows go in chunks of ``chunk_size`` with at most
+    ``in_flight`` chunks pending, so memory stays flat however long the roster is.
     """
     if chunk_size < 1 or in_flight < 1:
         raise ValueError("chunk_size and in_flight must be at least 1")
-    job, numbered = _prepare(
-        rows, template, key, format, suite, first_row, skip, today, seed, issued_at
-    )
+    options = _options(format, suite, today, seed, issued_at, None, include_failing,
+                       template_grade)  # fmt: skip
+    job, items = _prepare(rows, template, key, options, first_row, skip, columns, status)
     shared = client.scatter(job, broadcast=True)
     pending: list[Any] = []
-    chunk: list[tuple[int, dict[str, Any]]] = []
-    for number, row in numbered:
-        chunk.append((number, dict(row)))
+    chunk: list[_Item] = []
+    for item in items:
+        chunk.append(item)
         if len(chunk) == chunk_size:
             pending.append(client.submit(_chunk_with, chunk, shared, pure=False))
             chunk = []
@@ -393,7 +836,3 @@ def issue_many_dask(
         pending.append(client.submit(_chunk_with, chunk, shared, pure=False))
     for future in pending:
         yield from future.result()
-
-
-def _chunk_with(chunk: list[tuple[int, dict[str, Any]]], job: _Job) -> list[RowResult]:
-    return [_one(number, row, job) for number, row in chunk]

@@ -55,7 +55,7 @@ def test_thousand_rows_with_five_malformed(
     failed_rows = sorted(int(line.split()[1].rstrip(":")) for line in err.splitlines()
                          if line.startswith("row ") and "not issued" in line)  # fmt: skip
     assert len(failed_rows) == 5
-    assert "995 issued, 5 failed" in err
+    assert "995 issued, 0 skipped (not a pass), 5 failed" in err
     entries = _manifest(out)
     assert len(entries) == 995
     assert len({e["row"] for e in entries}) == 995
@@ -82,7 +82,9 @@ def test_thousand_rows_with_five_malformed(
     # a second run issues nothing new
     assert main(["batch-issue", str(roster), "--template", str(TEMPLATE), "--key", str(key),
                  "--out-dir", str(out)]) == 1  # fmt: skip
-    assert "0 issued, 5 failed, 995 skipped" in capsys.readouterr().err
+    assert (
+        "0 issued, 0 skipped (not a pass), 5 failed, 995 already issued" in capsys.readouterr().err
+    )
     assert len(_manifest(out)) == 995
 
 
@@ -109,12 +111,14 @@ def test_an_interrupted_run_completes_on_the_next(tmp_path: Path, workers: int) 
     assert b"Exception ignored" not in err
     first = len(_manifest(out))
     assert 20 <= first < 1500
-    assert f"interrupted: {first} issued, 0 failed in this run".encode() in err, err.decode()
+    assert (
+        f"interrupted: {first} issued, 0 skipped (not a pass), 0 failed in this run".encode() in err
+    ), err.decode()
     # nothing issued is left out of the manifest: every file written was recorded
     assert len([p for p in out.iterdir() if p.suffix == ".json"]) == first
     again = subprocess.run(command, env=environment, capture_output=True, check=False)
     assert again.returncode == 0, again.stderr.decode()
-    assert f"{first} skipped" in again.stderr.decode()
+    assert f"{first} already issued" in again.stderr.decode()
     entries = _manifest(out)
     assert sorted(e["row"] for e in entries) == list(range(2, 1502))
     assert len([p for p in out.iterdir() if p.suffix == ".json"]) == 1500
@@ -165,7 +169,139 @@ def test_ctrl_c_stops_a_run_whose_rows_all_fail(
                  "--out-dir", str(out)])  # fmt: skip
     err = capsys.readouterr().err
     assert code == 130, err
-    assert "interrupted: 0 issued, 3 failed in this run" in err
+    assert "interrupted: 0 issued, 0 skipped (not a pass), 3 failed in this run" in err
     assert err.count("not issued") == 3
     # the handler is gone with the run: Ctrl-C is a KeyboardInterrupt again
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def _pnr(serial: int) -> str:
+    """The personal number of an invented learner born 1990-01-01 (valid check digit)."""
+    nine = f"900101{serial:03d}"
+    total = sum((int(c) * (2 - i % 2)) // 10 + (int(c) * (2 - i % 2)) % 10
+                for i, c in enumerate(nine))  # fmt: skip
+    return f"19{nine[:6]}-{nine[6:]}{(10 - total % 10) % 10}"
+
+
+def _ladok_export(path: Path, lines: list[list[str]]) -> Path:
+    """A roster as a Swedish Ladok export writes it: UTF-8 with a BOM, semicolons, CRLF."""
+    header = ["Namn", "Personnummer", "E-post", "ExterntUID", "Betyg", "Examinationsdatum",
+              "Kurskod"]  # fmt: skip
+    text = "\r\n".join(";".join(cells) for cells in [header, *lines]) + "\r\n"
+    path.write_bytes(text.encode("utf-8-sig"))
+    return path
+
+
+def _learner(serial: int, grade: str, *, name: str = "Alva Berg", date: str = "2026-06-10",
+             pnr: str | None = None) -> list[str]:  # fmt: skip
+    return [name, pnr or _pnr(serial), f"alva.{serial}@student.example",
+            f"8f0f7c3e-1d2a-11ee-9c5b-{serial:012d}", grade, date, "DA123A"]  # fmt: skip
+
+
+def _summary(err: str) -> dict[int, str]:
+    outcome = {}
+    for line in err.splitlines():
+        if line.startswith("row ") and (": not issued: " in line or ": skipped: " in line):
+            number, _, rest = line[4:].partition(": ")
+            outcome[int(number)] = rest
+    return outcome
+
+
+def test_a_ladok_export_with_every_case_gives_exact_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = _key(tmp_path)
+    roster = _ladok_export(tmp_path / "ladok.csv", [
+        _learner(1, "G"),  # 2 issued
+        _learner(2, ""),  # 3 blank grade
+        _learner(3, "U"),  # 4 not a pass: skipped
+        _learner(4, "vg"),  # 5 issued as VG
+        _learner(5, "G", pnr=_pnr(1).replace("-", "")[2:]),  # 6 the learner of row 2 again
+        _learner(6, "G", name=" "),  # 7 blank name
+        _learner(7, "G", date="10/06/2026"),  # 8 not ISO 8601
+        _learner(8, "VG"),  # 9 issued
+    ])  # fmt: skip
+    capsys.readouterr()
+    code = main(["batch-issue", str(roster), "--template", str(TEMPLATE), "--key", str(key),
+                 "--out-dir", str(tmp_path / "out")])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "done: 3 issued, 1 skipped (not a pass), 4 failed, 0 already issued" in err
+    assert err.count("not used: Kurskod") == 1
+    assert "Namn → name, Personnummer → national_id" in err
+    assert _summary(err) == {
+        3: "not issued: the grade cell is blank (the template's grade is never used in its place)",
+        4: "skipped: grade U is not a pass on the U/G/VG scale",
+        6: "not issued: the same learner as row 2 (the same personal number): a learner is "
+        "not issued twice",
+        7: "not issued: the learner's name is blank",
+        8: "not issued: awarded '10/06/2026' is not a date: expected ISO 8601: ÅÅÅÅ-MM-DD "
+        "(e.g. 2026-06-10) or a date-time",
+    }
+    assert "900101" not in err
+    entries = _manifest(tmp_path / "out")
+    assert [e["row"] for e in entries] == [2, 5, 9]
+    grades = [
+        json.loads((tmp_path / "out" / str(e["file"])).read_text())["credentialSubject"][
+            "result"][0]["value"]
+        for e in entries
+    ]  # fmt: skip
+    assert grades == ["G", "VG", "VG"]
+
+    # the A-F scale: FX and F are not a pass; lowercase is the scale's spelling
+    template = json.loads(TEMPLATE.read_text())
+    template["grade"] = {"scale": "A-F"}
+    (tmp_path / "a-f.json").write_text(json.dumps(template))
+    roster = _ladok_export(tmp_path / "a-f.csv", [
+        _learner(11, "A"), _learner(12, "Fx"), _learner(13, "f"), _learner(14, "e"),
+        _learner(15, "G"),
+    ])  # fmt: skip
+    code = main(["batch-issue", str(roster), "--template", str(tmp_path / "a-f.json"),
+                 "--key", str(key), "--out-dir", str(tmp_path / "a-f")])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "done: 2 issued, 2 skipped (not a pass), 1 failed" in err
+    assert _summary(err)[3] == "skipped: grade FX is not a pass on the A-F scale"
+    assert "grade 'G' is not on the A-F scale" in _summary(err)[6]
+    code = main(["batch-issue", str(roster), "--template", str(tmp_path / "a-f.json"),
+                 "--key", str(key), "--out-dir", str(tmp_path / "all"),
+                 "--include-failing"])  # fmt: skip
+    assert "done: 4 issued, 0 skipped (not a pass), 1 failed" in capsys.readouterr().err
+
+
+def test_columns_not_recognised_are_named_and_can_be_mapped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = _key(tmp_path)
+    roster = tmp_path / "other.csv"
+    roster.write_text("Studerande\tStudentnummer\tOmdöme\nAlva Berg\tu-1\tVG\n", encoding="utf-8")
+    base = ["batch-issue", str(roster), "--template", str(TEMPLATE), "--key", str(key),
+            "--out-dir", str(tmp_path / "out")]  # fmt: skip
+    capsys.readouterr()
+    assert main(base) == 2
+    err = capsys.readouterr().err
+    assert "no column identifies the learner: the roster's columns are Studerande, " in err
+    assert "Studentnummer, Omdöme; expected one of name, given_name" in err
+    assert main([*base, "--column", "grad=Omdöme"]) == 2
+    assert "unknown field 'grad'; did you mean 'grade'?" in capsys.readouterr().err
+    assert main([*base, "--column", "name=Studerande", "--column", "ladok_uid=Studentnummer",
+                 "--column", "grade=omdöme"]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert "columns: Studerande → name, Studentnummer → ladok_uid, Omdöme → grade" in err
+    assert "1 issued" in err
+    # no grade column: the template's grade only when the issuer says so
+    roster.write_text("Namn,ExterntUID\nAlva Berg,u-2\n", encoding="utf-8")
+    assert main([*base, "--force"]) == 2
+    assert "--template-grade" in capsys.readouterr().err
+    assert main([*base, "--force", "--template-grade"]) == 0
+
+
+def test_help_lists_the_fields_and_the_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["batch-issue", "--help"]) == 0
+    out = capsys.readouterr().out
+    for name in ("name", "given_name", "national_id", "ladok_uid", "esi", "grade", "awarded"):
+        assert f"  {name} " in out
+    for word in ("Personnummer".lower(), "e post", "externtuid", "betyg", "examinationsdatum"):
+        assert word in out
+    assert "--include-failing" in out
+    assert "--column FIELD=HEADER" in out

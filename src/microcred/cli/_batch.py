@@ -9,18 +9,44 @@ import json
 import re
 import signal
 import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from ..errors import MicrocredError
 from ._common import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, write_new_file
 from ._io import read_input, read_json_file, read_key
 
-__all__ = ["MANIFEST", "register"]
+__all__ = ["MANIFEST", "STATUS_LIST", "SUSPENSION_LIST", "register"]
 
 MANIFEST = "manifest.jsonl"
+STATUS_LIST = "status-list.json"
+SUSPENSION_LIST = "suspension-list.json"
+
+
+def _fields_help() -> str:
+    from ..batch import FIELDS, HEADERS
+
+    lines = ["Roster columns (recognised by name; case, spaces, '_' and '-' do not matter):"]
+    for name, meaning in FIELDS.items():
+        others = [h for h in HEADERS.get(name, ()) if h != name.replace("_", " ")]
+        text = f"{meaning}; also: {', '.join(others)}" if others else meaning
+        lines += textwrap.wrap(
+            text, 92, initial_indent=f"  {name:<20} ", subsequent_indent=" " * 23
+        )
+    return "\n".join(lines)
+
+
+_RULES = """Roster rules (each broken rule is reported with the row number; the summary counts
+issued, skipped and failed rows):
+  - a blank name, a blank grade cell, a grade not on the template's scale, a date that is not
+    ISO 8601 (YYYY-MM-DD), or a second row for the same learner (the same personal number,
+    e-mail, Ladok UID, ESI or id) fail the row;
+  - a result that is not a pass on its scale (U, F, FX) is skipped, unless --include-failing;
+  - grades are written in the scale's spelling (vg -> VG);
+  - without a grade column, the template's grade is used only with --template-grade."""
 
 
 def register(sub: Any) -> None:
@@ -28,11 +54,15 @@ def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "batch-issue",
         help="issue one micro-credential per row of a course roster (CSV)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Issue one credential per ROSTER.csv row from TEMPLATE.json (the Annex I "
         "form without 'learner'). Writes one file per learner and manifest.jsonl to DIR. A "
         "bad row is reported with its row number while the others are issued; re-running "
-        "skips rows already in the manifest.",
-        epilog="Exit codes: 0 every row issued, 1 some rows failed, 2 usage or unreadable input.",
+        "skips rows already in the manifest. The roster may be comma-, semicolon- or "
+        "tab-separated, UTF-8 (with or without BOM) or Windows-1252, as a Ladok export "
+        "writes it.\n\n" + _fields_help() + "\n\n" + _RULES,
+        epilog="Exit codes: 0 every row issued or skipped as not a pass, 1 some rows failed, "
+        "2 usage or unreadable input.",
     )
     parser.add_argument("roster", metavar="ROSTER.csv")
     parser.add_argument("--template", required=True, metavar="TEMPLATE.json")
@@ -47,25 +77,78 @@ def register(sub: Any) -> None:
         metavar="POINTER",
         help="with --suite ecdsa-sd-2023: a JSON pointer every disclosure must reveal",
     )
+    parser.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="FIELD=HEADER",
+        help="read FIELD (see the list above) from the column HEADER (repeatable)",
+    )
+    parser.add_argument(
+        "--include-failing",
+        action="store_true",
+        help="issue results that are not a pass on their scale too (default: skipped)",
+    )
+    parser.add_argument(
+        "--template-grade",
+        action="store_true",
+        help="with no grade column, give every learner the template's grade",
+    )
+    parser.add_argument(
+        "--status-list",
+        metavar="URL",
+        help="give every credential a revocation entry in the status list to publish at URL "
+        f"(written to DIR/{STATUS_LIST}; revoke with 'microcred status revoke')",
+    )
+    parser.add_argument(
+        "--suspension-list",
+        metavar="URL",
+        help="with --status-list: a suspension entry too, at the same index "
+        f"(DIR/{SUSPENSION_LIST})",
+    )
     parser.add_argument("--force", action="store_true", help="re-issue and overwrite every row")
     parser.set_defaults(handler=run)
 
 
-def _rows(path: str) -> list[dict[str, str]]:
-    data = read_input(path)
+def _text(data: bytes, path: str) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CliError(f"roster {path} is not UTF-8 text") from None
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise CliError(f"roster {path} is neither UTF-8 nor Windows-1252 text") from None
+    print(f"roster {path} is not UTF-8: read as Windows-1252", file=sys.stderr)
+    return text
+
+
+def _rows(path: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The roster's header and rows (the delimiter sniffed among ``,``, ``;`` and tab)."""
+    text = _text(read_input(path), path)
     sample = text[:4096]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not reader.fieldnames:
-        raise CliError(f"roster {path} has no header row")
-    return list(reader)
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+        headers = list(reader.fieldnames or [])
+        if not headers:
+            raise CliError(f"roster {path} has no header row")
+        return headers, list(reader)
+    except csv.Error as exc:
+        raise CliError(f"roster {path} is not CSV: {exc}") from None
+
+
+def _column_overrides(items: list[str]) -> dict[str, str]:
+    overrides: dict[str, str] = {}
+    for item in items:
+        name, sep, header = item.partition("=")
+        if not sep or not name.strip() or not header.strip():
+            raise CliError(f"--column {item!r}: expected FIELD=HEADER (e.g. grade=Betyg)")
+        overrides[name.strip()] = header.strip()
+    return overrides
 
 
 def _done(out_dir: Path) -> dict[int, dict[str, Any]]:
@@ -114,7 +197,7 @@ class _Progress:
             except ImportError:  # pragma: no cover - rich is in the [cli] extra
                 return
             self._bar = Progress(
-                TextColumn("issuing"),
+                TextColumn("rows"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[rate]}"),
@@ -133,7 +216,7 @@ class _Progress:
         elif self.count == self.total or self.count % max(1, self.total // 10) == 0:
             remaining = (self.total - self.count) / rate if rate else 0.0
             print(
-                f"issued {self.count}/{self.total} ({rate:.1f}/s, about {remaining:.0f} s left)",
+                f"rows done {self.count}/{self.total} ({rate:.1f}/s, about {remaining:.0f} s left)",
                 file=self.stream,
             )
 
@@ -172,28 +255,81 @@ class _StopOnInterrupt:
             signal.signal(signal.SIGINT, self._previous)
 
 
+def _status_lists(
+    args: argparse.Namespace, out_dir: Path, done: dict[int, dict[str, Any]], key: Any
+) -> Any:
+    """The batch's status lists: the lists written to DIR when new (an existing one is kept
+    as it is: it may hold revocations made since), the indexes already given."""
+    from ..batch import StatusLists
+
+    if args.suspension_list and not args.status_list:
+        raise CliError("--suspension-list needs --status-list")
+    if not args.status_list:
+        return None
+    urls = [("revocation", args.status_list)]
+    if args.suspension_list:
+        urls.append(("suspension", args.suspension_list))
+    for (purpose, url), name in zip(urls, (STATUS_LIST, SUSPENSION_LIST), strict=False):
+        _status_list_file(out_dir / name, url, purpose, key)
+    used = [e["status_index"] for e in done.values() if isinstance(e.get("status_index"), int)]
+    return StatusLists(urls, used)
+
+
+def _status_list_file(path: Path, url: str, purpose: str, key: Any) -> None:
+    from .._issue import issue
+    from ..model.eu import now_iso
+    from ..status import Bitstring, status_list_credential
+
+    if path.exists():
+        existing = read_json_file(str(path), "status list")
+        subject = existing.get("credentialSubject") if isinstance(existing, dict) else None
+        if not isinstance(subject, dict) or existing.get("id") != url:
+            raise CliError(
+                f"{path} is not the {purpose} list of {url}: give the URL it was made for, "
+                "or another --out-dir"
+            )
+        if subject.get("statusPurpose") != purpose:
+            raise CliError(f"{path} is a {subject.get('statusPurpose')!r} list, not {purpose!r}")
+        return
+    unsigned = status_list_credential(
+        key.did, url, Bitstring.new(), purpose=purpose, valid_from=now_iso()
+    )
+    signed = issue(unsigned, key)
+    write_new_file(path, (json.dumps(signed, indent=2) + "\n").encode(), force=False)
+    print(f"wrote the {purpose} list {path}: publish it at {url}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     """Issue the roster; write files and the manifest; print a summary."""
-    from ..batch import issue_many
+    from ..batch import RosterError, issue_many, recognise_columns
 
     template = read_json_file(args.template, "template")
     if not isinstance(template, dict):
         raise CliError(f"template {args.template} must be a JSON object (the Annex I form)")
     key = read_key(args.key)
-    rows = _rows(args.roster)
+    headers, rows = _rows(args.roster)
+    try:
+        columns = recognise_columns(headers, _column_overrides(args.column))
+    except RosterError as exc:
+        raise CliError(f"roster {args.roster}: {exc}") from None
+    print(columns.describe(), file=sys.stderr)
     out_dir = Path(args.out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CliError(f"cannot create {out_dir}: {exc.strerror}") from None
     done = {} if args.force else _done(out_dir)
+    try:
+        status = _status_lists(args, out_dir, done, key)
+    except (MicrocredError, ValueError) as exc:
+        raise CliError(str(exc)) from None
     todo = [n for n in range(2, len(rows) + 2) if n not in done]
     print(
-        f"{len(rows)} roster rows; {len(done)} already issued; issuing {len(todo)}",
+        f"{len(rows)} roster rows; {len(done)} already issued; {len(todo)} to do",
         file=sys.stderr,
     )
     progress = _Progress(len(todo), sys.stderr)
-    issued = failed = 0
+    counts = {"issued": 0, "skipped": 0, "failed": 0}
     mode = "w" if args.force else "a"
     stop, interrupted = _StopOnInterrupt(), False
     try:
@@ -207,6 +343,10 @@ def run(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 skip=done,
                 mandatory_pointers=args.mandatory_pointer,
+                columns=columns,
+                include_failing=args.include_failing,
+                template_grade=args.template_grade,
+                status=status,
             )
             for result in results:
                 if stop.requested:  # before anything of this row is written (it is redone)
@@ -214,44 +354,51 @@ def run(args: argparse.Namespace) -> int:
                     interrupted = True
                     break
                 progress.advance()
-                if not result.ok:
-                    failed += 1
+                counts[result.outcome] += 1
+                if result.error is not None:
                     print(f"row {result.row}: not issued: {result.error}", file=sys.stderr)
                     continue
-                name = _file_name(result.row, result.reference, args.format)
-                # a file of this row without a manifest line is left by an interrupted run
-                # (written, not yet recorded): it is replaced, and said so
-                orphan = (out_dir / name).exists() and not args.force
-                if orphan:
-                    print(
-                        f"row {result.row}: replacing {name} left by an interrupted run",
-                        file=sys.stderr,
-                    )
-                write_new_file(out_dir / name, result.serialized(), force=args.force or orphan)
-                entry = {
-                    "row": result.row,
-                    "learner": result.reference,
-                    "file": name,
-                    "credential_id": result.credential_id,
-                    "sha256": result.sha256,
-                }
-                manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
-                manifest.flush()
-                issued += 1
+                if result.skipped is not None:
+                    print(f"row {result.row}: skipped: {result.skipped}", file=sys.stderr)
+                    continue
+                _record(result, args, out_dir, manifest)
     except (MicrocredError, ValueError) as exc:
         raise CliError(str(exc)) from None
     finally:
         progress.close()
+    tally = f"{counts['issued']} issued, {counts['skipped']} skipped (not a pass), " \
+        f"{counts['failed']} failed"  # fmt: skip
     if interrupted:
         print(
-            f"interrupted: {issued} issued, {failed} failed in this run; every issued "
-            f"credential is in {out_dir / MANIFEST}; run the same command again to go on",
+            f"interrupted: {tally} in this run; every issued credential is in "
+            f"{out_dir / MANIFEST}; run the same command again to go on",
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
     print(
-        f"done: {issued} issued, {failed} failed, {len(done)} skipped (already issued); "
-        f"manifest {out_dir / MANIFEST}",
+        f"done: {tally}, {len(done)} already issued; manifest {out_dir / MANIFEST}",
         file=sys.stderr,
     )
-    return EXIT_INVALID if failed else EXIT_OK
+    return EXIT_INVALID if counts["failed"] else EXIT_OK
+
+
+def _record(result: Any, args: argparse.Namespace, out_dir: Path, manifest: IO[str]) -> None:
+    """Write an issued row's file, then its manifest line."""
+    name = _file_name(result.row, result.reference, args.format)
+    # a file of this row without a manifest line is left by an interrupted run (written,
+    # not yet recorded): it is replaced, and said so
+    orphan = (out_dir / name).exists() and not args.force
+    if orphan:
+        print(f"row {result.row}: replacing {name} left by an interrupted run", file=sys.stderr)
+    write_new_file(out_dir / name, result.serialized(), force=args.force or orphan)
+    entry: dict[str, Any] = {
+        "row": result.row,
+        "learner": result.reference,
+        "file": name,
+        "credential_id": result.credential_id,
+        "sha256": result.sha256,
+    }
+    if result.status_index is not None:
+        entry["status_index"] = result.status_index
+    manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    manifest.flush()
