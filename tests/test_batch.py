@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import microcred as mc
 from microcred.batch import (
@@ -312,3 +314,41 @@ def test_status_lists_give_each_credential_its_own_random_index() -> None:
     assert {e["statusListIndex"] for e in entries} == {str(indexes[0])}
     failed = list(issue_many([_row(name="")], TEMPLATE, KEY, status=lists))
     assert failed[0].status_index is None  # a failed row takes no index
+
+
+_GRADES = st.sampled_from(["U", "G", "VG", "g", "vg", "u", "", "MVG", " VG "])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), _GRADES, st.sampled_from(["Alva Berg", "", "  "])),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_whatever_the_roster_no_learner_is_issued_twice_or_with_a_fail(
+    learners: list[tuple[int, str, str]],
+) -> None:
+    """Property: one result per row, in order; an issued row has a name, a passing grade in
+    the scale's spelling, and a learner no earlier row had; every other row says why."""
+    rows = [
+        {"name": name, "ladok_uid": f"00000000-0000-4000-8000-{who:012d}", "grade": grade}
+        for who, grade, name in learners
+    ]
+    results = list(issue_many(rows, TEMPLATE, KEY, issued_at=AT))
+    assert [r.row for r in results] == list(range(2, len(rows) + 2))
+    seen: set[int] = set()
+    for result, (who, grade, name) in zip(results, learners, strict=True):
+        first_time = who not in seen
+        seen.add(who)
+        if result.ok:
+            assert first_time
+            assert name.strip()
+            assert grade.strip().upper() in ("G", "VG")
+            value = result.credential["credentialSubject"]["result"][0]["value"]  # type: ignore[index]
+            assert value == grade.strip().upper()
+        else:
+            assert (result.error or result.skipped or "").strip()
+            if result.skipped is not None:
+                assert grade.strip().upper() == "U"
