@@ -408,3 +408,32 @@ def test_serve_signs_as_the_key_files_verification_method(tmp_path: Path) -> Non
         assert verified.json()["verified"] is True
     document = json.loads((tmp_path / "did.json").read_text())
     assert mc.verify(signed, resolver=mc.keys.StaticResolver([document])).verified
+
+
+def test_batch_issue_signs_as_the_institution(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    key = _keygen(tmp_path, "k.json", "--did", "web:uni.example.se", "--key-id", "key-1")
+    assert main(["did-document", str(key), "-o", str(tmp_path / "did.json")]) == 0
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "name,ladok_uid,grade,awarded\n"
+        "Alva Berg,8f0f7c3e-1d2a-11ee-9c5b-0242ac120002,VG,2026-06-10\n"
+        "Nils Holm,9a1e8d4f-1d2a-11ee-9c5b-0242ac120002,G,2026-06-10\n"
+    )
+    out = tmp_path / "out"
+    template = root / "examples" / "data" / "template-da123a.json"
+    options = ("--template", str(template), "--key", str(key), "--out-dir", str(out))
+    code = main(["batch-issue", str(roster), *options, "--workers", "2"])
+    assert code == 0, capsys.readouterr().err
+    issued = sorted(p for p in out.glob("*.json") if p.name != "manifest.json")
+    assert len(issued) == 2
+    for path in issued:
+        credential = json.loads(path.read_text())
+        assert credential["issuer"]["id"] == "did:web:uni.example.se"
+        assert credential["proof"][0]["verificationMethod"] == "did:web:uni.example.se#key-1"
+    capsys.readouterr()
+    verify = ["verify", *map(str, issued), "--controller-doc", str(tmp_path / "did.json")]
+    assert main(verify) == 0
+    assert main(["verify", *map(str, issued)]) == 1  # offline, without the document
