@@ -334,3 +334,49 @@ def test_split_verification_method() -> None:
         "k",
         "https",
     )
+
+
+class _Fetcher:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.urls: list[str] = []
+
+    def fetch(self, url: str, *, accept: str, max_bytes: int) -> bytes:
+        self.urls.append(url)
+        return self.body
+
+
+@pytest.mark.parametrize(
+    ("controller", "url"),
+    [
+        ("https://uni.example.se/issuer", "https://uni.example.se/issuer"),
+        ("did:web:uni.example.se:issuers:2026", "https://uni.example.se/issuers/2026/did.json"),
+    ],
+)
+def test_online_the_document_is_fetched_from_its_publication_url(controller: str, url: str) -> None:
+    key = keys.generate("Ed25519", controller=controller, key_id="key-1")
+    signed = mc.issue(credential(key.did), key, created=NOW)
+    fetcher = _Fetcher(json.dumps(keys.publishable_document([key])).encode())
+    report = mc.verify(signed, resolver=keys.default_resolver(fetcher))
+    assert report.verified, report
+    assert fetcher.urls == [url]
+    # a document that does not name itself is not the controller's
+    elsewhere = {**keys.publishable_document([key]), "id": "https://evil.example/issuer"}
+    report = mc.verify(
+        signed, resolver=keys.default_resolver(_Fetcher(json.dumps(elsewhere).encode()))
+    )
+    assert not report.verified
+    method = report.check("proof.method")
+    assert method is not None
+    assert "does not hold" in method.message
+
+
+def test_https_controllers_are_not_fetched_without_a_fetcher() -> None:
+    from microcred.errors import DidResolutionError
+
+    with pytest.raises(DidResolutionError, match="needs network access"):
+        keys.HttpsControllerResolver().resolve("https://uni.example.se/issuer")
+    with pytest.raises(DidResolutionError, match="not an https controller"):
+        keys.HttpsControllerResolver(_Fetcher(b"{}")).resolve("did:web:uni.example.se")
+    with pytest.raises(DidResolutionError, match="not valid JSON"):
+        keys.HttpsControllerResolver(_Fetcher(b"{")).resolve("https://uni.example.se/issuer")

@@ -18,6 +18,7 @@ from ..errors import (
     MicrocredError,
 )
 from ..net import Fetcher
+from ._identifiers import check_https_controller
 from ._keypair import KeyPair
 from ._multikey import decode_multikey, encode_multikey
 from ._protocols import DidResolver
@@ -27,6 +28,7 @@ __all__ = [
     "DidJwkResolver",
     "DidKeyResolver",
     "DidWebResolver",
+    "HttpsControllerResolver",
     "StaticResolver",
     "default_resolver",
     "dereference",
@@ -340,6 +342,38 @@ class DidWebResolver:
         return doc
 
 
+class HttpsControllerResolver:
+    """Resolves the ``https:`` URL of a controller document through an explicitly given
+    fetcher (none: cannot resolve). The document must name itself: its ``id`` is the URL."""
+
+    def __init__(
+        self, fetcher: Fetcher | None = None, *, max_document_bytes: int = 256 * 1024
+    ) -> None:
+        self._fetcher = fetcher
+        self._max = max_document_bytes
+
+    def resolve(self, did: str) -> dict[str, Any]:
+        """Fetch and check the controller document at ``did`` (an https URL)."""
+        if not isinstance(did, str) or not did.startswith("https://"):
+            raise DidResolutionError(f"{str(did)[:80]!r} is not an https controller URL")
+        check_https_controller(did)
+        if self._fetcher is None:
+            raise DidResolutionError(
+                f"{did[:120]} needs network access; it is off by default "
+                "(pass a fetcher, or --allow-network, or supply the document)"
+            )
+        body = self._fetcher.fetch(
+            did, accept="application/json, application/ld+json", max_bytes=self._max
+        )
+        try:
+            doc = _json.loads(body)
+        except MicrocredError as exc:
+            raise DidResolutionError(f"{did[:120]} is not valid JSON: {exc}") from None
+        if not isinstance(doc, dict) or doc.get("id") != did:
+            raise DidResolutionError(f"{did[:120]} does not hold its own controller document")
+        return doc
+
+
 class StaticResolver:
     """Documents the caller trusts (DID documents or ``https:`` controller documents)."""
 
@@ -378,8 +412,15 @@ class ChainResolver:
 def default_resolver(
     fetcher: Fetcher | None = None, extra: Iterable[DidResolver] = ()
 ) -> ChainResolver:
-    """``extra`` resolvers first, then did:key, did:jwk (offline) and did:web (fetcher)."""
-    return ChainResolver(*extra, DidKeyResolver(), DidJwkResolver(), DidWebResolver(fetcher))
+    """``extra`` resolvers first, then did:key, did:jwk (offline), did:web and https
+    controller documents (both through ``fetcher``; none: they cannot be resolved)."""
+    return ChainResolver(
+        *extra,
+        DidKeyResolver(),
+        DidJwkResolver(),
+        DidWebResolver(fetcher),
+        HttpsControllerResolver(fetcher),
+    )
 
 
 def _absolute(value: str, base: str) -> str:
