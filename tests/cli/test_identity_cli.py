@@ -270,6 +270,7 @@ def test_issue_still_requires_the_issuer_to_be_the_controller(
     code, _, err = _run(["issue", str(unsigned), "--key", str(key)], capsys)
     assert code == 2
     assert "not the key's controller 'did:web:uni.example.se'" in err
+    assert "--issuer-mismatch-ok signs anyway" in err
     code, out, _ = _run(["issue", str(unsigned), "--key", str(key), "--issuer-mismatch-ok"], capsys)
     assert code == 0
     assert json.loads(out)["proof"]["verificationMethod"].startswith("did:web:uni.example.se#")

@@ -111,6 +111,10 @@ def run(args: argparse.Namespace) -> int:
             )
             text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
     except ValueError as exc:
-        raise CliError(str(exc)) from None
+        message = str(exc).replace(
+            "(pass allow_issuer_mismatch=True to sign anyway)",
+            "(--issuer-mismatch-ok signs anyway)",
+        )
+        raise CliError(message) from None
     write_output(text, args.output, force=args.force)
     return EXIT_OK
