@@ -24,7 +24,9 @@ def register(sub: Any) -> None:
         "keygen",
         help="create a signing key (JWK with private members, kid = verification method)",
         description="Create a key pair and write it as a JWK with its private members. "
-        "The JWK's kid is the verification method id; the controller DID is the part before '#'.",
+        "The JWK's kid is the verification method id the key signs as; the controller (the "
+        "issuer id: a DID, or an https controller document URL) is the part before '#'. For "
+        "did:web or --controller, publish the controller's document: microcred did-document.",
     )
     parser.add_argument(
         "--type",
