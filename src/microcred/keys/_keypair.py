@@ -231,8 +231,8 @@ class KeyPair:
             if verification_method is not None and verification_method != self.verification_method:
                 if not (own_method == "jwk" and self._same_did_jwk(verification_method)):
                     raise InvalidKeyError(
-                        f"JWK kid {verification_method[:120]!r} is the {own_method} identifier "
-                        f"of another key (this key's is {self.verification_method[:120]})"
+                        f"{verification_method[:120]!r} is the did:{own_method} verification "
+                        f"method of another key (this key's is {self.verification_method[:120]})"
                     )
                 self.verification_method = verification_method
                 self.did = verification_method.partition("#")[0]
@@ -592,10 +592,8 @@ class KeyPair:
             return cls(key, did_method=did_method or "key")
         try:
             return cls(key, did_method=did_method, verification_method=kid)
-        except InvalidDidError as exc:
-            raise InvalidKeyError(f"JWK kid: {exc}") from None
-        except ValueError as exc:
-            raise InvalidKeyError(f"JWK kid: {exc}") from None
+        except (InvalidDidError, InvalidKeyError, ValueError) as exc:
+            raise InvalidKeyError(f"JWK kid {exc}") from None
 
     def to_json(self) -> str:
         """The private JWK as JSON text (as ``microcred keygen`` writes it)."""
