@@ -20,8 +20,10 @@ def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "issue",
         help="sign a credential with a key file",
-        description="Sign CRED.json with KEY.json. The credential's issuer must be the key's "
-        "controller DID (unless --issuer-mismatch-ok).",
+        description="Sign CRED.json with KEY.json, as the key file's verification method (its "
+        "kid: did:key, did:jwk, did:web or an https controller document). The credential's "
+        "issuer must be the key's controller, the kid without its '#fragment' "
+        "(unless --issuer-mismatch-ok).",
     )
     parser.add_argument("credential", metavar="CRED.json")
     parser.add_argument("--key", required=True, metavar="KEY.json", help="private JWK")
@@ -55,6 +57,13 @@ def register(sub: Any) -> None:
         "--created", metavar="ISO-8601", help="the proof's created time (for reproducible output)"
     )
     parser.add_argument(
+        "--proof-form",
+        choices=["array", "object"],
+        help="with --format di: write proof as an array of one proof or as one object "
+        "(default: an array for Open Badges 3.0 / CLR 2.0 credentials, whose JSON Schemas "
+        "require it, an object otherwise; the OB 3.0 specification's examples use an object)",
+    )
+    parser.add_argument(
         "--issuer-mismatch-ok",
         action="store_true",
         help="sign even if issuer is not the key's controller",
@@ -75,8 +84,8 @@ def run(args: argparse.Namespace) -> int:
     key = read_key(args.key)
     if args.created is not None and parse_datetime(args.created) is None:
         raise CliError(f"--created {args.created!r} is not an ISO 8601 date-time")
-    if args.format == "jwt" and (args.suite or args.mandatory_pointer):
-        raise CliError("--suite and --mandatory-pointer apply to --format di only")
+    if args.format == "jwt" and (args.suite or args.mandatory_pointer or args.proof_form):
+        raise CliError("--suite, --mandatory-pointer and --proof-form apply to --format di only")
     try:
         if args.format == "jwt":
             result = issue_credential(
@@ -98,9 +107,14 @@ def run(args: argparse.Namespace) -> int:
                 allow_issuer_mismatch=args.issuer_mismatch_ok,
                 mandatory_pointers=args.mandatory_pointer,
                 allow_inline_contexts=args.allow_inline_contexts,
+                proof_array=None if args.proof_form is None else args.proof_form == "array",
             )
             text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
     except ValueError as exc:
-        raise CliError(str(exc)) from None
+        message = str(exc).replace(
+            "(pass allow_issuer_mismatch=True to sign anyway)",
+            "(--issuer-mismatch-ok signs anyway)",
+        )
+        raise CliError(message) from None
     write_output(text, args.output, force=args.force)
     return EXIT_OK

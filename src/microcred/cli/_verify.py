@@ -12,7 +12,7 @@ from .._validate import PROFILES
 from .._vc import parse_datetime
 from ..errors import MicrocredError
 from ..jsonld import ChainLoader, NetworkLoader, default_loader
-from ..keys import DidResolver, DidWebResolver, StaticResolver
+from ..keys import DidResolver, DidWebResolver, HttpsControllerResolver, StaticResolver
 from ..net import HttpsFetcher
 from ..proofs import SUITES
 from ..report import VerificationReport
@@ -102,7 +102,7 @@ def _resolver(args: argparse.Namespace, fetcher: HttpsFetcher | None) -> DidReso
     if documents:
         resolvers.append(StaticResolver(documents))
     if fetcher is not None:
-        resolvers.append(DidWebResolver(fetcher))
+        resolvers.extend((DidWebResolver(fetcher), HttpsControllerResolver(fetcher)))
     if not resolvers:
         return None
     if len(resolvers) == 1:

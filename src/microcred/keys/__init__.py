@@ -10,6 +10,7 @@ from ._did import (
     DidJwkResolver,
     DidKeyResolver,
     DidWebResolver,
+    HttpsControllerResolver,
     StaticResolver,
     default_resolver,
     dereference,
@@ -18,6 +19,13 @@ from ._did import (
     did_key_document,
     did_web_url,
     is_authorized,
+    publishable_document,
+)
+from ._identifiers import (
+    check_did_web,
+    check_https_controller,
+    publication_url,
+    split_verification_method,
 )
 from ._keypair import (
     KeyPair,
@@ -36,11 +44,14 @@ __all__ = [
     "DidKeyResolver",
     "DidResolver",
     "DidWebResolver",
+    "HttpsControllerResolver",
     "KeyPair",
     "KeyType",
     "Signer",
     "StaticResolver",
     "Verifier",
+    "check_did_web",
+    "check_https_controller",
     "decode_multikey",
     "default_resolver",
     "dereference",
@@ -53,5 +64,8 @@ __all__ = [
     "is_authorized",
     "key_type_of_method",
     "public_key_of_method",
+    "publication_url",
+    "publishable_document",
+    "split_verification_method",
     "verifier_for_method",
 ]

@@ -18,6 +18,7 @@ from ..errors import (
     MicrocredError,
 )
 from ..net import Fetcher
+from ._identifiers import check_https_controller
 from ._keypair import KeyPair
 from ._multikey import decode_multikey, encode_multikey
 from ._protocols import DidResolver
@@ -27,6 +28,7 @@ __all__ = [
     "DidJwkResolver",
     "DidKeyResolver",
     "DidWebResolver",
+    "HttpsControllerResolver",
     "StaticResolver",
     "default_resolver",
     "dereference",
@@ -35,6 +37,7 @@ __all__ = [
     "did_key_document",
     "did_web_url",
     "is_authorized",
+    "publishable_document",
 ]
 
 DID_V1 = "https://www.w3.org/ns/did/v1"
@@ -181,11 +184,94 @@ def did_jwk_document(did: str) -> dict[str, Any]:
 
 
 def did_document(pair: KeyPair) -> dict[str, Any]:
-    """The DID document of ``pair``'s ``did:key`` or ``did:jwk``, as the matching resolver
-    returns it."""
+    """The DID document of ``pair``'s controller: for ``did:key`` / ``did:jwk`` as the
+    matching resolver returns it; for ``did:web`` or an https controller, the document to
+    publish (:func:`publishable_document` of this one key).
+
+    Raises:
+        ValueError: another DID method (its document is not made from the key).
+    """
     if pair.did_method == "key":
         return did_key_document(pair.did)
-    return did_jwk_document(pair.did)
+    if pair.did_method == "jwk":
+        return did_jwk_document(pair.did)
+    return publishable_document([pair])
+
+
+def _public_method(pair: KeyPair) -> dict[str, Any]:
+    if pair.key_type == "RSA":
+        return pair.verification_method_document("JsonWebKey2020")
+    return pair.verification_method_document("Multikey")
+
+
+def publishable_document(
+    pairs: Iterable[KeyPair], *, authentication: bool = True
+) -> dict[str, Any]:
+    """The DID document (``did:web``) or controller document (``https:`` controller) that
+    lists ``pairs``, to publish at :func:`publication_url` of their controller.
+
+    Every key is listed under ``verificationMethod`` with its public part only (``Multikey``
+    with ``publicKeyMultibase`` for Ed25519 / P-256 / P-384; ``JsonWebKey2020`` with
+    ``publicKeyJwk`` for RSA) and its absolute id, and referenced from ``assertionMethod``
+    (what signing credentials needs) and, unless ``authentication=False``, from
+    ``authentication`` (what signing presentations and logging in with the key needs).
+    ``@context``: DID v1, then Multikey v1 and/or JWS 2020 v1 as the keys need (all three are
+    served offline by microcred; the DID v1 context defines the relationship terms for
+    controller documents too).
+
+    Raises:
+        ValueError: no keys; keys of different controllers (both named); a controller that
+            is not ``did:web`` or ``https:`` (``did:key`` / ``did:jwk`` documents are derived
+            from the identifier, nothing is published); two different keys with one id.
+    """
+    listed = list(pairs)
+    if not listed:
+        raise ValueError("publishable_document needs at least one key")
+    first = listed[0]
+    for pair in listed:
+        if not isinstance(pair, KeyPair):
+            raise TypeError(f"keys must be KeyPair objects, not {type(pair).__name__}")
+        if pair.did_method in ("key", "jwk"):
+            raise ValueError(
+                f"{pair.verification_method[:80]} is a did:{pair.did_method}: its document is "
+                "derived from the identifier itself, there is nothing to publish "
+                "(make the key with a did:web or https controller)"
+            )
+        if pair.did_method not in ("web", "https"):
+            raise ValueError(
+                f"{pair.did[:80]}: microcred writes documents for did:web and https "
+                f"controllers, not did:{pair.did_method}"
+            )
+        if pair.did != first.did:
+            raise ValueError(
+                f"the keys have different controllers: {first.did} and {pair.did} "
+                "(one document lists the keys of one controller)"
+            )
+    methods: list[dict[str, Any]] = []
+    seen: dict[str, dict[str, Any]] = {}
+    for pair in listed:
+        method = _public_method(pair)
+        if pair.verification_method in seen:
+            if seen[pair.verification_method] != method:
+                raise ValueError(f"two different keys are both named {pair.verification_method}")
+            continue
+        seen[pair.verification_method] = method
+        methods.append(method)
+    context = [DID_V1]
+    if any(m["type"] == "Multikey" for m in methods):
+        context.append(MULTIKEY_V1)
+    if any(m["type"] == "JsonWebKey2020" for m in methods):
+        context.append(JWS_2020)
+    ids = [m["id"] for m in methods]
+    doc: dict[str, Any] = {
+        "@context": context,
+        "id": first.did,
+        "verificationMethod": methods,
+        "assertionMethod": list(ids),
+    }
+    if authentication:
+        doc["authentication"] = list(ids)
+    return doc
 
 
 def did_web_url(did: str) -> str:
@@ -256,6 +342,38 @@ class DidWebResolver:
         return doc
 
 
+class HttpsControllerResolver:
+    """Resolves the ``https:`` URL of a controller document through an explicitly given
+    fetcher (none: cannot resolve). The document must name itself: its ``id`` is the URL."""
+
+    def __init__(
+        self, fetcher: Fetcher | None = None, *, max_document_bytes: int = 256 * 1024
+    ) -> None:
+        self._fetcher = fetcher
+        self._max = max_document_bytes
+
+    def resolve(self, did: str) -> dict[str, Any]:
+        """Fetch and check the controller document at ``did`` (an https URL)."""
+        if not isinstance(did, str) or not did.startswith("https://"):
+            raise DidResolutionError(f"{str(did)[:80]!r} is not an https controller URL")
+        check_https_controller(did)
+        if self._fetcher is None:
+            raise DidResolutionError(
+                f"{did[:120]} needs network access; it is off by default "
+                "(pass a fetcher, or --allow-network, or supply the document)"
+            )
+        body = self._fetcher.fetch(
+            did, accept="application/json, application/ld+json", max_bytes=self._max
+        )
+        try:
+            doc = _json.loads(body)
+        except MicrocredError as exc:
+            raise DidResolutionError(f"{did[:120]} is not valid JSON: {exc}") from None
+        if not isinstance(doc, dict) or doc.get("id") != did:
+            raise DidResolutionError(f"{did[:120]} does not hold its own controller document")
+        return doc
+
+
 class StaticResolver:
     """Documents the caller trusts (DID documents or ``https:`` controller documents)."""
 
@@ -294,8 +412,15 @@ class ChainResolver:
 def default_resolver(
     fetcher: Fetcher | None = None, extra: Iterable[DidResolver] = ()
 ) -> ChainResolver:
-    """``extra`` resolvers first, then did:key, did:jwk (offline) and did:web (fetcher)."""
-    return ChainResolver(*extra, DidKeyResolver(), DidJwkResolver(), DidWebResolver(fetcher))
+    """``extra`` resolvers first, then did:key, did:jwk (offline), did:web and https
+    controller documents (both through ``fetcher``; none: they cannot be resolved)."""
+    return ChainResolver(
+        *extra,
+        DidKeyResolver(),
+        DidJwkResolver(),
+        DidWebResolver(fetcher),
+        HttpsControllerResolver(fetcher),
+    )
 
 
 def _absolute(value: str, base: str) -> str:

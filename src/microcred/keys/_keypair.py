@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +19,13 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from ..errors import InvalidKeyError, UnsupportedKeyTypeError
+from ..errors import InvalidDidError, InvalidKeyError, MicrocredError, UnsupportedKeyTypeError
+from ._identifiers import (
+    check_did_web,
+    check_https_controller,
+    check_key_id,
+    split_verification_method,
+)
 from ._multikey import decode_multikey, encode_multikey
 from ._protocols import Signer, Verifier
 
@@ -167,18 +174,36 @@ class _Verifier:
 
 
 class KeyPair:
-    """A key (private, or public only) together with its DID and verification method.
+    """A key (private, or public only) together with its controller and verification method.
 
-    ``did`` is the controller DID (``did:key:z...`` or ``did:jwk:...``);
-    ``verification_method`` the id of its key (``did:key:z...#z...`` / ``did:jwk:...#0``).
+    ``verification_method`` is the id the key signs as (a Data Integrity proof's
+    ``verificationMethod``, a JWT's ``kid``); ``did`` (also :attr:`controller`) is its controller,
+    the part before ``#``. By default they are the key's own ``did:key`` (``did:key:z...#z...``)
+    or ``did:jwk`` (``did:jwk:...#0``); given ``verification_method``, the key signs as an
+    identifier of the institution's own: ``did:web:uni.example.se#key-1``, or
+    ``https://uni.example.se/issuer#key-1`` for a controller document at an https URL (``did``
+    is then that URL, not a DID). ``did_method`` names which: ``key``, ``jwk``, ``web`` (or
+    another DID method), or ``https``.
+
+    Raises:
+        ValueError: unknown ``did_method``, or one that contradicts ``verification_method``.
+        UnsupportedKeyTypeError: an RSA key as a ``did:key``.
+        InvalidDidError: ``verification_method`` is malformed.
+        InvalidKeyError: a ``did:key`` / ``did:jwk`` verification method of another key.
     """
 
-    def __init__(self, key: PrivateKey | PublicKey, *, did_method: str = "key") -> None:
+    did: str
+    verification_method: str
+    did_method: str
+
+    def __init__(
+        self,
+        key: PrivateKey | PublicKey,
+        *,
+        did_method: str | None = None,
+        verification_method: str | None = None,
+    ) -> None:
         self.key_type: KeyType = _key_type(key)
-        if did_method not in ("key", "jwk"):
-            raise ValueError(f"did_method must be 'key' or 'jwk', not {did_method!r}")
-        if did_method == "key" and self.key_type == "RSA":
-            raise UnsupportedKeyTypeError("RSA keys use did:jwk here (did_method='jwk')")
         self._private: PrivateKey | None = None
         if isinstance(
             key, (ed25519.Ed25519PrivateKey, ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)
@@ -187,6 +212,39 @@ class KeyPair:
             self._public: PublicKey = key.public_key()
         else:
             self._public = key
+        if verification_method is not None:
+            kind = split_verification_method(verification_method)[2]
+            if did_method is not None and did_method != kind:
+                raise ValueError(
+                    f"did_method {did_method!r} contradicts the verification method "
+                    f"{verification_method[:80]!r} ({kind})"
+                )
+            did_method = kind
+        own_method = did_method or "key"
+        if verification_method is None and own_method not in ("key", "jwk"):
+            raise ValueError(
+                f"did_method must be 'key' or 'jwk', not {own_method!r} "
+                "(for did:web or an https controller, pass verification_method=)"
+            )
+        if own_method in ("key", "jwk"):
+            self._own_identifiers(own_method)
+            if verification_method is not None and verification_method != self.verification_method:
+                if not (own_method == "jwk" and self._same_did_jwk(verification_method)):
+                    raise InvalidKeyError(
+                        f"{verification_method[:120]!r} is the did:{own_method} verification "
+                        f"method of another key (this key's is {self.verification_method[:120]})"
+                    )
+                self.verification_method = verification_method
+                self.did = verification_method.partition("#")[0]
+        else:
+            assert verification_method is not None
+            self.did_method = own_method
+            self.verification_method = verification_method
+            self.did = verification_method.partition("#")[0]
+
+    def _own_identifiers(self, did_method: str) -> None:
+        if did_method == "key" and self.key_type == "RSA":
+            raise UnsupportedKeyTypeError("RSA keys use did:jwk here (did_method='jwk')")
         self.did_method = did_method
         if did_method == "key":
             fragment = self.public_multikey()
@@ -197,9 +255,46 @@ class KeyPair:
             self.did = f"did:jwk:{encoded}"
             self.verification_method = f"{self.did}#0"
 
+    def _same_did_jwk(self, vm: str) -> bool:
+        """Whether ``vm`` is ``did:jwk:...#0`` whose JWK (however it is encoded) is this key."""
+        did, _, fragment = vm.partition("#")
+        if fragment != "0":
+            return False
+        encoded = did[len("did:jwk:") :]
+        try:
+            from .. import _json
+
+            jwk = _json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+            if not isinstance(jwk, dict) or any(m in jwk for m in _PRIVATE_MEMBERS):
+                return False
+            other = KeyPair.from_jwk({k: v for k, v in jwk.items() if k != "kid"}, did_method="jwk")
+        except (binascii.Error, ValueError, MicrocredError):
+            return False
+        return other.public_jwk() == self.public_jwk()
+
+    def with_verification_method(self, verification_method: str) -> KeyPair:
+        """The same key, signing as ``verification_method`` (see the class docs).
+
+        Raises:
+            InvalidDidError / InvalidKeyError: as the constructor.
+        """
+        return KeyPair(self.to_cryptography(), verification_method=verification_method)
+
+    def default_key_id(self) -> str:
+        """The fragment ``keygen`` gives this key under did:web or an https controller when
+        none is named: its ``publicKeyMultibase`` (as did:key and the OB 3.0 specification's
+        example do), or for RSA its JWK thumbprint (RFC 7638, base64url of SHA-256)."""
+        if self.key_type != "RSA":
+            return self.public_multikey()
+        public = self.public_jwk()
+        canonical = json.dumps(
+            {"e": public["e"], "kty": "RSA", "n": public["n"]}, separators=(",", ":")
+        )
+        return _b64(hashlib.sha256(canonical.encode()).digest())
+
     @property
     def controller(self) -> str:
-        """The controller DID (same as :attr:`did`)."""
+        """The controller (same as :attr:`did`): a DID, or an https controller document URL."""
         return self.did
 
     @property
@@ -345,9 +440,15 @@ class KeyPair:
 
     # -- import ---------------------------------------------------------------------------
     @classmethod
-    def from_cryptography(cls, key: PrivateKey | PublicKey, *, did_method: str = "key") -> KeyPair:
-        """Wrap a ``cryptography`` key object."""
-        return cls(key, did_method=did_method)
+    def from_cryptography(
+        cls,
+        key: PrivateKey | PublicKey,
+        *,
+        did_method: str | None = None,
+        verification_method: str | None = None,
+    ) -> KeyPair:
+        """Wrap a ``cryptography`` key object (arguments as for :class:`KeyPair`)."""
+        return cls(key, did_method=did_method, verification_method=verification_method)
 
     @classmethod
     def from_multikey(cls, public: str, secret: str | None = None) -> KeyPair:
@@ -409,17 +510,29 @@ class KeyPair:
     def from_jwk(cls, jwk: Mapping[str, Any], *, did_method: str | None = None) -> KeyPair:
         """A key pair from a JWK (public, or with private members).
 
-        A ``kid`` of the form ``did:key:...#...`` / ``did:jwk:...#0`` fixes the DID method and
-        must match the key material.
+        The ``kid``, when present, is the verification method the key signs as (see
+        :class:`KeyPair`): ``did:web:uni.example.se#key-1``, ``https://uni.example.se/issuer#key-1``
+        (a controller document), any other DID URL, or the key's own ``did:key:...#...`` /
+        ``did:jwk:...#0``, which must then match the key material. Without a ``kid`` the key is
+        its own ``did:key`` (``did:jwk`` for RSA, or as ``did_method`` says).
 
         Raises:
-            InvalidKeyError / UnsupportedKeyTypeError: malformed, unsupported or mismatched.
+            InvalidKeyError / UnsupportedKeyTypeError: malformed, unsupported or mismatched
+                (a ``kid`` that is not a verification method URL, or that names another key).
         """
         if not isinstance(jwk, Mapping):
             raise InvalidKeyError("a JWK must be a JSON object")
         kid = jwk.get("kid")
-        if did_method is None and isinstance(kid, str) and kid.startswith("did:jwk:"):
-            did_method = "jwk"
+        if kid is not None:
+            if not isinstance(kid, str):
+                raise InvalidKeyError("JWK kid must be a string (the verification method URL)")
+            try:
+                split_verification_method(kid)
+            except InvalidDidError as exc:
+                raise InvalidKeyError(
+                    f"JWK kid is not a verification method this key can sign as: {exc}; "
+                    "remove the kid to sign as the key's own did:key"
+                ) from None
         kty = jwk.get("kty")
         key: PrivateKey | PublicKey
         try:
@@ -469,30 +582,55 @@ class KeyPair:
                     ).private_key()
                 else:
                     key = pub_numbers.public_key()
-                did_method = did_method or "jwk"
+                if kid is None:
+                    did_method = did_method or "jwk"
             else:
                 raise UnsupportedKeyTypeError(f"unsupported JWK kty {kty!r}")
         except (ValueError, TypeError, OverflowError) as exc:
             raise InvalidKeyError(f"invalid JWK: {exc}") from None
-        pair = cls(key, did_method=did_method or "key")
-        if isinstance(kid, str) and kid.startswith("did:") and kid != pair.verification_method:
-            raise InvalidKeyError(
-                f"JWK kid {kid!r} does not match the key material ({pair.verification_method})"
-            )
-        return pair
+        if kid is None:
+            return cls(key, did_method=did_method or "key")
+        try:
+            return cls(key, did_method=did_method, verification_method=kid)
+        except (InvalidDidError, InvalidKeyError, ValueError) as exc:
+            raise InvalidKeyError(f"JWK kid {exc}") from None
 
     def to_json(self) -> str:
         """The private JWK as JSON text (as ``microcred keygen`` writes it)."""
         return json.dumps(self.private_jwk(), indent=2)
 
 
-def generate(key_type: str, *, did_method: str = "key", rsa_bits: int = 2048) -> KeyPair:
+def generate(
+    key_type: str,
+    *,
+    did_method: str = "key",
+    rsa_bits: int = 2048,
+    controller: str | None = None,
+    key_id: str | None = None,
+) -> KeyPair:
     """Generate a new key pair of ``key_type`` (``Ed25519``, ``P-256``, ``P-384``, ``RSA``).
 
+    By default the key is its own ``did:key`` (or ``did:jwk``: ``did_method="jwk"``). With
+    ``controller`` (a ``did:web:...`` or an ``https://`` controller document URL) it signs as
+    ``{controller}#{key_id}``; ``key_id`` defaults to :meth:`KeyPair.default_key_id`.
+
     Raises:
-        ValueError: unknown key type, RSA under 2048 bits, unknown DID method.
+        ValueError: unknown key type, RSA under 2048 bits, unknown DID method, ``key_id``
+            without ``controller``.
+        InvalidDidError: a malformed ``controller`` or ``key_id``.
         UnsupportedKeyTypeError: RSA with ``did_method="key"``.
     """
+    if controller is not None:
+        if controller.startswith("https://"):
+            check_https_controller(controller)
+        else:
+            check_did_web(controller)
+        if key_id is not None:
+            check_key_id(key_id)
+        own = generate(key_type, did_method="jwk", rsa_bits=rsa_bits)
+        return own.with_verification_method(f"{controller}#{key_id or own.default_key_id()}")
+    if key_id is not None:
+        raise ValueError("key_id names a key under a controller: pass controller= too")
     if key_type == "Ed25519":
         key: PrivateKey = ed25519.Ed25519PrivateKey.generate()
     elif key_type in _CURVES:
