@@ -16,12 +16,36 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import MicrocredError
-from . import _annex, _bake, _batch, _demo, _derive, _issue, _keygen, _serve, _validate, _verify
+from . import (
+    _annex,
+    _bake,
+    _batch,
+    _demo,
+    _derive,
+    _issue,
+    _keygen,
+    _serve,
+    _status,
+    _validate,
+    _verify,
+)
 from ._common import EXIT_INTERRUPTED, EXIT_USAGE, CliError
 
 __all__ = ["main"]
 
-_COMMANDS = (_demo, _keygen, _issue, _derive, _verify, _validate, _annex, _batch, _bake, _serve)
+_COMMANDS = (
+    _demo,
+    _keygen,
+    _issue,
+    _derive,
+    _verify,
+    _validate,
+    _annex,
+    _batch,
+    _status,
+    _bake,
+    _serve,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
