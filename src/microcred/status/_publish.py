@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import secrets
 from collections.abc import Collection, Iterable, Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
@@ -177,7 +177,7 @@ class StatusList:
     url: str
     issuer: str
     purposes: tuple[str, ...]
-    bits: Bitstring
+    bits: Bitstring = field(repr=False)
 
     @property
     def entries(self) -> int:
