@@ -235,3 +235,75 @@ def test_output_and_lists_carry_no_personal_data(
     for text in texts[2:]:
         assert "learner" not in text
         assert "urn:uuid" not in text
+
+
+def test_unreadable_lists_are_usage_errors_without_a_traceback(
+    issued: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    bomb = json.loads(issued["revocation"].read_text())
+    bomb["credentialSubject"]["encodedList"] = status.encode_list(bytes(50_000_000))
+    jwt = mc.issue(
+        status.status_list_credential(
+            keys.KeyPair.from_private_jwk_bytes(issued["key"].read_bytes()).did,
+            REVOKE_URL,
+            status.Bitstring.new(),
+        ),
+        keys.KeyPair.from_private_jwk_bytes(issued["key"].read_bytes()),
+        format="jwt",
+    )
+    contents = [
+        b"\xff\xfe",
+        b"[]",
+        b"{}",
+        b'{"a": 1, "a": 2}',
+        json.dumps(bomb).encode(),
+        jwt.encode(),
+    ]
+    for n, data in enumerate(contents):
+        path = issued["dir"] / f"junk-{n}.json"
+        path.write_bytes(data)
+        code = _status("revoke", "--list", str(path), "--key", str(issued["key"]), "--index", "1")
+        err = capsys.readouterr().err
+        assert code == 2, data[:20]
+        assert "Traceback" not in err
+        assert "internal error" not in err
+        assert path.read_bytes() == data
+    assert _status("revoke", "--list", str(issued["dir"] / "missing.json"), "--key",
+                   str(issued["key"]), "--index", "1") == 2  # fmt: skip
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_help_names_the_actions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert all(action in out for action in ("revoke", "suspend", "unsuspend"))
+    assert main(["status"]) == 2
+    assert main(["status", "revoke", "--list", "l.json", "--key", "k.json"]) == 2  # no entry
+
+
+def test_verify_reads_a_list_url_with_a_query(
+    issued: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--status-list URL=FILE`` where the URL has ``=`` in its query (``?timestamp=``)."""
+    key = keys.KeyPair.from_private_jwk_bytes(issued["key"].read_bytes())
+    url = "https://uni.example/status/1?timestamp=2026-06-10T00:00:00Z"
+    listed = issued["dir"] / "list=1.json"
+    listed.write_text(
+        json.dumps(status.signed_status_list(url, key, purpose="revocation", set_indexes=[4]))
+    )
+    for index, outcome in ((4, "invalid"), (5, "verified")):
+        credential = mc.issue(
+            {
+                "@context": [VC_V2],
+                "type": ["VerifiableCredential"],
+                "issuer": key.did,
+                "credentialSubject": {"id": "did:example:learner"},
+                "credentialStatus": status.status_entry(url, index),
+            },
+            key,
+        )
+        path = issued["dir"] / f"query-{index}.json"
+        path.write_text(json.dumps(credential))
+        capsys.readouterr()
+        main(["verify", "--json", "--status-list", f"{url}={listed}", str(path)])
+        assert json.loads(capsys.readouterr().out)["outcome"] == outcome
