@@ -307,3 +307,20 @@ def test_verify_reads_a_list_url_with_a_query(
         capsys.readouterr()
         main(["verify", "--json", "--status-list", f"{url}={listed}", str(path)])
         assert json.loads(capsys.readouterr().out)["outcome"] == outcome
+
+
+def test_a_list_being_changed_is_not_changed_twice_at_once(
+    issued: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    folder = os.open(issued["dir"], os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)  # another status command at work
+        args = ["revoke", "--list", str(issued["revocation"]), "--key", str(issued["key"])]
+        before = issued["revocation"].read_bytes()
+        assert _status(*args, "--index", "1") == 2
+        assert "another status command" in capsys.readouterr().err
+        assert issued["revocation"].read_bytes() == before
+    finally:
+        os.close(folder)
+    assert _status(*args, "--index", "1") == 0

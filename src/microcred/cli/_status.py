@@ -4,9 +4,11 @@ Status List and re-sign it in place."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -171,11 +173,42 @@ def _write_in_place(path: Path, data: bytes) -> None:
         raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the list's directory while the list is read, changed and
+    replaced, so that two ``status`` commands never lose each other's change (POSIX; where
+    ``fcntl`` is missing, nothing is locked)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        fd = os.open(path.parent, os.O_RDONLY)
+    except OSError as exc:
+        raise CliError(f"cannot open the folder of {path}: {exc.strerror or exc}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise CliError(
+                f"another status command is changing a list in {path.parent}; try again"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
 def run(args: argparse.Namespace) -> int:
     """Check the list, the key and the index; change the entry; re-sign; write in place."""
-    purpose, value, state = _ACTIONS[args.action]
     if args.manifest is not None and args.row is None:
         raise CliError("--manifest goes with --row")
+    with _locked(Path(args.list)):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    purpose, value, state = _ACTIONS[args.action]
     document, listed = _read_list(args.list)
     if purpose not in listed.purposes:
         raise CliError(
