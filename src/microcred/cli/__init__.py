@@ -26,6 +26,7 @@ from . import (
     _issue,
     _keygen,
     _serve,
+    _status,
     _validate,
     _verify,
 )
@@ -43,6 +44,7 @@ _COMMANDS = (
     _validate,
     _annex,
     _batch,
+    _status,
     _bake,
     _serve,
 )

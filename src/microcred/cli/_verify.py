@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import timezone
 from typing import Any
@@ -112,13 +113,22 @@ def _resolver(args: argparse.Namespace, fetcher: HttpsFetcher | None) -> DidReso
     return ChainResolver(*resolvers)
 
 
+def _url_and_file(item: str) -> tuple[str, str, str]:
+    """``URL=FILE`` split at the first ``=`` after which a file exists (a URL may hold ``=``
+    in its query, e.g. Bitstring Status List's ``?timestamp=``), else at the first ``=``."""
+    for position, char in enumerate(item):
+        if char == "=" and os.path.isfile(item[position + 1 :]):
+            return item[:position], "=", item[position + 1 :]
+    return item.partition("=")
+
+
 def _status_lists(
     args: argparse.Namespace, fetcher: HttpsFetcher | None
 ) -> StatusListFetcher | None:
     """The status lists from ``--status-list URL=FILE``, then the network if allowed."""
     files: dict[str, str] = {}
     for item in args.status_list:
-        url, sep, path = item.partition("=")
+        url, sep, path = _url_and_file(item)
         if not sep or not url or not path:
             raise CliError(f"--status-list {item!r}: expected URL=FILE")
         files[url] = path

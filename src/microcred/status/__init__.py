@@ -9,9 +9,13 @@ resolvers) and must come from the credential's issuer; decompression is bounded
 implement, a list that cannot be had) is *indeterminate*, unless the caller opts out with
 ``check_status=False``, which the report shows as a warning.
 
-Issuing: :class:`Bitstring` holds a list, :func:`status_list_credential` wraps it in an
-unsigned ``BitstringStatusListCredential`` to sign with :func:`microcred.issue`, and
-:func:`status_entry` is the ``credentialStatus`` entry to put in each credential.
+Issuing: :func:`allocate_index` draws a random free index for a credential,
+:func:`status_entries` are the ``credentialStatus`` entries to put in it (revocation, and
+suspension at the same index), and :func:`signed_status_list` is the signed
+``BitstringStatusListCredential`` to publish. To revoke, suspend or unsuspend:
+:func:`update_status` (the list with one entry changed, re-signed), or :func:`set_status` then
+:func:`sign_status_list`. Lower level: :class:`Bitstring` holds a list,
+:func:`status_list_credential` wraps it unsigned, :func:`status_entry` is one entry.
 """
 
 from __future__ import annotations
@@ -29,8 +33,23 @@ from ._check import (
     StatusListFetcher,
     check_entries,
 )
+from ._publish import (
+    LIST_TYPE,
+    StatusList,
+    allocate_index,
+    read_status_list,
+    set_status,
+    sign_status_list,
+    signed_status_list,
+    status_entries,
+    status_entry,
+    status_index,
+    status_list_credential,
+    update_status,
+)
 
 __all__ = [
+    "LIST_TYPE",
     "MIN_LIST_BITS",
     "REVOCATION_LIST_TYPE",
     "Bitstring",
@@ -38,57 +57,24 @@ __all__ = [
     "HttpsStatusLists",
     "ListVerifier",
     "StaticStatusLists",
+    "StatusList",
     "StatusListFetcher",
+    "allocate_index",
     "check_entries",
     "decode_list",
     "encode_list",
+    "read_status_list",
     "revocation_list",
     "revocation_list_entry",
+    "set_status",
+    "sign_status_list",
+    "signed_status_list",
+    "status_entries",
     "status_entry",
+    "status_index",
     "status_list_credential",
+    "update_status",
 ]
-
-
-def status_entry(list_url: str, index: int, purpose: str = "revocation") -> dict[str, Any]:
-    """The ``credentialStatus`` entry for entry ``index`` of the list at ``list_url``."""
-    if index < 0:
-        raise ValueError("index must be non-negative")
-    return {
-        "id": f"{list_url}#{index}",
-        "type": "BitstringStatusListEntry",
-        "statusPurpose": purpose,
-        "statusListIndex": str(index),
-        "statusListCredential": list_url,
-    }
-
-
-def status_list_credential(
-    issuer: str,
-    list_url: str,
-    bitstring: Bitstring,
-    *,
-    purpose: str = "revocation",
-    valid_from: str | None = None,
-) -> dict[str, Any]:
-    """An unsigned ``BitstringStatusListCredential`` (VC 2.0) carrying ``bitstring``."""
-    subject: dict[str, Any] = {
-        "id": f"{list_url}#list",
-        "type": "BitstringStatusList",
-        "statusPurpose": purpose,
-        "encodedList": bitstring.encode(),
-    }
-    if bitstring.status_size != 1:
-        subject["statusSize"] = bitstring.status_size
-    credential: dict[str, Any] = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": list_url,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": issuer,
-        "credentialSubject": subject,
-    }
-    if valid_from is not None:
-        credential["validFrom"] = valid_from
-    return credential
 
 
 def revocation_list_entry(list_url: str) -> dict[str, Any]:

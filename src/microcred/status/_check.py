@@ -18,7 +18,7 @@ from ..errors import FetchError, InputTooLargeError, MalformedInputError, Microc
 from ..limits import DEFAULT_LIMITS, Limits
 from ..net import Fetcher
 from ..report import VerificationReport
-from ._bitstring import Bitstring, decode_list
+from ._bitstring import MIN_LIST_BITS, Bitstring, decode_list
 
 __all__ = [
     "ChainStatusLists",
@@ -260,6 +260,15 @@ def _check_one(
         return
     try:
         bits = Bitstring(bytearray(decode_list(subject.get("encodedList"), limits=limits)), size)
+        if bits.entries < MIN_LIST_BITS:
+            report.add(
+                "status",
+                "failed",
+                f"status list {url} has {bits.entries} entries, fewer than the {MIN_LIST_BITS} "
+                "the specification requires for herd privacy (a list length error)",
+                path,
+            )
+            return
         value = bits.get(index)
     except InputTooLargeError as exc:
         report.add("status", "failed", f"status list {url} rejected: {exc}", path)
