@@ -298,10 +298,7 @@ def test_column_mapping_and_its_errors() -> None:
 
 
 def test_status_lists_give_each_credential_its_own_random_index() -> None:
-    lists = StatusLists(
-        [("revocation", "https://uni.example/status/1"),
-         ("suspension", "https://uni.example/status/2")], used={5},
-    )  # fmt: skip
+    lists = StatusLists("https://uni.example/status/1", "https://uni.example/status/2", used={5})
     results = list(issue_many([_row() for _ in range(6)], TEMPLATE, KEY, status=lists))
     indexes = [r.status_index for r in results]
     assert all(isinstance(i, int) and 0 <= i < lists.size for i in indexes)
@@ -314,6 +311,12 @@ def test_status_lists_give_each_credential_its_own_random_index() -> None:
     assert {e["statusListIndex"] for e in entries} == {str(indexes[0])}
     failed = list(issue_many([_row(name="")], TEMPLATE, KEY, status=lists))
     assert failed[0].status_index is None  # a failed row takes no index
+    (alone,) = issue_many([_row()], TEMPLATE, KEY, status=StatusLists(lists.urls()[0][1]))
+    assert isinstance(alone.credential, dict)
+    assert alone.credential["credentialStatus"]["statusPurpose"] == "revocation"  # one: an object
+    assert mc.validate(alone.credential, profile="ob3").valid
+    with pytest.raises(ValueError, match="another list"):
+        StatusLists("https://uni.example/s", "https://uni.example/s")
 
 
 _GRADES = st.sampled_from(["U", "G", "VG", "g", "vg", "u", "", "MVG", " VG "])

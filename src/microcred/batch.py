@@ -484,9 +484,12 @@ def _one(item: _Item, job: _Job) -> RowResult:
 
 
 def _status_for(urls: Sequence[tuple[str, str]], index: int) -> Any:
-    from .status import status_entry
+    """The credentialStatus at ``index``: one entry (an object, as Open Badges 3.0 allows one)
+    or, with a suspension list too, both."""
+    from .status import status_entries
 
-    entries = [status_entry(url, index, purpose) for purpose, url in urls]
+    by_purpose = dict(urls)
+    entries = status_entries(index, by_purpose["revocation"], by_purpose.get("suspension"))
     return entries[0] if len(entries) == 1 else entries
 
 
@@ -637,42 +640,50 @@ def _items(
 
 
 class StatusLists:
-    """The status lists a batch's credentials get an entry in (one index per credential,
-    random and unused, the same in every list).
+    """The status lists a batch's credentials get an entry in: one index per credential,
+    random and unused (:func:`microcred.status.allocate_index`), the same in every list.
 
     Args:
-        urls: ``(purpose, url)`` pairs: ``("revocation", URL)`` and optionally
-            ``("suspension", URL2)``.
-        used: indexes already given (from an earlier run's manifest).
-        size: entries per list (at least the specification's 131,072).
+        revocation: the URL the revocation list is published at.
+        suspension: the URL of a suspension list too (the credential then carries two
+            entries: VC 2.0 allows it, the Open Badges 3.0 schema allows one).
+        used: indexes already given (an earlier run's manifest ``status_index`` values).
+        size: entries per list (default and minimum: the specification's 131,072).
+
+    Raises:
+        ValueError: a URL that is not http(s), the same URL twice, or a list too short.
     """
 
     def __init__(
-        self, urls: Sequence[tuple[str, str]], used: Iterable[int] = (), size: int | None = None
+        self,
+        revocation: str,
+        suspension: str | None = None,
+        *,
+        used: Iterable[int] = (),
+        size: int | None = None,
     ) -> None:
-        from .status import MIN_LIST_BITS
+        from .status import MIN_LIST_BITS, status_entries
 
-        if not urls:
-            raise ValueError("at least one status list URL is needed")
-        self._urls = [(str(purpose), str(url)) for purpose, url in urls]
+        status_entries(0, revocation, suspension)  # checks the URLs
+        self._urls = [("revocation", revocation)]
+        if suspension is not None:
+            self._urls.append(("suspension", suspension))
         self.size = MIN_LIST_BITS if size is None else size
+        if self.size < MIN_LIST_BITS:
+            raise ValueError(f"a status list has at least {MIN_LIST_BITS} entries")
         self.used: set[int] = set(used)
 
     def urls(self) -> list[tuple[str, str]]:
-        """The ``(purpose, url)`` pairs."""
+        """The ``(purpose, url)`` pairs, revocation first."""
         return list(self._urls)
 
     def allocate(self) -> int:
         """A random index not given before (``ValueError`` when the list is full)."""
-        import secrets
+        from .status import allocate_index
 
-        if len(self.used) >= self.size:
-            raise ValueError(f"the status list is full ({self.size} entries)")
-        while True:
-            index = secrets.randbelow(self.size)
-            if index not in self.used:
-                self.used.add(index)
-                return index
+        index = allocate_index(self.used, self.size)
+        self.used.add(index)
+        return index
 
 
 def issue_many(

@@ -305,3 +305,86 @@ def test_help_lists_the_fields_and_the_rules(capsys: pytest.CaptureFixture[str])
         assert word in out
     assert "--include-failing" in out
     assert "--column FIELD=HEADER" in out
+
+
+def _outcomes(out: Path, capsys: pytest.CaptureFixture[str]) -> dict[int, str]:
+    """Each issued row's verification outcome, with the batch's lists given offline."""
+    capsys.readouterr()
+    lists = [f"{url}={out / name}" for url, name in (
+        ("https://uni.example/status/da123a/r", "status-list.json"),
+        ("https://uni.example/status/da123a/s", "suspension-list.json"),
+    )]  # fmt: skip
+    outcome = {}
+    for entry in _manifest(out):
+        flags = [x for item in lists for x in ("--status-list", item)]
+        main(["verify", "--json", *flags, str(out / str(entry["file"]))])
+        report = json.loads(capsys.readouterr().out)
+        outcome[int(entry["row"])] = report["outcome"]  # type: ignore[call-overload]
+        if report["outcome"] == "invalid":
+            failed = [c for c in report["checks"] if c["status"] == "failed"]
+            assert [c["id"] for c in failed] == ["status"], failed
+    return outcome
+
+
+def test_revocation_end_to_end_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster, key, out = _roster(tmp_path, 5, 0), _key(tmp_path), tmp_path / "out"
+    assert main(["batch-issue", str(roster), "--template", str(TEMPLATE), "--key", str(key),
+                 "--out-dir", str(out),
+                 "--status-list", "https://uni.example/status/da123a/r",
+                 "--suspension-list", "https://uni.example/status/da123a/s"]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert "publish it at https://uni.example/status/da123a/r" in err
+    indexes = [e["status_index"] for e in _manifest(out)]
+    assert len(set(indexes)) == 5
+    assert _outcomes(out, capsys) == dict.fromkeys(range(2, 7), "verified")
+
+    status = ["status", "--key", str(key)]
+    assert main([*status[:1], "revoke", *status[1:], "--list", str(out / "status-list.json"),
+                 "--row", "4"]) == 0  # fmt: skip
+    assert main([*status[:1], "suspend", *status[1:], "--list",
+                 str(out / "suspension-list.json"), "--row", "6"]) == 0  # fmt: skip
+    assert _outcomes(out, capsys) == {2: "verified", 3: "verified", 4: "invalid", 5: "verified",
+                                      6: "invalid"}  # fmt: skip
+    assert main([*status[:1], "unsuspend", *status[1:], "--list",
+                 str(out / "suspension-list.json"), "--row", "6"]) == 0  # fmt: skip
+    assert _outcomes(out, capsys)[6] == "verified"
+
+    # a re-run keeps the lists as they are (the revocation stays) and gives new rows new indexes
+    (tmp_path / "more").mkdir()
+    roster.write_bytes(_roster(tmp_path / "more", 8, 0).read_bytes())  # the five and three more
+    assert main(["batch-issue", str(roster), "--template", str(TEMPLATE), "--key", str(key),
+                 "--out-dir", str(out),
+                 "--status-list", "https://uni.example/status/da123a/r",
+                 "--suspension-list", "https://uni.example/status/da123a/s"]) == 0  # fmt: skip
+    assert len({e["status_index"] for e in _manifest(out)}) == 8
+    assert _outcomes(out, capsys)[4] == "invalid"
+
+    # neither the lists nor the manifest hold personal data
+    rows = list(csv.DictReader(roster.open(encoding="utf-8")))
+    published = "".join((out / n).read_text() for n in ("status-list.json",
+                        "suspension-list.json", "manifest.jsonl"))  # fmt: skip
+    for row in rows:
+        for column in ("name", "national_id", "email"):
+            assert row[column] not in published
+        assert row["national_id"].replace("-", "")[2:] not in published
+    lists = (out / "status-list.json").read_text() + (out / "suspension-list.json").read_text()
+    assert not any(row["ladok_uid"] in lists for row in rows)
+
+
+def test_revocation_from_python(tmp_path: Path) -> None:
+    from microcred import batch, status
+
+    key = mc.keys.generate("Ed25519")
+    rows = list(csv.DictReader(_roster(tmp_path, 4, 0).open(encoding="utf-8")))
+    lists = batch.StatusLists("https://uni.example/status/r")
+    results = list(batch.issue_many(rows, json.loads(TEMPLATE.read_text()), key, status=lists))
+    revocation = status.signed_status_list("https://uni.example/status/r", key,
+                                           purpose="revocation")  # fmt: skip
+    third = results[1]
+    assert third.status_index is not None
+    revocation = status.update_status(revocation, third.status_index, True, key)
+    known = status.StaticStatusLists({"https://uni.example/status/r": revocation})
+    outcome = [mc.verify(r.credential, status=known).outcome for r in results]
+    assert outcome == ["verified", "invalid", "verified", "verified"]

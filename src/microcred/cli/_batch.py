@@ -266,35 +266,36 @@ def _status_lists(
         raise CliError("--suspension-list needs --status-list")
     if not args.status_list:
         return None
-    urls = [("revocation", args.status_list)]
-    if args.suspension_list:
-        urls.append(("suspension", args.suspension_list))
-    for (purpose, url), name in zip(urls, (STATUS_LIST, SUSPENSION_LIST), strict=False):
-        _status_list_file(out_dir / name, url, purpose, key)
     used = [e["status_index"] for e in done.values() if isinstance(e.get("status_index"), int)]
-    return StatusLists(urls, used)
+    lists = StatusLists(args.status_list, args.suspension_list, used=used)
+    for (purpose, url), name in zip(lists.urls(), (STATUS_LIST, SUSPENSION_LIST), strict=False):
+        _status_list_file(out_dir / name, url, purpose, key)
+    if args.suspension_list:
+        print(
+            "warning: every credential gets two status entries (revocation and suspension): "
+            "VC 2.0 allows it, the Open Badges 3.0 schema allows one",
+            file=sys.stderr,
+        )
+    return lists
 
 
 def _status_list_file(path: Path, url: str, purpose: str, key: Any) -> None:
-    from .._issue import issue
-    from ..model.eu import now_iso
-    from ..status import Bitstring, status_list_credential
+    """Write the signed list for ``url`` to ``path``, unless it is there (then check it is the
+    list of ``url`` for ``purpose``, issued by ``key``: it is kept as it is)."""
+    from ..status import read_status_list, signed_status_list
 
     if path.exists():
-        existing = read_json_file(str(path), "status list")
-        subject = existing.get("credentialSubject") if isinstance(existing, dict) else None
-        if not isinstance(subject, dict) or existing.get("id") != url:
+        existing = read_status_list(read_json_file(str(path), "status list"))
+        if existing.url != url or purpose not in existing.purposes:
             raise CliError(
-                f"{path} is not the {purpose} list of {url}: give the URL it was made for, "
-                "or another --out-dir"
+                f"{path} is the {'/'.join(map(str, existing.purposes))} list of "
+                f"{existing.url}, not the {purpose} list of {url}: give the URL it was made "
+                "for, or another --out-dir"
             )
-        if subject.get("statusPurpose") != purpose:
-            raise CliError(f"{path} is a {subject.get('statusPurpose')!r} list, not {purpose!r}")
+        if existing.issuer != key.did:
+            raise CliError(f"{path} was issued by {existing.issuer}, not by the key's {key.did}")
         return
-    unsigned = status_list_credential(
-        key.did, url, Bitstring.new(), purpose=purpose, valid_from=now_iso()
-    )
-    signed = issue(unsigned, key)
+    signed = signed_status_list(url, key, purpose=purpose)
     write_new_file(path, (json.dumps(signed, indent=2) + "\n").encode(), force=False)
     print(f"wrote the {purpose} list {path}: publish it at {url}", file=sys.stderr)
 
