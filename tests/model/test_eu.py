@@ -400,6 +400,19 @@ def test_every_problem_of_a_template_is_reported_at_once() -> None:
     ]
 
 
+def test_a_hostile_form_gets_a_short_message() -> None:
+    from microcred.model.eu import FormError, check_form
+
+    form = {**FORM, "x" * 100_000: 1, **{f"extra{i}": i for i in range(500)}}
+    with pytest.raises(FormError) as caught:
+        check_form(form)
+    assert len(caught.value.problems) == 501
+    assert caught.value.problems[0].startswith("x" * 59 + "…: unknown member")
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 51
+    assert lines[-1] == "... and 451 more problem(s)"
+
+
 def test_a_form_that_is_not_an_object_and_hostile_keys_get_a_problem_not_a_traceback() -> None:
     assert _problems(["not", "a", "form"]) == ["the Annex I form must be a JSON object, not list"]
     problems = _problems({**TEMPLATE, 7: "x", "learner": "x", "issuer": [1]}, without_learner=True)

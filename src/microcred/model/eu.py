@@ -138,10 +138,16 @@ class FormError(ValueError):
     each as one line ``"<path>: <what is wrong>"`` (``"learner.nme: unknown member of the
     Annex I form; did you mean 'name'?"``). ``str()`` of the error is those lines, one per
     line. The lines name members and the form's own values of a grade or a date, never a
-    learner's identity."""
+    learner's identity. A member name over 60 characters is shortened with ``…``."""
+
+    #: At most this many problems are written into ``str()`` (all are in :attr:`problems`).
+    shown = 50
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
+        lines = problems[: self.shown]
+        if len(problems) > self.shown:
+            lines.append(f"... and {len(problems) - self.shown} more problem(s)")
+        super().__init__("\n".join(lines))
         self.problems = problems
 
 
@@ -582,13 +588,14 @@ def _member_problem(cls: type[_Form], key: Any, path: str, *, top: bool) -> str 
     known = _known(cls)
     if name in known:
         return None
-    where = f"{path}.{name}" if path else name
+    shown = name if len(name) <= 60 else name[:59] + "…"
+    where = f"{path}.{shown}" if path else shown
     if top and name in _CREDENTIAL_MEMBERS:
         return (
             f"{where}: not part of the Annex I form (it is a member of an OB 3.0 credential); "
             + _CREDENTIAL_MEMBERS[name]
         )
-    near = _nearest(name, known)
+    near = _nearest(name[:200], known)
     if near is not None:
         return f"{where}: unknown member of the Annex I form; did you mean {near!r}?"
     return f"{where}: unknown member of the Annex I form; known here: {', '.join(known)}"
