@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -275,3 +276,251 @@ def test_generated_forms_round_trip_through_elm(form: dict[str, Any]) -> None:
     assert mc.validate(elm, "elm").valid
     expected = _expected_after_credential(micro.to_json(), KEY.did)
     assert from_elm(elm).to_json() == expected
+
+
+# ------------------------------------------------------------------------ strict forms
+
+TEMPLATE = json.loads((ROOT / "examples" / "data" / "template-da123a.json").read_text())
+
+
+def _problems(form: Any, **options: Any) -> list[str]:
+    from microcred.model.eu import FormError, check_form
+
+    with pytest.raises(FormError) as caught:
+        check_form(form, **options)
+    assert str(caught.value) == "\n".join(caught.value.problems)
+    return caught.value.problems
+
+
+def test_the_shipped_form_and_template_pass_the_strict_check() -> None:
+    from microcred.model.eu import check_form
+
+    check_form(FORM)
+    check_form(TEMPLATE, without_learner=True)
+    check_form({**TEMPLATE, "grade": {"scale": "U/G/VG"}}, without_learner=True)
+
+
+@pytest.mark.parametrize(
+    ("member", "path", "value", "nearest"),
+    [
+        ("titel", (), "x", "title"),
+        ("lerning_outcomes", (), [], "learning_outcomes"),
+        ("learningOutcomes", (), [], "learning_outcomes"),
+        ("Language", (), "sv", "language"),
+        ("nme", ("learner",), "A", "name"),
+        ("contry", ("issuer",), "SE", "country"),
+        ("contry", ("awarding_bodies", 0), "SE", "country"),
+        ("esc", ("learning_outcomes", 1), "x", "esco"),
+        ("ETCS", ("workload",), 3, "ects"),
+        ("eqf_level", ("level",), 6, "eqf"),
+        ("typ", ("assessment",), "x", "type"),
+        ("bodys", ("quality_assurance",), "x", "body"),
+        ("scal", ("grade",), "A-F", "scale"),
+        ("partof", ("stackability",), [], "part_of"),
+        ("schem", ("learner", "identifiers", 0), "x", "scheme"),
+        ("countyr", ("learner", "national_id"), "SE", "country"),
+    ],
+)
+def test_an_unknown_member_is_named_with_its_path_and_the_nearest_known_name(
+    member: str, path: tuple[str | int, ...], value: Any, nearest: str
+) -> None:
+    form = json.loads(json.dumps(FORM))
+    form["learner"]["identifiers"] = [{"scheme": "ESI", "value": "urn:x"}]
+    form["awarding_bodies"] = [{"name": "Exempeluniversitetet"}]
+    target: Any = form
+    for step in path:
+        target = target[step]
+    target[member] = value
+    where = "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in (*path, member))
+    expected = f"{where.lstrip('.')}: unknown member of the Annex I form; did you mean {nearest!r}?"
+    assert _problems(form) == [expected]
+    # the model and read_any refuse it too (nothing is dropped silently)
+    with pytest.raises(ValueError, match="unknown member of the Annex I form"):
+        MicroCredential.model_validate(form)
+    from microcred.model.eu import FormError, read_any
+
+    with pytest.raises(FormError) as caught:
+        read_any(form)
+    assert caught.value.problems == [expected]
+
+
+def test_a_member_with_no_near_name_lists_the_known_ones() -> None:
+    problems = _problems({**FORM, "workload": {"ects": 7.5, "zzzz": 1}})
+    assert problems == [
+        "workload.zzzz: unknown member of the Annex I form; known here: ects, hours, hp"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("member", "hint"),
+    [
+        ("credentialStatus", "status entries are added by `batch-issue --status-list`"),
+        ("proof", "a credential is signed when it is issued"),
+        ("@context", "the contexts are written when the credential is made"),
+        ("credentialSubject", "give the learner as `learner`"),
+    ],
+)
+def test_a_credential_member_is_named_as_not_part_of_the_form(member: str, hint: str) -> None:
+    (problem,) = _problems({**TEMPLATE, member: {}}, without_learner=True)
+    assert problem.startswith(f"{member}: not part of the Annex I form")
+    assert hint in problem
+
+
+def test_every_problem_of_a_template_is_reported_at_once() -> None:
+    bad = {
+        **TEMPLATE,
+        "titel": "x",
+        "credentialStatus": {"type": "BitstringStatusListEntry"},
+        "learner": {"name": "Ada"},
+        "participation": "onlin",
+        "grade": {"value": "vgg", "scale": "U/G/VG"},
+    }
+    del bad["assessment"]
+    problems = _problems(bad, without_learner=True)
+    assert problems == [
+        "titel: unknown member of the Annex I form; did you mean 'title'?",
+        "credentialStatus: not part of the Annex I form (it is a member of an OB 3.0 credential); "
+        "status entries are added by `batch-issue --status-list`",
+        "learner: a template has no learner; each roster row gives one",
+        "participation: Input should be 'online', 'onsite', 'blended' or 'work-based'",
+        "grade.value: 'vgg' is not on the U/G/VG scale; its grades are U, G, VG",
+    ]
+    # once the values are valid, a missing mandatory element is named
+    fixed = {k: v for k, v in bad.items() if k not in ("titel", "credentialStatus", "learner")}
+    fixed.update(participation="online", grade={"value": "VG", "scale": "U/G/VG"})
+    assert _problems(fixed, without_learner=True) == [
+        "missing mandatory Annex I element(s): type of assessment"
+    ]
+    # a whole form needs the learner and the date of issuing too
+    assert _problems(TEMPLATE) == [
+        "missing mandatory Annex I element(s): identification of the learner"
+    ]
+    assert _problems({k: v for k, v in FORM.items() if k != "issued"}) == [
+        "missing mandatory Annex I element(s): date of issuing"
+    ]
+
+
+def test_a_hostile_form_gets_a_short_message() -> None:
+    from microcred.model.eu import FormError, check_form
+
+    form = {**FORM, "x" * 100_000: 1, **{f"extra{i}": i for i in range(500)}}
+    with pytest.raises(FormError) as caught:
+        check_form(form)
+    assert len(caught.value.problems) == 501
+    assert caught.value.problems[0].startswith("x" * 59 + "…: unknown member")
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 51
+    assert lines[-1] == "... and 451 more problem(s)"
+
+
+def test_a_form_that_is_not_an_object_and_hostile_keys_get_a_problem_not_a_traceback() -> None:
+    assert _problems(["not", "a", "form"]) == ["the Annex I form must be a JSON object, not list"]
+    problems = _problems({**TEMPLATE, 7: "x", "learner": "x", "issuer": [1]}, without_learner=True)
+    assert problems[0].startswith("7: unknown member of the Annex I form")
+    assert any(p.startswith("issuer: ") for p in problems)
+
+
+def test_strict_errors_never_echo_the_learner_identity() -> None:
+    form = json.loads(json.dumps(FORM))
+    form["learner"]["national_id"]["valeu"] = PERSONAL_NUMBER
+    form["learner"]["national_id"]["value"] = 12345
+    problems = _problems(form)
+    assert (
+        "learner.national_id.valeu: unknown member of the Annex I form; did you mean 'value'?"
+        in problems
+    )
+    with pytest.raises(ValueError, match="unknown member") as caught:
+        MicroCredential.model_validate(form)
+    text = str(caught.value)
+    digits = PERSONAL_NUMBER.replace("-", "")
+    assert PERSONAL_NUMBER not in text
+    assert digits not in text
+    assert digits[2:] not in text
+
+
+def test_the_accepted_input_members_still_convert() -> None:
+    micro = MicroCredential.model_validate(
+        {**TEMPLATE, "workload": {"hp": "7,5"}, "level": {"se": "avancerad nivå"}}
+    )
+    assert micro.workload is not None
+    assert micro.workload.ects == Decimal("7.5")
+    assert micro.level is not None
+    assert (micro.level.eqf, micro.level.cycle) == (7, 2)
+    back = MicroCredential.from_ob3(
+        MicroCredential.model_validate(FORM).to_ob3(issuer_id=KEY.did, today=TODAY)
+    )
+    assert back.learner is not None
+    assert back.learner.identity_objects
+    assert MicroCredential.model_validate(back.to_json()) == back
+
+
+# ------------------------------------------------------------------------ grades
+
+
+@pytest.mark.parametrize(
+    ("value", "scale", "spelled"),
+    [
+        ("vg", "U/G/VG", "VG"),
+        (" g ", "U/G/VG", "G"),
+        ("u", "U/G", "U"),
+        ("Fx", "A-F", "FX"),
+        ("fx", "A–F", "FX"),
+        ("b", "a-f", "B"),
+        ("u", "U/3/4/5", "U"),
+    ],
+)
+def test_a_grade_is_written_in_its_scale_spelling(value: str, scale: str, spelled: str) -> None:
+    micro = MicroCredential.model_validate({**FORM, "grade": {"value": value, "scale": scale}})
+    assert micro.grade is not None
+    assert micro.grade.value == spelled
+    credential = micro.to_ob3(issuer_id=KEY.did, today=TODAY).to_json()
+    assert credential["credentialSubject"]["result"][0]["value"] == spelled
+    micro.grade.value = value.lower()  # an assignment is normalised too
+    assert micro.grade.value == spelled
+
+
+@pytest.mark.parametrize(
+    ("value", "scale", "grades"),
+    [
+        ("VGG", "U/G/VG", "U, G, VG"),
+        ("X", "A-F", "F, FX, E, D, C, B, A"),
+        ("6", "U/3/4/5", "U, 3, 4, 5"),
+    ],
+)
+def test_a_grade_not_on_its_scale_names_the_scale_grades(
+    value: str, scale: str, grades: str
+) -> None:
+    from microcred.model.eu import Grade
+
+    message = f"{value!r} is not on the {scale} scale; its grades are {grades}"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Grade(value=value, scale=scale)
+    assert _problems({**FORM, "grade": {"value": value, "scale": scale}}) == [
+        f"grade.value: {message}"
+    ]
+
+
+def test_a_grade_on_an_unknown_scale_or_read_back_is_kept_as_given() -> None:
+    micro = MicroCredential.model_validate({**FORM, "grade": {"value": "pass", "scale": "1-5"}})
+    assert micro.grade is not None
+    assert micro.grade.value == "pass"
+    credential = (
+        MicroCredential.model_validate(FORM).to_ob3(issuer_id=KEY.did, today=TODAY).to_json()
+    )
+    credential["credentialSubject"]["result"][0]["value"] = "Pass"  # another issuer's spelling
+    back = MicroCredential.from_ob3(credential)
+    assert back.grade is not None
+    assert back.grade.value == "Pass"
+
+
+def test_is_pass_reads_any_spelling_of_a_grade() -> None:
+    from microcred.model.presets import se
+
+    assert [se.is_pass(g, "U/G/VG") for g in ("vg", "G", " u ")] == [True, True, False]
+    assert [se.is_pass(g, "A–F") for g in ("e", "Fx", "f", "A")] == [True, False, False, True]
+    assert se.is_pass("3", "U/3/4/5")
+    assert not se.is_pass("u", "U/3/4/5")
+    with pytest.raises(ValueError, match="is not on the U/G scale"):
+        se.is_pass("VG", "U/G")
+    with pytest.raises(ValueError, match="unknown grading scale"):
+        se.is_pass("G", "1-5")

@@ -428,6 +428,40 @@ def test_page_report_of_a_micro_credential_has_the_sixteen_rows(
     assert [row["element"] for row in rows] == [*MANDATORY_ELEMENTS, *OPTIONAL_ELEMENTS]
     assert [row["mandatory"] for row in rows] == [True] * 11 + [False] * 5
     assert all(row["value"] for row in rows)
+    assert all(row["values"]["en"] == row["value"] for row in rows)
+    assert all(set(row["values"]) == set(LANGUAGES) for row in rows)
+
+
+def test_page_report_gives_the_written_values_in_both_languages(
+    client: TestClient, signed: dict[str, Any]
+) -> None:
+    rows = client.post("/verifier/report", content=json.dumps(signed).encode()).json()
+    values = {row["element"]: row["values"] for row in rows["microCredential"]["elements"]}
+    assert values["notional workload"] == {
+        "en": "7.5 ECTS + 200 hours",
+        "sv": "7,5 hp (ECTS) + 200 timmar",
+    }
+    assert values["level"] == {
+        "en": "EQF 6, cycle 1",
+        "sv": "EQF-nivå 6, första cykeln (grundnivå)",
+    }
+    assert values["form of participation"] == {"en": "online", "sv": "på distans (online)"}
+    assert values["supervision and identity verification"] == {
+        "en": "supervised-with-id",
+        "sv": "övervakad med identitetskontroll",
+    }
+    assert values["integration and stackability"]["sv"].startswith("kan ingå i ")
+    assert values["learning outcomes"]["sv"] == values["learning outcomes"]["en"]
+
+
+def test_the_script_shows_a_row_value_in_the_page_language() -> None:
+    script = _script()
+    body = script[script.index("function rowValue(row)") :]
+    body = body[: body.index("\n  }\n") + 4]
+    assert "values[language]" in body
+    assert "asText(row.value)" in body  # a server without "values": the English value
+    render = script[script.index("function renderAnnex(") :]
+    assert "const value = rowValue(row);" in render[: render.index("\n  }\n")]
 
 
 def test_page_report_of_a_baked_png_and_of_a_tampered_copy(

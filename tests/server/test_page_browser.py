@@ -261,6 +261,35 @@ def test_switching_to_swedish(browser: WebDriver, base_url: str, tmp_path: Path)
     assert _verdict(browser).text == "Invalid"
 
 
+def _annex_value(driver: WebDriver, element: str) -> str:
+    cell = driver.find_element(By.CSS_SELECTOR, f"#annex-table tr[data-element='{element}'] td")
+    return str(cell.text)
+
+
+def test_the_values_microcred_writes_follow_the_page_language(
+    browser: WebDriver, base_url: str, tmp_path: Path
+) -> None:
+    _open(browser, base_url)
+    _paste(browser, json.dumps(SIGNED))
+    assert _verdict(browser).text == "Verified"
+    assert _annex_value(browser, "notional workload") == "7.5 ECTS + 200 hours"
+    assert _annex_value(browser, "level") == "EQF 6, cycle 1"
+    assert _annex_value(browser, "supervision and identity verification") == "supervised-with-id"
+    browser.find_element(By.CSS_SELECTOR, ".lang-button[data-lang='sv']").click()
+    assert _verdict(browser).text == "Verifierad"
+    assert _annex_value(browser, "notional workload") == "7,5 hp (ECTS) + 200 timmar"
+    assert _annex_value(browser, "level") == "EQF-nivå 6, första cykeln (grundnivå)"
+    assert _annex_value(browser, "form of participation") == "på distans (online)"
+    assert (
+        _annex_value(browser, "supervision and identity verification")
+        == "övervakad med identitetskontroll"
+    )
+    assert _annex_value(browser, "integration and stackability").startswith("kan ingå i ")
+    _screenshot(browser, tmp_path, "verified-sv")
+    browser.find_element(By.CSS_SELECTOR, ".lang-button[data-lang='en']").click()
+    assert _annex_value(browser, "form of participation") == "online"
+
+
 def test_swedish_by_default_for_a_swedish_browser(base_url: str, tmp_path: Path) -> None:
     with _chromium(tmp_path / "chromium-profile", "sv-SE") as driver:
         _open(driver, base_url)

@@ -1,19 +1,32 @@
 """The Annex I elements of a micro-credential as rows of a table: what each element holds,
 whether it is mandatory, and where it sits in the source document (OB 3.0, ELM or the Annex I
 form). ``microcred inspect`` and the verifier page of ``microcred serve`` show these rows.
+
+A row's value is the credential's own text (title, learning outcomes, names) joined with the
+words microcred writes itself (units, level and cycle, the vocabulary values of participation,
+supervision, assessment, quality assurance and stackability). Those words, and the decimal
+sign, follow ``language``: English (``"en"``) or Swedish (``"sv"``, e.g. ``7,5 hp (ECTS)``,
+``första cykeln (grundnivå)``, ``övervakad med identitetskontroll``). The title is given in
+the page's language when the credential has it in that language.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
 
+from . import vocab
 from .eu import MANDATORY_ELEMENTS, OPTIONAL_ELEMENTS, MicroCredential
 
-__all__ = ["ElementRow", "SourceKind", "element_rows", "source_kind"]
+__all__ = ["LANGUAGES", "ElementRow", "Language", "SourceKind", "element_rows", "source_kind"]
 
 #: The form a micro-credential was read from.
 SourceKind = Literal["ob3", "elm", "annex-i"]
+#: A language the rows can be written in.
+Language = Literal["en", "sv"]
+#: The languages of :func:`element_rows`.
+LANGUAGES: tuple[Language, ...] = ("en", "sv")
 
 
 @dataclass(frozen=True)
@@ -97,65 +110,183 @@ def source_kind(document: Any) -> SourceKind:
     return "ob3" if "VerifiableCredential" in types else "annex-i"
 
 
-def element_rows(m: MicroCredential, kind: SourceKind = "annex-i") -> list[ElementRow]:
+# Swedish for the words microcred writes itself (English: the form's own values)
+_PARTICIPATION_SV = {
+    "online": "på distans (online)",
+    "onsite": "på plats",
+    "blended": "kombinerad (på plats och på distans)",
+    "work-based": "arbetsplatsförlagd",
+}
+_SUPERVISION_SV = {
+    "supervised-with-id": "övervakad med identitetskontroll",
+    "supervised-without-id": "övervakad utan identitetskontroll",
+    "unsupervised-with-id": "utan övervakning, med identitetskontroll",
+    "unsupervised-without-id": "utan övervakning och utan identitetskontroll",
+}
+_CYCLE_SV = {
+    1: "första cykeln (grundnivå)",
+    2: "andra cykeln (avancerad nivå)",
+    3: "tredje cykeln (forskarnivå)",
+}
+# by the English label of the EU vocabulary concept
+_ASSESSMENT_SV = {
+    "peer assessment": "kamratbedömning",
+    "marked assignment": "bedömd inlämningsuppgift",
+    "continuous evaluation": "löpande bedömning",
+    "portfolio": "portfolio",
+    "group performance": "grupprestation",
+    "practical assessment": "praktiskt prov",
+    "written examination": "skriftlig tentamen",
+    "level of attendance": "närvaro",
+    "project work": "projektarbete",
+    "peer review": "kamratgranskning",
+    "quiz": "quiz",
+    "problem based learning": "problembaserat lärande",
+    "oral examination": "muntlig tentamen",
+    "artefact assessment": "bedömning av framställt verk",
+}
+_QUALITY_SV = {
+    "Institutional Quality Assurance": "institutionell kvalitetssäkring",
+    "Program Quality Assurance": "kvalitetssäkring av utbildningsprogrammet",
+    "Institutional License": "tillstånd för lärosätet",
+    "Program License": "tillstånd för utbildningsprogrammet",
+}
+
+
+def _number(value: Decimal, language: Language) -> str:
+    text = str(value)
+    return text.replace(".", ",") if language == "sv" else text
+
+
+def _vocabulary_sv(lookup: Any, value: str, table: dict[str, str]) -> str:
+    """The Swedish word for a vocabulary value microcred knows; the value itself otherwise
+    (free text is the credential's own, and stays as stated)."""
+    try:
+        label = lookup(value).label_en
+    except (ValueError, TypeError):
+        return value
+    return table.get(label, table.get(label.lower(), value))
+
+
+def _learner(m: MicroCredential, language: Language) -> str:
+    learner = m.learner
+    if learner is None:
+        return ""
+    sv = language == "sv"
+    hashed = len(learner.identity_objects)
+    parts = (
+        learner.name,
+        ("nationellt identitetsnummer (hashat)" if sv else "national id (hashed)")
+        if learner.national_id
+        else None,
+        *(f"{i.scheme} {i.value}" for i in learner.identifiers),
+        learner.id,
+        (f"{hashed} hashade identiteter" if sv else f"{hashed} hashed identities")
+        if hashed
+        else None,
+    )
+    return ", ".join(x for x in parts if x)
+
+
+def _title(m: MicroCredential, language: Language) -> str:
+    given = isinstance(m.title, dict) and language in m.title
+    title = m.title_in(language) if language == "sv" and given else m.title_in()
+    return title + (f" ({m.code})" if m.code else "")
+
+
+def _workload(m: MicroCredential, language: Language) -> str:
+    if m.workload is None:
+        return ""
+    sv = language == "sv"
+    parts = []
+    if m.workload.ects is not None:
+        ects = _number(m.workload.ects, language)
+        parts.append(f"{ects} hp (ECTS)" if sv else f"{ects} ECTS")
+    if m.workload.hours is not None:
+        hours = _number(m.workload.hours, language)
+        parts.append(f"{hours} timmar" if sv else f"{hours} hours")
+    return " + ".join(parts)
+
+
+def _level(m: MicroCredential, language: Language) -> str:
+    if m.level is None or not m.level.eqf:
+        return ""
+    cycle = m.level.cycle
+    if language == "sv":
+        return f"EQF-nivå {m.level.eqf}" + (f", {_CYCLE_SV[cycle]}" if cycle else "")
+    return f"EQF {m.level.eqf}" + (f", cycle {cycle}" if cycle else "")
+
+
+def _quality(m: MicroCredential, language: Language) -> str:
+    qa = m.quality_assurance
+    if qa is None:
+        return ""
+    kind = (
+        _vocabulary_sv(vocab.accreditation, qa.type, _QUALITY_SV) if language == "sv" else qa.type
+    )
+    return kind + (f" ({qa.body})" if qa.body else "")
+
+
+def _stackability(m: MicroCredential, language: Language) -> str:
+    stack = m.stackability
+    if stack is None:
+        return ""
+    into = ", ".join(stack.part_of)
+    if language == "sv":
+        if into:
+            return f"kan ingå i {into}" if stack.stackable else f"kan inte ingå i {into}"
+        return "kan kombineras med andra meriter" if stack.stackable else "kan inte kombineras"
+    return ("stackable" if stack.stackable else "not stackable") + (f" into {into}" if into else "")
+
+
+def element_rows(
+    m: MicroCredential, kind: SourceKind = "annex-i", *, language: Language = "en"
+) -> list[ElementRow]:
     """Every Annex I element of ``m``, mandatory ones first, in the Recommendation's order.
 
     ``kind`` is the form ``m`` was read from (:func:`source_kind`); it decides ``where``.
-    """
+    ``language`` (``"en"`` or ``"sv"``) is the language of the words microcred writes into the
+    values (see the module docstring); the credential's own text is shown as it states it.
 
-    learner = m.learner
+    Raises:
+        ValueError: ``language`` is not one of :data:`LANGUAGES`.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; known: {', '.join(LANGUAGES)}")
+    sv = language == "sv"
     shown = {
-        "identification of the learner": ", ".join(
-            x
-            for x in (
-                learner.name if learner else None,
-                "national id (hashed)" if learner and learner.national_id else None,
-                *(f"{i.scheme} {i.value}" for i in (learner.identifiers if learner else [])),
-                learner.id if learner else None,
-                f"{len(learner.identity_objects)} hashed identities"
-                if learner and learner.identity_objects
-                else None,
-            )
-            if x
-        ),
-        "title of the micro-credential": m.title_in() + (f" ({m.code})" if m.code else ""),
+        "identification of the learner": _learner(m, language),
+        "title of the micro-credential": _title(m, language),
         "country of the issuer": (m.issuer.country or "") if m.issuer else "",
         "awarding body": ", ".join(b.name for b in m.awarding_bodies)
         or ((m.issuer.name or "") if m.issuer else ""),
         "date of issuing": m.issued or "",
         "learning outcomes": "; ".join(o.text for o in m.learning_outcomes),
-        "notional workload": " + ".join(
-            part
-            for part in (
-                f"{m.workload.ects} ECTS" if m.workload and m.workload.ects is not None else "",
-                f"{m.workload.hours} hours" if m.workload and m.workload.hours is not None else "",
+        "notional workload": _workload(m, language),
+        "level": _level(m, language),
+        "type of assessment": (
+            (
+                _vocabulary_sv(vocab.assessment, m.assessment.type, _ASSESSMENT_SV)
+                if sv
+                else m.assessment.type
             )
-            if part
-        ),
-        "level": (
-            f"EQF {m.level.eqf}" + (f", cycle {m.level.cycle}" if m.level.cycle else "")
-            if m.level and m.level.eqf
+            if m.assessment
             else ""
         ),
-        "type of assessment": m.assessment.type if m.assessment else "",
-        "form of participation": m.participation or "",
-        "type of quality assurance": (
-            m.quality_assurance.type
-            + (f" ({m.quality_assurance.body})" if m.quality_assurance.body else "")
-            if m.quality_assurance
+        "form of participation": (
+            (_PARTICIPATION_SV[m.participation] if sv else m.participation)
+            if m.participation
             else ""
         ),
+        "type of quality assurance": _quality(m, language),
         "prerequisites": m.prerequisites or "",
-        "supervision and identity verification": m.supervision or "",
+        "supervision and identity verification": (
+            (_SUPERVISION_SV[m.supervision] if sv else m.supervision) if m.supervision else ""
+        ),
         "grade": (
             m.grade.value + (f" ({m.grade.scale})" if m.grade.scale else "") if m.grade else ""
         ),
-        "integration and stackability": (
-            ("stackable" if m.stackability.stackable else "not stackable")
-            + (f" into {', '.join(m.stackability.part_of)}" if m.stackability.part_of else "")
-            if m.stackability
-            else ""
-        ),
+        "integration and stackability": _stackability(m, language),
         "further information": m.further_information or "",
     }
     rows = [ElementRow(n, True, shown[n], _where(kind, n)) for n in MANDATORY_ELEMENTS]

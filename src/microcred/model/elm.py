@@ -22,4 +22,4 @@ def from_elm(document: Mapping[str, Any]) -> MicroCredential:
         ValueError: the document is not an ELM credential with a learning achievement
             (``pydantic.ValidationError`` is one).
     """
-    return MicroCredential.model_validate(elm_form(document))
+    return MicroCredential.model_validate(elm_form(document), context={"reading": True})

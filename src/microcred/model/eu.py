@@ -19,6 +19,9 @@ a salted hash, an ``IdentityObject``).
 
 from __future__ import annotations
 
+import difflib
+import types
+import typing
 import uuid
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
@@ -30,9 +33,12 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .._vc import parse_datetime
 from . import vocab
@@ -47,6 +53,7 @@ __all__ = [
     "OPTIONAL_ELEMENTS",
     "Assessment",
     "AwardingBody",
+    "FormError",
     "Grade",
     "IncompleteMicroCredentialError",
     "Issuer",
@@ -59,6 +66,7 @@ __all__ = [
     "QualityAssurance",
     "Stackability",
     "Workload",
+    "check_form",
     "now_iso",
     "read_any",
 ]
@@ -95,6 +103,11 @@ Supervision = Literal[
 LangText = str | dict[str, str]
 
 
+#: The validation context of a form read back from a credential (OB 3.0, ELM): the grade is
+#: kept as the credential states it (see :class:`Grade`).
+_READING: Mapping[str, Any] = {"reading": True}
+
+
 def _plain_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
@@ -120,8 +133,69 @@ class IncompleteMicroCredentialError(ValueError):
         self.missing = missing
 
 
+class FormError(ValueError):
+    """An Annex I form that cannot be used as it is; :attr:`problems` lists every problem,
+    each as one line ``"<path>: <what is wrong>"`` (``"learner.nme: unknown member of the
+    Annex I form; did you mean 'name'?"``). ``str()`` of the error is those lines, one per
+    line. The lines name members and the form's own values of a grade or a date, never a
+    learner's identity. A member name over 60 characters is shortened with ``…``."""
+
+    #: At most this many problems are written into ``str()`` (all are in :attr:`problems`).
+    shown = 50
+
+    def __init__(self, problems: list[str]) -> None:
+        lines = problems[: self.shown]
+        if len(problems) > self.shown:
+            lines.append(f"... and {len(problems) - self.shown} more problem(s)")
+        super().__init__("\n".join(lines))
+        self.problems = problems
+
+
+#: Members of an OB 3.0 credential / W3C Verifiable Credential that an Annex I form does not
+#: have, with what to do instead (checked at the top level of a form).
+_CREDENTIAL_MEMBERS: Mapping[str, str] = {
+    "credentialStatus": "status entries are added by `batch-issue --status-list`",
+    "proof": "a credential is signed when it is issued",
+    "@context": "the contexts are written when the credential is made",
+    "credentialSubject": "give the learner as `learner` and the grade as `grade`",
+    "credentialSchema": "schemas are chosen when the credential is made",
+    "id": "the credential's id is given when it is issued",
+    "validFrom": "give the date of issuing as `issued`",
+    "issuanceDate": "give the date of issuing as `issued`",
+    "awardedDate": "give the date of the award as `awarded`",
+    "validUntil": "a micro-credential does not expire",
+    "expirationDate": "a micro-credential does not expire",
+    "evidence": "it is not an Annex I element",
+    "termsOfUse": "it is not an Annex I element",
+    "refreshService": "it is not an Annex I element",
+    "name": "give the title as `title`",
+    "description": "give it as `further_information`",
+    "achievement": "give the course's elements at the top level of the form",
+}
+
+
 class _Form(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        validate_assignment=True,
+        hide_input_in_errors=True,  # a form may hold a personnummer: never echo it
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_members(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        top = cls.__name__ == "MicroCredential"
+        if (info.context or {}).get("members_checked"):  # check_form named them already
+            return {k: v for k, v in data.items() if not _member_problem(cls, k, "", top=top)}
+        problems = [p for k in data if (p := _member_problem(cls, k, "", top=top))]
+        if problems:
+            raise PydanticCustomError(
+                "annex_i_member", "{problems}", {"problems": "; ".join(problems)}
+            )
+        return data
 
     def to_json(self) -> dict[str, Any]:
         """The Annex I form as JSON (absent and empty fields omitted)."""
@@ -271,10 +345,38 @@ class QualityAssurance(_Form):
 
 
 class Grade(_Form):
-    """The grade achieved, and the scale it is on (``U/G/VG``, ``A-F``, ...)."""
+    """The grade achieved, and the scale it is on (``U/G/VG``, ``A-F``, ...).
 
+    When the scale is one microcred knows (:func:`microcred.model.presets.se.scale`:
+    ``U/G/VG``, ``U/G``, ``A-F``, ``U/3/4/5``), the value is written in the scale's own
+    spelling (``vg`` → ``VG``, ``Fx`` → ``FX``, surrounding spaces dropped), and a value that
+    is not a grade of the scale is an error naming the scale's grades. A grade on a scale
+    microcred does not know is kept as given. A grade read back from a credential
+    (:meth:`MicroCredential.from_ob3`, ELM) is kept as the credential states it.
+    """
+
+    scale: str | None = None  # before ``value``: its validator reads the scale
     value: str
-    scale: str | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _scale_spelling(cls, value: str, info: ValidationInfo) -> str:
+        scale_name = info.data.get("scale")
+        if (info.context or {}).get("reading") or not isinstance(scale_name, str):
+            return value
+        from .presets import se
+
+        try:
+            known = se.scale(scale_name)
+        except ValueError:
+            return value  # a scale microcred does not know: the grade is kept as given
+        try:
+            return se.check_grade(value, known.id)
+        except ValueError:
+            grades = ", ".join(known.values)
+            raise ValueError(
+                f"{value!r} is not on the {known.id} scale; its grades are {grades}"
+            ) from None
 
 
 class Stackability(_Form):
@@ -449,7 +551,158 @@ class MicroCredential(_Form):
         document = (
             credential.to_json() if isinstance(credential, AchievementCredential) else credential
         )
-        return cls.model_validate(from_ob3(document))
+        return cls.model_validate(from_ob3(document), context=_READING)
+
+
+# ---------------------------------------------------------------------- strict forms
+
+#: Input members that a ``before`` validator reads and converts (they are not fields).
+_ALSO_ACCEPTED: Mapping[str, tuple[str, ...]] = {"Workload": ("hp",), "Level": ("se",)}
+
+
+def _known(cls: type[_Form]) -> list[str]:
+    return [*cls.model_fields, *_ALSO_ACCEPTED.get(cls.__name__, ())]
+
+
+def _squash(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "").replace(" ", "")
+
+
+def _nearest(name: str, known: list[str]) -> str | None:
+    """The known member ``name`` was most likely meant to be (case, ``_``/``-`` and camelCase
+    ignored; the closest by :mod:`difflib`, else the longest known name inside it), or
+    ``None`` when none is close."""
+    squashed = {_squash(k): k for k in known}
+    wanted = _squash(name)
+    found = difflib.get_close_matches(wanted, list(squashed), n=1, cutoff=0.6)
+    if found:
+        return squashed[found[0]]
+    # a known name inside the unknown one (``eqf_level`` → ``eqf``, ``fullname`` → ``name``)
+    inside = [k for k in squashed if len(k) >= 3 and k in wanted]
+    return squashed[max(inside, key=len)] if inside else None
+
+
+def _member_problem(cls: type[_Form], key: Any, path: str, *, top: bool) -> str | None:
+    """``None`` when ``key`` is a member of the form object ``cls``, else the problem."""
+    name = str(key)
+    known = _known(cls)
+    if name in known:
+        return None
+    shown = name if len(name) <= 60 else name[:59] + "…"
+    where = f"{path}.{shown}" if path else shown
+    if top and name in _CREDENTIAL_MEMBERS:
+        return (
+            f"{where}: not part of the Annex I form (it is a member of an OB 3.0 credential); "
+            + _CREDENTIAL_MEMBERS[name]
+        )
+    near = _nearest(name[:200], known)
+    if near is not None:
+        return f"{where}: unknown member of the Annex I form; did you mean {near!r}?"
+    return f"{where}: unknown member of the Annex I form; known here: {', '.join(known)}"
+
+
+def _form_class(annotation: Any) -> tuple[type[_Form] | None, bool]:
+    """The form class a field holds (and whether it holds a list of them)."""
+    if isinstance(annotation, type) and issubclass(annotation, _Form):
+        return annotation, False
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is list and args:
+        inner, _ = _form_class(args[0])
+        return inner, inner is not None
+    if origin in (typing.Union, types.UnionType):
+        for arg in args:
+            found = _form_class(arg)
+            if found[0] is not None:
+                return found
+    return None, False
+
+
+def _member_problems(cls: type[_Form], data: Mapping[str, Any], path: str) -> list[str]:
+    """Every member of ``data`` and of the form objects inside it that the form does not
+    have, with its path (``awarding_bodies[0].contry``)."""
+    problems: list[str] = []
+    for key, value in data.items():
+        problem = _member_problem(cls, key, path, top=cls is MicroCredential)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        field = cls.model_fields.get(str(key))
+        inner, many = _form_class(field.annotation) if field is not None else (None, False)
+        if inner is None:
+            continue
+        where = f"{path}.{key}" if path else str(key)
+        if many and isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    problems += _member_problems(inner, item, f"{where}[{index}]")
+        elif not many and isinstance(value, Mapping):
+            problems += _member_problems(inner, value, where)
+    return problems
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not part.startswith(("function-", "str", "dict[", "list[")) or not text:
+            text += f".{part}" if text else part
+    return text
+
+
+def check_form(form: Mapping[str, Any], *, without_learner: bool = False) -> None:
+    """Check that ``form`` is an Annex I form ready to issue, and name every problem at once.
+
+    The checks:
+
+    * every member of the form and of each object in it (``learner``, ``issuer``,
+      ``awarding_bodies[]``, ``learning_outcomes[]``, ``workload``, ``level``, ``grade``, ...)
+      is a member of the Annex I form; an unknown one is named with its path and the nearest
+      known name (``learner.nme: unknown member of the Annex I form; did you mean 'name'?``);
+      a member of an OB 3.0 credential (``credentialStatus``, ``proof``, ``@context``, ...)
+      is named as not part of the form, with what to do instead;
+    * every value is valid (dates, participation, supervision, EQF level, countries, ...),
+      and a grade on a scale microcred knows is a grade of that scale (see :class:`Grade`);
+    * every mandatory Annex I element is present.
+
+    With ``without_learner=True`` the form is a template for :func:`microcred.batch.issue_many`:
+    it must not have a ``learner`` (each roster row gives one), the identification of the
+    learner and the date of issuing are not required (the batch gives them), and its
+    ``grade`` may have a ``scale`` and no ``value``.
+
+    The issuer's id is not required: the signing key gives it.
+
+    Raises:
+        FormError: one line per problem, in :attr:`FormError.problems`.
+    """
+    if not isinstance(form, Mapping):
+        raise FormError([f"the Annex I form must be a JSON object, not {type(form).__name__}"])
+    problems = _member_problems(MicroCredential, form, "")
+    data = dict(form)
+    if without_learner:
+        if "learner" in data:
+            problems.append("learner: a template has no learner; each roster row gives one")
+            del data["learner"]
+        grade = data.get("grade")
+        if isinstance(grade, Mapping) and "value" not in grade:
+            del data["grade"]  # the roster gives the value; an unknown scale is kept as given
+    try:
+        micro = MicroCredential.model_validate(data, context={"members_checked": True})
+    except ValidationError as exc:
+        for error in exc.errors():
+            message = error["msg"].removeprefix("Value error, ")
+            where = _location(error["loc"])
+            problems.append(f"{where}: {message}" if where else message)
+    else:
+        not_needed = (
+            {"identification of the learner", "date of issuing"} if without_learner else set()
+        )
+        missing = [name for name in micro.missing if name not in not_needed]
+        if missing:
+            problems.append("missing mandatory Annex I element(s): " + ", ".join(missing))
+    if problems:
+        raise FormError(problems)
 
 
 def read_any(document: Mapping[str, Any]) -> MicroCredential:
@@ -457,15 +710,24 @@ def read_any(document: Mapping[str, Any]) -> MicroCredential:
     (``"type": "MicroCredential"``), an ELM European Digital Credential, or an OB 3.0
     credential.
 
+    An Annex I form is read strictly: a member the form does not have raises
+    :class:`FormError` naming each one with its path (see :func:`check_form`); it may be
+    incomplete (see :attr:`MicroCredential.missing`). A credential is read for what it carries.
+
     Raises:
-        ValueError: the document is none of these (``pydantic.ValidationError`` is one).
+        FormError: an Annex I form with members the form does not have.
+        ValueError: the document is none of these, or a value is not valid
+            (``pydantic.ValidationError`` and :class:`FormError` are ValueErrors).
     """
     kinds = document.get("type")
     types = set(kinds if isinstance(kinds, list) else [kinds])
     if "MicroCredential" in types and "VerifiableCredential" not in types:
+        problems = _member_problems(MicroCredential, document, "")
+        if problems:
+            raise FormError(problems)
         return MicroCredential.model_validate(document)
     if "EuropeanDigitalCredential" in types:
-        return MicroCredential.model_validate(elm_form(document))
+        return MicroCredential.model_validate(elm_form(document), context=_READING)
     if types & {"OpenBadgeCredential", "AchievementCredential"}:
         return MicroCredential.from_ob3(document)
     raise ValueError(

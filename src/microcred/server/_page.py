@@ -66,7 +66,11 @@ def _micro_credential(document: dict[str, Any]) -> dict[str, Any] | None:
     context, an achievement of type MicroCredential, or an ELM credential); ``None`` otherwise,
     and for a document that cannot be read as one, whatever it holds (the report says what
     is wrong with it: the table is never the reason for an error answer). An unexpected
-    failure of the reading is logged by its class alone."""
+    failure of the reading is logged by its class alone.
+
+    Each row has ``value`` (English) and ``values`` (``{"en": ..., "sv": ...}``): the words
+    microcred writes itself (units, level, vocabulary values) in each language of the page,
+    see :func:`microcred.model.elements.element_rows`."""
     try:
         return _annex_table(document)
     except (MicrocredError, ValueError):
@@ -77,7 +81,7 @@ def _micro_credential(document: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _annex_table(document: dict[str, Any]) -> dict[str, Any] | None:
-    from ..model.elements import element_rows, source_kind
+    from ..model.elements import LANGUAGES, element_rows, source_kind
     from ..model.eu import EU_CONTEXT, read_any
 
     kind = source_kind(document)
@@ -93,11 +97,13 @@ def _annex_table(document: dict[str, Any]) -> dict[str, Any] | None:
     if not is_micro:
         return None
     micro = read_any(document)
-    return {
-        "complete": not micro.missing,
-        "missing": micro.missing,
-        "elements": [row.to_json() for row in element_rows(micro, kind)],
-    }
+    written = {language: element_rows(micro, kind, language=language) for language in LANGUAGES}
+    elements = []
+    for position, row in enumerate(written["en"]):
+        entry = row.to_json()
+        entry["values"] = {language: rows[position].value for language, rows in written.items()}
+        elements.append(entry)
+    return {"complete": not micro.missing, "missing": micro.missing, "elements": elements}
 
 
 def page_warnings(report: VerificationReport) -> list[dict[str, Any]]:

@@ -164,7 +164,7 @@
     "form of participation": {"en": "Form of participation", "sv": "Form av deltagande"},
     "type of quality assurance": {"en": "Type of quality assurance", "sv": "Typ av kvalitetssäkring"},
     "prerequisites": {"en": "Prerequisites", "sv": "Förkunskapskrav"},
-    "supervision and identity verification": {"en": "Supervision and identity verification", "sv": "Handledning och identitetskontroll"},
+    "supervision and identity verification": {"en": "Supervision and identity verification", "sv": "Övervakning och identitetskontroll"},
     "grade": {"en": "Grade", "sv": "Betyg"},
     "integration and stackability": {"en": "Integration and stackability", "sv": "Integrering och stapelbarhet"},
     "further information": {"en": "Further information", "sv": "Ytterligare information"}
@@ -437,6 +437,17 @@
       return warningText("status").name;
     }
     return checkText(check.id).name;
+  }
+
+  // The value of an Annex I row in the page's language: the server writes the words
+  // microcred adds itself (units, level, participation, ...) in each language ("values"),
+  // and "value" (English) for a server that does not.
+  function rowValue(row) {
+    const values = row.values;
+    if (values && typeof values === "object" && Object.prototype.hasOwnProperty.call(values, language)) {
+      return asText(values[language]);
+    }
+    return asText(row.value);
   }
 
   function elementLabel(name) {
@@ -755,7 +766,7 @@
     const body = el("tbody", {attrs: {"role": "rowgroup"}});
     rows.forEach(function (row) {
       const name = asText(row.element);
-      const value = asText(row.value);
+      const value = rowValue(row);
       const mandatory = row.mandatory === true;
       const isMissing = !value;
       const tr = el("tr", {className: isMissing && mandatory ? "row-missing" : "", attrs: {"data-element": name, "role": "row"}});
