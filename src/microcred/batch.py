@@ -45,7 +45,7 @@ from typing import Any, Literal
 from ._issue import issue
 from .errors import MicrocredError
 from .keys import KeyPair
-from .model.eu import MicroCredential, now_iso
+from .model.eu import FormError, MicroCredential, check_form, now_iso
 
 __all__ = [
     "FIELDS",
@@ -107,7 +107,8 @@ _LEARNER_FIELDS = ("name", "given_name", "family_name", "national_id", "email", 
 class RosterError(MicrocredError, ValueError):
     """The roster or template cannot be issued at all (before any row): no column identifies
     the learner, a ``columns=`` mapping names an unknown field or header, or the template is
-    not an Annex I form."""
+    not an Annex I form without a learner (an unknown member, a bad value: every problem is
+    named, one per line)."""
 
     code = "batch.roster"
 
@@ -602,6 +603,12 @@ def _prepare(
         raise TypeError("mandatory_pointers must be a list of JSON pointers, not one string")
     base = template.to_json() if isinstance(template, MicroCredential) else dict(template)
     base.pop("learner", None)
+    try:
+        check_form(base, without_learner=True)
+    except FormError as exc:
+        raise RosterError(
+            "the template is not an Annex I form without a learner:\n" + "\n".join(exc.problems)
+        ) from None
     options["now"] = options.get("now") or now_iso()
     if status is not None:
         options["status_entries"] = status.urls()
@@ -741,8 +748,9 @@ def issue_many(
     Raises:
         ValueError: ``workers`` < 1 or the key has no private part (misuse); bad rows are
             reported in their RowResult instead.
-        RosterError: (on the first row) no column identifies the learner, or ``columns``
-            names an unknown field or header.
+        RosterError: (before the first result) the template is not an Annex I form without
+            a learner, no column identifies the learner, or ``columns`` names an unknown field
+            or header.
     """
     if workers < 1:
         raise ValueError("workers must be at least 1")

@@ -388,3 +388,25 @@ def test_revocation_from_python(tmp_path: Path) -> None:
     known = status.StaticStatusLists({"https://uni.example/status/r": revocation})
     outcome = [mc.verify(r.credential, status=known).outcome for r in results]
     assert outcome == ["verified", "invalid", "verified", "verified"]
+
+
+def test_a_template_with_typos_is_refused_before_any_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = json.loads(TEMPLATE.read_text())
+    template["titel"] = template.pop("title")
+    template["credentialStatus"] = {"type": "BitstringStatusListEntry"}
+    (tmp_path / "typo.json").write_text(json.dumps(template))
+    roster, key, out = _roster(tmp_path, 3, 0), _key(tmp_path), tmp_path / "out"
+    capsys.readouterr()
+    assert main(["batch-issue", str(roster), "--template", str(tmp_path / "typo.json"),
+                 "--key", str(key), "--out-dir", str(out)]) == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert "titel: unknown member of the Annex I form; did you mean 'title'?" in err
+    assert "credentialStatus: not part of the Annex I form" in err
+    assert "row " not in err  # once, not per row
+    assert not out.exists()
+    from microcred.batch import RosterError, issue_many
+
+    with pytest.raises(RosterError, match="did you mean 'title'"):
+        list(issue_many([{"name": "Alva Berg"}], template, mc.keys.generate("Ed25519")))

@@ -303,10 +303,16 @@ def _status_list_file(path: Path, url: str, purpose: str, key: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Issue the roster; write files and the manifest; print a summary."""
     from ..batch import RosterError, issue_many, recognise_columns
+    from ..model.eu import FormError, check_form
 
     template = read_json_file(args.template, "template")
     if not isinstance(template, dict):
         raise CliError(f"template {args.template} must be a JSON object (the Annex I form)")
+    try:
+        check_form(template, without_learner=True)
+    except FormError as exc:
+        problems = "\n".join(f"  {line}" for line in exc.problems)
+        raise CliError(f"template {args.template} is not an Annex I form:\n{problems}") from None
     key = read_key(args.key)
     headers, rows = _rows(args.roster)
     try:
