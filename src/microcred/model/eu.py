@@ -432,8 +432,10 @@ class MicroCredential(_Form):
         """
         policy = identity or IdentityPolicy()
         missing = self.missing
-        if self.learner is not None and self.learner.identified and is_unidentified(
-            self.learner, policy
+        if (
+            self.learner is not None
+            and self.learner.identified
+            and is_unidentified(self.learner, policy)
         ):
             missing = [*missing, _UNIDENTIFIED]
         chosen_issuer = issuer_id or (self.issuer.id if self.issuer else None)
