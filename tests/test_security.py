@@ -326,3 +326,32 @@ def test_a_baked_image_is_bounded_by_max_image_bytes_and_other_bytes_by_max_inpu
     report = mc.verify(png, limits=too_small)
     assert _failed(report) == {"parse": "failed"}
     assert f"image is over the limit of {len(png) - 1} bytes" in report.failed[0].message
+
+
+def test_guessable_learner_identifiers_are_left_out_by_default() -> None:
+    """The personal identity number and e-mail: no credential carries them unless the issuer
+    opts in; the keyed opt-in is no OB 3.0 hash, the salted one warns (the brute-force attack
+    on every output is ``tests/test_privacy.py``)."""
+    import warnings
+    from pathlib import Path
+
+    from microcred.model import MicroCredential
+    from microcred.model.identity import IdentityPolicy, ReversibleIdentityWarning
+
+    form = json.loads(
+        (Path(__file__).parent.parent / "examples/data/annex-i-da123a.json").read_text()
+    )
+    micro = MicroCredential.model_validate(form)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReversibleIdentityWarning)  # none by default
+        subject = micro.to_ob3(issuer_id="did:example:uni").to_json()["credentialSubject"]
+    kinds = {i["identityType"] for i in subject["identifier"]}
+    assert kinds.isdisjoint({"nationalIdentityNumber", "emailAddress"})
+    keyed = IdentityPolicy(national_id="hmac", key=bytes(32))
+    subject = micro.to_ob3(issuer_id="did:example:uni", identity=keyed).to_json()[
+        "credentialSubject"
+    ]
+    hashes = [i["identityHash"] for i in subject["identifier"] if i.get("hashed")]
+    assert [h.partition("$")[0] for h in hashes] == ["hmac-sha256"]
+    with pytest.warns(ReversibleIdentityWarning, match="recover the value"):
+        micro.to_ob3(issuer_id="did:example:uni", identity=IdentityPolicy(national_id="salted"))

@@ -159,3 +159,72 @@ def test_baked_fixtures_unbake_to_the_embedded_credential(
         assert from_image.outcome == from_text.outcome
         assert [c.id for c in from_image.checks[1:]] == [c.id for c in from_text.checks[1:]]
         assert from_image.checks[0].message.endswith(f"baked {image.suffix[1:].upper()}")
+
+
+def test_convert_includes_the_national_id_only_when_asked_and_as_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from microcred.model.presets import se
+
+    key = _key(tmp_path, capsys)
+    base = ["convert", str(FORM), "--to", "ob3", "--issuer-key", str(key)]
+    code, out, _ = _run(base, capsys)
+    kinds = [i["identityType"] for i in json.loads(out)["credentialSubject"]["identifier"]]
+    assert code == 0
+    assert kinds == ["name", "sisSourcedId", "ext:ESI"]
+
+    secret = tmp_path / "identity.key"
+    secret.write_bytes(bytes(range(32)))
+    code, out, err = _run([*base, "--include-national-id", "hmac", "--identity-key", str(secret)],
+                          capsys)  # fmt: skip
+    assert code == 0
+    assert err == ""
+    (identity,) = [
+        i
+        for i in json.loads(out)["credentialSubject"]["identifier"]
+        if i["identityType"] == "nationalIdentityNumber"
+    ]
+    assert identity["identityHash"].startswith("hmac-sha256$")
+    assert se.identity_matches(identity, "19121212-1212", key=secret.read_bytes())
+
+    code, out, err = _run([*base, "--include-national-id", "salted", "--include-email", "salted"],
+                          capsys)  # fmt: skip
+    assert code == 0
+    assert err.count("microcred: warning:") == 1
+    assert "salted SHA-256 hash of the learner's personal identity number and e-mail" in err
+    assert "anyone holding it can recover the value" in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--include-national-id", "hmac"], "hmac needs the issuer's secret: give --identity-key"),
+        (["--include-email", "hmac", "--identity-key", "short.key"],
+         "identity key {dir}/short.key: the identity key is too short: 5 bytes, at least 32"),
+        (["--include-national-id", "hmac", "--identity-key", "absent.key"],
+         "cannot read identity key {dir}/absent.key"),
+        (["--identity-key", "short.key"], "--identity-key is used only with"),
+        (["--include-national-id", "salted", "--to", "elm"], "apply to --to ob3 only"),
+    ],
+)  # fmt: skip
+def test_convert_refuses_an_identity_opt_in_it_cannot_honour(
+    extra: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "short.key").write_bytes(b"12345")
+    argv = ["convert", str(FORM), "--to", "ob3", "--issuer-key", str(_key(tmp_path, capsys))]
+    extra = [str(tmp_path / a) if a.endswith(".key") else a for a in extra]
+    code, out, err = _run([*argv, *extra], capsys)
+    assert code == 2
+    assert out == ""
+    assert message.format(dir=tmp_path) in err
+
+
+def test_convert_to_annex_i_leaves_the_personal_data_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(["convert", str(FORM), "--to", "annex-i"], capsys)
+    learner = json.loads(out)["learner"]
+    assert code == 0
+    assert "national_id" not in learner
+    assert "email" not in learner
+    assert learner["name"] == "Tolvan Tolvansson"

@@ -13,6 +13,7 @@ import pytest
 import microcred as mc
 from microcred.model import MicroCredential
 from microcred.model.clr import StackingError, stack, total_ects
+from microcred.model.identity import IdentityPolicy, ReversibleIdentityWarning
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = json.loads((ROOT / "examples" / "data" / "annex-i-da123a.json").read_text())
@@ -26,7 +27,14 @@ def _signed(
     form.update(code=code, title={"en": f"Course {code}"}, workload={"hp": hp})
     form["learner"]["id"] = learner_id
     micro = MicroCredential.model_validate(form)
-    unsigned = micro.to_ob3(issuer_id=UNI.did, today=date(2026, 11, 25), salt=salt)
+    if salt is None:
+        unsigned = micro.to_ob3(issuer_id=UNI.did, today=date(2026, 11, 25))
+    else:  # the learner known only by salted hashes (an opt-in that warns)
+        salted = IdentityPolicy(national_id="salted", email="salted")
+        with pytest.warns(ReversibleIdentityWarning):
+            unsigned = micro.to_ob3(
+                issuer_id=UNI.did, today=date(2026, 11, 25), salt=salt, identity=salted
+            )
     return mc.issue(unsigned.to_json(), UNI)
 
 

@@ -21,6 +21,7 @@ from microcred.model import (
     MicroCredential,
 )
 from microcred.model.elm import from_elm
+from microcred.model.identity import IdentityPolicy, ReversibleIdentityWarning
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = json.loads((ROOT / "examples" / "data" / "annex-i-da123a.json").read_text())
@@ -95,14 +96,16 @@ def test_ob3_round_trip_through_signing_and_verification() -> None:
     back = MicroCredential.from_ob3(report.document or {})
     assert _without_hashed(back.to_json()) == _expected_after_credential(micro.to_json(), KEY.did)
     kinds = {o["identityType"] for o in back.learner.identity_objects} if back.learner else set()
-    assert kinds == {"nationalIdentityNumber", "emailAddress"}
+    assert kinds == set()  # the national id and e-mail are left out by default
 
 
 def test_the_personal_number_hash_matches_and_never_appears_in_clear() -> None:
     from microcred.model.presets import se
 
     micro = MicroCredential.model_validate(FORM)
-    credential = micro.to_ob3(issuer_id=KEY.did, today=TODAY).to_json()
+    salted = IdentityPolicy(national_id="salted")  # the opt-in; tests/model/test_privacy.py
+    with pytest.warns(ReversibleIdentityWarning):
+        credential = micro.to_ob3(issuer_id=KEY.did, today=TODAY, identity=salted).to_json()
     signed = mc.issue(credential, KEY)
     token = mc.issue(credential, KEY, format="jwt")
     digits = PERSONAL_NUMBER.replace("-", "")
@@ -128,12 +131,12 @@ def test_the_personal_number_hash_matches_and_never_appears_in_clear() -> None:
 
 def test_elm_round_trip_keeps_every_element() -> None:
     micro = MicroCredential.model_validate(FORM)
-    elm = micro.to_elm(issuer_id=KEY.did)
+    elm = micro.to_elm(issuer_id=KEY.did, include_email=True)
     assert mc.validate(elm).profile == "elm"
     assert mc.validate(elm).valid
     back = from_elm(elm)
     expected = _expected_after_credential(micro.to_json(), KEY.did)
-    expected["learner"]["email"] = FORM["learner"]["email"]  # ELM keeps the contact e-mail
+    expected["learner"]["email"] = FORM["learner"]["email"]  # asked for: the contact e-mail
     assert back.to_json() == expected
 
 

@@ -17,6 +17,7 @@ from ..errors import MicrocredError
 from ..limits import DEFAULT_LIMITS
 from ..model.elements import SourceKind, element_rows, source_kind
 from ._common import EXIT_INVALID, EXIT_OK, CliError, add_output_arguments, write_new_file
+from ._identity import add_identity_arguments, identity_policy, reporting_identity_warnings
 from ._io import read_input, read_key
 
 if TYPE_CHECKING:
@@ -42,11 +43,14 @@ def register(sub: Any) -> None:
         "convert",
         help="convert between the Annex I form, Open Badges 3.0 and ELM",
         description="Convert PATH (Annex I form, OB 3.0 or ELM) to OB 3.0 or ELM. With "
-        "--issuer-key the OB 3.0 credential is signed (eddsa-rdfc-2022 for Ed25519 keys).",
+        "--issuer-key the OB 3.0 credential is signed (eddsa-rdfc-2022 for Ed25519 keys). "
+        "The learner's personal identity number and e-mail address are left out of every "
+        "output unless --include-national-id / --include-email (OB 3.0 only) ask for them.",
     )
     convert.add_argument("path", metavar="PATH")
     convert.add_argument("--to", required=True, choices=["ob3", "elm", "annex-i"])
     convert.add_argument("--issuer-key", metavar="KEY.json", help="sign the OB 3.0 result")
+    add_identity_arguments(convert)
     add_output_arguments(convert)
     convert.set_defaults(handler=run_convert)
 
@@ -107,18 +111,26 @@ def run_convert(args: argparse.Namespace) -> int:
     """Convert and write the result."""
     from ..model.eu import IncompleteMicroCredentialError
 
+    if args.to != "ob3" and (args.include_national_id or args.include_email or args.identity_key):
+        raise CliError(
+            "--include-national-id, --include-email and --identity-key apply to --to ob3 only "
+            "(ELM and the Annex I output never carry the national id or e-mail)"
+        )
+    policy = identity_policy(args)
     m, _ = _load_with_kind(args.path)
     key = read_key(args.issuer_key) if args.issuer_key else None
     if args.to == "ob3" and key is None and not (m.issuer and m.issuer.id):
         raise CliError("the form names no issuer id: give --issuer-key KEY.json (its DID is used)")
     try:
         if args.to == "annex-i":
-            result: Any = m.to_json()
+            result: Any = _without_personal_data(m.to_json())
         elif args.to == "elm":
             issuer = key.did if key else None
             result = m.to_elm(issuer_id=issuer)
         else:
-            credential = m.to_ob3(issuer_id=key.did if key else None).to_json()
+            with reporting_identity_warnings():
+                unsigned = m.to_ob3(issuer_id=key.did if key else None, identity=policy)
+            credential = unsigned.to_json()
             if key is not None:
                 from .._issue import issue
 
@@ -135,3 +147,16 @@ def run_convert(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def _without_personal_data(form: dict[str, Any]) -> dict[str, Any]:
+    """The Annex I form without the learner's national id and e-mail (written nowhere by
+    default, this output included); a form left with no learner loses the learner."""
+    learner = form.get("learner")
+    if isinstance(learner, dict):
+        kept = {k: v for k, v in learner.items() if k not in ("national_id", "email")}
+        if kept:
+            form["learner"] = kept
+        else:
+            form.pop("learner")
+    return form

@@ -75,6 +75,13 @@ def _write(folder: Path, name: str, data: str | bytes) -> Path:
     return path
 
 
+def _in_clear(form: dict[str, Any], texts: tuple[str, ...] | list[str]) -> bool:
+    """Whether any text holds the learner's personal number (any spelling) or e-mail."""
+    personal = form["learner"]["national_id"]["value"].replace("-", "")
+    needles = (personal, personal[2:], form["learner"]["email"])
+    return any(needle in text for needle in needles for text in texts)
+
+
 def _story(folder: Path) -> bool:
     import microcred as mc
     from microcred import baking
@@ -94,7 +101,10 @@ def _story(folder: Path) -> bool:
     _say(2, "The registrar describes the course result in the Recommendation's own terms.")
     form = demo_form()
     micro = MicroCredential.model_validate(form)
-    _write(folder, "annex-i.json", json.dumps(form, indent=2, ensure_ascii=False))
+    written = copy.deepcopy(form)  # the personal number and e-mail are written nowhere
+    for member in ("national_id", "email"):
+        written["learner"].pop(member, None)
+    _write(folder, "annex-i.json", json.dumps(written, indent=2, ensure_ascii=False))
     for row in element_rows(micro):
         name, mandatory, value = row.element, row.mandatory, row.value
         marker = "*" if mandatory else " "
@@ -112,13 +122,19 @@ def _story(folder: Path) -> bool:
     _write(folder, "credential.jwt", token + "\n")
     _show("Data Integrity", f"credential.json ({signed['proof'][0]['cryptosuite']})")
     _show("JWT (VC-JWT)", f"credential.jwt ({len(token)} characters)")
-    personal = form["learner"]["national_id"]["value"]
-    in_clear = any(
-        personal.replace("-", "")[k:] in text
-        for k in (0, 2)
-        for text in (json.dumps(signed), token)
+    kinds = {i["identityType"] for i in signed["credentialSubject"].get("identifier", [])}
+    leaked = bool(kinds & {"nationalIdentityNumber", "emailAddress"}) or _in_clear(
+        form, (json.dumps(signed), token)
     )
-    _show("personal number", "salted SHA-256 hash only" if not in_clear else "IN CLEAR (bug!)")
+    _show(
+        "personal number and e-mail",
+        "left out (no hash either)" if not leaked else "IN THE CREDENTIAL (bug!)",
+    )
+    _show("the learner is identified by", "name, Ladok UID, ESI")
+    print(
+        "   (an issuer who must include the number opts in: --include-national-id hmac, a keyed\n"
+        "    hash only the issuer's secret can test; 'salted' is reversible by anyone in seconds)"
+    )
 
     _say(4, "A verifier checks both, offline.")
     reports = {"credential.json": mc.verify(signed), "credential.jwt": mc.verify(token)}
@@ -150,6 +166,8 @@ def _story(folder: Path) -> bool:
     _write(folder, "credential.elm.json", json.dumps(elm, indent=2, ensure_ascii=False))
     elm_report = mc.validate(elm, "elm")
     _show("credential.elm.json", "valid ELM EDC credential" if elm_report.valid else "INVALID")
+    files = [p.read_bytes().decode("utf-8", "replace") for p in sorted(folder.iterdir())]
+    leaked = leaked or _in_clear(form, files)
 
     ok = (
         all(r.verified for r in reports.values())
@@ -157,7 +175,7 @@ def _story(folder: Path) -> bool:
         and caught.outcome == "invalid"
         and from_image.verified
         and elm_report.valid
-        and not in_clear
+        and not leaked
     )
     elapsed = time.monotonic() - started
     print(

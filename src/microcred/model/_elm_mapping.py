@@ -11,8 +11,9 @@ its ``specifiedBy`` Qualification, ``LAss`` = its ``provenBy`` LearningAssessmen
 
 =====================================  ================================================
 learner                                ``credentialSubject`` (Person): ``fullName``,
-                                       ``identifier[]``, ``contactPoint`` (e-mail); the
-                                       national identity number is left out
+                                       ``identifier[]``, ``contactPoint`` (e-mail, only
+                                       when asked); the national identity number is left
+                                       out
 title, code                            ``LA.title``, ``LAS.title``, ``LAS.identifier``
 issuer, country                        ``issuer`` (Organisation), ``location.address.countryCode``
 awarding bodies, date of award         ``LA.awardedBy.awardingBody[]``, ``awardingDate``
@@ -225,8 +226,13 @@ def _display(ids: _Ids, title: str, language: str) -> dict[str, Any]:
     }
 
 
-def to_elm(m: MicroCredential, *, issuer_id: str | None, credential_id: str) -> dict[str, Any]:
-    """The ELM European Digital Credential (JSON, unsigned) for a complete micro-credential."""
+def to_elm(
+    m: MicroCredential, *, issuer_id: str | None, credential_id: str, include_email: bool = False
+) -> dict[str, Any]:
+    """The ELM European Digital Credential (JSON, unsigned) for a complete micro-credential.
+
+    The learner's national identity number is never written, the e-mail address only with
+    ``include_email`` (in clear, as the ``contactPoint``)."""
     assert m.issuer is not None
     assert m.issuer.country
     assert m.workload
@@ -399,7 +405,7 @@ def to_elm(m: MicroCredential, *, issuer_id: str | None, credential_id: str) -> 
             }
             for i in learner.identifiers
         ]
-    if learner.email:
+    if learner.email and include_email:
         person["contactPoint"] = [
             {
                 "id": ids("contactPoint"),

@@ -8,6 +8,7 @@ from a credential.
 from __future__ import annotations
 
 import uuid
+import warnings
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -15,6 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import vocab
 from ._ns import EU_CONTEXT, EXT_NS
+from .identity import (
+    IdentityPolicy,
+    ReversibleIdentityWarning,
+    keeps_identity,
+    keyed_identity_object,
+)
 from .ob3 import OB3_CONTEXT, VC_V2
 
 if TYPE_CHECKING:
@@ -77,7 +84,12 @@ def _address(country: str | None, region: str | None = None) -> dict[str, Any] |
     return address
 
 
-def _identities(m: MicroCredential, salt: str | None, today: date | None) -> list[dict[str, Any]]:
+def _identities(
+    m: MicroCredential, salt: str | None, today: date | None, policy: IdentityPolicy
+) -> list[dict[str, Any]]:
+    """The learner's ``IdentityObject`` list under ``policy``: the name and the form's
+    identifiers in clear; the national id and e-mail only as the policy says (by default not
+    at all); identities read back from a credential only when the policy keeps them."""
     from .presets import se
 
     learner = m.learner
@@ -92,19 +104,20 @@ def _identities(m: MicroCredential, salt: str | None, today: date | None) -> lis
                 "identityHash": learner.name,
             }
         )
+    reversible: list[str] = []
     if learner.national_id is not None:
+        national = learner.national_id.value.strip()
         if learner.national_id.country.upper() in ("SE", "SWE"):
-            found.append(
-                se.personal_number_identity(learner.national_id.value, salt=salt, today=today)
-            )
-        else:
-            found.append(se.identity_object(learner.national_id.value.strip(), salt=salt))
-    if learner.email:
-        found.append(
-            se.identity_object(
-                learner.email.strip().lower(), identity_type="emailAddress", salt=salt
-            )
-        )
+            # checked even when left out: a wrong number in the roster is an error
+            national = se.parse_personal_number(national, today=today).canonical
+        if policy.national_id != "omit":
+            found.append(_hashed(national, "nationalIdentityNumber", policy, salt))
+            if policy.national_id == "salted":
+                reversible.append("personal identity number")
+    if learner.email and policy.email != "omit":
+        found.append(_hashed(learner.email.strip().lower(), "emailAddress", policy, salt))
+        if policy.email == "salted":
+            reversible.append("e-mail address")
     for item in learner.identifiers:
         identity_type = _SCHEME_TO_TYPE.get(item.scheme, "ext:" + item.scheme.replace(" ", ""))
         found.append(
@@ -115,8 +128,29 @@ def _identities(m: MicroCredential, salt: str | None, today: date | None) -> lis
                 "identityHash": item.value,
             }
         )
-    found.extend(dict(obj) for obj in learner.identity_objects)
+    found.extend(dict(obj) for obj in learner.identity_objects if keeps_identity(obj, policy))
+    if reversible:
+        warnings.warn(
+            ReversibleIdentityWarning(
+                f"the credential carries a salted SHA-256 hash of the learner's "
+                f"{' and '.join(reversible)}: anyone holding it can recover the value by "
+                "trying every candidate (seconds for a personal identity number); use hmac "
+                "or leave it out unless verifiers must check a value the learner presents"
+            ),
+            stacklevel=4,
+        )
     return found
+
+
+def _hashed(
+    value: str, identity_type: str, policy: IdentityPolicy, salt: str | None
+) -> dict[str, Any]:
+    from .presets import se
+
+    if policy.mode_for(identity_type) == "hmac":
+        assert policy.key is not None
+        return keyed_identity_object(value, key=policy.key, identity_type=identity_type)
+    return se.identity_object(value, identity_type=identity_type, salt=salt)
 
 
 def to_ob3(
@@ -126,8 +160,13 @@ def to_ob3(
     credential_id: str,
     salt: str | None,
     today: date | None,
+    identity: IdentityPolicy | None = None,
 ) -> dict[str, Any]:
-    """The OB 3.0 credential (JSON, unsigned) for a complete micro-credential."""
+    """The OB 3.0 credential (JSON, unsigned) for a complete micro-credential.
+
+    ``identity`` says which low-entropy identifiers go in, and how (default: none; see
+    :mod:`microcred.model.identity`); ``salt`` is used only for the ``"salted"`` ones.
+    """
     from .presets import se
 
     assert m.issuer is not None
@@ -248,7 +287,7 @@ def to_ob3(
     assert m.learner is not None
     if m.learner.id:
         subject["id"] = m.learner.id
-    identities = _identities(m, salt, today)
+    identities = _identities(m, salt, today, identity or IdentityPolicy())
     if identities:
         subject["identifier"] = identities
     subject["achievement"] = achievement

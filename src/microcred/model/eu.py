@@ -13,8 +13,9 @@ The Open Badges 3.0 form keeps every element. Elements OB 3.0 has a property for
 JSON-LD extension context (:data:`EU_CONTEXT`), and level and learning outcomes are mirrored
 as ``alignment`` entries with the EU vocabulary URIs, so that plain OB 3.0 consumers see them.
 :meth:`MicroCredential.from_ob3` reads it back: ``from_ob3(m.to_ob3(...))`` equals ``m``
-except for the learner's national identity number, which is never written in clear (it becomes
-a salted hash, an ``IdentityObject``).
+except for the learner's national identity number and e-mail address, which by default go into
+no credential at all (an issuer may opt in to a keyed or a salted hash:
+:mod:`microcred.model.identity`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from . import vocab
 from ._elm_mapping import elm_form, to_elm
 from ._ns import EU_CONTEXT
 from ._ob3_mapping import from_ob3, to_ob3
+from .identity import IdentityPolicy, is_unidentified
 from .ob3 import AchievementCredential
 
 __all__ = [
@@ -123,6 +125,13 @@ def _prune(value: Any) -> Any:
     if isinstance(value, list):
         return [_prune(v) for v in value]
     return value
+
+
+_UNIDENTIFIED = (
+    "identification of the learner (the national identity number and e-mail address go into "
+    "no credential by default: give the learner's name, an identifier such as the Ladok UID, "
+    "or a DID as learner.id, or opt in to a keyed hash of the number)"
+)
 
 
 class IncompleteMicroCredentialError(ValueError):
@@ -204,7 +213,8 @@ class _Form(BaseModel):
 
 
 class NationalId(_Form):
-    """A national identity number (e.g. a Swedish personnummer). Never printed in clear."""
+    """A national identity number (e.g. a Swedish personnummer). Never printed in clear, and by
+    default written into no credential (it is checked: a Swedish one must parse)."""
 
     country: str
     value: str = Field(repr=False)
@@ -218,7 +228,14 @@ class LearnerIdentifier(_Form):
 
 
 class Learner(_Form):
-    """Identification of the learner."""
+    """Identification of the learner.
+
+    A credential identifies the learner by ``name``, ``identifiers`` (Ladok UID, ESI: high
+    entropy, written in clear) and ``id`` (the wallet's DID, ``credentialSubject.id``).
+    ``national_id`` and ``email`` are guessable, so they are left out of credentials unless
+    the issuer opts in (:class:`~microcred.model.identity.IdentityPolicy`); a learner known
+    only by them cannot be issued a credential without that opt-in.
+    """
 
     name: str | None = None
     national_id: NationalId | None = None
@@ -492,6 +509,7 @@ class MicroCredential(_Form):
         credential_id: str | None = None,
         salt: str | None = None,
         today: date | None = None,
+        identity: IdentityPolicy | None = None,
     ) -> AchievementCredential:
         """The Open Badges 3.0 ``OpenBadgeCredential`` (unsigned) for this micro-credential.
 
@@ -499,14 +517,29 @@ class MicroCredential(_Form):
             issuer_id: the issuer's id (a DID or URL) when the form's ``issuer.id`` is not set,
                 typically the signing key's controller (``key.did``).
             credential_id: the credential's ``id`` (default: a fresh ``urn:uuid``).
-            salt: the salt for hashing identity values (default: a fresh random salt).
+            salt: the salt of the identifiers ``identity`` writes ``"salted"`` (default: a
+                fresh random salt); unused otherwise.
             today: reference date for reading two-digit-year personal numbers.
+            identity: which of the learner's national id and e-mail go in, and how (default
+                ``IdentityPolicy()``: neither; the learner is identified by name, the form's
+                identifiers and ``id``). See :mod:`microcred.model.identity`.
+
+        Warns:
+            ReversibleIdentityWarning: ``identity`` writes a salted hash of one of them.
 
         Raises:
-            IncompleteMicroCredentialError: a mandatory element is missing.
+            IncompleteMicroCredentialError: a mandatory element is missing, or only the left
+                out national id or e-mail would identify the learner.
             ValueError: an element's value is not valid (e.g. a personal number's check digit).
         """
+        policy = identity or IdentityPolicy()
         missing = self.missing
+        if (
+            self.learner is not None
+            and self.learner.identified
+            and is_unidentified(self.learner, policy)
+        ):
+            missing = [*missing, _UNIDENTIFIED]
         chosen_issuer = issuer_id or (self.issuer.id if self.issuer else None)
         if not chosen_issuer:
             missing = [*missing, "issuer id (give issuer.id or issuer_id=)"]
@@ -519,26 +552,42 @@ class MicroCredential(_Form):
             credential_id=credential_id or f"urn:uuid:{uuid.uuid4()}",
             salt=salt,
             today=today,
+            identity=policy,
         )
         return AchievementCredential.from_json(document)
 
     def to_elm(
-        self, *, issuer_id: str | None = None, credential_id: str | None = None
+        self,
+        *,
+        issuer_id: str | None = None,
+        credential_id: str | None = None,
+        include_email: bool = False,
     ) -> dict[str, Any]:
         """The ELM v3 European Digital Credential (JSON-LD, unsigned) for this micro-credential.
 
-        The national identity number is left out (ELM would carry it in clear).
+        The national identity number is always left out (ELM would carry it in clear), and
+        so is the e-mail address unless ``include_email`` (then in clear, as the learner's
+        ``contactPoint``).
 
         Raises:
-            IncompleteMicroCredentialError: a mandatory element is missing.
+            IncompleteMicroCredentialError: a mandatory element is missing, or only the left
+                out national id or e-mail would identify the learner.
         """
         missing = self.missing
+        if (
+            self.learner is not None
+            and self.learner.identified
+            and not (include_email and self.learner.email)
+            and is_unidentified(self.learner, IdentityPolicy(), elm=True)
+        ):
+            missing = [*missing, _UNIDENTIFIED]
         if missing:
             raise IncompleteMicroCredentialError(missing)
         return to_elm(
             self,
             issuer_id=issuer_id or (self.issuer.id if self.issuer else None),
             credential_id=credential_id or f"urn:uuid:{uuid.uuid4()}",
+            include_email=include_email,
         )
 
     @classmethod

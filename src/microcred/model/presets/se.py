@@ -12,9 +12,12 @@
   national equivalence is defined for the others, and microcred does not invent one.
 * **Personal identity numbers** (*personnummer*, and *samordningsnummer* whose day is +60):
   :func:`parse_personal_number` checks the date and the Luhn check digit and gives the
-  canonical 12 digits; it never echoes the number in an error or a repr. They are written
-  into credentials only as a salted SHA-256 OB 3.0 ``IdentityObject``
-  (:func:`personal_number_identity`), never in clear.
+  canonical 12 digits; it never echoes the number in an error or a repr. By default it goes
+  into no credential at all (see :mod:`microcred.model.identity`); an issuer who opts in gets
+  a keyed hash (HMAC-SHA256 with an issuer-held secret) or the OB 3.0 salted SHA-256
+  ``IdentityObject`` (:func:`personal_number_identity`), which anyone can reverse by trying
+  the few thousand numbers of a birth date. :func:`identity_matches` tests a candidate
+  against either.
 * **Identifiers.** Ladok student UIDs (UUIDs), the European Student Identifier (ESI, a
   ``urn:schac:personalUniqueCode:int:esi:...`` URN) and course codes (→ ``humanCode``).
 
@@ -33,11 +36,13 @@ import hmac
 import re
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
+
+from ..identity import KEYED_HASH_PREFIX, keyed_identity_object, keyed_matches
 
 __all__ = [
     "SCALES",
@@ -283,7 +288,9 @@ def identity_object(
 ) -> dict[str, Any]:
     """An OB 3.0 ``IdentityObject`` holding ``sha256$<hex>`` of ``value + salt`` (UTF-8).
 
-    ``salt`` defaults to 16 fresh random bytes (hex).
+    ``salt`` defaults to 16 fresh random bytes (hex). The salt is written beside the hash, so
+    this hides nothing from anyone who can list the candidates (a personal number, an e-mail
+    address): prefer leaving the value out, or :func:`personal_number_identity` with ``key=``.
     """
     chosen = salt if salt is not None else secrets.token_hex(16)
     digest = hashlib.sha256((value + chosen).encode("utf-8")).hexdigest()
@@ -297,35 +304,67 @@ def identity_object(
 
 
 def personal_number_identity(
-    value: str, *, salt: str | None = None, today: date | None = None
+    value: str, *, salt: str | None = None, today: date | None = None, key: bytes | None = None
 ) -> dict[str, Any]:
     """The hashed ``IdentityObject`` of a personal number, over its canonical 12 digits (so
-    any accepted spelling gives the same hash for the same salt)."""
+    any accepted spelling gives the same hash).
+
+    With ``key`` (the issuer's identity secret, at least 32 bytes) it is the keyed hash
+    ``hmac-sha256$<hex>`` (:func:`microcred.model.identity.keyed_identity_object`; ``salt`` is
+    not used): only a holder of the key can test a guess. Without it, the OB 3.0 salted
+    SHA-256 hash (:func:`identity_object`), which anyone can reverse in seconds.
+
+    Raises:
+        ValueError: not a valid personal number, or a key that is too short.
+    """
     canonical = parse_personal_number(value, today=today).canonical
+    if key is not None:
+        return keyed_identity_object(canonical, key=key, identity_type="nationalIdentityNumber")
     return identity_object(canonical, identity_type="nationalIdentityNumber", salt=salt)
 
 
 def identity_matches(
-    identity: Mapping[str, Any], candidate: str, *, today: date | None = None
+    identity: Mapping[str, Any],
+    candidate: str,
+    *,
+    today: date | None = None,
+    key: bytes | Sequence[bytes] | None = None,
 ) -> bool:
-    """Whether ``candidate`` is the value hashed in ``identity`` (``sha256$`` or ``md5$``).
+    """Whether ``candidate`` is the value in ``identity``: in clear, an OB 3.0 hash
+    (``sha256$`` or ``md5$`` of value + ``salt``) or microcred's keyed hash
+    (``hmac-sha256$``, tested with ``key``: the issuer's identity secret, or a list of
+    secrets, the current one and retired ones).
 
-    A national identity number is compared in its canonical form when it parses as one.
+    A national identity number is compared in its canonical form when it parses as one; for
+    a keyed hash an e-mail address is compared trimmed and in lower case (as it was hashed).
+
+    Raises:
+        ValueError: ``identity`` is a keyed hash and no ``key`` is given (or it is too short).
     """
     stored = identity.get("identityHash")
     if not isinstance(stored, str):
         return False
     if not identity.get("hashed"):
         return hmac.compare_digest(stored, candidate)
-    algorithm, _, expected = stored.partition("$")
-    if algorithm not in ("sha256", "md5") or not expected:
-        return False
+    kind = identity.get("identityType")
     value = candidate
-    if identity.get("identityType") == "nationalIdentityNumber":
+    if kind == "nationalIdentityNumber":
         try:
             value = parse_personal_number(candidate, today=today).canonical
         except ValueError:
             value = candidate
+    if stored.lower().startswith(KEYED_HASH_PREFIX):
+        if key is None:
+            raise ValueError(
+                "this identity is a keyed hash (hmac-sha256): only the issuer's identity key "
+                "can test it (key=)"
+            )
+        if kind == "emailAddress":
+            value = value.strip().lower()
+        return keyed_matches(stored, value, key=key, identity_type=str(kind))
+    algorithm, _, expected = stored.partition("$")
+    if algorithm not in ("sha256", "md5") or not expected:
+        return False
     salt = identity.get("salt") or ""
     digest = hashlib.new(algorithm, (value + str(salt)).encode("utf-8")).hexdigest()
     return hmac.compare_digest(digest, expected.lower())
