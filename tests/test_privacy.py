@@ -252,3 +252,40 @@ def test_the_demo_writes_and_prints_nothing_to_attack(
         data = path.read_bytes()
         texts.append(baking.unbake(data) if path.suffix == ".png" else data.decode("utf-8"))
     assert attack(*texts) == set()
+
+
+def test_batch_issue_writes_nothing_to_attack_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``batch-issue``'s credentials (JSON and JWT), manifest, status list and log: nothing to
+    attack by default; the salted opt-in falls (warned once, not per row), hmac does not."""
+    key = tmp_path / "key.json"
+    assert _run(["keygen", "--type", "Ed25519", "-o", str(key)], capsys)[0] == 0
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "Namn;Personnummer;E-post;ExterntUID;Betyg\r\n"
+        f"Alva Berg;{PERSONAL_NUMBER};{EMAIL};8f0f7c3e-1d2a-11ee-9c5b-0242ac120002;VG\r\n",
+        encoding="utf-8",
+    )
+    template = ROOT / "examples" / "data" / "template-da123a.json"
+
+    def batch(out: str, *extra: str) -> list[str]:
+        argv = ["batch-issue", str(roster), "--template", str(template), "--key", str(key),
+                "--out-dir", str(tmp_path / out), *extra]  # fmt: skip
+        code, stdout, err = _run(argv, capsys)
+        assert code == 0, err
+        return [stdout, err, *(p.read_text() for p in sorted((tmp_path / out).iterdir()))]
+
+    assert attack(*batch("di", "--status-list", "https://uni.example/status/1")) == set()
+    assert attack(*batch("jwt", "--format", "jwt")) == set()
+    salted = batch("salted", "--include-national-id", "salted")
+    assert salted[1].count("microcred: warning: every credential of the batch carries") == 1
+    assert attack(*salted) == {"191212121212"}
+    secret = tmp_path / "identity.key"
+    secret.write_bytes(new_identity_key())
+    keyed = batch("hmac", "--include-national-id", "hmac", "--identity-key", str(secret))
+    assert attack(*keyed) == set()
+    credential = json.loads(next(p for p in (tmp_path / "hmac").glob("0*.json")).read_text())
+    (identity,) = [i for i in credential["credentialSubject"]["identifier"]
+                   if i["identityType"] == "nationalIdentityNumber"]  # fmt: skip
+    assert se.identity_matches(identity, PERSONAL_NUMBER, key=secret.read_bytes())

@@ -36,6 +36,7 @@ import re
 import signal
 import unicodedata
 import uuid
+import warnings
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from ._issue import issue
 from .errors import MicrocredError
 from .keys import KeyPair
 from .model.eu import FormError, MicroCredential, check_form, now_iso
+from .model.identity import IdentityPolicy, ReversibleIdentityWarning
 
 __all__ = [
     "FIELDS",
@@ -66,9 +68,10 @@ FIELDS: dict[str, str] = {
     "name": "the learner's full name",
     "given_name": "the learner's given name (with family_name, when there is no name column)",
     "family_name": "the learner's family name",
-    "national_id": "personal identity number (checked; never written in clear)",
+    "national_id": "personal identity number (checked; left out of the credential unless "
+    "the issuer opts in: identity=)",
     "national_id_country": "the country of national_id (default SE)",
-    "email": "the learner's e-mail address",
+    "email": "the learner's e-mail address (left out unless the issuer opts in)",
     "ladok_uid": "the Ladok student UID (ExterntUID)",
     "esi": "European Student Identifier",
     "id": "the learner's DID or URL (credentialSubject.id)",
@@ -462,12 +465,15 @@ def _one(item: _Item, job: _Job) -> RowResult:
             return RowResult(number, reference, skipped=why)
         micro = MicroCredential.model_validate(form)
         seed = options.get("seed")
-        unsigned = micro.to_ob3(
-            issuer_id=key.did,
-            today=options["today"],
-            credential_id=_seeded_id(seed, number) if seed else None,
-            salt=_seeded_salt(seed, number) if seed else None,
-        ).to_json()
+        with warnings.catch_warnings():  # said once for the batch, not once per row
+            warnings.simplefilter("ignore", ReversibleIdentityWarning)
+            unsigned = micro.to_ob3(
+                issuer_id=key.did,
+                today=options["today"],
+                credential_id=_seeded_id(seed, number) if seed else None,
+                salt=_seeded_salt(seed, number) if seed else None,
+                identity=options["identity"],
+            ).to_json()
         if item.status_index is not None and options.get("status_entries"):
             unsigned["credentialStatus"] = _status_for(options["status_entries"], item.status_index)
         signing: dict[str, Any] = {"format": options["format"]}
@@ -711,6 +717,7 @@ def issue_many(
     include_failing: bool = False,
     template_grade: bool = False,
     status: StatusLists | None = None,
+    identity: IdentityPolicy | None = None,
 ) -> Generator[RowResult, None, None]:
     """Issue one credential per roster row; yields a :class:`RowResult` per row, in order.
 
@@ -730,9 +737,9 @@ def issue_many(
         skip: row numbers not to issue (already issued: resuming a batch). They are still
             read, so that a second row of a learner issued earlier is found.
         today: reference date for two-digit-year personal numbers.
-        seed: make the output reproducible: credential ids and identity salts are derived
-            from ``seed`` and the row number (keep the seed secret). Without it they are
-            random.
+        seed: make the output reproducible: credential ids (and, with a ``"salted"``
+            identity, the salts) are derived from ``seed`` and the row number (keep the seed
+            secret). Without it they are random.
         issued_at: the moment of issuing (ISO 8601): each credential's ``issued`` unless the
             template or the row gives one, and its proof's ``created`` (default: now).
         mandatory_pointers: with ``suite="ecdsa-sd-2023"``, what every disclosure of the
@@ -744,6 +751,9 @@ def issue_many(
             template's grade (without it, such a template is an error on every row).
         status: give every credential a status entry (:class:`StatusLists`); the index is in
             :attr:`RowResult.status_index`.
+        identity: whether the personal number and e-mail go into the credentials (default:
+            neither; see :class:`microcred.model.identity.IdentityPolicy`). A ``"salted"``
+            choice warns once (:class:`~microcred.model.identity.ReversibleIdentityWarning`).
 
     Raises:
         ValueError: ``workers`` < 1 or the key has no private part (misuse); bad rows are
@@ -755,7 +765,7 @@ def issue_many(
     if workers < 1:
         raise ValueError("workers must be at least 1")
     options = _options(format, suite, today, seed, issued_at, mandatory_pointers,
-                       include_failing, template_grade)  # fmt: skip
+                       include_failing, template_grade, identity)  # fmt: skip
     job, items = _prepare(rows, template, key, options, first_row, skip, columns, status)
     if workers == 1:
         for item in items:
@@ -794,8 +804,21 @@ def _options(
     mandatory_pointers: Sequence[str] | None,
     include_failing: bool,
     template_grade: bool,
+    identity: IdentityPolicy | None,
 ) -> dict[str, Any]:
+    if identity is not None and "salted" in (identity.national_id, identity.email):
+        which = [n for n, m in (("personal number", identity.national_id),
+                                ("e-mail", identity.email)) if m == "salted"]  # fmt: skip
+        warnings.warn(
+            ReversibleIdentityWarning(
+                f"every credential of the batch carries a salted SHA-256 hash of the "
+                f"learner's {' and '.join(which)}: anyone holding one can recover the value "
+                "by trying every candidate (seconds for a personal identity number)"
+            ),
+            stacklevel=3,
+        )
     options: dict[str, Any] = {
+        "identity": identity,
         "format": format,
         "suite": suite,
         "today": today,
@@ -830,6 +853,7 @@ def issue_many_dask(
     include_failing: bool = False,
     template_grade: bool = False,
     status: StatusLists | None = None,
+    identity: IdentityPolicy | None = None,
 ) -> Iterator[RowResult]:
     """:func:`issue_many` on a Dask cluster (the ``dask`` extra): the same rows, the same
     rules, the same results, in order. ``client`` is a ``distributed.Client``; the template
@@ -839,7 +863,7 @@ def issue_many_dask(
     if chunk_size < 1 or in_flight < 1:
         raise ValueError("chunk_size and in_flight must be at least 1")
     options = _options(format, suite, today, seed, issued_at, None, include_failing,
-                       template_grade)  # fmt: skip
+                       template_grade, identity)  # fmt: skip
     job, items = _prepare(rows, template, key, options, first_row, skip, columns, status)
     shared = client.scatter(job, broadcast=True)
     pending: list[Any] = []

@@ -17,6 +17,7 @@ from typing import IO, Any, TextIO
 
 from ..errors import MicrocredError
 from ._common import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, write_new_file
+from ._identity import add_identity_arguments, identity_policy, reporting_identity_warnings
 from ._io import read_input, read_json_file, read_key
 
 __all__ = ["MANIFEST", "STATUS_LIST", "SUSPENSION_LIST", "register"]
@@ -107,6 +108,7 @@ def register(sub: Any) -> None:
         f"(DIR/{SUSPENSION_LIST})",
     )
     parser.add_argument("--force", action="store_true", help="re-issue and overwrite every row")
+    add_identity_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -302,6 +304,12 @@ def _status_list_file(path: Path, url: str, purpose: str, key: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Issue the roster; write files and the manifest; print a summary."""
+    identity = identity_policy(args)
+    with reporting_identity_warnings():
+        return _run(args, identity)
+
+
+def _run(args: argparse.Namespace, identity: Any) -> int:
     from ..batch import RosterError, issue_many, recognise_columns
     from ..model.eu import FormError, check_form
 
@@ -354,6 +362,7 @@ def run(args: argparse.Namespace) -> int:
                 include_failing=args.include_failing,
                 template_grade=args.template_grade,
                 status=status,
+                identity=identity,
             )
             for result in results:
                 if stop.requested:  # before anything of this row is written (it is redone)

@@ -176,7 +176,11 @@ def _learner(m: MicroCredential, language: Language) -> str:
     hashed = len(learner.identity_objects)
     parts = (
         learner.name,
-        ("nationellt identitetsnummer (hashat)" if sv else "national id (hashed)")
+        (
+            "nationellt identitetsnummer (inte i intyget)"
+            if sv
+            else "national id (not in the credential)"
+        )
         if learner.national_id
         else None,
         *(f"{i.scheme} {i.value}" for i in learner.identifiers),
