@@ -330,16 +330,10 @@ class DidWebResolver:
                 f"{did} needs network access to {url}; it is off by default "
                 "(pass a fetcher, or --allow-network, or supply the document)"
             )
-        body = self._fetcher.fetch(
-            url, accept="application/did+json, application/json", max_bytes=self._max
-        )
-        try:
-            doc = _json.loads(body)
-        except MicrocredError as exc:
-            raise DidResolutionError(f"{url} is not valid JSON: {exc}") from None
-        if not isinstance(doc, dict) or doc.get("id") != did:
-            raise DidResolutionError(f"{url} does not hold the DID document of {did}")
-        return doc
+        return _fetched_document(
+            self._fetcher, url, did, "application/did+json, application/json", self._max,
+            f"{url} does not hold the DID document of {did}",
+        )  # fmt: skip
 
 
 class HttpsControllerResolver:
@@ -362,16 +356,25 @@ class HttpsControllerResolver:
                 f"{did[:120]} needs network access; it is off by default "
                 "(pass a fetcher, or --allow-network, or supply the document)"
             )
-        body = self._fetcher.fetch(
-            did, accept="application/json, application/ld+json", max_bytes=self._max
-        )
-        try:
-            doc = _json.loads(body)
-        except MicrocredError as exc:
-            raise DidResolutionError(f"{did[:120]} is not valid JSON: {exc}") from None
-        if not isinstance(doc, dict) or doc.get("id") != did:
-            raise DidResolutionError(f"{did[:120]} does not hold its own controller document")
-        return doc
+        return _fetched_document(
+            self._fetcher, did, did, "application/json, application/ld+json", self._max,
+            f"{did[:120]} does not hold its own controller document",
+        )  # fmt: skip
+
+
+def _fetched_document(
+    fetcher: Fetcher, url: str, expected_id: str, accept: str, max_bytes: int, wrong: str
+) -> dict[str, Any]:
+    """The JSON object at ``url`` (through ``fetcher``), whose ``id`` must be ``expected_id``
+    (else :class:`DidResolutionError` with the message ``wrong``)."""
+    body = fetcher.fetch(url, accept=accept, max_bytes=max_bytes)
+    try:
+        doc = _json.loads(body)
+    except MicrocredError as exc:
+        raise DidResolutionError(f"{url[:120]} is not valid JSON: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("id") != expected_id:
+        raise DidResolutionError(wrong)
+    return doc
 
 
 class StaticResolver:
