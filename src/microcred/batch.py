@@ -271,14 +271,26 @@ def _serialize(credential: dict[str, Any] | str) -> bytes:
 def _cells(row: Mapping[str, Any], columns: Columns | None = None) -> dict[str, str]:
     """The row's non-blank cells by field name (headers mapped through ``columns``); a field
     whose cell is blank is absent, and ``""`` under ``"grade"`` says the grade cell is blank."""
-    wanted = {
-        _normal(header): name for name, header in (columns or _columns_of(row)).fields.items()
-    }
+    return _cells_by(row, _wanted(columns or _columns_of(row)))
+
+
+def _wanted(columns: Columns) -> dict[str, str]:
+    """Header → field, for each header as the roster spells it and in its normal form."""
+    wanted = {_normal(header): name for name, header in columns.fields.items()}
+    wanted.update({header: name for name, header in columns.fields.items()})
+    return wanted
+
+
+def _cells_by(row: Mapping[str, Any], wanted: Mapping[str, str]) -> dict[str, str]:
     cells: dict[str, str] = {}
     for key, value in row.items():
-        name = wanted.get(_normal(key)) if key is not None else None
-        if name is None or value is None:
+        if key is None or value is None:
             continue
+        name = wanted.get(key) if isinstance(key, str) else None
+        if name is None:
+            name = wanted.get(_normal(key))
+            if name is None:
+                continue
         text = str(value).strip()
         if text:
             cells[name] = text
@@ -636,15 +648,16 @@ def _items(
     status: StatusLists | None,
     first: Callable[[Columns], None],
 ) -> Iterator[_Item]:
-    mapped: Columns | None = None
+    wanted: dict[str, str] | None = None
     for number, row in enumerate(rows, start=first_row):
-        if mapped is None:  # the first row's headers are the roster's
+        if wanted is None:  # the first row's headers are the roster's
             if isinstance(columns, Columns):
                 mapped = columns
             else:
                 mapped = recognise_columns(row.keys(), columns)
             first(mapped)
-        cells = _cells(row, mapped)
+            wanted = _wanted(mapped)
+        cells = _cells_by(row, wanted)
         problem = screen.problem(number, cells)
         if number in skipped:
             continue

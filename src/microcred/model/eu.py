@@ -21,6 +21,7 @@ no credential at all (an issuer may opt in to a keyed or a salted hash:
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 import typing
 import uuid
@@ -195,6 +196,8 @@ class _Form(BaseModel):
     @classmethod
     def _known_members(cls, data: Any, info: ValidationInfo) -> Any:
         if not isinstance(data, Mapping):
+            return data
+        if _known_set(cls).issuperset(data):  # the common case: nothing to name
             return data
         top = cls.__name__ == "MicroCredential"
         if (info.context or {}).get("members_checked"):  # check_form named them already
@@ -611,6 +614,11 @@ _ALSO_ACCEPTED: Mapping[str, tuple[str, ...]] = {"Workload": ("hp",), "Level": (
 
 def _known(cls: type[_Form]) -> list[str]:
     return [*cls.model_fields, *_ALSO_ACCEPTED.get(cls.__name__, ())]
+
+
+@functools.cache
+def _known_set(cls: type[_Form]) -> frozenset[str]:
+    return frozenset(_known(cls))
 
 
 def _squash(name: str) -> str:
