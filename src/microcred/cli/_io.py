@@ -39,7 +39,7 @@ def read_json_file(path: str, what: str) -> Any:
     try:
         return _json.loads(read_input(path))
     except MicrocredError as exc:
-        raise CliError(f"{what} {path} is not valid JSON: {exc}") from None
+        raise CliError(f"{what} {path}: {exc}") from None
 
 
 def read_json_object(path: str, what: str) -> dict[str, Any]:

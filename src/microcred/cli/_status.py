@@ -83,7 +83,7 @@ def _read_list(path: str) -> tuple[dict[str, Any], StatusList]:
     try:
         document = _json.loads(data)
     except MicrocredError as exc:
-        raise CliError(f"status list {path} is not valid JSON: {exc}") from None
+        raise CliError(f"status list {path}: {exc}") from None
     try:
         return document, read_status_list(document)
     except MicrocredError as exc:
@@ -122,7 +122,7 @@ def _manifest_index(manifest: Path, row: int) -> int:
         try:
             record = _json.loads(line)
         except MicrocredError as exc:
-            raise CliError(f"{manifest} line {number} is not JSON: {exc}") from None
+            raise CliError(f"{manifest} line {number}: {exc}") from None
         if not isinstance(record, dict) or record.get("row") != row:
             continue
         seen = True
