@@ -9,8 +9,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
-import base58
-
 from .. import _json
 from ..errors import (
     DidResolutionError,
@@ -20,7 +18,7 @@ from ..errors import (
 from ..net import Fetcher
 from ._identifiers import check_https_controller
 from ._keypair import KeyPair
-from ._multikey import decode_multikey, encode_multikey
+from ._multikey import b58encode, decode_multikey, encode_multikey
 from ._protocols import DidResolver
 
 __all__ = [
@@ -65,17 +63,37 @@ def _x25519_from_ed25519(raw: bytes) -> bytes:
     return u.to_bytes(32, "little")
 
 
+def _copied(value: Any) -> Any:
+    """A copy of a JSON value whose objects and arrays are all new (strings are immutable)."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
+
+
 def did_key_document(did: str, *, vm_type: str = "Multikey") -> dict[str, Any]:
     """The DID document of a did:key.
 
     ``vm_type``: ``Multikey`` (current form), or the legacy ``Ed25519VerificationKey2020``,
     ``Ed25519VerificationKey2018`` and ``JsonWebKey2020`` representations.
 
+    Documents are remembered (the last 1,024 DIDs and forms), and each call returns a new
+    copy: changing it changes nothing for later calls.
+
     Raises:
         InvalidDidError: not a did:key, or it does not encode a usable key.
     """
     if not isinstance(did, str) or not did.startswith("did:key:") or "#" in did:
         raise InvalidDidError(f"not a did:key: {did!r}")
+    if not isinstance(vm_type, str):
+        raise ValueError(f"unsupported did:key representation {vm_type!r}")
+    return _copied(_did_key_document(did, vm_type))  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=1024)
+def _did_key_document(did: str, vm_type: str) -> dict[str, Any]:
+    """The did:key document (checked identifier), remembered; never handed out itself."""
     value = did[len("did:key:") :]
     try:
         pair = KeyPair.from_multikey(value)
@@ -103,13 +121,13 @@ def did_key_document(did: str, *, vm_type: str = "Multikey") -> dict[str, Any]:
     elif vm_type == "Ed25519VerificationKey2018" and pair.key_type == "Ed25519":
         assert x25519 is not None
         context = [DID_V1, ED25519_2018, X25519_2019]
-        vm["publicKeyBase58"] = base58.b58encode(decode_multikey(value)[1]).decode()
+        vm["publicKeyBase58"] = b58encode(decode_multikey(value)[1])
         listed = [
             {
                 "id": x_id,
                 "type": "X25519KeyAgreementKey2019",
                 "controller": did,
-                "publicKeyBase58": base58.b58encode(x25519).decode(),
+                "publicKeyBase58": b58encode(x25519),
             }
         ]
         agreement = [x_id]
@@ -145,11 +163,19 @@ def did_key_document(did: str, *, vm_type: str = "Multikey") -> dict[str, Any]:
 def did_jwk_document(did: str) -> dict[str, Any]:
     """The DID document of a did:jwk (VM ``#0``, type ``JsonWebKey2020``).
 
+    Documents are remembered (the last 1,024 DIDs), and each call returns a new copy.
+
     Raises:
         InvalidDidError: malformed, or the JWK is private or unusable.
     """
     if not isinstance(did, str) or not did.startswith("did:jwk:") or "#" in did:
         raise InvalidDidError(f"not a did:jwk: {did!r}")
+    return _copied(_did_jwk_document(did))  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=1024)
+def _did_jwk_document(did: str) -> dict[str, Any]:
+    """The did:jwk document (checked prefix), remembered; never handed out itself."""
     encoded = did[len("did:jwk:") :]
     if not encoded or len(encoded) > 8192:
         raise InvalidDidError("did:jwk value is empty or too long")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -26,7 +27,7 @@ from ._identifiers import (
     check_key_id,
     split_verification_method,
 )
-from ._multikey import decode_multikey, encode_multikey
+from ._multikey import b58decode, decode_multikey, encode_multikey
 from ._protocols import Signer, Verifier
 
 __all__ = [
@@ -458,16 +459,7 @@ class KeyPair:
             InvalidKeyError / UnsupportedKeyTypeError: malformed or mismatched values.
         """
         codec, raw = decode_multikey(public)
-        try:
-            if codec == "ed25519-pub":
-                pub: PublicKey = ed25519.Ed25519PublicKey.from_public_bytes(raw)
-            elif codec in ("p256-pub", "p384-pub"):
-                curve = ec.SECP256R1() if codec == "p256-pub" else ec.SECP384R1()
-                pub = ec.EllipticCurvePublicKey.from_encoded_point(curve, raw)
-            else:
-                raise UnsupportedKeyTypeError(f"{codec} is not a signing key type")
-        except ValueError as exc:
-            raise InvalidKeyError(f"invalid {codec} key: {exc}") from None
+        pub = _multikey_public(codec, raw)
         if secret is None:
             return cls(pub)
         scodec, sraw = decode_multikey(secret)
@@ -662,44 +654,97 @@ def public_key_of_method(vm: Mapping[str, Any]) -> KeyPair:
         InvalidKeyError: private material present, or malformed key.
         UnsupportedKeyTypeError: unsupported type or key.
     """
+    _, public, from_jwk = _method_key(vm)
+    return KeyPair(public, did_method="jwk" if from_jwk else None)
+
+
+def key_type_of_method(vm: Mapping[str, Any]) -> KeyType:
+    """The key type of a verification method (see :func:`public_key_of_method`)."""
+    return _method_key(vm)[0]
+
+
+def verifier_for_method(vm: Mapping[str, Any], algorithm: str | None = None) -> Verifier:
+    """A :class:`Verifier` for a verification method object; ``key_id`` is its ``id``.
+
+    Raises:
+        InvalidKeyError / UnsupportedKeyTypeError: as :func:`public_key_of_method`, or an
+            ``algorithm`` that does not fit the key.
+    """
+    key_type, public, _ = _method_key(vm)
+    vm_id = vm.get("id")
+    return _Verifier(
+        _check_alg(key_type, algorithm), vm_id if isinstance(vm_id, str) else "", public
+    )
+
+
+# -- the key of a verification method, remembered ------------------------------------------
+# Every verification reads its signer's verification method; the same few keys come back
+# again and again. The key objects are immutable, so they are remembered by the key material
+# (never by the method's id: two documents may give one id different keys). Errors are
+# raised each time, not remembered.
+_CACHE_SIZE = 1024
+
+
+def _method_key(vm: Mapping[str, Any]) -> tuple[KeyType, PublicKey, bool]:
+    """``(key type, public key, whether it came from a JWK)`` of a verification method."""
     if not isinstance(vm, Mapping):
         raise InvalidKeyError("a verification method must be a JSON object")
     if any(m in vm for m in _PRIVATE_VM_MEMBERS):
         raise InvalidKeyError("verification method carries private key material")
     vm_type = vm.get("type")
     if vm_type in ("Multikey", "Ed25519VerificationKey2020"):
-        pair = KeyPair.from_multikey(vm.get("publicKeyMultibase"))  # type: ignore[arg-type]
-        if vm_type == "Ed25519VerificationKey2020" and pair.key_type != "Ed25519":
+        codec, raw = decode_multikey(vm.get("publicKeyMultibase"))
+        public = _multikey_public(codec, raw)
+        key_type = _key_type(public)
+        if vm_type == "Ed25519VerificationKey2020" and key_type != "Ed25519":
             raise InvalidKeyError("Ed25519VerificationKey2020 must hold an Ed25519 key")
-        return pair
+        return key_type, public, False
     if vm_type in ("JsonWebKey", "JsonWebKey2020"):
         jwk = vm.get("publicKeyJwk")
         if not isinstance(jwk, Mapping) or any(m in jwk for m in _PRIVATE_MEMBERS):
             raise InvalidKeyError("publicKeyJwk must be a public JWK")
-        return KeyPair.from_jwk({k: v for k, v in jwk.items() if k != "kid"}, did_method="jwk")
+        # by value and type (True == 1 in Python; a JWK member never is both)
+        members = tuple((k, type(v), v) for k, v in jwk.items() if k != "kid")
+        try:
+            hash(members)
+        except TypeError:  # a member whose value is a list or an object: not remembered
+            key_type, public = _jwk_public(members)
+        else:
+            key_type, public = _remembered_jwk_public(members)
+        return key_type, public, True
     if vm_type == "Ed25519VerificationKey2018":
         raw_b58 = vm.get("publicKeyBase58")
-        import base58
-
         if not isinstance(raw_b58, str) or len(raw_b58) > 100:
             raise InvalidKeyError("publicKeyBase58 must be a base58 string")
-        try:
-            raw = base58.b58decode(raw_b58)
-            return KeyPair(ed25519.Ed25519PublicKey.from_public_bytes(raw))
-        except ValueError as exc:
-            raise InvalidKeyError(f"invalid publicKeyBase58: {exc}") from None
+        return "Ed25519", _base58_ed25519_public(raw_b58), False
     raise UnsupportedKeyTypeError(f"unsupported verification method type {vm_type!r}")
 
 
-def key_type_of_method(vm: Mapping[str, Any]) -> KeyType:
-    """The key type of a verification method (see :func:`public_key_of_method`)."""
-    return public_key_of_method(vm).key_type
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _multikey_public(codec: str, raw: bytes) -> PublicKey:
+    """The public key object of a decoded Multikey value."""
+    try:
+        if codec == "ed25519-pub":
+            return ed25519.Ed25519PublicKey.from_public_bytes(raw)
+        if codec in ("p256-pub", "p384-pub"):
+            curve = ec.SECP256R1() if codec == "p256-pub" else ec.SECP384R1()
+            return ec.EllipticCurvePublicKey.from_encoded_point(curve, raw)
+        raise UnsupportedKeyTypeError(f"{codec} is not a signing key type")
+    except ValueError as exc:
+        raise InvalidKeyError(f"invalid {codec} key: {exc}") from None
 
 
-def verifier_for_method(vm: Mapping[str, Any], algorithm: str | None = None) -> Verifier:
-    """A :class:`Verifier` for a verification method object; ``key_id`` is its ``id``."""
-    pair = public_key_of_method(vm)
-    vm_id = vm.get("id")
-    return _Verifier(
-        _check_alg(pair.key_type, algorithm), vm_id if isinstance(vm_id, str) else "", pair._public
-    )
+def _jwk_public(members: tuple[tuple[Any, type, Any], ...]) -> tuple[KeyType, PublicKey]:
+    pair = KeyPair.from_jwk({k: v for k, _, v in members}, did_method="jwk")
+    return pair.key_type, pair._public
+
+
+_remembered_jwk_public = functools.lru_cache(maxsize=_CACHE_SIZE)(_jwk_public)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _base58_ed25519_public(value: str) -> PublicKey:
+    try:
+        return ed25519.Ed25519PublicKey.from_public_bytes(b58decode(value))
+    except ValueError as exc:
+        raise InvalidKeyError(f"invalid publicKeyBase58: {exc}") from None

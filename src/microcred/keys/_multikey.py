@@ -1,12 +1,18 @@
-"""Multibase (base58btc) + multicodec encoding of keys, as Multikey and did:key use it."""
+"""Multibase (base58btc) + multicodec encoding of keys, as Multikey and did:key use it.
+
+Base58btc is done here (the Bitcoin alphabet; the same bytes and strings as the ``base58``
+package, which the tests check against), faster than that package: one pass over the
+characters into an integer and one conversion to bytes. Decoded and encoded Multikey values
+are remembered (bounded), since every verification with a did:key reads the same few keys.
+"""
 
 from __future__ import annotations
 
-import base58
+import functools
 
 from ..errors import InvalidKeyError, UnsupportedKeyTypeError
 
-__all__ = ["CODECS", "decode_multikey", "encode_multikey"]
+__all__ = ["CODECS", "b58decode", "b58encode", "decode_multikey", "encode_multikey"]
 
 #: multicodec name -> code (https://github.com/multiformats/multicodec table values)
 CODECS: dict[str, int] = {
@@ -19,6 +25,41 @@ CODECS: dict[str, int] = {
     "p384-priv": 0x1307,
 }
 _NAMES = {code: name for name, code in CODECS.items()}
+
+_ALPHABET = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_DIGITS = [_ALPHABET.find(bytes([byte])) for byte in range(256)]  # -1: not base58
+_CACHE_SIZE = 1024
+
+
+def b58encode(data: bytes) -> str:
+    """Base58btc (Bitcoin alphabet) of ``data``: each leading zero byte is a ``1``."""
+    body = data.lstrip(b"\0")
+    value = int.from_bytes(body, "big")
+    digits = bytearray()
+    while value:
+        value, digit = divmod(value, 58)
+        digits.append(_ALPHABET[digit])
+    digits.reverse()
+    return "1" * (len(data) - len(body)) + digits.decode("ascii")
+
+
+def b58decode(text: str) -> bytes:
+    """The bytes of a base58btc string (trailing whitespace ignored, as the ``base58``
+    package does).
+
+    Raises:
+        ValueError: a character outside the base58btc alphabet.
+    """
+    raw = text.rstrip().encode("ascii")  # UnicodeEncodeError is a ValueError
+    body = raw.lstrip(b"1")
+    value = 0
+    digits = _DIGITS
+    for byte in body:
+        digit = digits[byte]
+        if digit < 0:
+            raise ValueError(f"invalid base58 character {chr(byte)!r}")
+        value = value * 58 + digit
+    return b"\0" * (len(raw) - len(body)) + value.to_bytes((value.bit_length() + 7) // 8, "big")
 
 
 def _varint(value: int) -> bytes:
@@ -47,7 +88,12 @@ def encode_multikey(codec: str, raw: bytes) -> str:
     """``z`` + base58btc(varint(codec) + raw)."""
     if codec not in CODECS:
         raise ValueError(f"unknown multicodec {codec!r}")
-    return "z" + base58.b58encode(_varint(CODECS[codec]) + raw).decode("ascii")
+    return _encoded(codec, bytes(raw))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _encoded(codec: str, raw: bytes) -> str:
+    return "z" + b58encode(_varint(CODECS[codec]) + raw)
 
 
 def decode_multikey(value: object) -> tuple[str, bytes]:
@@ -61,8 +107,14 @@ def decode_multikey(value: object) -> tuple[str, bytes]:
         raise InvalidKeyError("a Multikey value must be a multibase base58btc string ('z...')")
     if len(value) > 2000:
         raise InvalidKeyError("Multikey value is too long")
+    return _decoded(value)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _decoded(value: str) -> tuple[str, bytes]:
+    """The decoding of a checked Multikey string (errors are raised, and not remembered)."""
     try:
-        data: bytes = base58.b58decode(value[1:])
+        data = b58decode(value[1:])
     except ValueError:
         raise InvalidKeyError("Multikey value is not valid base58btc") from None
     code, length = _read_varint(data)

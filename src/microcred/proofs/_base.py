@@ -25,13 +25,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import base58
 import rfc8785
 
 from ..errors import MalformedInputError
 from ..jsonld import CanonicalDataset, DocumentLoader, Quad, canonicalize, to_quads
 from ..jsonld._jcs import jcs
 from ..keys import Signer, Verifier
+from ..keys._multikey import b58decode, b58encode
 from ..limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["Cryptosuite", "JcsSuite", "RdfcSuite", "SuiteOptions", "decode_proof_value"]
@@ -70,7 +70,7 @@ def decode_proof_value(proof_value: Any) -> bytes:
     if not isinstance(proof_value, str) or not proof_value.startswith("z") or len(proof_value) < 2:
         raise MalformedInputError("proofValue must be a multibase base58btc string ('z...')")
     try:
-        raw: bytes = base58.b58decode(proof_value[1:])
+        raw = b58decode(proof_value[1:])
     except ValueError:
         raise MalformedInputError("proofValue is not valid base58btc") from None
     return raw
@@ -126,7 +126,7 @@ class Cryptosuite(ABC):
 
     def serialize_proof(self, hash_data: bytes, signer: Signer) -> str:
         """Sign ``hash_data`` and return the ``proofValue``."""
-        return "z" + base58.b58encode(signer.sign(hash_data)).decode("ascii")
+        return "z" + b58encode(signer.sign(hash_data))
 
     def verify_proof(self, hash_data: bytes, proof_value: Any, verifier: Verifier) -> bool:
         """Check ``proof_value`` over ``hash_data``; False for a wrong or malformed value."""

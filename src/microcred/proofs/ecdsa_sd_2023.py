@@ -33,13 +33,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import base58
 import cbor2
 
 from ..errors import MalformedInputError, MicrocredError
 from ..jsonld import DocumentLoader, canonicalize
 from ..keys import KeyPair, Signer, Verifier
 from ..keys import generate as generate_key
+from ..keys._multikey import b58decode, b58encode
 from ..limits import DEFAULT_LIMITS, Limits
 from ._base import RdfcSuite, SuiteOptions
 from ._sd import (
@@ -269,13 +269,13 @@ def parse_derived_proof_value(proof_value: Any) -> DerivedProofValue:
 
 
 def _multikey_bytes(key: KeyPair) -> bytes:
-    raw: bytes = base58.b58decode(key.public_multikey()[1:])
+    raw = b58decode(key.public_multikey()[1:])
     return raw
 
 
 def _proof_scoped_verifier(public_key: bytes) -> Verifier:
     try:
-        key = KeyPair.from_multikey("z" + base58.b58encode(public_key).decode("ascii"))
+        key = KeyPair.from_multikey("z" + b58encode(public_key))
     except MicrocredError as exc:
         raise MalformedInputError(f"the proof-scoped public key is unusable: {exc}") from None
     if key.key_type != "P-256":
