@@ -1,8 +1,8 @@
 """JOSE for credentials: Open Badges 3.0 VC-JWT (``vc`` claim) and VC JOSE-COSE ``vc+jwt``.
 
-A codec built on jwcrypto: signing, and decoding without verifying (``*_unverified``). Only
-asymmetric algorithms are ever signed or accepted (``none`` and HMAC never). Verification is
-the JWT route of :mod:`microcred.verify`.
+A codec: signing (with the key's own signer, on ``cryptography``), and decoding without
+verifying (``*_unverified``). Only asymmetric algorithms are ever signed or accepted (``none``
+and HMAC never). Verification is the JWT route of :mod:`microcred.verify`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ Two forms are signed:
 
 This module is a codec: it holds no verification policy. Verifying a token (allowlists, keys,
 the issuer's binding, claims, the credential inside) is the JWT route of the verification
-pipeline, :mod:`microcred.verify`.
+pipeline, :mod:`microcred.verify`. Signatures are made by the key's own :class:`Signer`
+(``cryptography``): the JWS signing input is ``BASE64URL(header) || "." || BASE64URL(payload)``
+(RFC 7515 §5.1), ECDSA signatures in their fixed-width ``r || s`` form (RFC 7518 §3.4).
 """
 
 from __future__ import annotations
@@ -21,9 +23,6 @@ import binascii
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
-
-from jwcrypto import jwk as _jwk
-from jwcrypto import jws as _jws
 
 from .. import _json
 from .._vc import issuer_id, parse_datetime
@@ -93,14 +92,11 @@ def subject_id(document: Mapping[str, Any]) -> str | None:
 
 
 def _sign(header: dict[str, Any], payload: Mapping[str, Any], key: KeyPair) -> str:
-    token = _jws.JWS(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
-    token.allowed_algs = list(DEFAULT_ALGORITHMS)
-    private = _jwk.JWK(**{k: v for k, v in key.private_jwk().items() if k != "kid"})
-    token.add_signature(
-        private, alg=header["alg"], protected=json.dumps(header, separators=(",", ":"))
-    )
-    compact: str = token.serialize(compact=True)
-    return compact
+    protected = _b64(json.dumps(header, separators=(",", ":")).encode("utf-8"))
+    body = _b64(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    signing_input = f"{protected}.{body}"
+    signature = key.signer(header["alg"]).sign(signing_input.encode("ascii"))
+    return f"{signing_input}.{_b64(signature)}"
 
 
 def _algorithm(key: KeyPair, algorithm: str | None) -> str:
@@ -194,17 +190,61 @@ def decode_unverified(
     Raises:
         MalformedInputError / InputTooLargeError: not a well-formed compact JWS.
     """
+    header, payload, _ = _read_compact(token, max_bytes=max_bytes)
+    return header, payload
+
+
+def _read_compact(
+    token: str, *, max_bytes: int = 1024 * 1024
+) -> tuple[dict[str, Any], dict[str, Any], tuple[bytes, bytes, bytes]]:
+    """Header, payload and the three decoded segments (header, payload, signature bytes) of
+    a compact JWS, WITHOUT checking the signature: what :func:`decode_unverified` reads, with
+    the bytes a verifier then checks the signature over (:func:`_signing_input`).
+
+    Raises:
+        MalformedInputError / InputTooLargeError: not a well-formed compact JWS.
+    """
     if len(token) > max_bytes:
         raise InputTooLargeError(f"JWT is {len(token)} bytes, over the limit of {max_bytes}")
     parts = token.strip().split(".")
     if len(parts) != 3 or not all(parts):
         raise MalformedInputError("a compact JWS has three non-empty dot-separated segments")
-    header = _json.loads(_unb64(parts[0]))
-    payload = _json.loads(_unb64(parts[1]))
-    _unb64(parts[2])
+    raw_header = _unb64(parts[0])
+    header = _json.loads(raw_header)
+    raw_payload = _unb64(parts[1])
+    payload = _json.loads(raw_payload)
+    signature = _unb64(parts[2])
     if not isinstance(header, dict) or not isinstance(payload, dict):
         raise MalformedInputError("JWS header and payload must be JSON objects")
-    return header, payload
+    return header, payload, (raw_header, raw_payload, signature)
+
+
+def _signing_input(
+    token: str, segments: tuple[bytes, bytes, bytes], header: Mapping[str, Any]
+) -> bytes:
+    """The bytes the signature of ``token`` covers (RFC 7515 §5.2), from its decoded
+    ``segments`` (:func:`_read_compact`) and ``header``.
+
+    The token must be written canonically: every segment unpadded base64url (RFC 7515 §2) and
+    exactly the encoding of its bytes, so that one signed token has one spelling. A ``b64``
+    header (RFC 7797) must be a boolean; ``false`` puts the payload's bytes themselves in the
+    signing input. A header that begins with a byte order mark is not a JWS header.
+
+    Raises:
+        MalformedInputError: the token is not written canonically, or ``b64`` is not a boolean.
+    """
+    parts = token.strip().split(".")
+    if len(parts) != 3 or any(
+        _b64(data) != part for part, data in zip(parts, segments, strict=True)
+    ):
+        raise MalformedInputError("a segment is not written as unpadded canonical base64url")
+    if segments[0].startswith(b"\xef\xbb\xbf"):
+        raise MalformedInputError("the JWS header begins with a byte order mark")
+    b64 = header.get("b64", True)
+    if not isinstance(b64, bool):
+        raise MalformedInputError("the b64 header parameter must be a boolean")
+    body = parts[1].encode("ascii") if b64 else segments[1]
+    return parts[0].encode("ascii") + b"." + body
 
 
 def credential_unverified(token: str, *, max_bytes: int = 1024 * 1024) -> dict[str, Any]:

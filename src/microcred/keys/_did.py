@@ -65,10 +65,13 @@ def _x25519_from_ed25519(raw: bytes) -> bytes:
 
 def _copied(value: Any) -> Any:
     """A copy of a JSON value whose objects and arrays are all new (strings are immutable)."""
-    if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copied(item) for item in value]
+    if type(value) is dict:
+        return {
+            key: _copied(item) if type(item) in (dict, list) else item
+            for key, item in value.items()
+        }
+    if type(value) is list:
+        return [_copied(item) if type(item) in (dict, list) else item for item in value]
     return value
 
 

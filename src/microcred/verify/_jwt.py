@@ -26,20 +26,24 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from jwcrypto import jwk as _jwk
-from jwcrypto import jws as _jws
-
 from .._vc import holder_id, issuer_id, types_of
 from ..errors import KeyMaterialError, MicrocredError
 from ..jose import (
     DEFAULT_ALGORITHMS,
     KEY_ALGORITHMS,
     NEVER_ALGORITHMS,
-    decode_unverified,
     numeric_date,
     subject_id,
 )
-from ..keys import KeyPair, dereference, is_authorized, key_type_of_method, verifier_for_method
+from ..jose._jwt import _read_compact, _signing_input
+from ..keys import (
+    KeyPair,
+    Verifier,
+    dereference,
+    is_authorized,
+    key_type_of_method,
+    verifier_for_method,
+)
 from ..report import VerificationReport
 from ._contexts import check_contexts
 from ._options import VerifyOptions
@@ -61,7 +65,7 @@ def route(report: VerificationReport, token: str, options: VerifyOptions) -> Sec
     token = token.strip()
     report.format = "jwt"
     try:
-        header, payload = decode_unverified(token, max_bytes=options.limits.max_jwt_bytes)
+        header, payload, segments = _read_compact(token, max_bytes=options.limits.max_jwt_bytes)
     except MicrocredError as exc:
         report.add("format", "failed", f"malformed JWT: {exc}")
         return None
@@ -84,13 +88,13 @@ def route(report: VerificationReport, token: str, options: VerifyOptions) -> Sec
     found = _key(report, header, payload, document, kind, alg, options)
     if found is None:
         return None
-    public_jwk, signature = found
+    verifier, signature = found
     try:
-        parsed = _jws.JWS()
-        parsed.allowed_algs = [alg]
-        parsed.deserialize(token)
-        parsed.verify(_jwk.JWK(**public_jwk), alg=alg)
-    except Exception:
+        signed = _signing_input(token, segments, header)
+    except MicrocredError as exc:
+        report.add("jwt.signature", "failed", f"signature cannot be checked: {exc}")
+        return None
+    if verifier is None or not verifier.verify(signed, segments[2]):
         report.add("jwt.signature", "failed", "signature does not match the token")
         return None
     report.add(
@@ -187,9 +191,9 @@ def _key(
     kind: Kind,
     alg: str,
     options: VerifyOptions,
-) -> tuple[dict[str, Any], Signature] | None:
-    """The public JWK to check the signature with and who it is; ``None`` after a failed
-    ``jwt.key`` check."""
+) -> tuple[Verifier | None, Signature] | None:
+    """The verifier to check the signature with (``alg`` on the key) and who it is; ``None``
+    after a failed ``jwt.key`` check."""
     relationship = relationship_for(kind)
     kid = header.get("kid")
     if isinstance(kid, str) and kid.startswith("#"):
@@ -210,15 +214,15 @@ def _key(
         report.add_error("jwt.key", exc, f"cannot use kid {kid}: {exc.message}")
         return None
     try:
-        key_type = key_type_of_method(method)
-        verifier_for_method(method)  # rejects private material and malformed keys
-        public_jwk = _public_jwk_of(method)
+        key_type = key_type_of_method(method)  # rejects private material and malformed keys
+        _check_key_member(method)
     except KeyMaterialError as exc:
         report.add("jwt.key", "failed", f"unusable key {kid}: {exc}")
         return None
     if alg not in KEY_ALGORITHMS.get(key_type, frozenset()):
         report.add("jwt.key", "failed", f"alg {alg} does not fit the {key_type} key {kid}")
         return None
+    verifier = verifier_for_method(method, alg)
     if not is_authorized(str(method["id"]), controller_doc, relationship):
         report.add(
             "jwt.key", "failed", f"{kid} is not authorised for {relationship} by its controller"
@@ -226,7 +230,7 @@ def _key(
         return None
     controller = method.get("controller") or controller_doc.get("id")
     report.add("jwt.key", "passed", f"{kid} ({key_type}, {relationship})")
-    return public_jwk, Signature(
+    return verifier, Signature(
         "$", kid, controller if isinstance(controller, str) else None, relationship
     )
 
@@ -238,7 +242,7 @@ def _embedded_key(
     kind: Kind,
     alg: str,
     options: VerifyOptions,
-) -> tuple[dict[str, Any], Signature] | None:
+) -> tuple[Verifier | None, Signature] | None:
     """The key of a ``jwk`` header: only when the caller allows it, and only as the key of
     the issuer's (holder's) own ``did:key`` or ``did:jwk``, which it then counts for."""
     if not options.allow_embedded_jwk:
@@ -273,25 +277,25 @@ def _embedded_key(
             "to the key (the signature is still checked against it)",
         )
         # the signature is checked against the embedded key all the same: a token that does
-        # not even match its own key is invalid, not merely indeterminate
-        return owned[0].public_jwk(), Signature("$", "embedded jwk", None, relationship)
+        # not even match its own key is invalid, not merely indeterminate (an alg that does
+        # not fit the key cannot match it)
+        verifier: Verifier | None = None
+        with contextlib.suppress(MicrocredError):
+            verifier = owned[0].verifier(alg)
+        return verifier, Signature("$", "embedded jwk", None, relationship)
     if alg not in KEY_ALGORITHMS.get(pair.key_type, frozenset()):
         report.add("jwt.key", "failed", f"alg {alg} does not fit the embedded {pair.key_type} key")
         return None
     report.add("jwt.key", "passed", f"embedded jwk (allowed): the key of {owner} ({pair.key_type})")
-    return pair.public_jwk(), Signature("$", pair.verification_method, pair.did, relationship)
+    return pair.verifier(alg), Signature("$", pair.verification_method, pair.did, relationship)
 
 
-def _public_jwk_of(method: Mapping[str, Any]) -> dict[str, Any]:
+def _check_key_member(method: Mapping[str, Any]) -> None:
+    """A JWT is checked with a key given as ``publicKeyJwk`` or ``publicKeyMultibase``."""
     if isinstance(method.get("publicKeyJwk"), dict):
-        return {
-            k: v
-            for k, v in method["publicKeyJwk"].items()
-            if k in ("kty", "crv", "x", "y", "n", "e")
-        }
-    multibase = method.get("publicKeyMultibase")
-    if isinstance(multibase, str):
-        return KeyPair.from_multikey(multibase).public_jwk()
+        return
+    if isinstance(method.get("publicKeyMultibase"), str):
+        return
     raise KeyMaterialError("verification method has neither publicKeyJwk nor publicKeyMultibase")
 
 
