@@ -123,6 +123,22 @@ def test_jwk_methods_are_remembered_by_value_and_type() -> None:
     assert keys.key_type_of_method(listed) == "Ed25519"
     with pytest.raises(InvalidKeyError, match="must be unpadded base64url"):
         keys.key_type_of_method({**method, "publicKeyJwk": {**jwk, "x": 1}})
+    with pytest.raises(InvalidKeyError, match="must be unpadded base64url"):
+        keys.key_type_of_method({**method, "publicKeyJwk": {**jwk, "x": "A" * 5000}})
+
+
+def test_only_the_key_members_of_a_jwk_are_remembered() -> None:
+    """Members other than the key's own do not make a cache entry (nor a bigger one)."""
+    from microcred.keys import _keypair
+
+    jwk = keys.generate("P-256").public_jwk()
+    method = {"id": "did:web:u.example#k", "type": "JsonWebKey2020", "publicKeyJwk": jwk}
+    assert keys.key_type_of_method(method) == "P-256"
+    entries = _keypair._remembered_jwk_public.cache_info().currsize
+    for number in range(5):
+        noisy = {**jwk, "use": "sig", "note": f"{number}" + "x" * 100_000}
+        assert keys.key_type_of_method({**method, "publicKeyJwk": noisy}) == "P-256"
+    assert _keypair._remembered_jwk_public.cache_info().currsize == entries
 
 
 def test_public_key_of_method_gives_a_new_key_pair_each_time() -> None:

@@ -703,14 +703,13 @@ def _method_key(vm: Mapping[str, Any]) -> tuple[KeyType, PublicKey, bool]:
         jwk = vm.get("publicKeyJwk")
         if not isinstance(jwk, Mapping) or any(m in jwk for m in _PRIVATE_MEMBERS):
             raise InvalidKeyError("publicKeyJwk must be a public JWK")
-        # by value and type (True == 1 in Python; a JWK member never is both)
-        members = tuple((k, type(v), v) for k, v in jwk.items() if k != "kid")
-        try:
-            hash(members)
-        except TypeError:  # a member whose value is a list or an object: not remembered
-            key_type, public = _jwk_public(members)
-        else:
+        # the members a public key is made of, by value and type (True == 1 in Python);
+        # remembered only when they are short strings, as a key's are
+        members = tuple((k, type(jwk[k]), jwk[k]) for k in _JWK_KEY_MEMBERS if k in jwk)
+        if all(type(v) is str and len(v) <= 4096 for _, _, v in members):
             key_type, public = _remembered_jwk_public(members)
+        else:
+            key_type, public = _jwk_public(members)
         return key_type, public, True
     if vm_type == "Ed25519VerificationKey2018":
         raw_b58 = vm.get("publicKeyBase58")
@@ -734,7 +733,11 @@ def _multikey_public(codec: str, raw: bytes) -> PublicKey:
         raise InvalidKeyError(f"invalid {codec} key: {exc}") from None
 
 
-def _jwk_public(members: tuple[tuple[Any, type, Any], ...]) -> tuple[KeyType, PublicKey]:
+#: What :meth:`KeyPair.from_jwk` reads of a public JWK (``kid`` aside).
+_JWK_KEY_MEMBERS = ("kty", "crv", "x", "y", "n", "e")
+
+
+def _jwk_public(members: tuple[tuple[str, type, Any], ...]) -> tuple[KeyType, PublicKey]:
     pair = KeyPair.from_jwk({k: v for k, _, v in members}, did_method="jwk")
     return pair.key_type, pair._public
 
