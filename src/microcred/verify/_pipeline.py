@@ -1,7 +1,8 @@
 """``verify()``: parse → route → shared checks → the credentials inside.
 
 The pipeline is the only caller of the routes; a route never calls back into it. Each route
-(:mod:`._di` for Data Integrity, :mod:`._jwt` for compact JWS) turns its input into a
+(:mod:`._di` for Data Integrity, :mod:`._jwt` for compact JWS, the latter also for the token
+of an enveloped credential or presentation, :mod:`._enveloped`) turns its input into a
 :class:`~._secured.Secured` document with the signatures that verified; the shared steps then
 run once, whatever the route: issuer/holder binding (:mod:`._binding`), then for a credential
 subject, validity, status, schema and profile (:mod:`._body`), and the credentials inside a
@@ -29,6 +30,7 @@ from ..status import StatusListFetcher
 from . import _di, _jwt
 from ._binding import check_binding
 from ._body import check_profile, check_schemas, check_status, check_subject, check_validity
+from ._enveloped import envelope_kind, open_envelope
 from ._options import VerifyOptions
 from ._secured import Secured
 
@@ -178,6 +180,8 @@ def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> None
     """Route ``value`` (a JSON object or a compact JWS), then the shared checks."""
     if isinstance(value, str):
         secured = _jwt.route(report, value, options)
+    elif isinstance(value, dict) and envelope_kind(value) is not None:
+        secured = _enveloped_route(report, value, options)
     elif isinstance(value, dict):
         secured = _di.route(report, value, options)
     else:
@@ -195,6 +199,26 @@ def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> None
         _check_embedded(report, secured.document, options)
         return
     _check_credential(report, secured, options)
+
+
+def _enveloped_route(
+    report: VerificationReport, document: dict[str, Any], options: VerifyOptions
+) -> Secured | None:
+    """An ``EnvelopedVerifiableCredential``/``-Presentation``: the ``envelope`` check, then the
+    JWT route on the token it holds, which must carry what the envelope's type says."""
+    envelope = open_envelope(report, document, options.limits)
+    if envelope is None:
+        return None
+    secured = _jwt.route(report, envelope.token, options)
+    if secured is not None and secured.kind != envelope.kind:
+        report.add(
+            "envelope",
+            "failed",
+            f"the envelope says it holds a {envelope.kind}, its token carries a {secured.kind}",
+            "$.id",
+        )
+        return None
+    return secured
 
 
 def _check_credential(report: VerificationReport, secured: Secured, options: VerifyOptions) -> None:
@@ -230,9 +254,9 @@ def _check_embedded(
     inner_options = options.for_embedded()
     for item in items:
         inner = VerificationReport()
-        if isinstance(item, dict) and item.get("type") == "EnvelopedVerifiableCredential":
-            inner.add("parse", "passed", "enveloped JWT credential")
-            _guarded(inner, _enveloped_token(item), inner_options)
+        if isinstance(item, dict) and envelope_kind(item) is not None:
+            inner.add("parse", "passed", "enveloped credential")
+            _guarded(inner, item, inner_options)
         elif isinstance(item, str):
             inner.add("parse", "passed", "compact JWS")
             _guarded(inner, item, inner_options)
@@ -241,10 +265,6 @@ def _check_embedded(
             _guarded(inner, item, inner_options)
         else:
             inner.add("parse", "failed", "verifiableCredential entry is neither JWT nor object")
+        if inner.kind == "presentation":
+            inner.add("format", "failed", "verifiableCredential holds a presentation")
         report.credentials.append(inner)
-
-
-def _enveloped_token(item: Mapping[str, Any]) -> str:
-    """The token of an ``EnvelopedVerifiableCredential`` (``data:application/vc+jwt,<token>``)."""
-    identifier = item.get("id")
-    return identifier.split(",", 1)[-1] if isinstance(identifier, str) else ""
