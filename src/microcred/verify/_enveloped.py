@@ -19,6 +19,7 @@ larger than the JWT limit fails the check.
 
 from __future__ import annotations
 
+import base64
 import binascii
 import re
 from collections.abc import Mapping
@@ -177,7 +178,7 @@ def _payload(report: VerificationReport, data: str, is_base64: bool) -> str | No
     try:
         raw = unquote_to_bytes(data)
         if is_base64:
-            raw = binascii.a2b_base64(raw, strict_mode=True)
+            raw = base64.b64decode(raw, validate=True)
         return raw.decode("ascii").strip()
     except (binascii.Error, ValueError):
         what = "base64" if is_base64 else "text"
