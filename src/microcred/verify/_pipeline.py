@@ -16,7 +16,9 @@ exception's class, so one input never stops a batch.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 from .._input import read_input
@@ -25,6 +27,7 @@ from ..errors import MicrocredError
 from ..jsonld import DocumentLoader
 from ..keys import DidResolver
 from ..limits import DEFAULT_LIMITS, Limits
+from ..net import Fetcher
 from ..report import VerificationReport
 from ..status import StatusListFetcher
 from . import _di, _jwt
@@ -56,6 +59,8 @@ def verify(
     allow_embedded_jwk: bool = False,
     allow_inline_contexts: bool = False,
     profile: str | None = None,
+    schemas: Mapping[str, Any] | None = None,
+    schema_fetcher: Fetcher | None = None,
 ) -> VerificationReport:
     """Verify a credential or presentation and report every check.
 
@@ -85,6 +90,13 @@ def verify(
             that are objects), when they only add terms (see ``docs/verification.md``).
         profile: also validate the credential against a profile of :func:`microcred.validate`
             (``"ob3"``, ``"eu-microcredential"``, ...) as the final ``profile`` check.
+        schemas: the caller's schemas for ``credentialSchema`` entries of type ``JsonSchema``
+            or ``JsonSchemaCredential`` (W3C VC JSON Schema): schema URL → the schema, or the
+            schema credential, as a JSON object or its bytes (bytes let a ``digestSRI`` be
+            checked). A ``$ref`` resolves only among these; none is ever fetched.
+        schema_fetcher: fetches a schema that is not in ``schemas`` (e.g.
+            :class:`microcred.net.HttpsFetcher`); without one, nothing is fetched and such
+            a schema is skipped with a warning.
 
     Returns:
         A :class:`~microcred.report.VerificationReport`; never raises for a bad credential.
@@ -112,6 +124,8 @@ def verify(
             allow_embedded_jwk=allow_embedded_jwk,
             allow_inline_contexts=allow_inline_contexts,
             profile=profile,
+            schemas=schemas,
+            schema_fetcher=schema_fetcher,
         )
     elif not isinstance(options, VerifyOptions):
         raise TypeError("options must be a microcred.verify.VerifyOptions")
@@ -136,6 +150,8 @@ _DEFAULTS: dict[str, Any] = {
     "allow_embedded_jwk": False,
     "allow_inline_contexts": False,
     "profile": None,
+    "schemas": None,
+    "schema_fetcher": None,
 }
 
 
@@ -226,7 +242,7 @@ def _check_credential(report: VerificationReport, secured: Secured, options: Ver
     check_subject(report, document)
     check_validity(report, document, options)
     check_status(report, document, options, lambda listed: _verify_list(listed, options))
-    check_schemas(report, document)
+    check_schemas(report, document, options, lambda schema: _verify_schema(schema, options))
     if "ClrCredential" in types_of(document):
         _check_embedded(report, document, options)
     check_profile(report, document, options)
@@ -235,6 +251,15 @@ def _check_credential(report: VerificationReport, secured: Secured, options: Ver
 def _verify_list(listed: Any, options: VerifyOptions) -> VerificationReport:
     """A status-list credential, verified with the caller's options (for the status step)."""
     return verify_with(listed, options.for_status_list())
+
+
+def _verify_schema(schema: Any, options: VerifyOptions) -> VerificationReport:
+    """A ``JsonSchemaCredential``, verified with the caller's options (as a status list is);
+    its own ``credentialSchema`` is not applied (no registry, no fetcher: no loop)."""
+    return verify_with(
+        schema,
+        replace(options.for_status_list(), schemas=MappingProxyType({}), schema_fetcher=None),
+    )
 
 
 def _check_embedded(
