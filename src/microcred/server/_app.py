@@ -23,6 +23,8 @@ from ..report import Check, VerificationReport
 from ..verify import verify as verify_credential
 from ._config import IssuerRoute, ServerConfig
 from ._http import ApiError, RequestLog, json_body, log, problem_response, read_body
+from ._identifiers import IdentifierResolver
+from ._vcapi import jwt_issue_routes, verify_checks
 from ._vcdm import data_model_problems
 
 __all__ = ["create_app"]
@@ -61,6 +63,7 @@ class Service:
             StaticResolver(config.controller_documents) if config.controller_documents else None
         )
         self.status = config.status_fetcher()
+        self.identifiers = IdentifierResolver(config.controller_documents)
 
     # ------------------------------------------------------------------ issuing
 
@@ -225,7 +228,7 @@ class Service:
         """``POST /credentials/verify``: a credential (JSON-LD or a compact JWT)."""
         body = await json_body(request, self.config.max_request_bytes, self.config.limits)
         _members(body, "verifiableCredential", {"verifiableCredential", "options"})
-        _options(body, {"checks", "challenge", "domain"})
+        checks = verify_checks(_options(body, {"checks", "challenge", "domain"}))
         value = body["verifiableCredential"]
         if not isinstance(value, dict) and not (isinstance(value, str) and _JWT.match(value)):
             raise ApiError(
@@ -233,7 +236,7 @@ class Service:
                 "Malformed request",
                 "verifiableCredential must be a JSON object or a compact JWT (not JSON text)",
             )
-        report = await self._verify(value)
+        report = await self._verify(value, **checks)
         if report.kind == "presentation":
             raise ApiError(400, "Malformed request", "a presentation goes to /presentations/verify")
         return self._report_response(report)
@@ -256,7 +259,9 @@ class Service:
             raise ApiError(
                 400, "Malformed request", "options.domain must be a string or a list of strings"
             )
-        report = await self._verify(value, challenge=challenge, domain=domain)
+        report = await self._verify(
+            value, challenge=challenge, domain=domain, **verify_checks(options)
+        )
         if report.kind == "credential":
             raise ApiError(400, "Malformed request", "a credential goes to /credentials/verify")
         return self._report_response(report)
@@ -317,7 +322,9 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
 
     Routes: ``POST /credentials/issue``, ``POST /{route}/credentials/issue``,
     ``GET /issuers``, ``POST /credentials/derive``, ``POST /credentials/verify``,
-    ``POST /presentations/verify``, and with
+    ``POST /presentations/verify``, ``POST /vc-jwt[/{route}]/credentials/issue`` and
+    ``POST /ob3-jwt[/{route}]/credentials/issue`` (:mod:`._vcapi`),
+    ``GET /identifiers/{did}`` (:mod:`._identifiers`), and with
     ``config.page`` the verifier page (``GET /``, ``/static/...``, ``POST /verifier/report``).
     Every error is a JSON problem; no response ever carries a stack trace.
     """
@@ -329,6 +336,8 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
         Route("/credentials/verify", service.verify_credential, methods=["POST"]),
         Route("/presentations/verify", service.verify_presentation, methods=["POST"]),
         Route("/issuers", service.issuers, methods=["GET"]),
+        Route("/identifiers/{did:path}", service.identifiers.endpoint, methods=["GET"]),
+        *jwt_issue_routes(service),  # before the catch-all below
         Route("/{route:path}/credentials/issue", service.issue_on_route, methods=["POST"]),
     ]
     if config.page:

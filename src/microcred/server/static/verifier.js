@@ -95,6 +95,10 @@
       "en": {"name": "JWT signature algorithm", "why": "The token uses a signature algorithm that is not accepted (for example none, or a shared secret)."},
       "sv": {"name": "JWT-signaturalgoritm", "why": "Tokenet använder en signaturalgoritm som inte godtas (till exempel none eller en delad hemlighet)."}
     },
+    "envelope": {
+      "en": {"name": "Enveloped credential", "why": "The enveloped credential cannot be opened: its data: URL is malformed, too large, or holds a media type that is not a JWT credential (an SD-JWT or COSE envelope cannot be checked here)."},
+      "sv": {"name": "Inneslutet intyg", "why": "Det inneslutna intyget kan inte öppnas: dess data:-URL är felaktig, för stor eller innehåller en medietyp som inte är ett JWT-intyg (ett SD-JWT- eller COSE-kuvert kan inte kontrolleras här)."}
+    },
     "jwt.key": {
       "en": {"name": "JWT signing key", "why": "The key that should have signed the token cannot be found, cannot be used, or does not fit the algorithm."},
       "sv": {"name": "JWT-signeringsnyckel", "why": "Nyckeln som skulle ha signerat tokenet kan inte hittas, kan inte användas eller passar inte algoritmen."}
