@@ -183,3 +183,14 @@ def test_a_data_integrity_presentation_of_an_enveloped_jwt_verifies() -> None:
     assert report.verified, report
     (credential,) = report.credentials
     assert credential.check("envelope").status == "passed"  # type: ignore[union-attr]
+
+
+def test_members_beside_the_envelope_are_not_read_and_are_warned_about() -> None:
+    document = envelope(f"data:application/vc+jwt,{_vc_jwt()}")
+    document["name"] = "Advanced Swedish"  # not signed
+    report = mc.verify(document, now=NOW)
+    assert report.verified
+    assert report.document is not None
+    assert report.document["name"] == "Basic Swedish"
+    assert [w.id for w in report.warnings] == ["envelope"]
+    assert "name" in report.warnings[0].message

@@ -170,6 +170,15 @@ def open_envelope(
         _fail(report, f"the envelope's {media_type} data is not a compact JWS")
         return None
     report.add("envelope", "passed", f"{name} holding {media_type}")
+    unsigned = sorted(set(document) - {"@context", "id", "type"})
+    if unsigned:
+        shown = ", ".join(m[:40] for m in unsigned[:5])
+        report.warn(
+            "envelope",
+            f"the envelope's own members ({shown}) are not covered by the signature: ignored "
+            "(the report's document is what the enveloped token carries)",
+            "$",
+        )
     return Envelope(token, kind, media_type)
 
 

@@ -140,6 +140,10 @@
       "en": {"name": "The declared schema was not applied", "why": "The credential names a schema (a description of the structure it must have) that this verifier does not know, so its structure was not checked against it."},
       "sv": {"name": "Det angivna schemat tillämpades inte", "why": "Intyget anger ett schema (en beskrivning av den struktur det ska ha) som den här verifieraren inte känner till, så dess struktur kontrollerades inte mot det."}
     },
+    "envelope": {
+      "en": {"name": "Text beside the envelope is not signed", "why": "The credential came in an envelope that also holds other text; only what is inside the envelope is signed, so that other text was ignored."},
+      "sv": {"name": "Text utanför kuvertet är inte signerad", "why": "Intyget kom i ett kuvert som också innehåller annan text; bara det som ligger i kuvertet är signerat, så den andra texten lämnades utan avseende."}
+    },
     "proof.suite": {
       "en": {"name": "A further signature was not checked", "why": "Besides the signature that was verified, the credential carries another proof, made with a signature method this verifier does not accept or know; that proof was not checked."},
       "sv": {"name": "En ytterligare signatur kontrollerades inte", "why": "Utöver signaturen som verifierades bär intyget ett annat bevis, gjort med en signaturmetod som den här verifieraren inte godtar eller känner till; det beviset kontrollerades inte."}
