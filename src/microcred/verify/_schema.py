@@ -20,32 +20,43 @@ import base64
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
-
-from jsonschema import Draft7Validator, Draft201909Validator, Draft202012Validator
-from jsonschema.exceptions import SchemaError, ValidationError
-from jsonschema.protocols import Validator
-from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource, Unresolvable
-from referencing.jsonschema import specification_with
+from typing import TYPE_CHECKING, Any
 
 from .. import _json
-from .._schemas import FORMATS
 from ..errors import MicrocredError
 from ..report import VerificationReport
 from ._options import VerifyOptions
+
+if TYPE_CHECKING:  # jsonschema and referencing are imported when a schema is applied
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+    from referencing import Registry, Resource
 
 __all__ = ["JSON_SCHEMA_TYPES", "SUPPORTED_DRAFTS", "check_json_schema"]
 
 #: The ``credentialSchema`` types of the VC JSON Schema specification.
 JSON_SCHEMA_TYPES = frozenset({"JsonSchema", "JsonSchemaCredential"})
 #: ``$schema`` values microcred validates with (2020-12 is the one the specification requires).
-SUPPORTED_DRAFTS: Mapping[str, type[Validator]] = {
-    "https://json-schema.org/draft/2020-12/schema": Draft202012Validator,
-    "https://json-schema.org/draft/2019-09/schema": Draft201909Validator,
-    "http://json-schema.org/draft-07/schema#": Draft7Validator,
-    "http://json-schema.org/draft-07/schema": Draft7Validator,
-}
+SUPPORTED_DRAFTS = frozenset(
+    {
+        "https://json-schema.org/draft/2020-12/schema",
+        "https://json-schema.org/draft/2019-09/schema",
+        "http://json-schema.org/draft-07/schema#",
+        "http://json-schema.org/draft-07/schema",
+    }
+)
+
+
+def _validator_class(version: str) -> type[Validator]:
+    from jsonschema import Draft7Validator, Draft201909Validator, Draft202012Validator
+
+    if "2020-12" in version:
+        return Draft202012Validator
+    if "2019-09" in version:
+        return Draft201909Validator
+    return Draft7Validator
+
+
 _ACCEPT = "application/schema+json, application/json, application/vc+jwt, application/vc"
 _SRI = {"sha256": hashlib.sha256, "sha384": hashlib.sha384, "sha512": hashlib.sha512}
 _MAX_PROBLEMS = 20
@@ -64,6 +75,8 @@ class _NotAvailableError(Exception):
 
 
 def _refuse(uri: str) -> Resource[Any]:
+    from referencing.exceptions import NoSuchResource
+
     raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # an attrs class
 
 
@@ -152,11 +165,13 @@ def _schema_of_credential(
 
 def _registry(options: VerifyOptions, schema: Mapping[str, Any]) -> Registry[Any]:
     """The caller's JSON schemas (and ``schema``) as the only resources a ``$ref`` may use."""
+    from referencing import Registry
+    from referencing.jsonschema import specification_with
+
     pairs: list[tuple[str, Resource[Any]]] = []
     for candidate in (*options.schemas.values(), schema):
         if isinstance(candidate, Mapping) and isinstance(candidate.get("$id"), str):
-            draft = SUPPORTED_DRAFTS.get(str(candidate.get("$schema")))
-            if draft is None:
+            if str(candidate.get("$schema")) not in SUPPORTED_DRAFTS:
                 continue
             specification = specification_with(str(candidate["$schema"]))
             pairs.append((candidate["$id"], specification.create_resource(dict(candidate))))
@@ -192,12 +207,17 @@ def _validate(
             f"the schema {url[:120]} has no $schema: the VC JSON Schema specification says such "
             "a schema MUST NOT be processed"
         )
-    validator_class = SUPPORTED_DRAFTS.get(str(version))
-    if validator_class is None:
+    if str(version) not in SUPPORTED_DRAFTS:
         raise _IndeterminateError(
             f"JSON Schema version {str(version)[:80]!r} is not supported "
             f"(supported: {', '.join(sorted(SUPPORTED_DRAFTS))})"
         )
+    from jsonschema.exceptions import SchemaError
+    from referencing.exceptions import Unresolvable
+
+    from .._schemas import FORMATS
+
+    validator_class = _validator_class(str(version))
     if not isinstance(schema.get("$id"), str):
         raise _IndeterminateError(
             f"the schema {url[:120]} has no $id (the specification requires one)"
