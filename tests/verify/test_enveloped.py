@@ -68,6 +68,8 @@ def test_an_expired_enveloped_credential_fails_the_shared_validity_check() -> No
     ("url", "message"),
     [
         ("data:text/plain,eyJhbGciOiJFZERTQSJ9.e30.AA", "unsupported media type 'text/plain'"),
+        # VC JOSE-COSE PR 306 renamed the drafts' application/vc-ld+jwt to application/vc+jwt
+        ("data:application/vc-ld+jwt,eyJhbGciOiJFZERTQSJ9.e30.AA", "names it application/vc+jwt"),
         ("https://example.com/vc.jwt", "not a data: URL"),
         ("data:application/vc+jwt;base64,!!!notbase64!!!", "not valid base64"),
         ("data:application/vc+jwt,not-a-token", "not a compact JWS"),

@@ -61,6 +61,13 @@ NOT_IMPLEMENTED_MEDIA_TYPES = frozenset(
         "application/vp+cose",
     }
 )
+#: The media types of VC JOSE-COSE drafts before 1.0 (``vc-ld+jwt``, renamed ``vc+jwt``).
+_DRAFT_NAMES = {
+    "application/vc-ld+jwt": "application/vc+jwt",
+    "application/vp-ld+jwt": "application/vp+jwt",
+    "application/vc+ld+jwt": "application/vc+jwt",
+    "application/vp+ld+jwt": "application/vp+jwt",
+}
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$")
 # the data URL's own syntax around the token: "data:" + media type + ";base64" + ","
 _OVERHEAD = 256
@@ -151,10 +158,15 @@ def open_envelope(
     expected = _JWT_MEDIA_TYPES.get(media_type)
     if expected is None:
         shown = media_type[:60] or "(none)"
+        hint = _DRAFT_NAMES.get(media_type)
         _fail(
             report,
             f"unsupported media type {shown!r} in the envelope "
-            "(application/vc+jwt or application/vp+jwt)",
+            + (
+                f"(a draft's name: VC JOSE-COSE 1.0 names it {hint})"
+                if hint
+                else "(application/vc+jwt or application/vp+jwt)"
+            ),
         )
         return None
     if expected != kind:
