@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from types import MappingProxyType
 from typing import Any
 
 from .._validate import PROFILES
@@ -66,7 +65,7 @@ class VerifyOptions:
     allow_embedded_jwk: bool = False
     allow_inline_contexts: bool = False
     profile: str | None = None
-    schemas: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    schemas: Mapping[str, Any] = field(default_factory=dict, hash=False)
     schema_fetcher: Fetcher | None = None
 
     @classmethod
@@ -166,9 +165,10 @@ class VerifyOptions:
 
 
 def _schema_registry(schemas: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    """``schemas`` checked and frozen: URL strings to JSON objects, bytes or text."""
+    """``schemas`` checked and copied: URL strings to JSON objects, bytes or text (a plain
+    ``dict``, so that options can be pickled for worker processes)."""
     if schemas is None:
-        return MappingProxyType({})
+        return {}
     if not isinstance(schemas, Mapping):
         raise TypeError("schemas must be a mapping of schema URL to schema")
     for url, schema in schemas.items():
@@ -179,4 +179,4 @@ def _schema_registry(schemas: Mapping[str, Any] | None) -> Mapping[str, Any]:
                 f"schemas[{url[:80]!r}] must be a JSON object, or its bytes or text, "
                 f"not {type(schema).__name__}"
             )
-    return MappingProxyType(dict(schemas))
+    return dict(schemas)

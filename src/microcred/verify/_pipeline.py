@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from types import MappingProxyType
 from typing import Any
 
 from .._input import read_input
@@ -258,7 +257,7 @@ def _verify_schema(schema: Any, options: VerifyOptions) -> VerificationReport:
     its own ``credentialSchema`` is not applied (no registry, no fetcher: no loop)."""
     return verify_with(
         schema,
-        replace(options.for_status_list(), schemas=MappingProxyType({}), schema_fetcher=None),
+        replace(options.for_status_list(), schemas={}, schema_fetcher=None),
     )
 
 
