@@ -28,8 +28,14 @@ pytest.importorskip("httpx2", reason="httpx2 (the ASGI test client's HTTP librar
 from starlette.testclient import TestClient
 
 import microcred as mc
-from microcred.server import ConfigError, IssuerRoute, ServerConfig, create_app, load_config
-from microcred.server._config import StatusSettings
+from microcred.server import (
+    ConfigError,
+    IssuerRoute,
+    ServerConfig,
+    StatusSettings,
+    create_app,
+    load_config,
+)
 from microcred.status import read_status_list
 
 BASE = "https://issuer.example/vc"
