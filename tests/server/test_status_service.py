@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("starlette", reason="the [server] extra is not installed")
 pytest.importorskip("httpx2", reason="httpx2 (the ASGI test client's HTTP library) is absent")
@@ -123,7 +125,7 @@ def test_a_status_can_be_requested_in_the_options(client: TestClient) -> None:
     wanted = {"type": "BitstringStatusListEntry", "statusPurpose": "suspension"}
     issued = _issue(client, "uni", options={"credentialStatus": wanted})
     assert [e["statusPurpose"] for e in _entries(issued)] == ["revocation", "suspension"]
-    plain = _issue(client, "plain", options={"credentialStatus": [wanted]})
+    plain = _issue(client, "plain", options={"credentialStatus": [wanted, wanted]})
     assert [e["statusPurpose"] for e in _entries(plain)] == ["suspension"]
     assert "credentialStatus" not in _issue(client, "plain")
 
@@ -466,6 +468,53 @@ def test_an_unavailable_store_is_503_never_500(tmp_path: Path) -> None:
         ):
             assert response.status_code == 503, response.text
             assert response.json()["title"] == "Store unavailable"
+
+
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, Any]]]:
+    app = create_app(_config(tmp_path_factory.mktemp("fuzz")))
+    with TestClient(app, raise_server_exceptions=False) as test:
+        yield test, _issue(test, "uni")
+
+
+_WORDS = st.sampled_from(
+    ["BitstringStatusListEntry", "BitstringStatusList", "revocation", "suspension", "message",
+     "1", "0", "", "#", f"{BASE}/status-lists/", "urn:uuid:x", "\u0000", "99999999999999999999"]
+)  # fmt: skip
+_SCALARS = st.none() | st.booleans() | st.integers() | st.text(max_size=12) | _WORDS
+_MEMBERS = st.sampled_from(
+    ["credentialId", "credentialStatus", "status", "type", "statusPurpose", "statusListIndex",
+     "statusListCredential", "id", "indexAllocator"]
+)  # fmt: skip
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_MEMBERS, inner, max_size=5),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_VALUES, use_entry=st.booleans())
+def test_no_update_request_is_answered_with_a_500(
+    fuzzed: tuple[TestClient, dict[str, Any]], body: Any, use_entry: bool
+) -> None:
+    client, issued = fuzzed
+    if use_entry and isinstance(body, dict):
+        body = {**body, "credentialStatus": {**_entries(issued)[0], **body}}
+    response = _update(client, body)
+    assert response.status_code in (200, 400, 404), response.text
+    assert response.headers["content-type"] in ("application/json", "application/problem+json")
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(options=st.dictionaries(st.sampled_from(["credentialStatus", "credentialId"]), _VALUES))
+def test_no_status_option_is_answered_with_a_500(
+    fuzzed: tuple[TestClient, dict[str, Any]], options: dict[str, Any]
+) -> None:
+    client, _ = fuzzed
+    body = {"credential": _credential(), "options": options}
+    response = client.post("/plain/credentials/issue", json=body)
+    assert response.status_code in (201, 400), response.text
 
 
 # ------------------------------------------------------------------ configuration

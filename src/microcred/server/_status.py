@@ -314,7 +314,9 @@ class StatusService:
         """
         purposes = list(route.status)
         if "credentialStatus" in options:
-            purposes += [p for p in _requested(options["credentialStatus"]) if p not in purposes]
+            for purpose in _requested(options["credentialStatus"]):
+                if purpose not in purposes:
+                    purposes.append(purpose)
         credential_id = options.get("credentialId", credential.get("id"))
         if "credentialId" in options and not _is_id(options["credentialId"]):
             raise ApiError(400, "Unsupported option", "options.credentialId must be a string")
@@ -467,6 +469,10 @@ class StatusService:
         return [(e["list"], int(e["index"])) for e in known]
 
 
+def _is_request_type(value: Any) -> bool:
+    return isinstance(value, str) and value in _REQUEST_TYPES
+
+
 def _is_id(value: Any) -> bool:
     return isinstance(value, str) and 0 < len(value) <= _MAX_ID
 
@@ -491,7 +497,7 @@ def _requested(value: Any) -> list[str]:
                 "Unsupported option",
                 "options.credentialStatus holds objects with type and statusPurpose",
             )
-        if item.get("type") not in _REQUEST_TYPES:
+        if not _is_request_type(item.get("type")):
             raise ApiError(
                 400,
                 "Unsupported option",
@@ -564,7 +570,7 @@ def _changes(body: Mapping[str, Any]) -> tuple[list[tuple[dict[str, Any], bool]]
 
 
 def _entry_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    if spec.get("type") not in _REQUEST_TYPES:
+    if not _is_request_type(spec.get("type")):
         raise ApiError(
             400,
             "Malformed request",
@@ -593,8 +599,9 @@ async def _in_thread(function: Callable[..., T], *args: Any) -> T:
         raise ApiError(
             503, "Store unavailable", "the service's state cannot be reached now; try again"
         ) from None
-    except MicrocredError as exc:
-        raise ApiError(400, "Cannot update status", str(exc)) from None
+    except MicrocredError as exc:  # a list in the store that cannot be read or signed
+        log("status list unusable", logging.ERROR, error=type(exc).__name__)
+        raise ApiError(400, "Status list unusable", str(exc)) from None
 
 
 def status_routes(service: StatusService) -> list[Route]:
