@@ -96,6 +96,12 @@ def postgres_server() -> Iterator[str]:
 
 
 @pytest.fixture
+def unused_port() -> int:
+    """A loopback TCP port nothing listens on (for a server that cannot be reached)."""
+    return _free_port()
+
+
+@pytest.fixture
 def postgres_url(postgres_server: str) -> str:
     """A new, empty database on the session's server, for one test."""
     import psycopg

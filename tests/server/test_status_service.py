@@ -602,11 +602,9 @@ def test_bad_status_configuration_is_refused(
     assert reason in str(caught.value)
 
 
-def test_an_unreachable_postgres_store_fails_at_start(tmp_path: Path) -> None:
+def test_an_unreachable_postgres_store_fails_at_start(tmp_path: Path, unused_port: int) -> None:
     pytest.importorskip("psycopg")
-    from tests.server.conftest import _free_port
-
-    url = f"postgresql://issuer:hunter2hunter2@127.0.0.1:{_free_port()}/state"
+    url = f"postgresql://issuer:hunter2hunter2@127.0.0.1:{unused_port}/state"
     (tmp_path / "serve.json").write_text(
         json.dumps({"store": url, "status": {"base_url": BASE, "token": TOKEN}})
     )

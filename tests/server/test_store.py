@@ -123,12 +123,10 @@ def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
         SqliteStore(path).put("ns", "k", b"x")
 
 
-def test_an_unreachable_postgres_is_a_store_error_without_the_password() -> None:
+def test_an_unreachable_postgres_is_a_store_error_without_the_password(unused_port: int) -> None:
     pytest.importorskip("psycopg")
-    from tests.server.conftest import _free_port
-
     store = PostgresStore(
-        f"postgresql://issuer:hunter2hunter2@127.0.0.1:{_free_port()}/x", connect_timeout=2
+        f"postgresql://issuer:hunter2hunter2@127.0.0.1:{unused_port}/x", connect_timeout=2
     )
     with pytest.raises(StoreError, match="cannot connect") as caught:
         store.get("ns", "k")
