@@ -324,6 +324,14 @@ class SqliteStore(Store):
             except sqlite3.Error as exc:
                 raise StoreError(f"{self.location} could not commit: {exc}") from None
 
+    def get(self, namespace: str, key: str) -> Record | None:
+        """The row as last committed (a read alone: it waits for no writer, in WAL mode)."""
+        with self._pool.connection((sqlite3.Error, StoreError)) as conn:
+            try:
+                return _SqlTransaction(conn.cursor(), "?", lock_rows=False).get(namespace, key)
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.location} failed: {exc}") from None
+
     def journal_mode(self) -> str:
         """The database's journal mode (``wal`` for a file)."""
         with self._pool.connection(sqlite3.Error) as conn:
@@ -396,6 +404,16 @@ class PostgresStore(Store):
             try:
                 with conn.transaction(), conn.cursor() as cursor:
                     yield _SqlTransaction(cursor, "%s", lock_rows=True)
+            except psycopg.Error as exc:
+                raise StoreError(f"{self.location} failed: {_first_line(exc)}") from None
+
+    def get(self, namespace: str, key: str) -> Record | None:
+        """The row as last committed (one statement, outside any transaction)."""
+        psycopg = self._psycopg
+        with self._pool.connection((psycopg.Error, StoreError)) as conn:
+            try:
+                with conn.cursor() as cursor:
+                    return _SqlTransaction(cursor, "%s", lock_rows=True).get(namespace, key)
             except psycopg.Error as exc:
                 raise StoreError(f"{self.location} failed: {_first_line(exc)}") from None
 
