@@ -21,13 +21,21 @@ import sys
 from typing import TextIO
 
 from ._app import create_app
-from ._config import ConfigError, IssuerRoute, ServerConfig, load_config, routes_for_keys
+from ._config import (
+    ConfigError,
+    IssuerRoute,
+    ServerConfig,
+    StatusSettings,
+    load_config,
+    routes_for_keys,
+)
 from ._http import JsonLogFormatter, log
 
 __all__ = [
     "ConfigError",
     "IssuerRoute",
     "ServerConfig",
+    "StatusSettings",
     "bind",
     "create_app",
     "is_loopback",

@@ -24,6 +24,7 @@ from ..verify import verify as verify_credential
 from ._config import IssuerRoute, ServerConfig
 from ._http import ApiError, RequestLog, json_body, log, problem_response, read_body
 from ._identifiers import IdentifierResolver
+from ._status import STATUS_OPTIONS, StatusService, status_routes
 from ._vcapi import jwt_issue_routes, verify_checks
 from ._vcdm import data_model_problems
 
@@ -62,7 +63,8 @@ class Service:
         self.resolver = (
             StaticResolver(config.controller_documents) if config.controller_documents else None
         )
-        self.status = config.status_fetcher()
+        self.status_lists = StatusService(config)  # the store, and the lists it publishes
+        self.status = self.status_lists.fetcher(config.status_fetcher())
         self.identifiers = IdentifierResolver(config.controller_documents)
 
     # ------------------------------------------------------------------ issuing
@@ -84,7 +86,9 @@ class Service:
     async def _issue(self, request: Request, route: IssuerRoute) -> Response:
         body = await json_body(request, self.config.max_request_bytes, self.config.limits)
         _members(body, "credential", {"credential", "options"})
-        options = _options(body, {"created", "cryptosuite", "type", "mandatoryPointers"})
+        options = _options(
+            body, {"created", "cryptosuite", "type", "mandatoryPointers", *STATUS_OPTIONS}
+        )
         credential = body["credential"]
         if not isinstance(credential, dict):
             raise ApiError(400, "Malformed request", "credential must be a JSON object")
@@ -131,6 +135,7 @@ class Service:
                 "Invalid credential",
                 f"issuer {issuer!r} is not this route's issuer {route.key.did}",
             )
+        credential = await self.status_lists.add_status(credential, route, options)
         try:
             signed = await run_in_threadpool(
                 _issue.issue,
@@ -330,6 +335,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
     """
     config = config or ServerConfig.ephemeral()
     service = Service(config)
+    service.status_lists.check()
     routes: list[Route | Mount] = [
         Route("/credentials/issue", service.issue_default, methods=["POST"]),
         Route("/credentials/derive", service.derive_credential, methods=["POST"]),
@@ -340,6 +346,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
         *jwt_issue_routes(service),  # before the catch-all below
         Route("/{route:path}/credentials/issue", service.issue_on_route, methods=["POST"]),
     ]
+    routes += status_routes(service.status_lists)
     if config.page:
         from ._page import page_routes
 
