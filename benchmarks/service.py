@@ -154,11 +154,19 @@ async def _load(
 
 
 def _measure(
-    port: int, request: bytes, expect: int, concurrency: int, seconds: float, timeout: float
+    port: int,
+    request: bytes,
+    expect: int,
+    concurrency: int,
+    seconds: float,
+    timeout: float,
+    pid: int | None = None,
 ) -> dict[str, Any]:
+    cpu = _cpu_seconds(pid) if pid else 0.0
     started = time.perf_counter()
     point = asyncio.run(_load(port, request, expect, concurrency, seconds, timeout))
     elapsed = time.perf_counter() - started
+    cpu = _cpu_seconds(pid) - cpu if pid else 0.0
     lat = sorted(point.latencies)
 
     def pct(q: float) -> float | None:
@@ -171,19 +179,34 @@ def _measure(
         "p99_ms": pct(0.99),
         "errors": point.errors,
         "statuses": {str(k): v for k, v in sorted(point.statuses.items())},
+        # the service's CPU per request: unlike the rates, little moved by other load
+        "cpu_ms_per_request": cpu * 1000 / len(lat) if lat and pid else None,
     }
+
+
+def _pids(pid: int) -> list[int]:
+    try:
+        return [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    except OSError:
+        return [pid]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` and its children so far (Linux /proc; 0 elsewhere)."""
+    total = 0
+    for p in _pids(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_kib(pid: int) -> int:
     """Resident memory of ``pid`` and its children, KiB (Linux /proc)."""
     total = 0
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    except OSError:
-        pass
-    for p in pids:
+    for p in _pids(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -324,7 +347,12 @@ def _report(record: dict[str, Any]) -> None:
     print(
         f"  {record['impl']:<10} w={record['workers']} {record['load']:<9} "
         f"c={record['c']:<4} {record['rps']:8.0f} req/s  p50 {p50} ms  p99 {p99} ms  "
-        f"errors {record['errors']}",
+        f"errors {record['errors']}"
+        + (
+            f"  cpu {record['cpu_ms_per_request']:.2f} ms/req"
+            if record["cpu_ms_per_request"]
+            else ""
+        ),
         file=sys.stderr,
         flush=True,
     )
@@ -333,6 +361,7 @@ def _report(record: dict[str, Any]) -> None:
 def _run_loads(
     impl: str,
     workers: int,
+    pid: int,
     port: int,
     loads: list[tuple[str, bytes, int]],
     args: argparse.Namespace,
@@ -341,7 +370,7 @@ def _run_loads(
     for name, request, expect in loads:
         _measure(port, request, expect, 4, 0.5, args.timeout)  # warm-up
         for c in args.concurrency:
-            result = _measure(port, request, expect, c, args.seconds, args.timeout)
+            result = _measure(port, request, expect, c, args.seconds, args.timeout, pid)
             record = {"impl": impl, "workers": workers, "load": name, "c": c, **result}
             _report(record)
             records.append(record)
@@ -404,7 +433,7 @@ def main() -> int:
                         201,
                     ),
                 ]
-                records += _run_loads("microcred", workers, port, loads, args)
+                records += _run_loads("microcred", workers, process.pid, port, loads, args)
                 if workers == 1 and args.long_requests:
                     records.append(_long_run(process, port, loads[0][1], args))
             finally:
@@ -506,7 +535,7 @@ def _node(modules: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
                 201,
             ),
         ]
-        return _run_loads("node", 1, port, loads, args)
+        return _run_loads("node", 1, process.pid, port, loads, args)
     finally:
         _stop(process)
 
