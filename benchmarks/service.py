@@ -38,7 +38,6 @@ import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -559,9 +558,18 @@ def _summary(records: list[dict[str, Any]]) -> None:
         lines.append(f"verify c=64, two workers / one: x{two_c64 / one_c64:.2f}")
     if one_c64 and one_c256:
         lines.append(f"verify one worker, c=256 / c=64: {one_c256 / one_c64:.0%}")
+    cpu = {
+        r["impl"]: r["cpu_ms_per_request"]
+        for r in records
+        if r.get("load") == "verify" and r.get("c") == 64 and r["workers"] == 1
+    }
+    if cpu.get("microcred") and cpu.get("node"):
+        lines.append(
+            f"verify c=64, CPU per request node / microcred: x{cpu['node'] / cpu['microcred']:.2f}"
+        )
     for line in lines:
         print("  " + line, file=sys.stderr)
-    if statistics and lines:
+    if lines:
         print(json.dumps({"summary": lines}), flush=True)
 
 

@@ -26,7 +26,7 @@ from microcred.server._http import (
     run_cpu,
     set_log_fields,
 )
-from microcred.server._runtime import uvicorn_server
+from microcred.server._runtime import ACCEPT_BATCH, uvicorn_server, worker_socket
 
 
 @contextlib.contextmanager
@@ -187,3 +187,23 @@ def test_a_workers_log_lines_name_the_worker() -> None:
     finally:
         set_log_fields()
     assert "worker" not in json.loads(JsonLogFormatter().format(record))
+
+
+def test_a_worker_accepts_in_small_batches_and_leaves_the_shared_queue_alone() -> None:
+    sock = bind("127.0.0.1", 0)
+    try:
+        mine = worker_socket(sock)
+        assert (mine.family, mine.proto) == (sock.family, socket.IPPROTO_TCP)
+        assert mine.getsockname() == sock.getsockname()  # the same socket, another descriptor
+        mine.listen(1)  # what asyncio does with its accept batch: the shared queue stays
+        server = uvicorn_server(create_app(ServerConfig.ephemeral()))
+        assert server.config.backlog == ACCEPT_BATCH
+        with socket.create_connection(sock.getsockname(), 20):
+            accepted, _ = mine.accept()
+            accepted.close()
+        mine.close()
+        with socket.create_connection(sock.getsockname(), 20):  # the parent's still listens
+            accepted, _ = sock.accept()
+            accepted.close()
+    finally:
+        sock.close()

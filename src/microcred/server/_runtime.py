@@ -41,6 +41,12 @@ __all__ = [
 #: ``503``. At about 1 ms per verification, a full queue is about half a second of work.
 DEFAULT_MAX_PENDING = 512
 
+#: Connections a worker accepts at each turn of its event loop (asyncio's default is the
+#: listen backlog, so that one worker woken by a burst would take every connection in the
+#: queue while the others stay idle; a small batch leaves the rest to whichever worker is
+#: free).
+ACCEPT_BATCH = 16
+
 #: ``Retry-After`` of a ``503`` (seconds).
 RETRY_AFTER_SECONDS = 1
 
@@ -137,10 +143,27 @@ class Backpressure:
         await send({"type": "http.response.body", "body": self._body})
 
 
+class _Listening(socket.socket):
+    """The shared listening socket as one worker sees it: asyncio calls ``listen(backlog)``
+    with its accept batch when it starts serving, which must not shrink the kernel's queue
+    that every worker shares (set once by the parent)."""
+
+    def listen(self, backlog: int = 0, /) -> None:
+        """Already listening: nothing to change."""
+
+
+def worker_socket(sock: socket.socket) -> socket.socket:
+    """A worker's handle on the listening socket ``sock`` (a duplicate descriptor of the same
+    socket whose ``listen`` leaves the backlog alone)."""
+    return _Listening(sock.family, sock.type, sock.proto, fileno=os.dup(sock.fileno()))
+
+
 def uvicorn_server(app: ASGIApp, *, max_pending: int = DEFAULT_MAX_PENDING) -> Any:
     """A ``uvicorn.Server`` for ``app`` as ``microcred serve`` runs it: ``TCP_NODELAY`` on
-    every connection, :class:`Backpressure` at ``max_pending``, the access log off (the
-    service logs its own lines), no ``Server`` header, no lifespan."""
+    every connection, :class:`Backpressure` at ``max_pending``, at most
+    :data:`ACCEPT_BATCH` connections accepted per turn of the loop (serve it a socket from
+    :func:`worker_socket`), the access log off (the service logs its own lines), no
+    ``Server`` header, no lifespan."""
     import uvicorn
 
     return uvicorn.Server(
@@ -151,6 +174,7 @@ def uvicorn_server(app: ASGIApp, *, max_pending: int = DEFAULT_MAX_PENDING) -> A
             access_log=False,
             server_header=False,
             lifespan="off",
+            backlog=ACCEPT_BATCH,
         )
     )
 
@@ -173,10 +197,11 @@ def _serve_socket(make_app: Callable[[], ASGIApp], sock: socket.socket, max_pend
     previous = {sig: signal.signal(sig, _raise_stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         server = uvicorn_server(make_app(), max_pending=max_pending)
+        listening = worker_socket(sock)
         # What start-up made (the library, contexts, keys) lives as long as the process: out
         # of the collector's sight, full collections stay short and forked pages shared.
         gc.freeze()
-        server.run(sockets=[sock])
+        server.run(sockets=[listening])
     except _Stopped:
         pass
     finally:
