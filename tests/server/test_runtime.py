@@ -207,3 +207,15 @@ def test_a_worker_accepts_in_small_batches_and_leaves_the_shared_queue_alone() -
             accepted.close()
     finally:
         sock.close()
+
+
+def test_work_without_a_read_body_goes_to_a_thread() -> None:
+    async def scenario() -> tuple[bool, bool]:
+        loop_thread = threading.get_ident()
+        unread = Request({"type": "http"})  # no size recorded: read_body never ran
+        return (
+            await run_cpu(None, threading.get_ident) == loop_thread,
+            await run_cpu(unread, threading.get_ident) == loop_thread,
+        )
+
+    assert asyncio.run(scenario()) == (False, False)

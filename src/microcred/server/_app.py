@@ -189,13 +189,16 @@ class Service:
 
     # ---------------------------------------------------------------- verifying
 
-    async def _verify(self, request: Request, value: Any, **options: Any) -> VerificationReport:
+    async def _verify(
+        self, value: Any, *, request: Request | None = None, **options: Any
+    ) -> VerificationReport:
         """Verify ``value`` with the service's loader, resolver, limits, status lists and
         inline-context policy (status is checked: a credential whose list is not configured
-        is indeterminate). An unexpected failure inside the library is the report's
+        is indeterminate); on the event loop for a small body of ``request``, else in a
+        thread (see :func:`run_cpu`). An unexpected failure inside the library is the report's
         ``internal`` check; it is logged by its check id alone (never the input)."""
         report = await run_cpu(
-            request,
+            request,  # None: a thread
             verify_credential,
             value,
             resolver=self.resolver,
@@ -235,7 +238,7 @@ class Service:
                 "Malformed request",
                 "verifiableCredential must be a JSON object or a compact JWT (not JSON text)",
             )
-        report = await self._verify(request, value)
+        report = await self._verify(value, request=request)
         if report.kind == "presentation":
             raise ApiError(400, "Malformed request", "a presentation goes to /presentations/verify")
         return self._report_response(report)
@@ -258,7 +261,7 @@ class Service:
             raise ApiError(
                 400, "Malformed request", "options.domain must be a string or a list of strings"
             )
-        report = await self._verify(request, value, challenge=challenge, domain=domain)
+        report = await self._verify(value, request=request, challenge=challenge, domain=domain)
         if report.kind == "credential":
             raise ApiError(400, "Malformed request", "a credential goes to /credentials/verify")
         return self._report_response(report)
@@ -273,7 +276,7 @@ class Service:
         data = await read_body(request, self.config.max_request_bytes)
         if not data.strip():
             raise ApiError(400, "Nothing to verify", "the body is empty")
-        report = await self._verify(request, data)
+        report = await self._verify(data, request=request)
         return JSONResponse(page_report(report))
 
 

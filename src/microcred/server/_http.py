@@ -103,10 +103,14 @@ INLINE_MAX_BYTES = 16 * 1024
 _T = TypeVar("_T")
 
 
-async def run_cpu(request: Request, function: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+async def run_cpu(
+    request: Request | None, function: Callable[..., _T], *args: Any, **kwargs: Any
+) -> _T:
     """``function(*args, **kwargs)``: on the event loop when the request's body (as read by
-    :func:`read_body`) is at most :data:`INLINE_MAX_BYTES`, else in a worker thread."""
-    if request.scope.get(BODY_SIZE_KEY, INLINE_MAX_BYTES + 1) <= INLINE_MAX_BYTES:
+    :func:`read_body`) is at most :data:`INLINE_MAX_BYTES`, else (or without a request, or a
+    body not read by :func:`read_body`) in a worker thread."""
+    size = INLINE_MAX_BYTES + 1 if request is None else request.scope.get(BODY_SIZE_KEY)
+    if isinstance(size, int) and size <= INLINE_MAX_BYTES:
         return function(*args, **kwargs)
     return await run_in_threadpool(function, *args, **kwargs)
 
