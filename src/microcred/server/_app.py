@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,7 +21,7 @@ from ..proofs import derive, suite_by_name
 from ..report import Check, VerificationReport
 from ..verify import verify as verify_credential
 from ._config import IssuerRoute, ServerConfig
-from ._http import ApiError, RequestLog, json_body, log, problem_response, read_body
+from ._http import ApiError, RequestLog, json_body, log, problem_response, read_body, run_cpu
 from ._identifiers import IdentifierResolver
 from ._status import STATUS_OPTIONS, StatusService, status_routes
 from ._vcapi import jwt_issue_routes, verify_checks
@@ -137,7 +136,8 @@ class Service:
             )
         credential = await self.status_lists.add_status(credential, route, options)
         try:
-            signed = await run_in_threadpool(
+            signed = await run_cpu(
+                request,
                 _issue.issue,
                 credential,
                 route.key,
@@ -178,7 +178,8 @@ class Service:
                 400, "Unsupported option", "options.selectivePointers must be a list of strings"
             )
         try:
-            derived = await run_in_threadpool(
+            derived = await run_cpu(
+                request,
                 derive,
                 credential,
                 pointers,
@@ -196,12 +197,16 @@ class Service:
 
     # ---------------------------------------------------------------- verifying
 
-    async def _verify(self, value: Any, **options: Any) -> VerificationReport:
+    async def _verify(
+        self, value: Any, *, request: Request | None = None, **options: Any
+    ) -> VerificationReport:
         """Verify ``value`` with the service's loader, resolver, limits, status lists and
         inline-context policy (status is checked: a credential whose list is not configured
-        is indeterminate). An unexpected failure inside the library is the report's
+        is indeterminate); on the event loop for a small body of ``request``, else in a
+        thread (see :func:`run_cpu`). An unexpected failure inside the library is the report's
         ``internal`` check; it is logged by its check id alone (never the input)."""
-        report = await run_in_threadpool(
+        report = await run_cpu(
+            request,  # None: a thread
             verify_credential,
             value,
             resolver=self.resolver,
@@ -241,7 +246,7 @@ class Service:
                 "Malformed request",
                 "verifiableCredential must be a JSON object or a compact JWT (not JSON text)",
             )
-        report = await self._verify(value, **checks)
+        report = await self._verify(value, request=request, **checks)
         if report.kind == "presentation":
             raise ApiError(400, "Malformed request", "a presentation goes to /presentations/verify")
         return self._report_response(report)
@@ -265,7 +270,7 @@ class Service:
                 400, "Malformed request", "options.domain must be a string or a list of strings"
             )
         report = await self._verify(
-            value, challenge=challenge, domain=domain, **verify_checks(options)
+            value, request=request, challenge=challenge, domain=domain, **verify_checks(options)
         )
         if report.kind == "credential":
             raise ApiError(400, "Malformed request", "a credential goes to /credentials/verify")
@@ -281,7 +286,7 @@ class Service:
         data = await read_body(request, self.config.max_request_bytes)
         if not data.strip():
             raise ApiError(400, "Nothing to verify", "the body is empty")
-        report = await self._verify(data)
+        report = await self._verify(data, request=request)
         return JSONResponse(page_report(report))
 
 
