@@ -42,6 +42,7 @@ import unicodedata
 import uuid
 import warnings
 from array import array
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
@@ -1141,8 +1142,8 @@ def issue_many_dask(
     today: date | None = None,
     seed: str | None = None,
     issued_at: str | None = None,
-    chunk_size: int = 256,
-    in_flight: int = 8,
+    chunk_size: int = 1024,
+    in_flight: int | None = None,
     columns: Columns | Mapping[str, str] | None = None,
     include_failing: bool = False,
     template_grade: bool = False,
@@ -1150,26 +1151,37 @@ def issue_many_dask(
     identity: IdentityPolicy | None = None,
 ) -> Iterator[RowResult]:
     """:func:`issue_many` on a Dask cluster (the ``dask`` extra): the same rows, the same
-    rules, the same results, in order. ``client`` is a ``distributed.Client``; the template
-    and key go to the workers once, rows go in chunks of ``chunk_size`` with at most
-    ``in_flight`` chunks pending, so memory stays flat however long the roster is.
+    rules, the same results, in order.
+
+    ``client`` is a ``distributed.Client``. The template and key go to every worker once (the
+    key is loaded once a worker); the roster goes in chunks (the first ones small, so that
+    every worker starts at once, then growing with the rows read up to ``chunk_size``, so
+    that task overhead vanishes), at most ``in_flight`` chunks pending (default: two per
+    worker thread and two more), so memory stays flat however long the roster is.
     """
-    if chunk_size < 1 or in_flight < 1:
+    if chunk_size < 1 or (in_flight is not None and in_flight < 1):
         raise ValueError("chunk_size and in_flight must be at least 1")
     options = _options(format, suite, today, seed, issued_at, None, include_failing,
                        template_grade, identity)  # fmt: skip
     job, items = _prepare(rows, template, key, options, first_row, skip, columns, status)
+    threads = sum(client.nthreads().values()) or 1
+    if in_flight is None:
+        in_flight = 2 * threads + 2
     shared = client.scatter(job, broadcast=True)
-    pending: list[Any] = []
+    pending: deque[Any] = deque()
     chunk: list[_Item] = []
-    for item in items:
+    size = min(16, chunk_size)
+    for seen, item in enumerate(items, start=1):
         chunk.append(item)
-        if len(chunk) == chunk_size:
+        if len(chunk) >= size:
             pending.append(client.submit(_chunk_with, chunk, shared, pure=False))
             chunk = []
+            # chunks grow with the roster read so far: few tasks for a long roster, and a
+            # last chunk small enough that no worker idles long at the end of a short one
+            size = min(chunk_size, max(16, seen // (32 * threads)))
         if len(pending) >= in_flight:
-            yield from pending.pop(0).result()
+            yield from pending.popleft().result()
     if chunk:
         pending.append(client.submit(_chunk_with, chunk, shared, pure=False))
-    for future in pending:
-        yield from future.result()
+    while pending:
+        yield from pending.popleft().result()
