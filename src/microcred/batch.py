@@ -391,6 +391,7 @@ def _records(
     """Each CSV record of ``source`` (cells), or why it could not be read. A record ends at
     a line end outside quotes; reading one never holds more than ``limit`` bytes."""
     readline, encoding, bom = source.readline, source.encoding, source.bom
+    delimiter = dialect.delimiter
     first = True
     while True:
         line = readline(limit + 1)
@@ -424,6 +425,11 @@ def _records(
             name = "UTF-8" if encoding == "utf-8" else "Windows-1252"
             yield UnreadableRow(f"the row is not {name} text (the roster's head is)")
             continue
+        if not quotes:  # no quoting: the cells are the text between delimiters
+            line = text.rstrip("\r\n")
+            if "\r" not in line and "\n" not in line:
+                yield line.split(delimiter) if line else []
+                continue
         try:
             yield next(csv.reader([text], dialect), [])
         except csv.Error as exc:
