@@ -1160,10 +1160,11 @@ def issue_many_dask(
     rules, the same results, in order.
 
     ``client`` is a ``distributed.Client``. The template and key go to every worker once (the
-    key is loaded once a worker); the roster goes in chunks (the first ones small, so that
-    every worker starts at once, then growing with the rows read up to ``chunk_size``, so
-    that task overhead vanishes), at most ``in_flight`` chunks pending (default: two per
-    worker thread and two more), so memory stays flat however long the roster is.
+    key is loaded once a worker); the roster goes in chunks of 128 rows at first, growing with
+    the rows read up to ``chunk_size`` (a task costs milliseconds of scheduling and transfer:
+    few tasks for a long roster, a last one small enough not to leave workers idle long), at
+    most ``in_flight`` chunks pending (default: two per worker thread and two more), so
+    memory stays flat however long the roster is.
     """
     if chunk_size < 1 or (in_flight is not None and in_flight < 1):
         raise ValueError("chunk_size and in_flight must be at least 1")
@@ -1176,7 +1177,7 @@ def issue_many_dask(
     shared = client.scatter(job, broadcast=True)
     pending: deque[Any] = deque()
     chunk: list[_Item] = []
-    size = min(16, chunk_size)
+    size = min(128, chunk_size)
     for seen, item in enumerate(items, start=1):
         chunk.append(item)
         if len(chunk) >= size:
@@ -1184,7 +1185,7 @@ def issue_many_dask(
             chunk = []
             # chunks grow with the roster read so far: few tasks for a long roster, and a
             # last chunk small enough that no worker idles long at the end of a short one
-            size = min(chunk_size, max(16, seen // (32 * threads)))
+            size = min(chunk_size, max(128, seen // (4 * threads)))
         if len(pending) >= in_flight:
             yield from pending.popleft().result()
     if chunk:
