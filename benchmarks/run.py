@@ -7,6 +7,8 @@ Usage (from the project root)::
     python benchmarks/run.py                 # JSON Lines on stdout, a summary on stderr
     python benchmarks/run.py --no-node       # without the Node comparison
     python benchmarks/run.py --quick         # fewer, shorter batches (a smoke run)
+    python benchmarks/run.py --cli           # also the CLI, batch and cold-start figures
+    python benchmarks/run.py --cli --batch-rows 100000 1000000 --verify-files 10000
 
 Method: a warm-up, then batches auto-ranged to at least 0.2 s, 7 batches, the median time per
 operation (``--quick``: 3 batches of at least 0.05 s). Inputs: the project's example
@@ -250,7 +252,7 @@ def node_results() -> list[dict[str, Any]]:
 
 def _summary(results: list[dict[str, Any]]) -> None:
     """The JSON-LD fast path against pyld, and the JCS suite against the cryptographic floor."""
-    ours = {(r["op"], r["size"]): r["median_s"] for r in results}
+    ours = {(r["op"], r["size"]): r["median_s"] for r in results if "median_s" in r}
     print("\nJSON-LD to quads, pyld / fast path:", file=sys.stderr)
     for (op, size), seconds in ours.items():
         pyld = ours.get(("jsonld to_quads (pyld)", size))
@@ -294,15 +296,214 @@ def _verify_targets(results: list[dict[str, Any]]) -> None:
         print(f"{line}    (at most x{JCS_FLOOR_TARGET:.0f}): {verdict}", file=sys.stderr)
 
 
+# --- the CLI, batch-issue and cold start (--cli): whole processes, measured from outside ---
+
+
+def _command() -> list[str]:
+    """How the ``microcred`` console script is started (the one beside this Python)."""
+    script = Path(sys.executable).with_name("microcred")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "microcred.cli"]
+
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return found
+    for child in children:
+        found += _tree(int(child))
+    return found
+
+
+def _memory_kib(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in KiB, from /proc (0, 0 when it is gone)."""
+    rss = pss = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss = int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+def measured(command: list[str], **options: Any) -> dict[str, Any]:
+    """Run ``command``; its wall time and the peak RSS and PSS summed over its whole process
+    tree (every worker), sampled every 0.2 s from /proc. PSS shares pages the processes have
+    in common among them; RSS counts them in each."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               **options)  # fmt: skip
+    peak_rss = peak_pss = processes = 0
+    while process.poll() is None:
+        pids = _tree(process.pid)
+        sizes = [_memory_kib(pid) for pid in pids]
+        peak_rss = max(peak_rss, sum(r for r, _ in sizes))
+        peak_pss = max(peak_pss, sum(p for _, p in sizes))
+        processes = max(processes, len(pids))
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    _, err = process.communicate()
+    return {
+        "exit": process.returncode,
+        "seconds": seconds,
+        "peak_rss_mib": peak_rss / 1024,
+        "peak_pss_mib": peak_pss / 1024,
+        "processes": processes,
+        "stderr_tail": err.decode(errors="replace").splitlines()[-1:],
+    }
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _wall(command: list[str], repeats: int) -> float:
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def _batch(folder: Path, rows: int, key: Path, workers: int) -> tuple[Path, dict[str, Any]]:
+    roster = folder / f"roster-{rows}.csv"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_roster.py"), "--rows",
+                    str(rows), "--seed", "19", "-o", str(roster)], check=True,
+                   capture_output=True)  # fmt: skip
+    out = folder / f"out-{rows}"
+    figures = measured([*_command(), "batch-issue", str(roster), "--template",
+                        str(ROOT / "examples" / "data" / "template-da123a.json"), "--key",
+                        str(key), "--out-dir", str(out), "--workers", str(workers)])  # fmt: skip
+    files = [entry for entry in os.scandir(out) if entry.is_file()]
+    figures["output_bytes"] = sum(entry.stat().st_size for entry in files)
+    figures["output_disk_bytes"] = sum(entry.stat().st_blocks * 512 for entry in files)
+    figures["rows_per_s"] = rows / figures["seconds"]
+    roster.unlink()
+    return out, figures
+
+
+def cli_results(
+    batch_rows: list[int], verify_files: int, *, repeats: int = 7, dask_rows: int = 4000
+) -> list[dict[str, Any]]:
+    """Cold start, CLI verify of many files (one process against every core), batch-issue
+    of large rosters (time, peak memory of all processes, output size), and the Dask path
+    against the process pool."""
+    import tempfile
+
+    results: list[dict[str, Any]] = []
+    cores = _cores()
+
+    def record(op: str, size: str, **figures: Any) -> None:
+        results.append({"impl": "python", "op": op, "size": size, **figures})
+        shown = ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                          for k, v in figures.items() if k != "stderr_tail")  # fmt: skip
+        print(f"  {op:<34} {size:<16} {shown}", file=sys.stderr)
+
+    with tempfile.TemporaryDirectory(prefix="microcred-bench-") as name:
+        folder = Path(name)
+        key = folder / "key.json"
+        subprocess.run([*_command(), "keygen", "--type", "Ed25519", "-o", str(key)],
+                       check=True, capture_output=True)  # fmt: skip
+        # cold start: whole processes, the median of several
+        out, _ = _batch(folder, max(verify_files, 1), key, cores)
+        files = sorted(str(p) for p in out.iterdir() if p.suffix == ".json")
+        record("cold start python -c pass", "process",
+               median_s=_wall([sys.executable, "-c", "pass"], repeats))  # fmt: skip
+        record("cold start import microcred", "process",
+               median_s=_wall([sys.executable, "-c", "import microcred"], repeats))  # fmt: skip
+        record("cold start microcred --version", "process",
+               median_s=_wall([*_command(), "--version"], repeats))  # fmt: skip
+        record("cold start microcred verify one", "process",
+               median_s=_wall([*_command(), "verify", files[0]], repeats))  # fmt: skip
+        # verify of many files: one process, then every core (interleaved, best of two)
+        one, every = [], []
+        for _ in range(2):
+            one.append(measured([*_command(), "verify", "--json", "--jobs", "1", *files]))
+            every.append(measured([*_command(), "verify", "--json", "--jobs", str(cores),
+                                   *files]))  # fmt: skip
+        best_one = min(one, key=lambda r: r["seconds"])
+        best_every = min(every, key=lambda r: r["seconds"])
+        size = f"{len(files)} files"
+        record("cli verify --jobs 1", size, **best_one,
+               per_s=len(files) / best_one["seconds"])  # fmt: skip
+        record(f"cli verify --jobs {cores}", size, **best_every,
+               per_s=len(files) / best_every["seconds"],
+               speedup=best_one["seconds"] / best_every["seconds"])  # fmt: skip
+        shutil.rmtree(out)
+        for rows in batch_rows:
+            out, figures = _batch(folder, rows, key, cores)
+            record(f"cli batch-issue --workers {cores}", f"{rows} rows", **figures)
+            shutil.rmtree(out)
+    if dask_rows:
+        dask_results(rows=dask_rows, workers=cores, record=record)
+    return results
+
+
+def dask_results(rows: int, workers: int, record: Callable[..., None]) -> None:
+    """issue_many on a process pool against issue_many_dask on a local cluster of worker
+    processes (both warm, interleaved, best of three), the same rows and cores."""
+    try:
+        import distributed
+    except ImportError:
+        print("dask: the dask extra is not installed, no comparison", file=sys.stderr)
+        return
+    import microcred as mc
+    from microcred.batch import issue_many, issue_many_dask
+
+    template = json.loads((ROOT / "examples" / "data" / "template-da123a.json").read_text())
+    key = mc.keys.generate("Ed25519")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_roster
+
+    roster = make_roster.rows(rows, 0, 19)
+    pool_s, dask_s = [], []
+    with (
+        distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                 host="127.0.0.1", dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):  # fmt: skip
+        list(issue_many_dask(roster[:64], template, key, client=client))  # warm
+        for _ in range(3):
+            started = time.perf_counter()
+            assert all(r.ok for r in issue_many(roster, template, key, workers=workers))
+            pool_s.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            assert all(r.ok for r in issue_many_dask(roster, template, key, client=client))
+            dask_s.append(time.perf_counter() - started)
+    record(f"issue_many process pool x{workers}", f"{rows} rows", seconds=min(pool_s))
+    record(f"issue_many_dask local cluster x{workers}", f"{rows} rows", seconds=min(dask_s),
+           ratio_to_pool=min(pool_s) / min(dask_s))  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print JSON Lines and a summary with the ratios to Node."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-node", action="store_true")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--cli", action="store_true", help="also the CLI and batch figures")
+    parser.add_argument("--cli-only", action="store_true", help="only the CLI and batch figures")
+    parser.add_argument("--batch-rows", type=int, nargs="*", default=[100_000, 1_000_000])
+    parser.add_argument("--verify-files", type=int, default=10_000)
     args = parser.parse_args(argv)
+    if args.cli_only:
+        print("microcred CLI and batch:", file=sys.stderr)
+        for record in cli_results(args.batch_rows, args.verify_files):
+            print(json.dumps(record))
+        return 0
     batches, minimum = (3, 0.05) if args.quick else (7, 0.2)
     print("microcred:", file=sys.stderr)
     results = python_results(batches, minimum)
+    if args.cli:
+        print("microcred CLI and batch:", file=sys.stderr)
+        results += cli_results(args.batch_rows, args.verify_files)
     node = [] if args.no_node else node_results()
     for record in results + node:
         print(json.dumps(record))
@@ -310,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
     _verify_targets(results)
     if node:
         print("\nratio Node / microcred (higher is better for microcred):", file=sys.stderr)
-        ours = {(r["op"], r["size"]): r["median_s"] for r in results}
+        ours = {(r["op"], r["size"]): r["median_s"] for r in results if "median_s" in r}
         for record in node:
             op = {"rdfc_sign": "sign eddsa-rdfc-2022", "rdfc_verify": "verify eddsa-rdfc-2022"}.get(
                 str(record.get("op", ""))

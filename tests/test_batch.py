@@ -178,6 +178,60 @@ def test_dask_local_cluster_gives_the_same_credentials() -> None:
     assert all(mc.verify(r.data).verified for r in on_dask if r.ok)
 
 
+def test_a_distributed_cluster_of_separate_processes_gives_byte_identical_output(
+    tmp_path: Path,
+) -> None:
+    """A scheduler and two workers, each its own process started as an operator would
+    (``python -m dask scheduler`` / ``dask worker``) on loopback: the same credentials, byte
+    for byte, as issue_many in this process."""
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    import os
+    import subprocess
+    import sys
+
+    address_file = tmp_path / "scheduler.json"
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    common = {"env": environment, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
+             "--no-dashboard", "--scheduler-file", str(address_file)],
+            **common,  # type: ignore[call-overload]
+        )
+    ]  # fmt: skip
+    try:
+        for _ in range(2):
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "dask", "worker", "--scheduler-file",
+                     str(address_file), "--host", "127.0.0.1", "--nthreads", "1",
+                     "--no-dashboard", "--no-nanny", "--death-timeout", "60"],
+                    **common,  # type: ignore[call-overload]
+                )
+            )  # fmt: skip
+        with distributed.Client(scheduler_file=str(address_file), timeout=60) as client:
+            client.wait_for_workers(2, timeout=60)
+            assert len(client.scheduler_info()["workers"]) == 2
+            rows = [_row() for _ in range(60)]
+            rows[9]["grade"] = "MVG"
+            rows[30]["national_id"] = rows[2]["national_id"]  # the same learner twice
+            on_dask = list(
+                issue_many_dask(rows, TEMPLATE, KEY, client=client, seed="s", issued_at=AT)
+            )
+            pids = client.run(os.getpid)
+        assert len(set(pids.values())) == 2
+        assert os.getpid() not in pids.values()
+    finally:
+        for process in processes:  # a test cluster needs no graceful shutdown
+            process.kill()
+            process.wait(timeout=30)
+    local = list(issue_many(rows, TEMPLATE, KEY, seed="s", issued_at=AT, workers=2))
+    assert [r.row for r in on_dask] == [r.row for r in local] == list(range(2, 62))
+    assert [r.error for r in on_dask] == [r.error for r in local]
+    assert [r.outcome for r in on_dask].count("failed") == 2
+    assert [r.data for r in on_dask] == [r.data for r in local]  # byte-identical credentials
+
+
 def _outcomes(results: list[mc.batch.RowResult]) -> dict[int, str]:
     return {r.row: r.outcome for r in results}
 

@@ -12,20 +12,34 @@
 >>> signed = mc.issue(credential, key)
 >>> mc.verify(signed).outcome
 'verified'
+
+Every name below loads on first use (``import microcred`` itself loads almost nothing), so
+that a command or a program pays only for what it uses.
 """
 
 from __future__ import annotations
 
-from . import baking, errors, jose, jsonld, keys, model, proofs, status
-from ._issue import issue, present
-from ._validate import ValidationError, ValidationReport, validate
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .errors import MicrocredError
-from .limits import DEFAULT_LIMITS, Limits
-from .model import MicroCredential, presets
-from .proofs import derive
-from .report import Check, VerificationError, VerificationReport
-from .verify import VerifyOptions, verify
+
+if TYPE_CHECKING:  # what the names are; at run time each is loaded on first use
+    from . import baking, errors, jose, jsonld, keys, model, proofs, status
+    from ._issue import issue, present
+    from ._validate import ValidationError, ValidationReport, validate
+    from .errors import MicrocredError
+    from .limits import DEFAULT_LIMITS, Limits
+    from .model import MicroCredential, presets
+    from .proofs import derive
+    from .report import Check, VerificationError, VerificationReport
+    from .verify import VerifyOptions, verify
+else:
+    # the package microcred.verify is loaded now (it is light: its pipeline loads on first
+    # use), so that the import system never binds the name ``verify`` to the package later:
+    # ``mc.verify`` is the function
+    importlib.import_module(".verify", __name__)
+    globals().pop("verify", None)
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -54,3 +68,41 @@ __all__ = [
     "validate",
     "verify",
 ]
+
+_SUBMODULES = frozenset({"baking", "errors", "jose", "jsonld", "keys", "model", "proofs",
+                         "status"})  # fmt: skip
+# name -> the module that defines it (relative to this package)
+_ATTRIBUTES = {
+    "issue": "._issue",
+    "present": "._issue",
+    "ValidationError": "._validate",
+    "ValidationReport": "._validate",
+    "validate": "._validate",
+    "MicrocredError": ".errors",
+    "DEFAULT_LIMITS": ".limits",
+    "Limits": ".limits",
+    "MicroCredential": ".model",
+    "presets": ".model",
+    "derive": ".proofs",
+    "Check": ".report",
+    "VerificationError": ".report",
+    "VerificationReport": ".report",
+    "VerifyOptions": ".verify",
+    "verify": ".verify",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name on first use (PEP 562), then keep it as a plain attribute."""
+    if name in _SUBMODULES:
+        value: Any = importlib.import_module(f".{name}", __name__)
+    elif name in _ATTRIBUTES:
+        value = getattr(importlib.import_module(_ATTRIBUTES[name], __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -14,16 +14,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource, Unresolvable
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING, Any
 
 from ._data import data_dir
 from ._vc import parse_datetime
+
+if TYPE_CHECKING:  # jsonschema loads when a schema is first used, not with microcred
+    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry, Resource
 
 __all__ = [
     "KNOWN_SCHEMA_URLS",
@@ -87,11 +86,16 @@ def _resources() -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _refuse(uri: str) -> Resource[Any]:
+    from referencing.exceptions import NoSuchResource
+
     raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # an attrs class
 
 
 @cache
 def _registry() -> Registry[Any]:
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
     pairs = [(uri, DRAFT202012.create_resource(schema)) for uri, schema in _resources()]
     registry: Registry[Any] = Registry(retrieve=_refuse)  # type: ignore[call-arg]
     return registry.with_resources(pairs)
@@ -121,13 +125,29 @@ def _is_date(value: object) -> bool:
 
 # Formats are checked by our own functions so the verdict never depends on which optional
 # packages happen to be installed (jsonschema skips date-time silently without one).
-FORMATS = FormatChecker(formats=())
-FORMATS.checks("date-time")(_is_date_time)
-FORMATS.checks("date")(_is_date)
+@cache
+def _formats() -> FormatChecker:
+    from jsonschema import FormatChecker
+
+    formats = FormatChecker(formats=())
+    formats.checks("date-time")(_is_date_time)
+    formats.checks("date")(_is_date)
+    return formats
+
+
+def __getattr__(name: str) -> Any:
+    """``FORMATS``: the format checker every shipped schema is validated with (built on first
+    use, with jsonschema)."""
+    if name == "FORMATS":
+        return _formats()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @cache
 def _validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+    from referencing.exceptions import Unresolvable
+
     file, _, pointer = name.partition("#")
     uri = f"{SCHEMA_BASE}{file}.json"
     try:
@@ -140,7 +160,7 @@ def _validator(name: str) -> Draft202012Validator:
             f"no shipped schema {name!r}; known: {', '.join(schema_names())}"
             " (or one of their $defs, as NAME#/$defs/CLASS)"
         ) from None
-    return Draft202012Validator(schema, registry=_registry(), format_checker=FORMATS)
+    return Draft202012Validator(schema, registry=_registry(), format_checker=_formats())
 
 
 def _json_path(error: ValidationError) -> str:

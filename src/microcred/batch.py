@@ -29,19 +29,26 @@ wrong):
 
 from __future__ import annotations
 
+import codecs
+import csv
 import difflib
 import hashlib
 import json
+import os
 import re
 import signal
+import sys
 import unicodedata
 import uuid
 import warnings
+from array import array
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from ._issue import issue
 from .errors import MicrocredError
@@ -52,14 +59,18 @@ from .model.identity import IdentityPolicy, ReversibleIdentityWarning
 __all__ = [
     "FIELDS",
     "HEADERS",
+    "MAX_ROW_BYTES",
     "Columns",
+    "Roster",
     "RosterError",
     "RowResult",
     "StatusLists",
+    "UnreadableRow",
     "issue_many",
     "issue_many_dask",
     "learner_from_row",
     "learner_reference",
+    "read_roster",
     "recognise_columns",
 ]
 
@@ -204,6 +215,225 @@ def recognise_columns(
         )
     ordered = {name: fields[name] for name in FIELDS if name in fields}
     return Columns(ordered, tuple(unrecognised))
+
+
+#: The longest roster row read (in bytes, line ends included): a longer one is a failed row.
+MAX_ROW_BYTES = 64 * 1024
+_HEAD_BYTES = 64 * 1024
+
+
+class UnreadableRow(Mapping[str, str]):
+    """A roster row that could not be read (longer than the row limit, not text in the
+    roster's encoding, not CSV). It holds no cells; :func:`issue_many` reports it as a failed
+    row with :attr:`reason` and goes on with the next.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def __getitem__(self, key: str) -> str:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return f"UnreadableRow({self.reason!r})"
+
+
+class Roster:
+    """A CSV roster read one row at a time (from :func:`read_roster`): memory stays flat
+    however long it is.
+
+    Attributes:
+        headers: the header row.
+        encoding: ``"utf-8"`` (with or without a BOM) or ``"cp1252"`` (Windows-1252), as
+            found in the file's head.
+        delimiter: ``,``, ``;`` or tab, as sniffed from the file's head.
+        max_row_bytes: the row limit.
+
+    Iterating yields each row after the header (blank lines are passed over) as a dict
+    header → cell (cells beyond the header are dropped, missing ones absent), or an
+    :class:`UnreadableRow` saying why the row could not be read. It can be iterated once.
+    """
+
+    def __init__(
+        self, handle: Any, name: str, encoding: str, delimiter: str, max_row_bytes: int
+    ) -> None:
+        self._handle = handle
+        self._name = name
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.max_row_bytes = max_row_bytes
+        self._records = _records(handle, max_row_bytes, _dialect(delimiter))
+        header = next(self._records, None)
+        if header is None or isinstance(header, UnreadableRow) or not header:
+            handle.close()
+            why = f": {header.reason}" if isinstance(header, UnreadableRow) else ""
+            raise RosterError(f"roster {name} has no header row{why}")
+        self.headers: list[str] = header
+
+    def __iter__(self) -> Iterator[dict[str, str] | UnreadableRow]:
+        headers = self.headers
+        try:
+            for record in self._records:
+                if isinstance(record, UnreadableRow):
+                    yield record
+                elif record:  # a blank line is no row
+                    yield dict(zip(headers, record, strict=False))
+        finally:
+            self._handle.close()
+
+    def close(self) -> None:
+        """Close the file (iterating to the end closes it too)."""
+        self._handle.close()
+
+
+def _dialect(delimiter: str) -> type[csv.Dialect]:
+    class Dialect(csv.excel):
+        pass
+
+    Dialect.delimiter = delimiter
+    return Dialect
+
+
+def read_roster(
+    source: str | os.PathLike[str] | IO[bytes], *, max_row_bytes: int = MAX_ROW_BYTES
+) -> Roster:
+    """Open a CSV roster to read one row at a time.
+
+    The encoding (UTF-8, with or without a BOM, else Windows-1252 as older exports write it)
+    and the delimiter (``,``, ``;`` or tab) are found in the file's head (its first 64 KiB);
+    quoting is CSV's (``"``, doubled inside a quoted cell). Nothing caps the roster's size:
+    each row is capped at ``max_row_bytes`` instead, and a longer row (an unclosed quote runs
+    to the end of the file) is an :class:`UnreadableRow`, as is a row that is not text in the
+    roster's encoding.
+
+    Args:
+        source: a path, ``"-"`` for standard input, or a binary file opened for reading
+            (closed when the roster has been read).
+
+    Raises:
+        RosterError: the roster cannot be opened, has no header row, or its head is neither
+            UTF-8 nor Windows-1252 text.
+    """
+    if max_row_bytes < 1:
+        raise ValueError("max_row_bytes must be at least 1")
+    if isinstance(source, (str, os.PathLike)):
+        name = os.fspath(source)
+        try:
+            handle: IO[bytes] = (
+                sys.stdin.buffer if name == "-" else open(name, "rb", buffering=_HEAD_BYTES)  # noqa: SIM115
+            )
+        except OSError as exc:
+            raise RosterError(f"cannot read roster {name}: {exc.strerror or exc}") from None
+    else:
+        handle, name = source, str(getattr(source, "name", "roster"))
+    try:
+        head = _peek(handle)
+    except OSError as exc:
+        handle.close()
+        raise RosterError(f"cannot read roster {name}: {exc.strerror or exc}") from None
+    encoding = _encoding(head)
+    if encoding is None:
+        handle.close()
+        raise RosterError(f"roster {name} is neither UTF-8 nor Windows-1252 text")
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
+    try:
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    return Roster(_Decoded(handle, encoding), name, encoding, delimiter, max_row_bytes)
+
+
+def _peek(handle: IO[bytes]) -> bytes:
+    peek = getattr(handle, "peek", None)
+    if peek is not None:
+        return bytes(peek(_HEAD_BYTES)[:_HEAD_BYTES])
+    return b""  # no look-ahead: UTF-8 and a comma
+
+
+def _encoding(head: bytes) -> str | None:
+    """``"utf-8-sig"`` when the head is UTF-8 (a multi-byte character cut at its end is
+    allowed), ``"cp1252"`` when it is Windows-1252, else ``None``."""
+    try:
+        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    try:
+        head.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return "cp1252"
+
+
+class _Decoded:
+    """The roster's bytes with what decodes them; ``close`` closes the file."""
+
+    def __init__(self, handle: IO[bytes], encoding: str) -> None:
+        self.handle = handle
+        self.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+        self.bom = encoding == "utf-8-sig"
+        self.readline = handle.readline
+
+    def close(self) -> None:
+        if self.handle is not sys.stdin.buffer:
+            self.handle.close()
+
+
+def _records(
+    source: Any, limit: int, dialect: type[csv.Dialect]
+) -> Iterator[list[str] | UnreadableRow]:
+    """Each CSV record of ``source`` (cells), or why it could not be read. A record ends at
+    a line end outside quotes; reading one never holds more than ``limit`` bytes."""
+    readline, encoding, bom = source.readline, source.encoding, source.bom
+    delimiter = dialect.delimiter
+    first = True
+    while True:
+        line = readline(limit + 1)
+        if not line:
+            return
+        parts, size, quotes = [line], len(line), line.count(b'"')
+        while not (line.endswith(b"\n") and quotes % 2 == 0):
+            line = readline(limit + 1)
+            if not line:
+                break
+            size += len(line)
+            quotes += line.count(b'"')
+            if size <= limit:
+                parts.append(line)
+            elif parts:
+                parts = []  # too long: the rest of the record is read and dropped
+        if size > limit:
+            yield UnreadableRow(
+                f"the row is longer than the limit of {limit} bytes"
+                + (" (a quote that is never closed?)" if quotes % 2 else "")
+            )
+            first = False
+            continue
+        data = b"".join(parts)
+        if first and bom and data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8) :]
+        first = False
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            name = "UTF-8" if encoding == "utf-8" else "Windows-1252"
+            yield UnreadableRow(f"the row is not {name} text (the roster's head is)")
+            continue
+        if not quotes:  # no quoting: the cells are the text between delimiters
+            line = text.rstrip("\r\n")
+            if "\r" not in line and "\n" not in line:
+                yield line.split(delimiter) if line else []
+                continue
+        try:
+            yield next(csv.reader([text], dialect), [])
+        except csv.Error as exc:
+            yield UnreadableRow(f"the row is not CSV: {exc}")
 
 
 @dataclass
@@ -578,21 +808,71 @@ def _identity_key(column: str, value: str, today: date | None) -> str:
     return value.strip().lower() if column != "id" else value.strip()
 
 
+class _Seen:
+    """The first row of each identity key, compactly: a 64-bit hash of the key and the row
+    number in an open-addressing table (12 bytes a slot, at most three quarters full), so a
+    million rows of three identities take about 50 MB. Two different keys with the same hash
+    (about one chance in 10^7 for a million-row roster) would be reported as the same
+    learner: a failed row, never a credential issued twice."""
+
+    def __init__(self, capacity: int = 1 << 12) -> None:
+        self._count = 0
+        self._keys = array("Q", bytes(8 * capacity))
+        self._rows = array("I", bytes(4 * capacity))
+
+    def __len__(self) -> int:
+        return self._count
+
+    def first(self, key: str, row: int) -> int:
+        """The row ``key`` was first seen in (``row`` when it is new: it is recorded)."""
+        digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+        code = int.from_bytes(digest, "little") or 1  # 0 marks an empty slot
+        keys, mask = self._keys, len(self._keys) - 1
+        slot = code & mask
+        while True:
+            found = keys[slot]
+            if found == code:
+                return self._rows[slot]
+            if found == 0:
+                break
+            slot = (slot + 1) & mask
+        keys[slot] = code
+        self._rows[slot] = row
+        self._count += 1
+        if self._count * 4 > len(keys) * 3:
+            self._grow()
+        return row
+
+    def _grow(self) -> None:
+        old_keys, old_rows = self._keys, self._rows
+        capacity = 2 * len(old_keys)
+        keys, rows = array("Q", bytes(8 * capacity)), array("I", bytes(4 * capacity))
+        mask = capacity - 1
+        for code, row in zip(old_keys, old_rows, strict=True):
+            if code:
+                slot = code & mask
+                while keys[slot]:
+                    slot = (slot + 1) & mask
+                keys[slot] = code
+                rows[slot] = row
+        self._keys, self._rows = keys, rows
+
+
 @dataclass
 class _Screen:
     """The roster rules that need every row (run in the parent process, in row order, over
     the rows skipped on resuming too, so that a learner issued earlier is still found)."""
 
     today: date | None
-    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    seen: _Seen = field(default_factory=_Seen)
 
     def problem(self, number: int, cells: Mapping[str, str]) -> str | None:
         twin: tuple[int, str] | None = None
         for column in _IDENTITY_COLUMNS:
             if not cells.get(column):
                 continue
-            key = (column, _identity_key(column, cells[column], self.today))
-            first = self.seen.setdefault(key, number)
+            key = f"{column}\0{_identity_key(column, cells[column], self.today)}"
+            first = self.seen.first(key, number)
             if first != number and twin is None:
                 twin = (first, column)
         if twin is not None:
@@ -636,13 +916,14 @@ def _prepare(
         _check_template_grade(base, mapped, options["template_grade"])
 
     screen = _Screen(options["today"])
-    return job, _items(rows, first_row, set(skip), columns, screen, status, first)
+    skipped = skip if isinstance(skip, AbstractSet) else set(skip)
+    return job, _items(rows, first_row, skipped, columns, screen, status, first)
 
 
 def _items(
     rows: Iterable[Mapping[str, Any]],
     first_row: int,
-    skipped: set[int],
+    skipped: AbstractSet[int],
     columns: Columns | Mapping[str, str] | None,
     screen: _Screen,
     status: StatusLists | None,
@@ -650,6 +931,10 @@ def _items(
 ) -> Iterator[_Item]:
     wanted: dict[str, str] | None = None
     for number, row in enumerate(rows, start=first_row):
+        if isinstance(row, UnreadableRow):
+            if number not in skipped:
+                yield _Item(number, {}, f"unreadable: {row.reason}")
+            continue
         if wanted is None:  # the first row's headers are the roster's
             if isinstance(columns, Columns):
                 mapped = columns
@@ -740,7 +1025,9 @@ def issue_many(
     are dropped and the ones being signed are awaited.
 
     Args:
-        rows: roster rows (header → value), in roster order.
+        rows: roster rows (header → value), in roster order: any iterable, read as the batch
+            goes (a :func:`read_roster`, a :class:`csv.DictReader`, a list); an
+            :class:`UnreadableRow` among them is a failed row with its reason.
         template: the Annex I form without ``learner`` (a mapping or a MicroCredential).
         key: the issuer's signing key; its DID is the issuer id unless the template names one.
         format: ``"di"`` (Data Integrity proof) or ``"jwt"``.
@@ -748,7 +1035,8 @@ def issue_many(
         workers: processes to sign in (``1``: in this process).
         first_row: the number of the first row (2 for a CSV file with a header).
         skip: row numbers not to issue (already issued: resuming a batch). They are still
-            read, so that a second row of a learner issued earlier is found.
+            read, so that a second row of a learner issued earlier is found. A set (any
+            :class:`collections.abc.Set`) is used as it is, anything else is copied into one.
         today: reference date for two-digit-year personal numbers.
         seed: make the output reproducible: credential ids (and, with a ``"salted"``
             identity, the salts) are derived from ``seed`` and the row number (keep the seed
@@ -860,8 +1148,8 @@ def issue_many_dask(
     today: date | None = None,
     seed: str | None = None,
     issued_at: str | None = None,
-    chunk_size: int = 256,
-    in_flight: int = 8,
+    chunk_size: int = 1024,
+    in_flight: int | None = None,
     columns: Columns | Mapping[str, str] | None = None,
     include_failing: bool = False,
     template_grade: bool = False,
@@ -869,26 +1157,38 @@ def issue_many_dask(
     identity: IdentityPolicy | None = None,
 ) -> Iterator[RowResult]:
     """:func:`issue_many` on a Dask cluster (the ``dask`` extra): the same rows, the same
-    rules, the same results, in order. ``client`` is a ``distributed.Client``; the template
-    and key go to the workers once, rows go in chunks of ``chunk_size`` with at most
-    ``in_flight`` chunks pending, so memory stays flat however long the roster is.
+    rules, the same results, in order.
+
+    ``client`` is a ``distributed.Client``. The template and key go to every worker once (the
+    key is loaded once a worker); the roster goes in chunks of 128 rows at first, growing with
+    the rows read up to ``chunk_size`` (a task costs milliseconds of scheduling and transfer:
+    few tasks for a long roster, a last one small enough not to leave workers idle long), at
+    most ``in_flight`` chunks pending (default: two per worker thread and two more), so
+    memory stays flat however long the roster is.
     """
-    if chunk_size < 1 or in_flight < 1:
+    if chunk_size < 1 or (in_flight is not None and in_flight < 1):
         raise ValueError("chunk_size and in_flight must be at least 1")
     options = _options(format, suite, today, seed, issued_at, None, include_failing,
                        template_grade, identity)  # fmt: skip
     job, items = _prepare(rows, template, key, options, first_row, skip, columns, status)
+    threads = sum(client.nthreads().values()) or 1
+    if in_flight is None:
+        in_flight = 2 * threads + 2
     shared = client.scatter(job, broadcast=True)
-    pending: list[Any] = []
+    pending: deque[Any] = deque()
     chunk: list[_Item] = []
-    for item in items:
+    size = min(128, chunk_size)
+    for seen, item in enumerate(items, start=1):
         chunk.append(item)
-        if len(chunk) == chunk_size:
+        if len(chunk) >= size:
             pending.append(client.submit(_chunk_with, chunk, shared, pure=False))
             chunk = []
+            # chunks grow with the roster read so far: few tasks for a long roster, and a
+            # last chunk small enough that no worker idles long at the end of a short one
+            size = min(chunk_size, max(128, seen // (4 * threads)))
         if len(pending) >= in_flight:
-            yield from pending.pop(0).result()
+            yield from pending.popleft().result()
     if chunk:
         pending.append(client.submit(_chunk_with, chunk, shared, pure=False))
-    for future in pending:
-        yield from future.result()
+    while pending:
+        yield from pending.popleft().result()

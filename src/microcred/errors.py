@@ -45,6 +45,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 __all__ = [
+    "DID_ERROR_TYPES",
     "BakingError",
     "CanonicalizationLimitError",
     "ContextIntegrityError",
@@ -226,16 +227,58 @@ class InvalidKeyError(KeyMaterialError):
     code = "key.invalid"
 
 
+#: The error names of DID Resolution (the keywords of its first drafts, still what resolvers
+#: and the did:key specification use) → the error type URI of the DID Resolution CR (RFC 9457
+#: problem types). The did:key errors (did:key §"Document Creation Algorithm") say the
+#: identifier does not encode a usable key: an invalid DID.
+DID_ERROR_TYPES: dict[str, str] = {
+    "invalidDid": "https://www.w3.org/ns/did#INVALID_DID",
+    "invalidDidUrl": "https://www.w3.org/ns/did#INVALID_DID_URL",
+    "invalidOptions": "https://www.w3.org/ns/did#INVALID_OPTIONS",
+    "notFound": "https://www.w3.org/ns/did#NOT_FOUND",
+    "representationNotSupported": "https://www.w3.org/ns/did#REPRESENTATION_NOT_SUPPORTED",
+    "invalidDidDocument": "https://www.w3.org/ns/did#INVALID_DID_DOCUMENT",
+    "methodNotSupported": "https://www.w3.org/ns/did#METHOD_NOT_SUPPORTED",
+    "featureNotSupported": "https://www.w3.org/ns/did#FEATURE_NOT_SUPPORTED",
+    "internalError": "https://www.w3.org/ns/did#INTERNAL_ERROR",
+    "invalidPublicKey": "https://www.w3.org/ns/did#INVALID_DID",
+    "invalidPublicKeyLength": "https://www.w3.org/ns/did#INVALID_DID",
+    "invalidPublicKeyType": "https://www.w3.org/ns/did#INVALID_DID",
+    "unsupportedPublicKeyType": "https://www.w3.org/ns/did#INVALID_DID",
+}
+
+
 class DidError(MicrocredError):
-    """A DID or DID URL problem."""
+    """A DID or DID URL problem.
+
+    Attributes:
+        error: the DID Resolution / did:key error name (``invalidDid``, ``notFound``,
+            ``methodNotSupported``, ``invalidPublicKeyLength``, ...; see
+            :data:`DID_ERROR_TYPES`); the class gives the default, a raise site may name a
+            more specific one.
+    """
 
     code = "did"
+    error: str = "internalError"
+
+    def __init__(self, message: str, *, path: str | None = None, error: str | None = None) -> None:
+        super().__init__(message, path=path)
+        if error is not None:
+            if error not in DID_ERROR_TYPES:
+                raise ValueError(f"unknown DID error name {error!r}")
+            self.error = error
+
+    @property
+    def error_type(self) -> str:
+        """The error's type URI (DID Resolution, RFC 9457 problem type)."""
+        return DID_ERROR_TYPES[self.error]
 
 
 class InvalidDidError(DidError):
     """The DID or DID URL is syntactically invalid or encodes an unusable key."""
 
     code = "did.invalid"
+    error = "invalidDid"
 
 
 class DidResolutionError(DidError):
@@ -243,6 +286,7 @@ class DidResolutionError(DidError):
 
     code = "did.resolution"
     indeterminate = True
+    error = "notFound"
 
 
 class NetworkError(MicrocredError):

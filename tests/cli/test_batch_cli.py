@@ -410,3 +410,34 @@ def test_a_template_with_typos_is_refused_before_any_row(
 
     with pytest.raises(RosterError, match="did you mean 'title'"):
         list(issue_many([{"name": "Alva Berg"}], template, mc.keys.generate("Ed25519")))
+
+
+def test_a_roster_over_the_json_input_limit_is_read_row_by_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rows are not JSON: a 9 MiB roster (over the 8 MiB input limit of a JSON document) is
+    issued; a row over --max-row-bytes fails with the reason, the others are issued."""
+    key = _key(tmp_path)
+    remark = "x" * 60_000  # a wide column microcred does not use
+    lines = ["Namn,ExterntUID,Betyg,Kommentar"]
+    lines += [f"Alva Berg,u-{n},VG,{remark}" for n in range(150)]
+    lines.insert(5, f"Nils Holm,u-long,G,{remark * 2}")  # row 6: over the 65,536-byte cap
+    roster = tmp_path / "wide.csv"
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert roster.stat().st_size > mc.DEFAULT_LIMITS.max_input_bytes
+    capsys.readouterr()
+    code = main(["batch-issue", str(roster), "--template", str(TEMPLATE), "--key", str(key),
+                 "--out-dir", str(tmp_path / "out"), "--template-grade"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "not used: Kommentar" in err
+    assert "done: 150 issued, 0 skipped (not a pass), 1 failed" in err
+    assert _summary(err) == {
+        6: "not issued: unreadable: the row is longer than the limit of 65536 bytes"
+    }
+    assert len(_manifest(tmp_path / "out")) == 150
+    code = main(["batch-issue", str(roster), "--template", str(TEMPLATE), "--key", str(key),
+                 "--out-dir", str(tmp_path / "narrow"), "--max-row-bytes", "100"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "done: 0 issued, 0 skipped (not a pass), 151 failed" in err

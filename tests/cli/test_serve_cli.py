@@ -20,8 +20,8 @@ pytest.importorskip("uvicorn", reason="the [server] extra is not installed")
 import microcred as mc
 
 
-def _read_event(stream: IO[str], event: str) -> dict[str, Any]:
-    for _ in range(50):
+def _read_event(stream: IO[str], event: str, limit: int = 50) -> dict[str, Any]:
+    for _ in range(limit):
         line = stream.readline()
         if not line:
             break
@@ -77,6 +77,7 @@ def test_binds_to_loopback_by_default_and_logs_json(
     logged = _read_event(process.stderr, "request")
     assert logged["path"] == "/credentials/verify"
     assert logged["status"] == 400
+    assert logged["worker"] in range(os.cpu_count() or 1)  # which worker answered
     assert "verifiableCredential" not in json.dumps(logged)  # bodies are never logged
 
 
@@ -139,3 +140,82 @@ def test_keys_config_and_contexts_are_checked_before_listening(tmp_path: Path) -
     )
     assert bad_context.returncode == 2
     assert "URL=FILE" in bad_context.stderr
+
+
+def _events(stream: IO[str], wanted: dict[str, int], limit: int = 100) -> dict[str, list[Any]]:
+    """The log lines of the ``wanted`` events, read until there are as many as wanted."""
+    found: dict[str, list[Any]] = {name: [] for name in wanted}
+    for _ in range(limit):
+        if all(len(found[name]) >= count for name, count in wanted.items()):
+            return found
+        line = stream.readline()
+        if not line:
+            break
+        entry = json.loads(line)
+        if entry["event"] in found:
+            found[entry["event"]].append(entry)
+    raise AssertionError(f"missing log lines: wanted {wanted}, found {found}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_workers_share_start_up_keys_a_dead_worker_is_restarted_and_sigterm_stops_all() -> None:
+    process = _start("--workers", "2")
+    assert process.stderr is not None
+    try:
+        listening = _read_event(process.stderr, "listening")
+        assert listening["workers"] == 2
+        dids = sorted({entry["issuer"] for entry in listening["issuers"]})
+        events = _events(process.stderr, {"worker started": 2, "worker ready": 2})
+        assert sorted(e["worker"] for e in events["worker started"]) == [0, 1]
+        for ready in events["worker ready"]:
+            # the ephemeral keys were made once, before the workers: the same in each
+            assert ready["issuers"] == dids
+            assert ready["worker"] in (0, 1)
+        pids = {e["worker"]: e["pid"] for e in events["worker started"]}
+
+        os.kill(pids[0], signal.SIGKILL)
+        again = _events(process.stderr, {"worker exited": 1, "worker started": 1})
+        exited = again["worker exited"][0]
+        assert (exited["level"], exited["worker"], exited["pid"]) == ("error", 0, pids[0])
+        assert exited["signal"] == "SIGKILL"
+        restarted = again["worker started"][0]
+        assert restarted["worker"] == 0
+        assert restarted["pid"] != pids[0]
+        pids[0] = restarted["pid"]
+        status, body = _post(listening["url"] + "/credentials/verify", b"{}")
+        assert status == 400  # still answering
+        assert body["title"] == "Malformed request"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=40)
+    assert code == 0
+    rest = process.stderr.read().splitlines()
+    stopped = [json.loads(line) for line in rest if '"worker stopped"' in line]
+    assert sorted(entry["worker"] for entry in stopped) == [0, 1]
+    assert json.loads(rest[-1])["event"] == "stopped"
+    assert not any(_alive(pid) for pid in pids.values())
+
+
+@pytest.mark.parametrize(
+    ("flag", "message"),
+    [
+        ("--workers", "--workers 0: needs at least 1"),
+        ("--max-pending", "--max-pending 0: needs at least 1"),
+    ],
+)
+def test_workers_and_max_pending_must_be_positive(flag: str, message: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "microcred.cli", "serve", "--port", "0", flag, "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
 import traceback
@@ -16,41 +17,51 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import MicrocredError
-from . import (
-    _annex,
-    _bake,
-    _batch,
-    _demo,
-    _derive,
-    _did_document,
-    _issue,
-    _keygen,
-    _serve,
-    _status,
-    _validate,
-    _verify,
-)
 from ._common import EXIT_INTERRUPTED, EXIT_USAGE, CliError
 
 __all__ = ["main"]
 
-_COMMANDS = (
-    _demo,
-    _keygen,
-    _did_document,
-    _issue,
-    _derive,
-    _verify,
-    _validate,
-    _annex,
-    _batch,
-    _status,
-    _bake,
-    _serve,
-)
+# command -> (the module that registers it, its one-line help). Only the module of the command
+# being run is imported (a command loads only what it uses); the others appear in ``--help``
+# from this table (a test checks it against what each module registers).
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("_demo", "issue, verify, tamper with, bake and export a Swedish micro-credential "
+             "(offline)"),
+    "keygen": ("_keygen", "create a signing key (JWK with private members, kid = verification "
+               "method)"),
+    "did-document": ("_did_document", "write the DID document (did:web) or controller document "
+                     "(https) to publish"),
+    "issue": ("_issue", "sign a credential with a key file"),
+    "derive": ("_derive", "disclose parts of an ecdsa-sd-2023 credential (holder)"),
+    "verify": ("_verify", "verify credentials, presentations or JWTs"),
+    "validate": ("_validate", "validate documents against the OB 3.0, CLR 2.0, EU "
+                 "micro-credential or ELM profile"),
+    "inspect": ("_annex", "show the Annex I elements of a micro-credential and what is missing"),
+    "convert": ("_annex", "convert between the Annex I form, Open Badges 3.0 and ELM"),
+    "batch-issue": ("_batch", "issue one micro-credential per row of a course roster (CSV)"),
+    "status": ("_status", "revoke, suspend or unsuspend an issued credential (Bitstring Status "
+               "List)"),
+    "bake": ("_bake", "bake a credential into a PNG or SVG badge image"),
+    "unbake": ("_bake", "print the credential baked into a PNG or SVG badge image"),
+    "serve": ("_serve", "run the VC API service and the verifier page (needs the [server] "
+              "extra)"),
+}  # fmt: skip
 
 
-def _parser() -> argparse.ArgumentParser:
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs: its first argument that is not an option (the top level has
+    only ``-h`` and ``--version``, which take no value)."""
+    for argument in argv:
+        if argument == "--":
+            return None
+        if not argument.startswith("-"):
+            return argument if argument in _COMMANDS else None
+    return None
+
+
+def _parser(command: str | None = None, *, full: bool = False) -> argparse.ArgumentParser:
+    """The parser: the options of ``command`` (every command's with ``full``); the other
+    commands are listed with their help only."""
     parser = argparse.ArgumentParser(
         prog="microcred",
         description=(
@@ -61,16 +72,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"microcred {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in _COMMANDS:
-        module.register(sub)
+    wanted = _COMMANDS[command][0] if command in _COMMANDS else None
+    for name, (module_name, summary) in _COMMANDS.items():
+        if name in sub.choices:
+            continue  # registered with another command of its module
+        if full or module_name == wanted:
+            module = importlib.import_module(f".{module_name}", __name__)
+            module.register(sub)
+        else:
+            sub.add_parser(name, help=summary, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
-    parser = _parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(_command_of(arguments))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exc:  # argparse: --help/--version (0) or a usage error (2)
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
     if args.command is None:

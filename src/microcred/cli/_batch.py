@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import re
 import signal
@@ -12,13 +10,15 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import IO, Any, TextIO
 
 from ..errors import MicrocredError
 from ._common import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, write_new_file
 from ._identity import add_identity_arguments, identity_policy, reporting_identity_warnings
-from ._io import read_input, read_json_file, read_key
+from ._io import read_json_file, read_key
 
 __all__ = ["MANIFEST", "STATUS_LIST", "SUSPENSION_LIST", "register"]
 
@@ -61,7 +61,8 @@ def register(sub: Any) -> None:
         "bad row is reported with its row number while the others are issued; re-running "
         "skips rows already in the manifest. The roster may be comma-, semicolon- or "
         "tab-separated, UTF-8 (with or without BOM) or Windows-1252, as a Ladok export "
-        "writes it.\n\n" + _fields_help() + "\n\n" + _RULES,
+        "writes it; it is read a row at a time (no size limit; a row longer than "
+        "--max-row-bytes is a failed row).\n\n" + _fields_help() + "\n\n" + _RULES,
         epilog="Exit codes: 0 every row issued or skipped as not a pass, 1 some rows failed, "
         "2 usage or unreadable input.",
     )
@@ -107,40 +108,48 @@ def register(sub: Any) -> None:
         help="with --status-list: a suspension entry too, at the same index "
         f"(DIR/{SUSPENSION_LIST})",
     )
+    parser.add_argument(
+        "--max-row-bytes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the longest roster row read (default 65536 bytes); a longer one fails",
+    )
     parser.add_argument("--force", action="store_true", help="re-issue and overwrite every row")
     add_identity_arguments(parser)
     parser.set_defaults(handler=run)
 
 
-def _text(data: bytes, path: str) -> str:
+def _roster(path: str, max_row_bytes: int | None) -> Any:
+    """The roster, opened to be read a row at a time."""
+    from ..batch import MAX_ROW_BYTES, RosterError, read_roster
+
+    limit = MAX_ROW_BYTES if max_row_bytes is None else max_row_bytes
+    if limit < 1:
+        raise CliError("--max-row-bytes must be at least 1")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise CliError(f"roster {path} is neither UTF-8 nor Windows-1252 text") from None
-    print(f"roster {path} is not UTF-8: read as Windows-1252", file=sys.stderr)
-    return text
+        roster = read_roster(path, max_row_bytes=limit)
+    except RosterError as exc:
+        raise CliError(str(exc)) from None
+    if roster.encoding == "cp1252":
+        print(f"roster {path} is not UTF-8: read as Windows-1252", file=sys.stderr)
+    return roster
 
 
-def _rows(path: str) -> tuple[list[str], list[dict[str, str]]]:
-    """The roster's header and rows (the delimiter sniffed among ``,``, ``;`` and tab)."""
-    text = _text(read_input(path), path)
-    sample = text[:4096]
+def _line_count(path: str) -> int | None:
+    """The roster's lines (a bound on its rows, for the progress), or ``None`` for standard
+    input; counted in blocks, without holding the file."""
+    if path == "-":
+        return None
+    count = 0
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-        headers = list(reader.fieldnames or [])
-        if not headers:
-            raise CliError(f"roster {path} has no header row")
-        return headers, list(reader)
-    except csv.Error as exc:
-        raise CliError(f"roster {path} is not CSV: {exc}") from None
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                count += block.count(b"\n")
+                last = block[-1:]
+    except OSError:
+        return None
+    return count + (1 if count == 0 or last != b"\n" else 0)
 
 
 def _column_overrides(items: list[str]) -> dict[str, str]:
@@ -153,22 +162,75 @@ def _column_overrides(items: list[str]) -> dict[str, str]:
     return overrides
 
 
-def _done(out_dir: Path) -> dict[int, dict[str, Any]]:
+class RowSet(AbstractSet[int]):
+    """Row numbers as a bitmap: an eighth of a byte a row (a million rows: 125 KB)."""
+
+    def __init__(self) -> None:
+        self._bits = bytearray()
+        self._count = 0
+
+    def add(self, row: int) -> None:
+        """Add ``row`` (a non-negative number)."""
+        byte, bit = divmod(row, 8)
+        if byte >= len(self._bits):
+            self._bits.extend(bytes(max(byte + 1 - len(self._bits), len(self._bits))))
+        if not self._bits[byte] >> bit & 1:
+            self._bits[byte] |= 1 << bit
+            self._count += 1
+
+    def __contains__(self, row: object) -> bool:
+        if not isinstance(row, int) or row < 0:
+            return False
+        byte, bit = divmod(row, 8)
+        return byte < len(self._bits) and bool(self._bits[byte] >> bit & 1)
+
+    def __iter__(self) -> Iterator[int]:
+        for byte, value in enumerate(self._bits):
+            if value:
+                for bit in range(8):
+                    if value >> bit & 1:
+                        yield byte * 8 + bit
+
+    def __len__(self) -> int:
+        return self._count
+
+
+class _Done:
+    """What an earlier run's manifest says: the rows issued (their file still there) and
+    the status-list indexes given."""
+
+    def __init__(self) -> None:
+        self.rows = RowSet()
+        self.status_indexes: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _done(out_dir: Path) -> _Done:
+    """The manifest read a line at a time (it may hold millions)."""
     manifest = out_dir / MANIFEST
-    done: dict[int, dict[str, Any]] = {}
+    done = _Done()
     if not manifest.exists():
         return done
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if (
-            isinstance(entry, dict)
-            and isinstance(entry.get("row"), int)
-            and (out_dir / str(entry.get("file", ""))).is_file()
-        ):
-            done[entry["row"]] = entry
+    try:
+        with manifest.open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if (
+                    isinstance(entry, dict)
+                    and isinstance(entry.get("row"), int)
+                    and entry["row"] >= 0
+                    and (out_dir / str(entry.get("file", ""))).is_file()
+                ):
+                    done.rows.add(entry["row"])
+                    if isinstance(entry.get("status_index"), int):
+                        done.status_indexes.append(entry["status_index"])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {manifest}: {exc}") from None
     return done
 
 
@@ -180,11 +242,12 @@ def _file_name(row: int, reference: str, fmt: str) -> str:
 class _Progress:
     """A rich progress bar on a terminal, plain lines otherwise."""
 
-    def __init__(self, total: int, stream: TextIO) -> None:
+    def __init__(self, total: int | None, stream: TextIO) -> None:
         self.total = total
         self.stream = stream
         self.started = time.monotonic()
         self.count = 0
+        self._every = max(1, (total or 10_000) // 10)
         self._bar: Any = None
         self._task: Any = None
         if stream.isatty():
@@ -215,10 +278,14 @@ class _Progress:
         rate = self.count / elapsed
         if self._bar is not None:
             self._bar.update(self._task, advance=1, rate=f"{rate:.1f}/s")
-        elif self.count == self.total or self.count % max(1, self.total // 10) == 0:
+        elif self.count % self._every == 0:
+            if self.total is None or self.count >= self.total:
+                print(f"rows done {self.count} ({rate:.1f}/s)", file=self.stream)
+                return
             remaining = (self.total - self.count) / rate if rate else 0.0
             print(
-                f"rows done {self.count}/{self.total} ({rate:.1f}/s, about {remaining:.0f} s left)",
+                f"rows done {self.count} of about {self.total} ({rate:.1f}/s, about "
+                f"{remaining:.0f} s left)",
                 file=self.stream,
             )
 
@@ -257,9 +324,7 @@ class _StopOnInterrupt:
             signal.signal(signal.SIGINT, self._previous)
 
 
-def _status_lists(
-    args: argparse.Namespace, out_dir: Path, done: dict[int, dict[str, Any]], key: Any
-) -> Any:
+def _status_lists(args: argparse.Namespace, out_dir: Path, done: _Done, key: Any) -> Any:
     """The batch's status lists: the lists written to DIR when new (an existing one is kept
     as it is: it may hold revocations made since), the indexes already given."""
     from ..batch import StatusLists
@@ -268,8 +333,7 @@ def _status_lists(
         raise CliError("--suspension-list needs --status-list")
     if not args.status_list:
         return None
-    used = [e["status_index"] for e in done.values() if isinstance(e.get("status_index"), int)]
-    lists = StatusLists(args.status_list, args.suspension_list, used=used)
+    lists = StatusLists(args.status_list, args.suspension_list, used=done.status_indexes)
     for (purpose, url), name in zip(lists.urls(), (STATUS_LIST, SUSPENSION_LIST), strict=False):
         _status_list_file(out_dir / name, url, purpose, key)
     if args.suspension_list:
@@ -310,7 +374,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, identity: Any) -> int:
-    from ..batch import RosterError, issue_many, recognise_columns
+    from ..batch import RosterError, recognise_columns
     from ..model.eu import FormError, check_form
 
     template = read_json_file(args.template, "template")
@@ -322,41 +386,58 @@ def _run(args: argparse.Namespace, identity: Any) -> int:
         problems = "\n".join(f"  {line}" for line in exc.problems)
         raise CliError(f"template {args.template} is not an Annex I form:\n{problems}") from None
     key = read_key(args.key)
-    headers, rows = _rows(args.roster)
+    roster = _roster(args.roster, args.max_row_bytes)
     try:
-        columns = recognise_columns(headers, _column_overrides(args.column))
+        columns = recognise_columns(roster.headers, _column_overrides(args.column))
     except RosterError as exc:
+        roster.close()
         raise CliError(f"roster {args.roster}: {exc}") from None
+    except CliError:
+        roster.close()
+        raise
     print(columns.describe(), file=sys.stderr)
+    try:
+        return _issue(args, identity, template, key, roster, columns)
+    finally:
+        roster.close()
+
+
+def _issue(
+    args: argparse.Namespace, identity: Any, template: Any, key: Any, roster: Any, columns: Any
+) -> int:
+    from ..batch import issue_many
+
     out_dir = Path(args.out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CliError(f"cannot create {out_dir}: {exc.strerror}") from None
-    done = {} if args.force else _done(out_dir)
+    done = _Done() if args.force else _done(out_dir)
     try:
         status = _status_lists(args, out_dir, done, key)
     except (MicrocredError, ValueError) as exc:
         raise CliError(str(exc)) from None
-    todo = [n for n in range(2, len(rows) + 2) if n not in done]
+    lines = _line_count(args.roster)
+    todo = None if lines is None else max(lines - 1 - len(done), 0)
     print(
-        f"{len(rows)} roster rows; {len(done)} already issued; {len(todo)} to do",
+        f"roster {args.roster}: {'' if lines is None else f'{lines} lines; '}"
+        f"{len(done)} rows already issued",
         file=sys.stderr,
     )
-    progress = _Progress(len(todo), sys.stderr)
+    progress = _Progress(todo, sys.stderr)
     counts = {"issued": 0, "skipped": 0, "failed": 0}
     mode = "w" if args.force else "a"
     stop, interrupted = _StopOnInterrupt(), False
     try:
         with stop, (out_dir / MANIFEST).open(mode, encoding="utf-8") as manifest:
             results = issue_many(
-                rows,
+                roster,
                 template,
                 key,
                 format=args.format,
                 suite=args.suite,
                 workers=args.workers,
-                skip=done,
+                skip=done.rows,
                 mandatory_pointers=args.mandatory_pointer,
                 columns=columns,
                 include_failing=args.include_failing,

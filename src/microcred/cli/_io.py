@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _json
 from ..errors import MicrocredError
-from ..keys import KeyPair
 from ..limits import DEFAULT_LIMITS, Limits
 from ._common import CliError
+
+if TYPE_CHECKING:
+    from ..keys import KeyPair
 
 __all__ = ["read_input", "read_json_file", "read_json_object", "read_key"]
 
@@ -52,6 +54,8 @@ def read_json_object(path: str, what: str) -> dict[str, Any]:
 
 def read_key(path: str) -> KeyPair:
     """Load a private JWK key file (as ``microcred keygen`` writes it)."""
+    from ..keys import KeyPair
+
     try:
         return KeyPair.from_private_jwk_bytes(read_input(path))
     except MicrocredError as exc:

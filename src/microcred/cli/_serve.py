@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ._common import EXIT_OK, CliError
+from ._common import EXIT_INVALID, EXIT_OK, CliError
 from ._io import read_key
 
 __all__ = ["register"]
@@ -21,7 +21,9 @@ def register(sub: Any) -> None:
         description="Serve POST /credentials/issue, /{suite}/credentials/issue, "
         "/credentials/verify, /presentations/verify and the verifier page at /. Binds to "
         "127.0.0.1 unless --host says otherwise. Without --key or --config, fresh did:key "
-        "issuers (Ed25519, P-256, P-384) are made at start-up. Logs are JSON lines on stderr.",
+        "issuers (Ed25519, P-256, P-384) are made at start-up, the same in every worker. Logs "
+        "are JSON lines on stderr. Exit status 0 when stopped (Ctrl-C, SIGTERM), 1 when a "
+        "worker kept dying, 2 on a usage or configuration error.",
     )
     parser.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port (default 8080; 0: any)")
@@ -37,18 +39,47 @@ def register(sub: Any) -> None:
         help="serve a JSON-LD context microcred does not ship from FILE (repeatable)",
     )
     parser.add_argument("--no-page", action="store_true", help="serve the API only")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes sharing the listening socket (default: the number of cores)",
+    )
+    parser.add_argument(
+        "--max-pending",
+        type=int,
+        default=None,
+        metavar="N",
+        help="requests one worker holds at once; more are answered 503 with Retry-After "
+        "(default 512)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Start the service; returns when it is stopped."""
     try:
-        from ..server import DEFAULT_HOST, DEFAULT_PORT, ConfigError, ServerConfig, load_config
+        from ..server import (
+            DEFAULT_HOST,
+            DEFAULT_MAX_PENDING,
+            DEFAULT_PORT,
+            ConfigError,
+            ServerConfig,
+            default_workers,
+            load_config,
+        )
         from ..server import serve as serve_forever
     except ImportError as exc:
         raise CliError(
             f"microcred serve needs the server extra: pip install 'microcred[server]' ({exc})"
         ) from None
+    workers = default_workers() if args.workers is None else args.workers
+    if workers < 1:
+        raise CliError(f"--workers {workers}: needs at least 1")
+    max_pending = DEFAULT_MAX_PENDING if args.max_pending is None else args.max_pending
+    if max_pending < 1:
+        raise CliError(f"--max-pending {max_pending}: needs at least 1")
     keys = [read_key(path) for path in args.key]
     try:
         if args.config:
@@ -75,9 +106,15 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= port <= 65535:
         raise CliError(f"--port {port} is not a port number")
     try:
-        serve_forever(config, host=args.host or DEFAULT_HOST, port=port)
+        status = serve_forever(
+            config,
+            host=args.host or DEFAULT_HOST,
+            port=port,
+            workers=workers,
+            max_pending=max_pending,
+        )
     except OSError as exc:
         raise CliError(
             f"cannot listen on {args.host or DEFAULT_HOST}:{port}: {exc.strerror}"
         ) from None
-    return EXIT_OK
+    return EXIT_OK if status == 0 else EXIT_INVALID

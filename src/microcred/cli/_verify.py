@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+from collections import deque
+from collections.abc import Iterator, Sequence
 from datetime import timezone
 from typing import Any
 
@@ -22,7 +25,7 @@ from ..verify import VerifyOptions, verify_with
 from ._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, CliError
 from ._io import display_path, read_input, read_json_file
 
-__all__ = ["print_report", "register"]
+__all__ = ["format_report", "print_report", "register"]
 
 
 def register(sub: Any) -> None:
@@ -89,6 +92,14 @@ def register(sub: Any) -> None:
         choices=(*PROFILES[1:], "auto"),
         help="also validate each credential against this profile (see validate)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="verify in N processes (default: the number of cores); the output keeps the "
+        "order of the inputs",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -147,11 +158,8 @@ def _status_lists(
     return fetchers[0] if len(fetchers) == 1 else ChainStatusLists(*fetchers)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Verify every input; print the reports; return the contract's exit code.
-
-    One input never stops the batch: an unreadable one is reported (exit 2 at the end), and
-    an unexpected internal failure is that input's result (check ``internal``)."""
+def _options(args: argparse.Namespace) -> VerifyOptions:
+    """The verification options the command line asks for (the same in every process)."""
     if args.no_status and args.require_status:
         raise CliError("--no-status contradicts --require-status")
     now = None
@@ -167,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
         else ChainLoader(default_loader(), NetworkLoader(fetcher))
     )
     resolver = _resolver(args, fetcher)
-    options = VerifyOptions.create(
+    return VerifyOptions.create(
         now=now,
         suites=args.suites,
         loader=loader,
@@ -177,25 +185,124 @@ def run(args: argparse.Namespace) -> int:
         profile=args.profile,
         allow_inline_contexts=args.allow_inline_contexts,
     )
+
+
+# one input's result, as the parent prints it: (standard output, standard error, exit code)
+_Outcome = tuple[str, str, int]
+# inputs go to the worker processes in chunks, at most _WINDOW chunks a process in flight:
+# the output keeps the input order and memory stays flat however many inputs there are
+_CHUNK = 32
+_WINDOW = 4
+_FEWEST_FOR_PROCESSES = 8
+
+
+def run(args: argparse.Namespace) -> int:
+    """Verify every input; print the reports (in input order); return the exit code.
+
+    One input never stops the batch: an unreadable one is reported (exit 2 at the end), and
+    an unexpected internal failure is that input's result (check ``internal``). With more
+    than a few inputs and ``--jobs`` > 1 they are verified in that many processes."""
+    options = _options(args)
+    jobs = _jobs(args.jobs)
+    paths: list[str] = args.paths
+    if jobs == 1 or len(paths) < _FEWEST_FOR_PROCESSES:
+        outcomes: Iterator[_Outcome] = (_outcome(path, None, options, args.json) for path in paths)
+    else:
+        outcomes = _in_processes(args, paths, jobs)
     worst = EXIT_OK
-    for path in args.paths:
-        name = display_path(path)
+    for out, err, code in outcomes:
+        if out:
+            sys.stdout.write(out)
+        if err:
+            sys.stdout.flush()
+            sys.stderr.write(err)
+        worst = max(worst, code)
+    return worst
+
+
+def _jobs(value: int | None) -> int:
+    if value is None:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # pragma: no cover - not Linux
+            return max(1, os.cpu_count() or 1)
+    if value < 1:
+        raise CliError("--jobs must be at least 1")
+    return value
+
+
+def _outcome(path: str, data: bytes | None, options: VerifyOptions, as_json: bool) -> _Outcome:
+    """Verify one input (read from ``path`` unless its ``data`` is given)."""
+    name = display_path(path)
+    if data is None:
         try:
             data = read_input(path)
         except CliError as exc:
-            _emit_unreadable(args, name, str(exc))
-            worst = max(worst, EXIT_USAGE)
-            continue
-        report = _verify_one(data, options)
-        parse = report.check("parse")
-        if parse is not None and parse.status == "failed":
-            _emit_unreadable(args, name, parse.message)
-            worst = max(worst, EXIT_USAGE)
-            continue
-        print_report(name, report, as_json=args.json)
-        if not report.verified:
-            worst = max(worst, EXIT_INVALID)
-    return worst
+            return _unreadable(name, str(exc), as_json)
+    report = _verify_one(data, options)
+    parse = report.check("parse")
+    if parse is not None and parse.status == "failed":
+        return _unreadable(name, parse.message, as_json)
+    return (
+        format_report(name, report, as_json=as_json),
+        "",
+        (EXIT_OK if report.verified else EXIT_INVALID),
+    )
+
+
+_WORKER: tuple[VerifyOptions, bool] | None = None
+
+
+def _start_worker(args: argparse.Namespace) -> None:
+    global _WORKER
+    # Ctrl-C reaches the whole process group: the parent stops the batch; a worker dying of
+    # KeyboardInterrupt would break the pool and print a traceback instead
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = (_options(args), bool(args.json))
+
+
+def _chunk(items: Sequence[tuple[str, bytes | None]]) -> list[_Outcome]:
+    assert _WORKER is not None
+    options, as_json = _WORKER
+    return [_outcome(path, data, options, as_json) for path, data in items]
+
+
+def _in_processes(args: argparse.Namespace, paths: Sequence[str], jobs: int) -> Iterator[_Outcome]:
+    """The outcomes of ``paths`` verified in ``jobs`` processes, in input order."""
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    stdin = read_input("-") if "-" in paths else None  # workers cannot read our stdin
+    size = max(1, min(_CHUNK, len(paths) // (jobs * _WINDOW) or 1))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(args,))
+    pending: deque[tuple[list[str], Future[list[_Outcome]]]] = deque()
+    try:
+        for start in range(0, len(paths), size):
+            chunk = list(paths[start : start + size])
+            items = [(p, stdin if p == "-" else None) for p in chunk]
+            pending.append((chunk, pool.submit(_chunk, items)))
+            if len(pending) >= jobs * _WINDOW:
+                yield from _results(*pending.popleft(), BrokenProcessPool, args.json)
+        while pending:
+            yield from _results(*pending.popleft(), BrokenProcessPool, args.json)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _results(
+    chunk: list[str], future: Any, broken: type[Exception], as_json: bool
+) -> list[_Outcome]:
+    try:
+        outcomes: list[_Outcome] = future.result()
+        return outcomes
+    except broken:  # a worker process died (killed, out of memory): say so for its inputs
+        return [_failed(display_path(path), as_json) for path in chunk]
+
+
+def _failed(name: str, as_json: bool) -> _Outcome:
+    report = VerificationReport()
+    report.add("internal", "error", "the verifying process stopped; not verified")
+    return format_report(name, report, as_json=as_json), "", EXIT_INVALID
 
 
 def _verify_one(data: bytes, options: VerifyOptions) -> VerificationReport:
@@ -208,8 +315,9 @@ def _verify_one(data: bytes, options: VerifyOptions) -> VerificationReport:
         return report
 
 
-def _emit_unreadable(args: argparse.Namespace, name: str, message: str) -> None:
-    if args.json:
+def _unreadable(name: str, message: str, as_json: bool) -> _Outcome:
+    out = ""
+    if as_json:
         record = {
             "input": name,
             "verified": False,
@@ -217,8 +325,8 @@ def _emit_unreadable(args: argparse.Namespace, name: str, message: str) -> None:
             "format": "unknown",
             "checks": [{"id": "parse", "status": "failed", "message": message}],
         }
-        print(json.dumps(record, ensure_ascii=False))
-    print(f"microcred verify: {name}: unreadable input: {message}", file=sys.stderr)
+        out = json.dumps(record, ensure_ascii=False) + "\n"
+    return out, f"microcred verify: {name}: unreadable input: {message}\n", EXIT_USAGE
 
 
 _MARKS = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip", "error": "??  "}
@@ -226,20 +334,24 @@ _MARKS = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip", "error": "??  "
 
 def print_report(name: str, report: VerificationReport, *, as_json: bool) -> None:
     """Print one report: a JSON line, or a readable block."""
+    sys.stdout.write(format_report(name, report, as_json=as_json))
+
+
+def format_report(name: str, report: VerificationReport, *, as_json: bool) -> str:
+    """One report as printed: a JSON line, or a readable block (with its line ends)."""
     if as_json:
         record = {"input": name, **report.to_json()}
-        print(json.dumps(record, ensure_ascii=False))
-        return
-    print(f"{name}: {report.outcome.upper()} ({report.format} {report.kind})")
-    _print_checks(report, indent="  ")
-    for warning in report.all_warnings:
-        print(f"  warning: {warning.id}: {warning.message}")
+        return json.dumps(record, ensure_ascii=False) + "\n"
+    lines = [f"{name}: {report.outcome.upper()} ({report.format} {report.kind})"]
+    _check_lines(report, "  ", lines)
+    lines += [f"  warning: {w.id}: {w.message}" for w in report.all_warnings]
+    return "\n".join(lines) + "\n"
 
 
-def _print_checks(report: VerificationReport, indent: str) -> None:
+def _check_lines(report: VerificationReport, indent: str, lines: list[str]) -> None:
     for check in report.checks:
         where = f"  [{check.path}]" if check.path and check.status in ("failed", "error") else ""
-        print(f"{indent}{_MARKS[check.status]} {check.id:<22} {check.message}{where}")
+        lines.append(f"{indent}{_MARKS[check.status]} {check.id:<22} {check.message}{where}")
     for index, inner in enumerate(report.credentials):
-        print(f"{indent}credential {index + 1}: {inner.outcome.upper()} ({inner.format})")
-        _print_checks(inner, indent + "  ")
+        lines.append(f"{indent}credential {index + 1}: {inner.outcome.upper()} ({inner.format})")
+        _check_lines(inner, indent + "  ", lines)

@@ -584,10 +584,21 @@ def _check_self_contained(local: Any) -> None:
 def _embeds(element: dict[str, Any]) -> bool:
     """Whether a node is a credential or presentation embedded in another (its ``type``, as
     written, names one): it is read, and verified, as a document of its own, contexts and all
-    (a CLR 2.0 ``verifiableCredential`` is a plain set of them)."""
+    (a CLR 2.0 ``verifiableCredential`` is a plain set of them). An enveloping object (VC Data
+    Model 2.0 §4.13) counts too: it carries its own ``@context``."""
     kinds = element.get("type")
     values = kinds if isinstance(kinds, list) else [kinds]
-    return "VerifiableCredential" in values or "VerifiablePresentation" in values
+    return any(isinstance(v, str) and v in _EMBEDDED_TYPES for v in values)
+
+
+_EMBEDDED_TYPES = frozenset(
+    {
+        "VerifiableCredential",
+        "VerifiablePresentation",
+        "EnvelopedVerifiableCredential",
+        "EnvelopedVerifiablePresentation",
+    }
+)
 
 
 def _has_object(local: Any) -> bool:

@@ -14,6 +14,7 @@ from ..errors import (
     DidResolutionError,
     InvalidDidError,
     MicrocredError,
+    UnsupportedKeyTypeError,
 )
 from ..net import Fetcher
 from ._identifiers import check_https_controller
@@ -101,7 +102,9 @@ def _did_key_document(did: str, vm_type: str) -> dict[str, Any]:
     try:
         pair = KeyPair.from_multikey(value)
     except MicrocredError as exc:
-        raise InvalidDidError(f"{did!r} does not encode a usable key: {exc}") from None
+        raise InvalidDidError(
+            f"{did!r} does not encode a usable key: {exc}", error=_did_key_error(value)
+        ) from None
     vm_id = f"{did}#{value}"
     vm: dict[str, Any] = {"id": vm_id, "type": vm_type, "controller": did}
     x25519 = None
@@ -161,6 +164,42 @@ def _did_key_document(did: str, vm_type: str) -> dict[str, Any]:
     if agreement:
         doc["keyAgreement"] = agreement
     return doc
+
+
+#: The public key length each did:key multicodec must have (did:key, "Decode Public Key").
+_DID_KEY_LENGTHS = {"ed25519-pub": 32, "p256-pub": 33, "p384-pub": 49}
+
+
+def _did_key_error(value: str) -> str:
+    """The did:key error name for a multibase value that does not give a usable key:
+    ``invalidDid`` (not ``z``-base58btc), ``unsupportedPublicKeyType`` (a multicodec microcred
+    does not verify with), ``invalidPublicKeyType`` (a private key's multicodec),
+    ``invalidPublicKeyLength``, else ``invalidPublicKey`` (not a point of the curve)."""
+    try:
+        codec, raw = decode_multikey(value)
+    except UnsupportedKeyTypeError:
+        return "unsupportedPublicKeyType"
+    except MicrocredError:
+        return "invalidDid"
+    if codec.endswith("-priv"):
+        return "invalidPublicKeyType"
+    expected = _DID_KEY_LENGTHS.get(codec)
+    if expected is None:
+        return "unsupportedPublicKeyType"
+    if len(raw) != expected:
+        return "invalidPublicKeyLength"
+    return "invalidPublicKey"
+
+
+def _chain_error(names: list[str]) -> str:
+    """The error of a chain of resolvers: the most telling of theirs (a resolver for the DID's
+    method that found it wrong, then ``notFound``, then ``methodNotSupported``)."""
+    for name in names:
+        if name not in ("notFound", "methodNotSupported"):
+            return name
+    if "notFound" in names:
+        return "notFound"
+    return "methodNotSupported"
 
 
 def did_jwk_document(did: str) -> dict[str, Any]:
@@ -326,7 +365,9 @@ class DidKeyResolver:
     def resolve(self, did: str) -> dict[str, Any]:
         """The did:key document; DidResolutionError for another method."""
         if not isinstance(did, str) or not did.startswith("did:key:"):
-            raise DidResolutionError(f"{str(did)[:80]!r} is not a did:key")
+            raise DidResolutionError(
+                f"{str(did)[:80]!r} is not a did:key", error="methodNotSupported"
+            )
         return did_key_document(did)
 
 
@@ -336,7 +377,9 @@ class DidJwkResolver:
     def resolve(self, did: str) -> dict[str, Any]:
         """The did:jwk document; DidResolutionError for another method."""
         if not isinstance(did, str) or not did.startswith("did:jwk:"):
-            raise DidResolutionError(f"{str(did)[:80]!r} is not a did:jwk")
+            raise DidResolutionError(
+                f"{str(did)[:80]!r} is not a did:jwk", error="methodNotSupported"
+            )
         return did_jwk_document(did)
 
 
@@ -352,12 +395,15 @@ class DidWebResolver:
     def resolve(self, did: str) -> dict[str, Any]:
         """Fetch and check the did:web document (its ``id`` must be the DID)."""
         if not isinstance(did, str) or not did.startswith("did:web:"):
-            raise DidResolutionError(f"{str(did)[:80]!r} is not a did:web")
+            raise DidResolutionError(
+                f"{str(did)[:80]!r} is not a did:web", error="methodNotSupported"
+            )
         url = did_web_url(did)
         if self._fetcher is None:
             raise DidResolutionError(
                 f"{did} needs network access to {url}; it is off by default "
-                "(pass a fetcher, or --allow-network, or supply the document)"
+                "(pass a fetcher, or --allow-network, or supply the document)",
+                error="methodNotSupported",
             )
         return _fetched_document(
             self._fetcher, url, did, "application/did+json, application/json", self._max,
@@ -378,12 +424,15 @@ class HttpsControllerResolver:
     def resolve(self, did: str) -> dict[str, Any]:
         """Fetch and check the controller document at ``did`` (an https URL)."""
         if not isinstance(did, str) or not did.startswith("https://"):
-            raise DidResolutionError(f"{str(did)[:80]!r} is not an https controller URL")
+            raise DidResolutionError(
+                f"{str(did)[:80]!r} is not an https controller URL", error="methodNotSupported"
+            )
         check_https_controller(did)
         if self._fetcher is None:
             raise DidResolutionError(
                 f"{did[:120]} needs network access; it is off by default "
-                "(pass a fetcher, or --allow-network, or supply the document)"
+                "(pass a fetcher, or --allow-network, or supply the document)",
+                error="methodNotSupported",
             )
         return _fetched_document(
             self._fetcher, did, did, "application/json, application/ld+json", self._max,
@@ -400,9 +449,11 @@ def _fetched_document(
     try:
         doc = _json.loads(body)
     except MicrocredError as exc:
-        raise DidResolutionError(f"{url[:120]} is not valid JSON: {exc}") from None
+        raise DidResolutionError(
+            f"{url[:120]} is not valid JSON: {exc}", error="invalidDidDocument"
+        ) from None
     if not isinstance(doc, dict) or doc.get("id") != expected_id:
-        raise DidResolutionError(wrong)
+        raise DidResolutionError(wrong, error="invalidDidDocument")
     return doc
 
 
@@ -433,12 +484,16 @@ class ChainResolver:
     def resolve(self, did: str) -> dict[str, Any]:
         """Resolve with the first resolver that can; the error lists every attempt."""
         reasons = []
+        names: list[str] = []
         for resolver in self._resolvers:
             try:
                 return resolver.resolve(did)
             except DidResolutionError as exc:
                 reasons.append(str(exc))
-        raise DidResolutionError(f"cannot resolve {str(did)[:120]}: " + "; ".join(reasons))
+                names.append(exc.error)
+        raise DidResolutionError(
+            f"cannot resolve {str(did)[:120]}: " + "; ".join(reasons), error=_chain_error(names)
+        )
 
 
 def default_resolver(

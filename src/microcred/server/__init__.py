@@ -16,20 +16,33 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import socket
 import sys
 from typing import TextIO
 
 from ._app import create_app
-from ._config import ConfigError, IssuerRoute, ServerConfig, load_config, routes_for_keys
+from ._config import (
+    ConfigError,
+    IssuerRoute,
+    ServerConfig,
+    StatusSettings,
+    load_config,
+    routes_for_keys,
+)
 from ._http import JsonLogFormatter, log
+from ._runtime import DEFAULT_MAX_PENDING, Backpressure, default_workers, run_workers
 
 __all__ = [
+    "DEFAULT_MAX_PENDING",
+    "Backpressure",
     "ConfigError",
     "IssuerRoute",
     "ServerConfig",
+    "StatusSettings",
     "bind",
     "create_app",
+    "default_workers",
     "is_loopback",
     "load_config",
     "routes_for_keys",
@@ -38,6 +51,8 @@ __all__ = [
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
+#: Connections the kernel queues before they are accepted (capped by ``somaxconn``).
+LISTEN_BACKLOG = 2048
 
 
 def is_loopback(host: str) -> bool:
@@ -70,11 +85,13 @@ def bind(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> socket.socket:
         OSError: the address cannot be bound (in use, not local, ...).
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP rather than 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP
+    # (the protocol of ``serve`` sets it on every connection in any case).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host.strip("[]"), port))
-        sock.listen(128)
+        sock.listen(LISTEN_BACKLOG)
     except OSError:
         sock.close()
         raise
@@ -82,12 +99,33 @@ def bind(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> socket.socket:
     return sock
 
 
-def serve(config: ServerConfig, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
-    """Run the service until interrupted. Binds to loopback unless ``host`` says otherwise;
-    logs one JSON line per event on stderr, starting with ``listening`` (its ``url`` has the
-    real port when ``port`` is 0)."""
-    import uvicorn
+def serve(
+    config: ServerConfig,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    workers: int = 1,
+    max_pending: int = DEFAULT_MAX_PENDING,
+) -> int:
+    """Run the service until interrupted; returns the exit status (0 when stopped by
+    ``SIGINT``/``SIGTERM``, 1 when a worker kept dying).
 
+    Binds to loopback unless ``host`` says otherwise, once, and serves the socket with
+    ``workers`` processes (see :func:`microcred.server._runtime.run_workers`; the
+    configuration, its keys included, is made before they start, so every worker has the
+    same), each holding at most ``max_pending`` requests at once (more get ``503``, see
+    :class:`Backpressure`). Logs one JSON line per event on stderr, starting with
+    ``listening`` (its ``url`` has the real port when ``port`` is 0); a worker's lines carry
+    its ``worker`` index and ``pid``.
+
+    Raises:
+        OSError: the address cannot be bound.
+        ValueError: ``workers`` or ``max_pending`` is below 1.
+    """
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    if max_pending < 1:
+        raise ValueError("max_pending must be at least 1")
     configure_logging()
     sock = bind(host, port)
     actual = sock.getsockname()[1]
@@ -96,23 +134,29 @@ def serve(config: ServerConfig, *, host: str = DEFAULT_HOST, port: int = DEFAULT
         log("not loopback", logging.WARNING, host=host, note="reachable from other machines")
     if config.ephemeral_keys:
         log("ephemeral keys", logging.WARNING, note="issuer DIDs change at every start")
+    if workers > 1 and not hasattr(os, "fork"):
+        log("one worker", logging.WARNING, note="this platform cannot fork worker processes")
+        workers = 1
     log(
         "listening",
         url=f"http://{shown}:{actual}",
         issuers=[route.describe() for route in config.issuers],
         max_request_bytes=config.max_request_bytes,
+        workers=workers,
+        max_pending=max_pending,
     )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(config),
-            log_config=None,
-            access_log=False,
-            server_header=False,
-            lifespan="off",
-        )
-    )
+
+    def announce(index: int) -> None:
+        log("worker ready", issuers=sorted({route.key.did for route in config.issuers}))
+
     try:
-        server.run(sockets=[sock])
+        return run_workers(
+            lambda: create_app(config),
+            sock,
+            workers,
+            max_pending=max_pending,
+            on_start=announce,
+        )
     finally:
         sock.close()
         log("stopped")

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,7 +21,10 @@ from ..proofs import derive, suite_by_name
 from ..report import Check, VerificationReport
 from ..verify import verify as verify_credential
 from ._config import IssuerRoute, ServerConfig
-from ._http import ApiError, RequestLog, json_body, log, problem_response, read_body
+from ._http import ApiError, RequestLog, json_body, log, problem_response, read_body, run_cpu
+from ._identifiers import IdentifierResolver
+from ._status import STATUS_OPTIONS, StatusService, status_routes
+from ._vcapi import jwt_issue_routes, verify_checks
 from ._vcdm import data_model_problems
 
 __all__ = ["create_app"]
@@ -60,7 +62,9 @@ class Service:
         self.resolver = (
             StaticResolver(config.controller_documents) if config.controller_documents else None
         )
-        self.status = config.status_fetcher()
+        self.status_lists = StatusService(config)  # the store, and the lists it publishes
+        self.status = self.status_lists.fetcher(config.status_fetcher())
+        self.identifiers = IdentifierResolver(config.controller_documents)
 
     # ------------------------------------------------------------------ issuing
 
@@ -81,7 +85,9 @@ class Service:
     async def _issue(self, request: Request, route: IssuerRoute) -> Response:
         body = await json_body(request, self.config.max_request_bytes, self.config.limits)
         _members(body, "credential", {"credential", "options"})
-        options = _options(body, {"created", "cryptosuite", "type", "mandatoryPointers"})
+        options = _options(
+            body, {"created", "cryptosuite", "type", "mandatoryPointers", *STATUS_OPTIONS}
+        )
         credential = body["credential"]
         if not isinstance(credential, dict):
             raise ApiError(400, "Malformed request", "credential must be a JSON object")
@@ -128,8 +134,10 @@ class Service:
                 "Invalid credential",
                 f"issuer {issuer!r} is not this route's issuer {route.key.did}",
             )
+        credential = await self.status_lists.add_status(credential, route, options)
         try:
-            signed = await run_in_threadpool(
+            signed = await run_cpu(
+                request,
                 _issue.issue,
                 credential,
                 route.key,
@@ -170,7 +178,8 @@ class Service:
                 400, "Unsupported option", "options.selectivePointers must be a list of strings"
             )
         try:
-            derived = await run_in_threadpool(
+            derived = await run_cpu(
+                request,
                 derive,
                 credential,
                 pointers,
@@ -188,12 +197,16 @@ class Service:
 
     # ---------------------------------------------------------------- verifying
 
-    async def _verify(self, value: Any, **options: Any) -> VerificationReport:
+    async def _verify(
+        self, value: Any, *, request: Request | None = None, **options: Any
+    ) -> VerificationReport:
         """Verify ``value`` with the service's loader, resolver, limits, status lists and
         inline-context policy (status is checked: a credential whose list is not configured
-        is indeterminate). An unexpected failure inside the library is the report's
+        is indeterminate); on the event loop for a small body of ``request``, else in a
+        thread (see :func:`run_cpu`). An unexpected failure inside the library is the report's
         ``internal`` check; it is logged by its check id alone (never the input)."""
-        report = await run_in_threadpool(
+        report = await run_cpu(
+            request,  # None: a thread
             verify_credential,
             value,
             resolver=self.resolver,
@@ -225,7 +238,7 @@ class Service:
         """``POST /credentials/verify``: a credential (JSON-LD or a compact JWT)."""
         body = await json_body(request, self.config.max_request_bytes, self.config.limits)
         _members(body, "verifiableCredential", {"verifiableCredential", "options"})
-        _options(body, {"checks", "challenge", "domain"})
+        checks = verify_checks(_options(body, {"checks", "challenge", "domain"}))
         value = body["verifiableCredential"]
         if not isinstance(value, dict) and not (isinstance(value, str) and _JWT.match(value)):
             raise ApiError(
@@ -233,7 +246,7 @@ class Service:
                 "Malformed request",
                 "verifiableCredential must be a JSON object or a compact JWT (not JSON text)",
             )
-        report = await self._verify(value)
+        report = await self._verify(value, request=request, **checks)
         if report.kind == "presentation":
             raise ApiError(400, "Malformed request", "a presentation goes to /presentations/verify")
         return self._report_response(report)
@@ -256,7 +269,9 @@ class Service:
             raise ApiError(
                 400, "Malformed request", "options.domain must be a string or a list of strings"
             )
-        report = await self._verify(value, challenge=challenge, domain=domain)
+        report = await self._verify(
+            value, request=request, challenge=challenge, domain=domain, **verify_checks(options)
+        )
         if report.kind == "credential":
             raise ApiError(400, "Malformed request", "a credential goes to /credentials/verify")
         return self._report_response(report)
@@ -271,7 +286,7 @@ class Service:
         data = await read_body(request, self.config.max_request_bytes)
         if not data.strip():
             raise ApiError(400, "Nothing to verify", "the body is empty")
-        report = await self._verify(data)
+        report = await self._verify(data, request=request)
         return JSONResponse(page_report(report))
 
 
@@ -317,20 +332,26 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
 
     Routes: ``POST /credentials/issue``, ``POST /{route}/credentials/issue``,
     ``GET /issuers``, ``POST /credentials/derive``, ``POST /credentials/verify``,
-    ``POST /presentations/verify``, and with
+    ``POST /presentations/verify``, ``POST /vc-jwt[/{route}]/credentials/issue`` and
+    ``POST /ob3-jwt[/{route}]/credentials/issue`` (:mod:`._vcapi`),
+    ``GET /identifiers/{did}`` (:mod:`._identifiers`), and with
     ``config.page`` the verifier page (``GET /``, ``/static/...``, ``POST /verifier/report``).
     Every error is a JSON problem; no response ever carries a stack trace.
     """
     config = config or ServerConfig.ephemeral()
     service = Service(config)
+    service.status_lists.check()
     routes: list[Route | Mount] = [
         Route("/credentials/issue", service.issue_default, methods=["POST"]),
         Route("/credentials/derive", service.derive_credential, methods=["POST"]),
         Route("/credentials/verify", service.verify_credential, methods=["POST"]),
         Route("/presentations/verify", service.verify_presentation, methods=["POST"]),
         Route("/issuers", service.issuers, methods=["GET"]),
+        Route("/identifiers/{did:path}", service.identifiers.endpoint, methods=["GET"]),
+        *jwt_issue_routes(service),  # before the catch-all below
         Route("/{route:path}/credentials/issue", service.issue_on_route, methods=["POST"]),
     ]
+    routes += status_routes(service.status_lists)
     if config.page:
         from ._page import page_routes
 

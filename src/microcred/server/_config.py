@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .. import _json
 from ..errors import MicrocredError
@@ -13,9 +14,10 @@ from ..jsonld import StaticLoader
 from ..keys import KeyPair, generate
 from ..limits import DEFAULT_LIMITS, Limits
 from ..proofs import SIGNING_SUITES, suite_by_name
-from ..status import ChainStatusLists, StaticStatusLists, StatusListFetcher
+from ..status import MIN_LIST_BITS, ChainStatusLists, StaticStatusLists, StatusListFetcher
+from ._store import StoreError, open_store
 
-__all__ = ["ConfigError", "IssuerRoute", "ServerConfig", "load_config"]
+__all__ = ["ConfigError", "IssuerRoute", "ServerConfig", "StatusSettings", "load_config"]
 
 #: Requests larger than this are refused with 413 unless the configuration says otherwise.
 DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024
@@ -23,6 +25,84 @@ DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024
 
 class ConfigError(ValueError):
     """The server configuration (file or arguments) is unusable; the message says why."""
+
+
+#: The status purposes a route can give credentials (1-bit Bitstring Status Lists).
+STATUS_PURPOSES = ("revocation", "suspension")
+#: The shortest bearer token accepted for ``POST /credentials/status``.
+MIN_TOKEN_CHARS = 16
+#: The largest list the service keeps (entries): 8 Mi entries, a 1 MiB bitstring.
+MAX_LIST_BITS = 8 * 1024 * 1024
+#: The SQLite file ``load_config`` keeps the state in when the file names no ``store``.
+DEFAULT_STORE_FILE = "microcred-state.sqlite3"
+
+
+@dataclass(frozen=True)
+class StatusSettings:
+    """The Bitstring Status Lists the service publishes and updates (``docs/server.md``).
+
+    Attributes:
+        base_url: the public URL the service is reached at (``https://issuer.example`` or
+            ``https://issuer.example/vc``); each list is published at
+            ``{base_url}/status-lists/{id}``, which is the list credential's ``id`` and every
+            entry's ``statusListCredential``.
+        token: the bearer token ``POST /credentials/status`` requires (at least 16
+            characters; never logged nor shown).
+        list_size: entries per list (at least 131,072, the specification's minimum for herd
+            privacy); a full list is followed by a new one.
+        ttl: the lists' ``ttl`` in milliseconds (how long a verifier may cache one), if any.
+    """
+
+    base_url: str
+    token: str = field(repr=False)
+    list_size: int = MIN_LIST_BITS
+    ttl: int | None = None
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.base_url) if isinstance(self.base_url, str) else None
+        if (
+            parts is None
+            or parts.scheme not in ("https", "http")
+            or not parts.netloc
+            or parts.query
+            or parts.fragment
+        ):
+            raise ConfigError(
+                "status base_url must be the service's public http(s) URL, without a query "
+                "or fragment (e.g. https://issuer.example)"
+            )
+        if not isinstance(self.token, str) or len(self.token) < MIN_TOKEN_CHARS:
+            raise ConfigError(f"the status token must be at least {MIN_TOKEN_CHARS} characters")
+        if not self.token.isprintable() or self.token != self.token.strip():
+            raise ConfigError("the status token must be printable, without surrounding spaces")
+        size = self.list_size
+        if isinstance(size, bool) or not isinstance(size, int) or size < MIN_LIST_BITS:
+            raise ConfigError(f"status list_size must be an integer of at least {MIN_LIST_BITS}")
+        if size > MAX_LIST_BITS or size % 8:
+            raise ConfigError(
+                f"status list_size must be a multiple of 8 of at most {MAX_LIST_BITS}"
+            )
+        ttl = self.ttl
+        if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int) or ttl <= 0):
+            raise ConfigError("status ttl must be a positive number of milliseconds")
+
+    def list_url(self, list_id: str) -> str:
+        """Where the list ``list_id`` is published."""
+        return f"{self.base_url.rstrip('/')}/status-lists/{list_id}"
+
+    def list_id(self, url: str) -> str | None:
+        """The id of the list published at ``url`` (its fragment ignored), if it is one of
+        this service's."""
+        prefix = f"{self.base_url.rstrip('/')}/status-lists/"
+        bare = url.split("#", 1)[0]
+        if not bare.startswith(prefix):
+            return None
+        rest = bare[len(prefix) :]
+        if not rest or len(rest) > 64:
+            return None
+        if not all(c.isascii() and (c.isalnum() or c in "-_") for c in rest):
+            return None
+        return rest
 
 
 @dataclass(frozen=True)
@@ -37,12 +117,16 @@ class IssuerRoute:
         envelope: answer ``{"verifiableCredential": ...}`` as the VC API says (default), or
             the bare credential, for clients that expect that (the W3C VC 2.0 test suite
             does over plain HTTP).
+        status: the status purposes (``"revocation"``, ``"suspension"``) every credential
+            issued on this route gets an entry for, in a list the service publishes
+            (:class:`StatusSettings`); a request can ask for more (``options.credentialStatus``).
     """
 
     name: str
     suite: str
     key: KeyPair
     envelope: bool = True
+    status: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name or any(
@@ -66,10 +150,16 @@ class IssuerRoute:
             )
         if not self.key.has_private_key:
             raise ConfigError(f"route {self.name}: the key has no private part")
+        if not isinstance(self.status, tuple) or any(p not in STATUS_PURPOSES for p in self.status):
+            raise ConfigError(
+                f"route {self.name}: status purposes are {' and '.join(STATUS_PURPOSES)}"
+            )
+        if len(set(self.status)) != len(self.status):
+            raise ConfigError(f"route {self.name}: a status purpose is named twice")
 
-    def describe(self) -> dict[str, str]:
+    def describe(self) -> dict[str, Any]:
         """The route as ``GET /issuers`` lists it (no key material)."""
-        return {
+        described: dict[str, Any] = {
             "route": self.name,
             "endpoint": f"/{self.name}/credentials/issue",
             "suite": self.suite,
@@ -78,6 +168,9 @@ class IssuerRoute:
             "keyType": self.key.key_type,
             "response": "envelope" if self.envelope else "credential",
         }
+        if self.status:
+            described["status"] = list(self.status)
+        return described
 
 
 def suites_for(key: KeyPair) -> list[str]:
@@ -123,6 +216,12 @@ class ServerConfig:
         allow_inline_contexts: accept embedded JSON-LD context objects (``@context`` entries
             that are objects, and only add terms) when issuing and verifying; off by default
             (the strict reading rule, ``docs/verification.md``).
+        store: where the service keeps its state (the status lists it publishes): a SQLite
+            file path, or a ``postgresql://`` URL (the ``[postgres]`` extra); ``None``: a
+            private in-memory database, lost at exit and not shared between processes (one
+            worker only).
+        status: the status lists the service publishes and updates (``None``: none; issuing
+            with a status is refused and ``POST /credentials/status`` is not served).
     """
 
     issuers: tuple[IssuerRoute, ...] = ()
@@ -134,6 +233,8 @@ class ServerConfig:
     context_files: tuple[tuple[str, Path], ...] = ()
     status_lists: tuple[tuple[str, Path], ...] = ()
     allow_inline_contexts: bool = False
+    store: str | None = None
+    status: StatusSettings | None = None
 
     def __post_init__(self) -> None:
         names = [route.name for route in self.issuers]
@@ -142,6 +243,13 @@ class ServerConfig:
             raise ConfigError(f"route names used twice: {', '.join(duplicates)}")
         if self.max_request_bytes < 1024:
             raise ConfigError("max_request_bytes must be at least 1024")
+        if self.status is None:
+            with_status = [r.name for r in self.issuers if r.status]
+            if with_status:
+                raise ConfigError(
+                    f"route {with_status[0]} adds a credentialStatus, but the configuration "
+                    "has no status section (status lists to publish)"
+                )
 
     @classmethod
     def from_keys(cls, keys: Iterable[KeyPair], **options: Any) -> ServerConfig:
@@ -226,7 +334,60 @@ _CONFIG_MEMBERS = {
     "page",
     "status_lists",
     "allow_inline_contexts",
+    "store",
+    "status",
 }
+_STATUS_MEMBERS = {"base_url", "token", "token_file", "list_size", "ttl"}
+
+
+def _status_settings(path: Path, value: Any) -> StatusSettings:
+    """The ``status`` member of a configuration file."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: status must be a JSON object")
+    unknown = sorted(set(value) - _STATUS_MEMBERS)
+    if unknown:
+        raise ConfigError(f"{path}: status: unknown member(s) {', '.join(unknown)}")
+    if ("token" in value) == ("token_file" in value):
+        raise ConfigError(f"{path}: status needs one of token and token_file")
+    if "token_file" in value:
+        if not isinstance(value["token_file"], str) or not value["token_file"]:
+            raise ConfigError(f"{path}: status token_file must be a file name")
+        token_path = path.parent / value["token_file"]
+        try:
+            token = token_path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+            raise ConfigError(f"cannot read status token file {token_path}: {reason}") from None
+    else:
+        token = value["token"]
+        if not isinstance(token, str):
+            raise ConfigError(f"{path}: status token must be a string")
+    if not isinstance(value.get("base_url"), str):
+        raise ConfigError(f"{path}: status needs base_url (the service's public URL)")
+    try:
+        return StatusSettings(
+            value["base_url"],
+            token,
+            list_size=value.get("list_size", MIN_LIST_BITS),
+            ttl=value.get("ttl"),
+        )
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _store_location(path: Path, value: Any) -> str:
+    """The ``store`` member: a PostgreSQL URL as given, a file path relative to ``path``."""
+    if not isinstance(value, str) or not value or "\x00" in value:
+        raise ConfigError(f"{path}: store must be a file path or a postgresql:// URL")
+    if value.startswith(("postgresql://", "postgres://")):
+        return value
+    if "://" in value and not value.startswith("sqlite:"):
+        raise ConfigError(f"{path}: store must be a file path or a postgresql:// URL")
+    if value.startswith("sqlite:"):
+        value = urlsplit(value).path
+        if not value:
+            raise ConfigError(f"{path}: a sqlite store URL names a file (sqlite:///path)")
+    return str(path.parent / value)
 
 
 def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConfig:
@@ -241,12 +402,17 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
          "contexts": {"https://www.w3.org/ns/credentials/examples/v2": "examples-v2.jsonld"},
          "status_lists": {"https://example.org/status/1": "status-1.json"},
          "allow_inline_contexts": false,
+         "store": "state.sqlite3",                       # or "postgresql://..."
+         "status": {"base_url": "https://issuer.example", "token_file": "status-token.txt"},
          "max_request_bytes": 2097152,
          "page": true}
 
     ``status_lists`` maps a status-list URL to the file holding that list credential (JSON or a
     compact JWT), read now; ``allow_inline_contexts`` accepts embedded context objects when
-    issuing and verifying (default false).
+    issuing and verifying (default false). ``status`` (see :class:`StatusSettings`; its
+    ``token_file`` holds the bearer token) makes the service publish and update status lists,
+    kept in ``store`` (default: ``microcred-state.sqlite3`` beside the file); an issuer entry's
+    ``"status": ["revocation"]`` gives every credential of that route an entry.
 
     ``extra_keys`` (from ``--key``) add routes after the file's. With no key at all the
     configuration is :meth:`ServerConfig.ephemeral`.
@@ -274,18 +440,25 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
         raise ConfigError(f"{path}: issuers must be a list")
     for entry in entries:
         if not isinstance(entry, dict) or not (
-            {"route", "suite", "key"} <= set(entry) <= {"route", "suite", "key", "envelope"}
+            {"route", "suite", "key"}
+            <= set(entry)
+            <= {"route", "suite", "key", "envelope", "status"}
         ):
             raise ConfigError(
-                f"{path}: each issuer needs route, suite and key (and may have envelope)"
+                f"{path}: each issuer needs route, suite and key (and may have envelope and status)"
             )
         if not all(isinstance(entry[k], str) for k in ("route", "suite", "key")):
             raise ConfigError(f"{path}: issuer route, suite and key are strings")
         envelope = entry.get("envelope", True)
         if not isinstance(envelope, bool):
             raise ConfigError(f"{path}: issuer envelope must be true or false")
+        purposes = entry.get("status", [])
+        if not isinstance(purposes, list) or not all(isinstance(p, str) for p in purposes):
+            raise ConfigError(f"{path}: issuer status must be a list of status purposes")
         key = read_key_file(base / entry["key"])
-        named.append(IssuerRoute(entry["route"], entry["suite"], key, envelope))
+        named.append(
+            IssuerRoute(entry["route"], entry["suite"], key, envelope, status=tuple(purposes))
+        )
     keys = [read_key_file(p) for p in paths("keys")] + list(extra_keys)
     routes = named + [r for r in routes_for_keys(keys) if r.name not in {n.name for n in named}]
     documents = []
@@ -321,9 +494,20 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
         if not isinstance(data["allow_inline_contexts"], bool):
             raise ConfigError(f"{path}: allow_inline_contexts must be true or false")
         options["allow_inline_contexts"] = data["allow_inline_contexts"]
+    if "status" in data:
+        options["status"] = _status_settings(path, data["status"])
+    if "store" in data:
+        options["store"] = _store_location(path, data["store"])
+    elif "status" in data:
+        options["store"] = str(base / DEFAULT_STORE_FILE)
     if not routes:
         config = ServerConfig.ephemeral(**options)
     else:
         config = ServerConfig(issuers=tuple(routes), **options)
     config.status_fetcher()  # fail now, not at the first request, on a bad status list file
+    if config.status is not None:  # and on a store that cannot be used
+        try:
+            open_store(config.store).check()
+        except (ValueError, StoreError) as exc:
+            raise ConfigError(f"{path}: store: {exc}") from None
     return config

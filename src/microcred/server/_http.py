@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import os
 import time
-import uuid
-from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any, TypeVar
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +26,8 @@ __all__ = [
     "json_body",
     "problem_response",
     "read_body",
+    "run_cpu",
+    "set_log_fields",
 ]
 
 LOG = logging.getLogger("microcred.server")
@@ -87,10 +91,34 @@ async def _too_large(
     return ApiError(413, "Request too large", f"the body is over {max_bytes} bytes")
 
 
+#: The scope key under which :func:`read_body` leaves the body's size for :func:`run_cpu`.
+BODY_SIZE_KEY = "microcred.body_bytes"
+
+#: Work on a body up to this size runs on the event loop: a verification or signature of a
+#: credential this size takes about a millisecond, less than handing it to a thread and back
+#: costs under load. Larger bodies (a CLR with nested credentials takes tens of milliseconds)
+#: go to a worker thread, so that the loop keeps reading and answering the other requests.
+INLINE_MAX_BYTES = 16 * 1024
+
+_T = TypeVar("_T")
+
+
+async def run_cpu(
+    request: Request | None, function: Callable[..., _T], *args: Any, **kwargs: Any
+) -> _T:
+    """``function(*args, **kwargs)``: on the event loop when the request's body (as read by
+    :func:`read_body`) is at most :data:`INLINE_MAX_BYTES`, else (or without a request, or a
+    body not read by :func:`read_body`) in a worker thread."""
+    size = INLINE_MAX_BYTES + 1 if request is None else request.scope.get(BODY_SIZE_KEY)
+    if isinstance(size, int) and size <= INLINE_MAX_BYTES:
+        return function(*args, **kwargs)
+    return await run_in_threadpool(function, *args, **kwargs)
+
+
 async def read_body(request: Request, max_bytes: int) -> bytes:
     """The request body, refused with 413 as soon as it is known to exceed ``max_bytes``
     (from ``Content-Length`` before reading, or while streaming); at most ``max_bytes`` are
-    ever kept in memory."""
+    ever kept in memory. Its size is left in the scope for :func:`run_cpu`."""
     declared = request.headers.get("content-length")
     stream = request.stream()
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
@@ -102,7 +130,9 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
         if size > max_bytes:
             raise await _too_large(stream, declared, max_bytes, size)
         chunks.append(chunk)
-    return b"".join(chunks)
+    body = b"".join(chunks)
+    request.scope[BODY_SIZE_KEY] = len(body)
+    return body
 
 
 async def json_body(request: Request, max_bytes: int, limits: Limits) -> dict[str, Any]:
@@ -118,14 +148,26 @@ async def json_body(request: Request, max_bytes: int, limits: Limits) -> dict[st
     return value
 
 
+#: Fields on every log line of this process (the worker's index and pid).
+_PROCESS_FIELDS: dict[str, Any] = {}
+
+
+def set_log_fields(**fields: Any) -> None:
+    """Put ``fields`` on every later log line of this process (``worker``, ``pid``)."""
+    _PROCESS_FIELDS.clear()
+    _PROCESS_FIELDS.update(fields)
+
+
 class JsonLogFormatter(logging.Formatter):
-    """One JSON object per line: time, level, message and the record's ``fields``."""
+    """One JSON object per line: time, level, message, the process's fields (see
+    :func:`set_log_fields`) and the record's ``fields``."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
             "level": record.levelname.lower(),
             "event": record.getMessage(),
+            **_PROCESS_FIELDS,
         }
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
@@ -136,6 +178,26 @@ class JsonLogFormatter(logging.Formatter):
 def log(event: str, level: int = logging.INFO, **fields: Any) -> None:
     """Log ``event`` with structured ``fields`` on the ``microcred.server`` logger."""
     LOG.log(level, event, extra={"fields": fields})
+
+
+#: Request ids: unique per process (a random prefix, then a counter), cheaper than a UUID4 from
+#: the system's random source on every request; they identify, they protect nothing.
+_ID_PREFIX = os.urandom(4).hex()
+_ID_COUNTER = itertools.count(1)
+
+
+def _new_id_prefix() -> None:
+    global _ID_PREFIX, _ID_COUNTER
+    _ID_PREFIX = os.urandom(4).hex()
+    _ID_COUNTER = itertools.count(1)
+
+
+if hasattr(os, "register_at_fork"):  # a forked worker numbers its own requests
+    os.register_at_fork(after_in_child=_new_id_prefix)
+
+
+def _request_id() -> str:
+    return f"{_ID_PREFIX}{next(_ID_COUNTER):08x}"
 
 
 class RequestLog:
@@ -150,7 +212,7 @@ class RequestLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = uuid.uuid4().hex[:16]
+        request_id = _request_id()
         status = 500
         sent = 0
 

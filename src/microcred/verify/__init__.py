@@ -8,11 +8,32 @@ receives one :class:`VerifyOptions`.
 
 What every check and reader sees is exactly what was signed: a route reads the document under
 the *strict reading rule* (``docs/verification.md``) before any check reads it by member name.
+
+The names load on first use (``import microcred`` stays light); the first loads them all.
 """
 
 from __future__ import annotations
 
-from ._options import VerifyOptions
-from ._pipeline import verify, verify_with
+import typing as _typing
+
+if _typing.TYPE_CHECKING:
+    from ._options import VerifyOptions
+    from ._pipeline import verify, verify_with
 
 __all__ = ["VerifyOptions", "verify", "verify_with"]
+
+
+def __getattr__(name: str) -> _typing.Any:
+    """Load the pipeline on first use of one of its names (PEP 562)."""
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from ._options import VerifyOptions
+    from ._pipeline import verify, verify_with
+
+    found = {"VerifyOptions": VerifyOptions, "verify": verify, "verify_with": verify_with}
+    globals().update(found)
+    return found[name]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

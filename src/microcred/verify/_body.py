@@ -7,7 +7,7 @@ what they read is what the signature covers (the strict reading rule).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._schemas import KNOWN_SCHEMA_URLS, schema_names, validate_with
@@ -16,6 +16,7 @@ from .._vc import VC_V1, parse_datetime, subject_problem
 from ..report import VerificationReport
 from ..status import ListVerifier, check_entries
 from ._options import VerifyOptions
+from ._schema import JSON_SCHEMA_TYPES, check_json_schema
 
 __all__ = ["check_profile", "check_schemas", "check_status", "check_subject", "check_validity"]
 
@@ -116,9 +117,17 @@ def check_status(
     )
 
 
-def check_schemas(report: VerificationReport, document: Mapping[str, Any]) -> None:
-    """``schema``: each ``credentialSchema`` entry known offline is applied (with microcred's
-    equivalent of the official schema); an unknown one is skipped, with a warning."""
+def check_schemas(
+    report: VerificationReport,
+    document: Mapping[str, Any],
+    options: VerifyOptions | None = None,
+    verify_credential: Callable[[Any], VerificationReport] | None = None,
+) -> None:
+    """``schema``: each ``credentialSchema`` entry is applied: one of type ``JsonSchema`` /
+    ``JsonSchemaCredential`` with the caller's schema (``options.schemas``, or fetched by
+    ``options.schema_fetcher``; :mod:`._schema`), an official one microcred knows offline with
+    its equivalent of it; any other is skipped, with a warning. ``verify_credential``
+    verifies a ``JsonSchemaCredential`` (the pipeline's own verification)."""
     declared = document.get("credentialSchema")
     if declared is None:
         report.add("schema", "skipped", "the credential declares no credentialSchema")
@@ -129,6 +138,8 @@ def check_schemas(report: VerificationReport, document: Mapping[str, Any]) -> No
         url = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(url, str):
             report.add("schema", "failed", "credentialSchema entry without an id", path)
+            continue
+        if _caller_schema(report, document, entry, url, path, options, verify_credential):
             continue
         name = KNOWN_SCHEMA_URLS.get(url)
         if name is None or name.partition("#")[0] not in schema_names():
@@ -141,6 +152,27 @@ def check_schemas(report: VerificationReport, document: Mapping[str, Any]) -> No
             report.add("schema", "passed", f"valid against {url}", path)
         for problem in problems[:20]:
             report.add("schema", "failed", f"{problem.message} (at {problem.path})", path)
+
+
+def _caller_schema(
+    report: VerificationReport,
+    document: Mapping[str, Any],
+    entry: Mapping[str, Any],
+    url: str,
+    path: str,
+    options: VerifyOptions | None,
+    verify_credential: Callable[[Any], VerificationReport] | None,
+) -> bool:
+    """Apply ``entry`` with the caller's schema when there is one: in ``options.schemas``
+    (any type), or fetchable for a ``JsonSchema``/``JsonSchemaCredential`` entry that is not
+    an official schema microcred ships. ``False``: not applied here."""
+    if options is None or verify_credential is None:
+        return False
+    if url not in options.schemas and (
+        entry.get("type") not in JSON_SCHEMA_TYPES or url in KNOWN_SCHEMA_URLS
+    ):
+        return False
+    return check_json_schema(report, document, entry, path, options, verify_credential)
 
 
 def check_profile(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from .._validate import PROFILES
 from ..jsonld import DocumentLoader, default_loader
 from ..keys import DidResolver, default_resolver
 from ..limits import DEFAULT_LIMITS, Limits
+from ..net import Fetcher
 from ..proofs import DEFAULT_SUITES, SUITES
 from ..status import StatusListFetcher
 
@@ -41,6 +43,12 @@ class VerifyOptions:
         allow_inline_contexts: accept embedded JSON-LD context objects that only add terms
             (the strict reading rule, ``docs/verification.md``).
         profile: also validate against this profile of :func:`microcred.validate`.
+        schemas: the caller's schema registry for ``credentialSchema`` entries of type
+            ``JsonSchema`` / ``JsonSchemaCredential``: URL → the schema (or the schema
+            credential) as a JSON object, or as its bytes/text (then a ``digestSRI`` can be
+            checked).
+        schema_fetcher: fetches a schema that is not in ``schemas`` (``None``: none is
+            fetched; the network is used only when the caller gives one).
     """
 
     now: datetime | None = None
@@ -57,6 +65,8 @@ class VerifyOptions:
     allow_embedded_jwk: bool = False
     allow_inline_contexts: bool = False
     profile: str | None = None
+    schemas: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    schema_fetcher: Fetcher | None = None
 
     @classmethod
     def create(
@@ -77,6 +87,8 @@ class VerifyOptions:
         allow_embedded_jwk: bool = False,
         allow_inline_contexts: bool = False,
         profile: str | None = None,
+        schemas: Mapping[str, Any] | None = None,
+        schema_fetcher: Fetcher | None = None,
     ) -> VerifyOptions:
         """Options from ``verify()``'s keyword arguments (see its docstring), checked.
 
@@ -109,6 +121,9 @@ class VerifyOptions:
             raise TypeError("max_clock_skew must be a timedelta")
         if not isinstance(limits, Limits):
             raise TypeError("limits must be a microcred.Limits")
+        registry = _schema_registry(schemas)
+        if schema_fetcher is not None and not callable(getattr(schema_fetcher, "fetch", None)):
+            raise TypeError("schema_fetcher must be a fetcher (an object with fetch(url, ...))")
         return cls(
             now=now,
             suites=chosen,
@@ -126,6 +141,8 @@ class VerifyOptions:
             allow_embedded_jwk=bool(allow_embedded_jwk),
             allow_inline_contexts=bool(allow_inline_contexts),
             profile=profile,
+            schemas=registry,
+            schema_fetcher=schema_fetcher,
         )
 
     @property
@@ -145,3 +162,21 @@ class VerifyOptions:
         return replace(
             self, challenge=None, domain=None, profile=None, check_status=False, now=self.moment
         )
+
+
+def _schema_registry(schemas: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """``schemas`` checked and copied: URL strings to JSON objects, bytes or text (a plain
+    ``dict``, so that options can be pickled for worker processes)."""
+    if schemas is None:
+        return {}
+    if not isinstance(schemas, Mapping):
+        raise TypeError("schemas must be a mapping of schema URL to schema")
+    for url, schema in schemas.items():
+        if not isinstance(url, str) or not url:
+            raise TypeError("schemas: every key must be a schema URL (a string)")
+        if not isinstance(schema, (Mapping, str, bytes, bytearray)):
+            raise TypeError(
+                f"schemas[{url[:80]!r}] must be a JSON object, or its bytes or text, "
+                f"not {type(schema).__name__}"
+            )
+    return dict(schemas)

@@ -1,7 +1,8 @@
 """``verify()``: parse → route → shared checks → the credentials inside.
 
 The pipeline is the only caller of the routes; a route never calls back into it. Each route
-(:mod:`._di` for Data Integrity, :mod:`._jwt` for compact JWS) turns its input into a
+(:mod:`._di` for Data Integrity, :mod:`._jwt` for compact JWS, the latter also for the token
+of an enveloped credential or presentation, :mod:`._enveloped`) turns its input into a
 :class:`~._secured.Secured` document with the signatures that verified; the shared steps then
 run once, whatever the route: issuer/holder binding (:mod:`._binding`), then for a credential
 subject, validity, status, schema and profile (:mod:`._body`), and the credentials inside a
@@ -15,6 +16,7 @@ exception's class, so one input never stops a batch.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,11 +26,13 @@ from ..errors import MicrocredError
 from ..jsonld import DocumentLoader
 from ..keys import DidResolver
 from ..limits import DEFAULT_LIMITS, Limits
+from ..net import Fetcher
 from ..report import VerificationReport
 from ..status import StatusListFetcher
 from . import _di, _jwt
 from ._binding import check_binding
 from ._body import check_profile, check_schemas, check_status, check_subject, check_validity
+from ._enveloped import envelope_kind, open_envelope
 from ._options import VerifyOptions
 from ._secured import Secured
 
@@ -54,6 +58,8 @@ def verify(
     allow_embedded_jwk: bool = False,
     allow_inline_contexts: bool = False,
     profile: str | None = None,
+    schemas: Mapping[str, Any] | None = None,
+    schema_fetcher: Fetcher | None = None,
 ) -> VerificationReport:
     """Verify a credential or presentation and report every check.
 
@@ -83,6 +89,13 @@ def verify(
             that are objects), when they only add terms (see ``docs/verification.md``).
         profile: also validate the credential against a profile of :func:`microcred.validate`
             (``"ob3"``, ``"eu-microcredential"``, ...) as the final ``profile`` check.
+        schemas: the caller's schemas for ``credentialSchema`` entries of type ``JsonSchema``
+            or ``JsonSchemaCredential`` (W3C VC JSON Schema): schema URL → the schema, or the
+            schema credential, as a JSON object or its bytes (bytes let a ``digestSRI`` be
+            checked). A ``$ref`` resolves only among these; none is ever fetched.
+        schema_fetcher: fetches a schema that is not in ``schemas`` (e.g.
+            :class:`microcred.net.HttpsFetcher`); without one, nothing is fetched and such
+            a schema is skipped with a warning.
 
     Returns:
         A :class:`~microcred.report.VerificationReport`; never raises for a bad credential.
@@ -110,6 +123,8 @@ def verify(
             allow_embedded_jwk=allow_embedded_jwk,
             allow_inline_contexts=allow_inline_contexts,
             profile=profile,
+            schemas=schemas,
+            schema_fetcher=schema_fetcher,
         )
     elif not isinstance(options, VerifyOptions):
         raise TypeError("options must be a microcred.verify.VerifyOptions")
@@ -134,6 +149,8 @@ _DEFAULTS: dict[str, Any] = {
     "allow_embedded_jwk": False,
     "allow_inline_contexts": False,
     "profile": None,
+    "schemas": None,
+    "schema_fetcher": None,
 }
 
 
@@ -178,6 +195,8 @@ def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> None
     """Route ``value`` (a JSON object or a compact JWS), then the shared checks."""
     if isinstance(value, str):
         secured = _jwt.route(report, value, options)
+    elif isinstance(value, dict) and envelope_kind(value) is not None:
+        secured = _enveloped_route(report, value, options)
     elif isinstance(value, dict):
         secured = _di.route(report, value, options)
     else:
@@ -197,12 +216,32 @@ def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> None
     _check_credential(report, secured, options)
 
 
+def _enveloped_route(
+    report: VerificationReport, document: dict[str, Any], options: VerifyOptions
+) -> Secured | None:
+    """An ``EnvelopedVerifiableCredential``/``-Presentation``: the ``envelope`` check, then the
+    JWT route on the token it holds, which must carry what the envelope's type says."""
+    envelope = open_envelope(report, document, options.limits)
+    if envelope is None:
+        return None
+    secured = _jwt.route(report, envelope.token, options)
+    if secured is not None and secured.kind != envelope.kind:
+        report.add(
+            "envelope",
+            "failed",
+            f"the envelope says it holds a {envelope.kind}, its token carries a {secured.kind}",
+            "$.id",
+        )
+        return None
+    return secured
+
+
 def _check_credential(report: VerificationReport, secured: Secured, options: VerifyOptions) -> None:
     document = secured.document
     check_subject(report, document)
     check_validity(report, document, options)
     check_status(report, document, options, lambda listed: _verify_list(listed, options))
-    check_schemas(report, document)
+    check_schemas(report, document, options, lambda schema: _verify_schema(schema, options))
     if "ClrCredential" in types_of(document):
         _check_embedded(report, document, options)
     check_profile(report, document, options)
@@ -211,6 +250,15 @@ def _check_credential(report: VerificationReport, secured: Secured, options: Ver
 def _verify_list(listed: Any, options: VerifyOptions) -> VerificationReport:
     """A status-list credential, verified with the caller's options (for the status step)."""
     return verify_with(listed, options.for_status_list())
+
+
+def _verify_schema(schema: Any, options: VerifyOptions) -> VerificationReport:
+    """A ``JsonSchemaCredential``, verified with the caller's options (as a status list is);
+    its own ``credentialSchema`` is not applied (no registry, no fetcher: no loop)."""
+    return verify_with(
+        schema,
+        replace(options.for_status_list(), schemas={}, schema_fetcher=None),
+    )
 
 
 def _check_embedded(
@@ -230,9 +278,9 @@ def _check_embedded(
     inner_options = options.for_embedded()
     for item in items:
         inner = VerificationReport()
-        if isinstance(item, dict) and item.get("type") == "EnvelopedVerifiableCredential":
-            inner.add("parse", "passed", "enveloped JWT credential")
-            _guarded(inner, _enveloped_token(item), inner_options)
+        if isinstance(item, dict) and envelope_kind(item) is not None:
+            inner.add("parse", "passed", "enveloped credential")
+            _guarded(inner, item, inner_options)
         elif isinstance(item, str):
             inner.add("parse", "passed", "compact JWS")
             _guarded(inner, item, inner_options)
@@ -241,10 +289,6 @@ def _check_embedded(
             _guarded(inner, item, inner_options)
         else:
             inner.add("parse", "failed", "verifiableCredential entry is neither JWT nor object")
+        if inner.kind == "presentation":
+            inner.add("format", "failed", "verifiableCredential holds a presentation")
         report.credentials.append(inner)
-
-
-def _enveloped_token(item: Mapping[str, Any]) -> str:
-    """The token of an ``EnvelopedVerifiableCredential`` (``data:application/vc+jwt,<token>``)."""
-    identifier = item.get("id")
-    return identifier.split(",", 1)[-1] if isinstance(identifier, str) else ""

@@ -95,6 +95,10 @@
       "en": {"name": "JWT signature algorithm", "why": "The token uses a signature algorithm that is not accepted (for example none, or a shared secret)."},
       "sv": {"name": "JWT-signaturalgoritm", "why": "Tokenet använder en signaturalgoritm som inte godtas (till exempel none eller en delad hemlighet)."}
     },
+    "envelope": {
+      "en": {"name": "Enveloped credential", "why": "The enveloped credential cannot be opened: its data: URL is malformed, too large, or holds a media type that is not a JWT credential (an SD-JWT or COSE envelope cannot be checked here)."},
+      "sv": {"name": "Inneslutet intyg", "why": "Det inneslutna intyget kan inte öppnas: dess data:-URL är felaktig, för stor eller innehåller en medietyp som inte är ett JWT-intyg (ett SD-JWT- eller COSE-kuvert kan inte kontrolleras här)."}
+    },
     "jwt.key": {
       "en": {"name": "JWT signing key", "why": "The key that should have signed the token cannot be found, cannot be used, or does not fit the algorithm."},
       "sv": {"name": "JWT-signeringsnyckel", "why": "Nyckeln som skulle ha signerat tokenet kan inte hittas, kan inte användas eller passar inte algoritmen."}
@@ -135,6 +139,10 @@
     "schema": {
       "en": {"name": "The declared schema was not applied", "why": "The credential names a schema (a description of the structure it must have) that this verifier does not know, so its structure was not checked against it."},
       "sv": {"name": "Det angivna schemat tillämpades inte", "why": "Intyget anger ett schema (en beskrivning av den struktur det ska ha) som den här verifieraren inte känner till, så dess struktur kontrollerades inte mot det."}
+    },
+    "envelope": {
+      "en": {"name": "Text beside the envelope is not signed", "why": "The credential came in an envelope that also holds other text; only what is inside the envelope is signed, so that other text was ignored."},
+      "sv": {"name": "Text utanför kuvertet är inte signerad", "why": "Intyget kom i ett kuvert som också innehåller annan text; bara det som ligger i kuvertet är signerat, så den andra texten lämnades utan avseende."}
     },
     "proof.suite": {
       "en": {"name": "A further signature was not checked", "why": "Besides the signature that was verified, the credential carries another proof, made with a signature method this verifier does not accept or know; that proof was not checked."},
