@@ -130,7 +130,11 @@ def attack(*outputs: str) -> set[str]:
                 tokens.add(decoded.encode("latin-1").hex())
     strings = {""}
     for text in texts:
-        strings.update(json.loads(f'"{s}"') for s in _STRING.findall(text))
+        for found_string in _STRING.findall(text):
+            try:
+                strings.add(json.loads(f'"{found_string}"'))
+            except ValueError:  # a decoded token that only looks like a JSON string
+                strings.add(found_string)
     salts = [s.encode() for s in strings if len(s) <= 64]
     for candidate, canonical in CANDIDATES.items():
         raw = candidate.encode()

@@ -205,3 +205,28 @@ def test_schemas_misuse_is_a_type_error() -> None:
         mc.verify(_signed(), schemas={SCHEMA_URL: 42})
     with pytest.raises(TypeError, match="schema_fetcher"):
         mc.verify(_signed(), schema_fetcher=object())  # type: ignore[arg-type]
+
+
+def test_the_command_line_reads_schemas_from_files(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from microcred.cli import main
+
+    credential = tmp_path / "credential.json"
+    credential.write_text(json.dumps(_signed()))
+    (tmp_path / "schema.json").write_text(json.dumps(SCHEMA))
+    (tmp_path / "subject.json").write_text(json.dumps(SUBJECT))
+    base = ["verify", "--json", "--now", NOW.isoformat(), str(credential)]
+    given = ["--schema", f"{SCHEMA_URL}={tmp_path / 'schema.json'}",
+             "--schema", f"{SUBJECT['$id']}={tmp_path / 'subject.json'}"]  # fmt: skip
+    capsys.readouterr()
+    assert main([*base, *given]) == 0
+    (check,) = [c for c in json.loads(capsys.readouterr().out)["checks"] if c["id"] == "schema"]
+    assert check["status"] == "passed"
+    strict = {**SCHEMA, "properties": {**SCHEMA["properties"], "name": {"const": "Other"}}}
+    (tmp_path / "schema.json").write_text(json.dumps(strict))
+    assert main([*base, *given]) == 1
+    (check,) = [c for c in json.loads(capsys.readouterr().out)["checks"] if c["id"] == "schema"]
+    assert check["status"] == "failed"
+    assert main([*base, "--schema", "no-equals-sign"]) == 2
+    assert "expected URL=FILE" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from .._vc import parse_datetime
 from ..errors import MicrocredError
 from ..jsonld import ChainLoader, NetworkLoader, default_loader
 from ..keys import DidResolver, DidWebResolver, HttpsControllerResolver, StaticResolver
+from ..limits import DEFAULT_LIMITS
 from ..net import HttpsFetcher
 from ..proofs import SUITES
 from ..report import VerificationReport
@@ -81,6 +82,14 @@ def register(sub: Any) -> None:
         metavar="URL=FILE",
         help="the status list published at URL, read from FILE (JSON or a JWT), offline "
         "(repeatable)",
+    )
+    parser.add_argument(
+        "--schema",
+        action="append",
+        default=[],
+        metavar="URL=FILE",
+        help="the JSON Schema (or JsonSchemaCredential) published at URL, read from FILE, for "
+        "a credentialSchema of type JsonSchema/JsonSchemaCredential (repeatable; offline)",
     )
     parser.add_argument(
         "--allow-inline-contexts",
@@ -158,6 +167,24 @@ def _status_lists(
     return fetchers[0] if len(fetchers) == 1 else ChainStatusLists(*fetchers)
 
 
+def _schemas(args: argparse.Namespace) -> dict[str, bytes]:
+    """The schemas from ``--schema URL=FILE`` (bytes, so that a ``digestSRI`` is checked)."""
+    schemas: dict[str, bytes] = {}
+    for item in args.schema:
+        url, sep, path = _url_and_file(item)
+        if not sep or not url or not path:
+            raise CliError(f"--schema {item!r}: expected URL=FILE")
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(DEFAULT_LIMITS.max_input_bytes + 1)
+        except OSError as exc:
+            raise CliError(f"--schema: cannot read {path}: {exc.strerror or exc}") from None
+        if len(data) > DEFAULT_LIMITS.max_input_bytes:
+            raise CliError(f"--schema: {path} is over the input limit")
+        schemas[url] = data
+    return schemas
+
+
 def _options(args: argparse.Namespace) -> VerifyOptions:
     """The verification options the command line asks for (the same in every process)."""
     if args.no_status and args.require_status:
@@ -184,6 +211,8 @@ def _options(args: argparse.Namespace) -> VerifyOptions:
         check_status=not args.no_status,
         profile=args.profile,
         allow_inline_contexts=args.allow_inline_contexts,
+        schemas=_schemas(args) or None,
+        schema_fetcher=fetcher,
     )
 
 

@@ -169,7 +169,13 @@ def _registry(options: VerifyOptions, schema: Mapping[str, Any]) -> Registry[Any
     from referencing.jsonschema import specification_with
 
     pairs: list[tuple[str, Resource[Any]]] = []
-    for candidate in (*options.schemas.values(), schema):
+    for given in (*options.schemas.values(), schema):
+        candidate = given
+        if isinstance(given, (bytes, bytearray, str)):  # a schema given as its bytes
+            try:
+                candidate = _json.loads(given, limits=options.limits)
+            except MicrocredError:
+                continue  # not JSON (a JWT, or broken): no resource for a $ref
         if isinstance(candidate, Mapping) and isinstance(candidate.get("$id"), str):
             if str(candidate.get("$schema")) not in SUPPORTED_DRAFTS:
                 continue
