@@ -15,13 +15,22 @@ from starlette.routing import Mount, Route
 from .. import _issue
 from .._input import _JWT
 from .._vc import issuer_id, parse_datetime
-from ..errors import JsonLdError, MicrocredError
+from ..errors import MicrocredError
 from ..keys import StaticResolver
 from ..proofs import derive, suite_by_name
 from ..report import Check, VerificationReport
 from ..verify import verify as verify_credential
 from ._config import IssuerRoute, ServerConfig
-from ._http import ApiError, RequestLog, json_body, log, problem_response, read_body, run_cpu
+from ._http import (
+    ApiError,
+    RequestLog,
+    invalid_credential,
+    json_body,
+    log,
+    problem_response,
+    read_body,
+    run_cpu,
+)
 from ._identifiers import IdentifierResolver
 from ._status import STATUS_OPTIONS, StatusService, status_routes
 from ._vcapi import jwt_issue_routes, verify_checks
@@ -148,16 +157,8 @@ class Service:
                 mandatory_pointers=pointers,
                 allow_inline_contexts=self.config.allow_inline_contexts,
             )
-        except JsonLdError as exc:
-            # what verification reports as the ``contexts`` check
-            error = {
-                "id": "contexts",
-                "message": exc.message,
-                **({"path": exc.path} if exc.path else {}),
-            }
-            raise ApiError(400, "Invalid credential", str(exc), {"errors": [error]}) from None
-        except (MicrocredError, ValueError) as exc:
-            raise ApiError(400, "Invalid credential", str(exc)) from None
+        except (MicrocredError, ValueError) as exc:  # JsonLdError: the contexts check
+            raise invalid_credential(exc) from None
         log("issued", route=route.name, suite=route.suite)
         answer = {"verifiableCredential": signed} if route.envelope else signed
         return JSONResponse(answer, status_code=201)

@@ -243,3 +243,18 @@ class RequestLog:
                 bytes_out=sent,
                 ms=round((time.perf_counter() - started) * 1000, 2),
             )
+
+
+def invalid_credential(exc: Exception) -> ApiError:
+    """The ``400 Invalid credential`` for an error raised while signing: a JSON-LD error is
+    named as the ``contexts`` check (as verification reports it), with its path."""
+    from ..errors import JsonLdError
+
+    if isinstance(exc, JsonLdError):
+        error = {
+            "id": "contexts",
+            "message": exc.message,
+            **({"path": exc.path} if exc.path else {}),
+        }
+        return ApiError(400, "Invalid credential", str(exc), {"errors": [error]})
+    return ApiError(400, "Invalid credential", str(exc))

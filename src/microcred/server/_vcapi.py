@@ -33,9 +33,9 @@ from starlette.routing import Route
 
 from .. import _issue
 from .._vc import VC_V2, issuer_id
-from ..errors import JsonLdError, MicrocredError
+from ..errors import MicrocredError
 from ._config import IssuerRoute
-from ._http import ApiError, json_body, log
+from ._http import ApiError, invalid_credential, json_body, log
 from ._vcdm import data_model_problems
 
 if TYPE_CHECKING:
@@ -165,15 +165,8 @@ async def _issue_jwt(service: Service, request: Request, route: IssuerRoute, for
             limits=config.limits,
             allow_inline_contexts=config.allow_inline_contexts,
         )
-    except JsonLdError as exc:
-        error = {
-            "id": "contexts",
-            "message": exc.message,
-            **({"path": exc.path} if exc.path else {}),
-        }
-        raise ApiError(400, "Invalid credential", str(exc), {"errors": [error]}) from None
-    except (MicrocredError, ValueError) as exc:
-        raise ApiError(400, "Invalid credential", str(exc)) from None
+    except (MicrocredError, ValueError) as exc:  # JsonLdError: the contexts check
+        raise invalid_credential(exc) from None
     log("issued", route=route.name, format=form)
     issued: Any = enveloped(token) if form == "vc+jwt" else token
     answer = {"verifiableCredential": issued} if route.envelope else issued
