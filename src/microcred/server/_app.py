@@ -14,7 +14,7 @@ from starlette.routing import Mount, Route
 
 from .. import _issue
 from .._input import _JWT
-from .._vc import issuer_id, parse_datetime
+from .._vc import parse_datetime
 from ..errors import MicrocredError
 from ..keys import StaticResolver
 from ..proofs import derive, suite_by_name
@@ -24,6 +24,7 @@ from ._config import IssuerRoute, ServerConfig
 from ._http import (
     ApiError,
     RequestLog,
+    check_issuable,
     invalid_credential,
     json_body,
     log,
@@ -34,7 +35,6 @@ from ._http import (
 from ._identifiers import IdentifierResolver
 from ._status import STATUS_OPTIONS, StatusService, status_routes
 from ._vcapi import jwt_issue_routes, verify_checks
-from ._vcdm import data_model_problems
 
 __all__ = ["create_app"]
 
@@ -128,21 +128,7 @@ class Service:
                 raise ApiError(
                     400, "Unsupported option", "options.mandatoryPointers must be a list of strings"
                 )
-        problems = data_model_problems(credential)
-        if problems:
-            raise ApiError(
-                400,
-                "Invalid credential",
-                problems[0][1],
-                {"errors": [{"path": p, "message": m} for p, m in problems]},
-            )
-        issuer = issuer_id(credential)
-        if issuer != route.key.did:
-            raise ApiError(
-                400,
-                "Invalid credential",
-                f"issuer {issuer!r} is not this route's issuer {route.key.did}",
-            )
+        check_issuable(credential, route.key.did)
         credential = await self.status_lists.add_status(credential, route, options)
         try:
             signed = await run_cpu(

@@ -258,3 +258,30 @@ def invalid_credential(exc: Exception) -> ApiError:
         }
         return ApiError(400, "Invalid credential", str(exc), {"errors": [error]})
     return ApiError(400, "Invalid credential", str(exc))
+
+
+def check_issuable(
+    credential: Mapping[str, Any], issuer: str, *, first_context: tuple[str, str] | None = None
+) -> None:
+    """Refuse (``400 Invalid credential``) a credential that is not of the data model, naming
+    every problem; then, with ``first_context`` (a context URL and the reason), one whose first
+    context is not that URL; then one whose issuer is not ``issuer`` (the route's key
+    controller)."""
+    from .._vc import issuer_id
+    from ._vcdm import data_model_problems
+
+    problems = data_model_problems(credential)
+    if problems:
+        raise ApiError(
+            400,
+            "Invalid credential",
+            problems[0][1],
+            {"errors": [{"path": p, "message": m} for p, m in problems]},
+        )
+    if first_context is not None and credential["@context"][0] != first_context[0]:
+        raise ApiError(400, "Invalid credential", first_context[1])
+    stated = issuer_id(credential)
+    if stated != issuer:
+        raise ApiError(
+            400, "Invalid credential", f"issuer {stated!r} is not this route's issuer {issuer}"
+        )

@@ -32,11 +32,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import _issue
-from .._vc import VC_V2, issuer_id
+from .._vc import VC_V2
 from ..errors import MicrocredError
 from ._config import IssuerRoute
-from ._http import ApiError, invalid_credential, json_body, log
-from ._vcdm import data_model_problems
+from ._http import ApiError, check_issuable, invalid_credential, json_body, log
 
 if TYPE_CHECKING:
     from ._app import Service
@@ -131,29 +130,9 @@ async def _issue_jwt(service: Service, request: Request, route: IssuerRoute, for
         )
     if "proof" in credential:
         raise ApiError(400, "Invalid credential", "the credential already has a proof")
-    problems = data_model_problems(credential)
-    if problems:
-        raise ApiError(
-            400,
-            "Invalid credential",
-            problems[0][1],
-            {"errors": [{"path": p, "message": m} for p, m in problems]},
-        )
-    contexts = credential["@context"]
-    if form == "vc+jwt" and contexts[0] != VC_V2:
-        raise ApiError(
-            400,
-            "Invalid credential",
-            "VC JOSE-COSE secures VC Data Model 2.0 credentials: the first context must be "
-            + VC_V2,
-        )
-    issuer = issuer_id(credential)
-    if issuer != route.key.did:
-        raise ApiError(
-            400,
-            "Invalid credential",
-            f"issuer {issuer!r} is not this route's issuer {route.key.did}",
-        )
+    rule = (VC_V2, f"VC JOSE-COSE secures VC Data Model 2.0 credentials: the first context "
+                   f"must be {VC_V2}")  # fmt: skip
+    check_issuable(credential, route.key.did, first_context=rule if form == "vc+jwt" else None)
     try:
         token = await run_in_threadpool(
             _issue.issue,
