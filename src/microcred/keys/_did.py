@@ -383,14 +383,35 @@ class DidJwkResolver:
         return did_jwk_document(did)
 
 
-class DidWebResolver:
-    """Resolves did:web through an explicitly given fetcher (none: cannot resolve)."""
+class _FetchingResolver:
+    """What the did:web and https controller resolvers share: an explicitly given fetcher
+    (none: cannot resolve) and a bound on the document's size."""
 
     def __init__(
         self, fetcher: Fetcher | None = None, *, max_document_bytes: int = 256 * 1024
     ) -> None:
         self._fetcher = fetcher
         self._max = max_document_bytes
+
+    def _fetch(self, url: str, expected_id: str, accept: str, offline: str, wrong: str) -> Any:
+        """The JSON object at ``url``, whose ``id`` must be ``expected_id``; without a
+        fetcher, :class:`DidResolutionError` with the message ``offline``."""
+        if self._fetcher is None:
+            raise DidResolutionError(offline, error="methodNotSupported")
+        body = self._fetcher.fetch(url, accept=accept, max_bytes=self._max)
+        try:
+            doc = _json.loads(body)
+        except MicrocredError as exc:
+            raise DidResolutionError(
+                f"{url[:120]} is not valid JSON: {exc}", error="invalidDidDocument"
+            ) from None
+        if not isinstance(doc, dict) or doc.get("id") != expected_id:
+            raise DidResolutionError(wrong, error="invalidDidDocument")
+        return doc
+
+
+class DidWebResolver(_FetchingResolver):
+    """Resolves did:web through an explicitly given fetcher (none: cannot resolve)."""
 
     def resolve(self, did: str) -> dict[str, Any]:
         """Fetch and check the did:web document (its ``id`` must be the DID)."""
@@ -399,27 +420,18 @@ class DidWebResolver:
                 f"{str(did)[:80]!r} is not a did:web", error="methodNotSupported"
             )
         url = did_web_url(did)
-        if self._fetcher is None:
-            raise DidResolutionError(
-                f"{did} needs network access to {url}; it is off by default "
-                "(pass a fetcher, or --allow-network, or supply the document)",
-                error="methodNotSupported",
-            )
-        return _fetched_document(
-            self._fetcher, url, did, "application/did+json, application/json", self._max,
+        doc: dict[str, Any] = self._fetch(
+            url, did, "application/did+json, application/json",
+            f"{did} needs network access to {url}; it is off by default "
+            "(pass a fetcher, or --allow-network, or supply the document)",
             f"{url} does not hold the DID document of {did}",
         )  # fmt: skip
+        return doc
 
 
-class HttpsControllerResolver:
+class HttpsControllerResolver(_FetchingResolver):
     """Resolves the ``https:`` URL of a controller document through an explicitly given
     fetcher (none: cannot resolve). The document must name itself: its ``id`` is the URL."""
-
-    def __init__(
-        self, fetcher: Fetcher | None = None, *, max_document_bytes: int = 256 * 1024
-    ) -> None:
-        self._fetcher = fetcher
-        self._max = max_document_bytes
 
     def resolve(self, did: str) -> dict[str, Any]:
         """Fetch and check the controller document at ``did`` (an https URL)."""
@@ -428,33 +440,13 @@ class HttpsControllerResolver:
                 f"{str(did)[:80]!r} is not an https controller URL", error="methodNotSupported"
             )
         check_https_controller(did)
-        if self._fetcher is None:
-            raise DidResolutionError(
-                f"{did[:120]} needs network access; it is off by default "
-                "(pass a fetcher, or --allow-network, or supply the document)",
-                error="methodNotSupported",
-            )
-        return _fetched_document(
-            self._fetcher, did, did, "application/json, application/ld+json", self._max,
+        doc: dict[str, Any] = self._fetch(
+            did, did, "application/json, application/ld+json",
+            f"{did[:120]} needs network access; it is off by default "
+            "(pass a fetcher, or --allow-network, or supply the document)",
             f"{did[:120]} does not hold its own controller document",
         )  # fmt: skip
-
-
-def _fetched_document(
-    fetcher: Fetcher, url: str, expected_id: str, accept: str, max_bytes: int, wrong: str
-) -> dict[str, Any]:
-    """The JSON object at ``url`` (through ``fetcher``), whose ``id`` must be ``expected_id``
-    (else :class:`DidResolutionError` with the message ``wrong``)."""
-    body = fetcher.fetch(url, accept=accept, max_bytes=max_bytes)
-    try:
-        doc = _json.loads(body)
-    except MicrocredError as exc:
-        raise DidResolutionError(
-            f"{url[:120]} is not valid JSON: {exc}", error="invalidDidDocument"
-        ) from None
-    if not isinstance(doc, dict) or doc.get("id") != expected_id:
-        raise DidResolutionError(wrong, error="invalidDidDocument")
-    return doc
+        return doc
 
 
 class StaticResolver:
