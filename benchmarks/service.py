@@ -236,6 +236,21 @@ def _credential(issuer: str) -> dict[str, Any]:
     )
 
 
+def _loads(signed: dict[str, Any], unsigned: dict[str, Any]) -> list[tuple[str, bytes, int]]:
+    """The three loads (name, request, expected status) run against each service."""
+    verify = json.dumps({"verifiableCredential": signed}).encode()
+    tampered = json.dumps({"verifiableCredential": _tamper(signed)}).encode()
+    return [
+        ("verify", _request("/credentials/verify", verify), 200),
+        ("tampered", _request("/credentials/verify", tampered), 400),
+        (
+            "issue",
+            _request("/credentials/issue", json.dumps({"credential": unsigned}).encode()),
+            201,
+        ),
+    ]
+
+
 def _tamper(signed: dict[str, Any]) -> dict[str, Any]:
     tampered = json.loads(json.dumps(signed))
     subject = tampered["credentialSubject"]
@@ -407,31 +422,7 @@ def main() -> int:
                 if status != 201:
                     raise RuntimeError(f"issue: {status} {answer}")
                 signed = answer["verifiableCredential"]
-                loads = [
-                    (
-                        "verify",
-                        _request(
-                            "/credentials/verify",
-                            json.dumps({"verifiableCredential": signed}).encode(),
-                        ),
-                        200,
-                    ),
-                    (
-                        "tampered",
-                        _request(
-                            "/credentials/verify",
-                            json.dumps({"verifiableCredential": _tamper(signed)}).encode(),
-                        ),
-                        400,
-                    ),
-                    (
-                        "issue",
-                        _request(
-                            "/credentials/issue", json.dumps({"credential": unsigned}).encode()
-                        ),
-                        201,
-                    ),
-                ]
+                loads = _loads(signed, unsigned)
                 records += _run_loads("microcred", workers, process.pid, port, loads, args)
                 if workers == 1 and args.long_requests:
                     records.append(_long_run(process, port, loads[0][1], args))
@@ -512,28 +503,7 @@ def _node(modules: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
         if status != 201:
             raise RuntimeError(f"node issue: {status} {answer}")
         signed = answer["verifiableCredential"]
-        loads = [
-            (
-                "verify",
-                _request(
-                    "/credentials/verify", json.dumps({"verifiableCredential": signed}).encode()
-                ),
-                200,
-            ),
-            (
-                "tampered",
-                _request(
-                    "/credentials/verify",
-                    json.dumps({"verifiableCredential": _tamper(signed)}).encode(),
-                ),
-                400,
-            ),
-            (
-                "issue",
-                _request("/credentials/issue", json.dumps({"credential": unsigned}).encode()),
-                201,
-            ),
-        ]
+        loads = _loads(signed, unsigned)
         return _run_loads("node", 1, process.pid, port, loads, args)
     finally:
         _stop(process)
