@@ -18,16 +18,22 @@ __all__ = ["check_depth", "loads"]
 
 
 def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise DuplicateKeyError(f"duplicate JSON member name {key!r}")
-        obj[key] = value
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKeyError(f"duplicate JSON member name {key!r}")
+            seen.add(key)
     return obj
 
 
 def _reject_constant(name: str) -> Any:
     raise MalformedInputError(f"{name} is not a JSON value")
+
+
+#: One decoder for every call (``json.loads`` with hooks builds a new one each time).
+_DECODER = json.JSONDecoder(object_pairs_hook=_object_pairs, parse_constant=_reject_constant)
 
 
 def loads(data: str | bytes | bytearray, *, limits: Limits = DEFAULT_LIMITS) -> Any:
@@ -59,7 +65,7 @@ def loads(data: str | bytes | bytearray, *, limits: Limits = DEFAULT_LIMITS) -> 
     else:
         raise TypeError(f"expected str or bytes, got {type(data).__name__}")
     try:
-        value = json.loads(text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant)
+        value = _DECODER.decode(text)
     except RecursionError:
         raise InputTooDeepError("JSON nesting is too deep to parse") from None
     except json.JSONDecodeError as exc:
@@ -75,15 +81,17 @@ def check_depth(value: Any, max_depth: int) -> None:
 
     Iterative, so it never hits Python's recursion limit itself.
     """
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
+    if not isinstance(value, (dict, list)):
+        return
+    level: list[Any] = [value]  # the containers at one depth, breadth first
+    depth = 0
+    while level:
+        depth += 1
         if depth > max_depth:
             raise InputTooDeepError(f"JSON nesting exceeds the limit of {max_depth} levels")
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+        below: list[Any] = []
+        for item in level:
+            for child in item.values() if isinstance(item, dict) else item:
+                if isinstance(child, (dict, list)):
+                    below.append(child)
+        level = below

@@ -153,15 +153,28 @@ class _Canonicalizer:
         self.first_degree: dict[str, str] = {}
         # Blank node term -> the quads that mention it (each quad once), in input order.
         self.bnode_quads: dict[str, list[Quad]] = {}
+        # The quads without a blank node, which every labelling writes the same.
+        self.ground: list[Quad] = []
         bnode_quads = self.bnode_quads
+        ground = self.ground
         for quad in quads:
             s, _, o, g = quad
-            if s[:2] == "_:":
+            # a term is an IRI (<...>), a literal ("...") or a blank node (_:...); g may be ""
+            mentioned = False
+            if s[0] == "_":
                 bnode_quads.setdefault(s, []).append(quad)
-            if o[:2] == "_:" and o != s:
+                mentioned = True
+            if o[0] == "_" and o != s:
                 bnode_quads.setdefault(o, []).append(quad)
-            if g[:2] == "_:" and g != s and g != o:
-                bnode_quads.setdefault(g, []).append(quad)
+                mentioned = True
+            elif o[0] == "_":
+                mentioned = True
+            if g[:1] == "_":
+                if g != s and g != o:
+                    bnode_quads.setdefault(g, []).append(quad)
+                mentioned = True
+            if not mentioned:
+                ground.append(quad)
 
     # §4.6 Hash First Degree Quads
     def hash_first_degree(self, node: str) -> str:
@@ -311,13 +324,14 @@ def canonicalize(
             f"dataset has {len(quads)} quads, over the limit of {limits.max_quads}"
         )
     unique: list[Quad] = list(dict.fromkeys(quads))
-    for quad in unique:
-        if type(quad) is not tuple or len(quad) != 4:
-            if isinstance(quad, tuple) and len(quad) == 4:
-                continue
-            raise ValueError(f"a quad is a tuple of four terms, got {quad!r}")
-
-    state = _Canonicalizer(unique, digest, limits)
+    if set(map(len, unique)) - {4} or set(map(type, unique)) - {tuple}:  # the rare case
+        for quad in unique:
+            if not isinstance(quad, tuple) or len(quad) != 4:
+                raise ValueError(f"a quad is a tuple of four terms, got {quad!r}")
+    try:
+        state = _Canonicalizer(unique, digest, limits)
+    except IndexError:  # an empty subject or object
+        raise ValueError("a quad's subject and object are RDF terms, not empty") from None
     try:
         issued = state.run()
     except RecursionError:
@@ -327,22 +341,24 @@ def canonicalize(
     except UnicodeEncodeError:
         raise MalformedInputError("an RDF term is not valid Unicode (lone surrogate)") from None
 
-    lines: list[tuple[str, Quad]] = []
+    lines: list[tuple[str, Quad]] = [
+        (f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n", q)
+        for q in state.ground
+        for s, p, o, g in (q,)
+    ]
     if issued:
-        for s, p, o, g in unique:
-            if s[:2] == "_:":
+        relabelled: dict[Quad, None] = {}
+        for quads_of_node in state.bnode_quads.values():
+            for quad in quads_of_node:
+                relabelled[quad] = None
+        for s, p, o, g in relabelled:
+            if s[0] == "_":
                 s = issued[s]
-            if o[:2] == "_:":
+            if o[0] == "_":
                 o = issued[o]
-            if g[:2] == "_:":
+            if g[:1] == "_":
                 g = issued[g]
             lines.append((f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n", (s, p, o, g)))
-    else:
-        lines = [
-            (f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n", q)
-            for q in unique
-            for s, p, o, g in (q,)
-        ]
     lines.sort()  # by line: lines are distinct, so the quads are never compared
     texts, ordered = zip(*lines, strict=True) if lines else ((), ())
     return CanonicalDataset(
