@@ -16,6 +16,10 @@ __all__ = ["read_input"]
 _JWT = re.compile(r"^[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*\.[A-Za-z0-9_=-]*$")
 
 
+#: XML's white space, which may precede an SVG's first tag (JSON text never starts with ``<``).
+_LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
+
+
 def read_input(value: Any, *, limits: Limits) -> tuple[dict[str, Any] | str, str]:
     """Turn user input into a JSON object (a copy) or a compact JWS string.
 
@@ -33,14 +37,20 @@ def read_input(value: Any, *, limits: Limits) -> tuple[dict[str, Any] | str, str
     source = ""
     if isinstance(value, (bytes, bytearray)):
         data = bytes(value)
-        from .baking import image_kind, unbake
+        kind = None
+        space = _LEADING_SPACE.match(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        first = space.end() if space else 0  # the pattern always matches (maybe empty)
+        if data[first : first + 1] in (b"\x89", b"<"):  # a PNG or XML: maybe a baked image
+            from .baking import image_kind
 
-        kind = image_kind(data)
+            kind = image_kind(data)
         cap = limits.max_image_bytes if kind is not None else limits.max_input_bytes
         if len(data) > cap:
             what = "image" if kind is not None else "input"
             raise InputTooLargeError(f"{what} is over the limit of {cap} bytes")
         if kind is not None:
+            from .baking import unbake
+
             text = unbake(data, limits=limits)
             source = f" from a baked {kind.upper()}"
         else:

@@ -31,6 +31,7 @@ because they come from untrusted documents.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
@@ -88,8 +89,15 @@ _PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _BLANK_LABEL = f"[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
 _LANGTAG = "[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"
 
-_BLANK_LABEL_RE = re.compile(_BLANK_LABEL)
 _LANGTAG_RE = re.compile(_LANGTAG)
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled on first use: the blank node label and statement patterns, with
+    their large Unicode classes, take about 70 ms to compile, which every command would pay at
+    import although most never parse N-Quads text or name a blank node."""
+    return re.compile(pattern)
 
 
 def _check_scalar(value: str, what: str) -> None:
@@ -131,7 +139,7 @@ def blank(label: str) -> str:
     Raises:
         MalformedInputError: ``label`` is not an N-Quads ``BLANK_NODE_LABEL`` body.
     """
-    if _BLANK_LABEL_RE.fullmatch(label) is None:
+    if _compiled(_BLANK_LABEL).fullmatch(label) is None:
         raise MalformedInputError(f"invalid blank node label: {label!r}")
     return f"_:{label}"
 
@@ -239,7 +247,7 @@ _PLAIN = '[^"\\\\\\n\\r]*'
 _STRING = f'"({_PLAIN}(?:(?:\\\\[tbnrf"\'\\\\]|{_UCHAR}){_PLAIN})*)"'
 _LITERAL = f"{_STRING}(?:\\^\\^{_IRIREF}|@({_LANGTAG}))?"
 _WS = "[ \\t]*"
-_STATEMENT = re.compile(
+_STATEMENT = (
     f"{_WS}(?:"
     f"(?:{_IRIREF}|{_BNODE}){_WS}"  # subject: groups 1, 2
     f"{_IRIREF}{_WS}"  # predicate: group 3
@@ -295,7 +303,7 @@ def parse_nquads(text: str) -> list[Quad]:
     """
     quads: list[Quad] = []
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
-        match = _STATEMENT.fullmatch(line)
+        match = _compiled(_STATEMENT).fullmatch(line)
         if match is None:
             shown = line if len(line) <= 80 else line[:77] + "..."
             raise MalformedInputError(f"N-Quads line {number}: not a valid statement: {shown!r}")
