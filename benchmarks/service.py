@@ -121,7 +121,7 @@ class _Client(asyncio.Protocol):
 
 
 def _run(coroutine: Any) -> Any:
-    """Run the client on uvloop when it is installed (the ``[server]`` extra brings it): the
+    """Run the client on uvloop when it is installed (the ``[bench]`` extra brings it): the
     client shares the cores with the service, and the less it takes, the more the figures
     are the service's."""
     try:
@@ -172,9 +172,9 @@ def _measure(
     pid: int | None = None,
 ) -> dict[str, Any]:
     cpu = _cpu_seconds(pid) if pid else 0.0
-    started = time.perf_counter()
+    started, own = time.perf_counter(), time.process_time()
     point = _run(_load(port, request, expect, concurrency, seconds, timeout))
-    elapsed = time.perf_counter() - started
+    elapsed, own = time.perf_counter() - started, time.process_time() - own
     cpu = _cpu_seconds(pid) - cpu if pid else 0.0
     lat = sorted(point.latencies)
 
@@ -190,6 +190,8 @@ def _measure(
         "statuses": {str(k): v for k, v in sorted(point.statuses.items())},
         # the service's CPU per request: unlike the rates, little moved by other load
         "cpu_ms_per_request": cpu * 1000 / len(lat) if lat and pid else None,
+        # the load generator's own CPU per request (it runs on the same cores)
+        "client_cpu_ms_per_request": own * 1000 / len(lat) if lat else None,
     }
 
 
@@ -375,6 +377,11 @@ def _report(record: dict[str, Any]) -> None:
         + (
             f"  cpu {record['cpu_ms_per_request']:.2f} ms/req"
             if record["cpu_ms_per_request"]
+            else ""
+        )
+        + (
+            f" (client {record['client_cpu_ms_per_request']:.2f})"
+            if record.get("client_cpu_ms_per_request")
             else ""
         ),
         file=sys.stderr,

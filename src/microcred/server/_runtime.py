@@ -170,6 +170,10 @@ def uvicorn_server(app: ASGIApp, *, max_pending: int = DEFAULT_MAX_PENDING) -> A
         uvicorn.Config(
             Backpressure(app, max_pending),
             http=nodelay_protocol(),
+            # asyncio's loop, even when uvloop is installed: uvloop calls listen() on the shared
+            # socket with uvicorn's backlog (16 here, the accept batch), which shrinks the
+            # listen queue of every worker; at c=256 connections then time out
+            loop="asyncio",
             log_config=None,
             access_log=False,
             server_header=False,
