@@ -47,6 +47,8 @@ _RDF_FIRST = f"<{RDF}first>"
 _RDF_REST = f"<{RDF}rest>"
 _RDF_NIL = f"<{RDF}nil>"
 _XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+#: The exponent of ``f"{value:1.15E}"`` in canonical xsd:double form (``5.5E0``, ``1.0E-7``).
+_DOUBLE_EXPONENT = re.compile(r"(\d)0*E\+?(-)?0*(\d)")
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
@@ -882,8 +884,8 @@ class _Run:
     @staticmethod
     def typed_literal(value: Any, datatype: Any, language: Any) -> str:
         """The literal term of ``value`` with ``datatype`` or ``language`` (JSON-LD's value to
-        RDF conversion; numbers other than ordinary integers, ``xsd:double`` and ``@json`` are
-        converted by pyld's own function)."""
+        RDF conversion; integers of 1e21 and more, numbers typed ``xsd:double``, ``@json`` and
+        numbers with a language are converted by pyld's own function)."""
         kind = type(value)
         if datatype != _XSD_DOUBLE and datatype != "@json":
             if kind is str:
@@ -903,6 +905,13 @@ class _Run:
                     return f'"{text}"^^{_iri(datatype or _XSD_BOOLEAN)}'
                 if kind is int and -(10**21) < value < 10**21:
                     return f'"{value}"^^{_iri(datatype or _XSD_INTEGER)}'
+                if kind is float and value - value == 0.0:  # finite (JSON has no NaN/inf)
+                    # JSON-LD's value to RDF: an integral number below 1e21 in integer form,
+                    # any other in canonical xsd:double form (as pyld writes both)
+                    if value.is_integer() and -1e21 < value < 1e21:
+                        return f'"{int(value)}"^^{_iri(datatype or _XSD_INTEGER)}'
+                    text = _DOUBLE_EXPONENT.sub(r"\1E\2\3", f"{value:1.15E}")
+                    return f'"{text}"^^{_iri(datatype or _XSD_DOUBLE)}'
         item: dict[str, Any] = {"@value": value}
         if datatype is not None:
             item["@type"] = datatype
