@@ -422,7 +422,7 @@ def test_issuer_metadata_url() -> None:
         issuer_metadata_url("https://example.com/")
         == "https://example.com/.well-known/jwt-vc-issuer"
     )
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not an https issuer"):
         issuer_metadata_url("http://example.com")
 
 
