@@ -15,6 +15,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from hypothesis import given
+from hypothesis import strategies as st
 
 import microcred as mc
 from microcred import keys
@@ -537,3 +539,23 @@ def test_sri() -> None:
     assert sri_matches(f"{_sri(b'x')} sha384-{digest384}", data)  # the strongest decides
     assert not sri_matches(f"{_sri(data)} sha384-AAAA", data)
     assert not sri_matches("md5-abc", data)
+
+
+_PRESENTED = None
+
+
+@given(st.integers(min_value=0), st.sampled_from(list("AZaz09-_~.=!")))
+def test_property_any_one_character_changed_never_verifies_nor_crashes(
+    where: int, char: str
+) -> None:
+    global _PRESENTED
+    if _PRESENTED is None:
+        _PRESENTED = _present(_vc(), disclose=("/ects", "/grade"))
+    text = _PRESENTED
+    index = where % len(text)
+    if text[index] == char:
+        return
+    mutated = text[:index] + char + text[index + 1 :]
+    report = mc.verify(mutated, now=NOW, nonce="n", audience="https://rp.example")
+    assert report.check("internal") is None
+    assert not report.verified, (index, char)
