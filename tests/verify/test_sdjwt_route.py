@@ -559,3 +559,30 @@ def test_property_any_one_character_changed_never_verifies_nor_crashes(
     report = mc.verify(mutated, now=NOW, nonce="n", audience="https://rp.example")
     assert report.check("internal") is None
     assert not report.verified, (index, char)
+
+
+def test_type_metadata_extends_a_chain_with_integrity() -> None:
+    base_url = "https://credentials.example.org/base"
+    base = json.dumps({"vct": base_url, "name": "Base"}).encode()
+    child = json.dumps(
+        {"vct": VCT, "name": "Child", "extends": base_url, "extends#integrity": _sri(base)}
+    ).encode()
+    fetcher = _Fetcher({VCT: child, base_url: base})
+    report = mc.verify(_vc(vct=VCT), now=NOW, metadata_fetcher=fetcher)
+    assert report.verified, report.failed
+    assert "extends https://credentials.example.org/base" in report.check("sdjwt.vct").message  # type: ignore[union-attr]
+    fetcher.documents[base_url] = json.dumps({"vct": base_url, "name": "Changed"}).encode()
+    assert _failed(mc.verify(_vc(vct=VCT), now=NOW, metadata_fetcher=fetcher)) == "sdjwt.vct"
+
+
+def test_type_metadata_cycle_refused() -> None:
+    other = "https://credentials.example.org/other"
+    fetcher = _Fetcher(
+        {
+            VCT: json.dumps({"vct": VCT, "extends": other}).encode(),
+            other: json.dumps({"vct": other, "extends": VCT}).encode(),
+        }
+    )
+    report = mc.verify(_vc(vct=VCT), now=NOW, metadata_fetcher=fetcher)
+    assert _failed(report) == "sdjwt.vct"
+    assert len(fetcher.asked) == 2

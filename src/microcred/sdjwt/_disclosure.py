@@ -128,15 +128,20 @@ class Disclosure:
         and values give the RFC's example Disclosures byte for byte.
 
         Raises:
-            ValueError: ``name`` is reserved (``_sd``, ``...``) or the salt is not a string.
+            ValueError: ``name`` is reserved (``_sd``, ``...``), the salt is not a string, or
+                the value is not JSON (``NaN``, infinities, unpaired surrogates).
+            TypeError: the value holds something JSON has no form for.
         """
         if not isinstance(salt, str):
             raise ValueError("a salt is a string")
         if name is not None and name in RESERVED_NAMES:
             raise ValueError(f"{name!r} cannot be a selectively disclosable claim name")
         items: list[Any] = [salt, value] if name is None else [salt, name, value]
-        text = json.dumps(items, ensure_ascii=False)
-        encoded = b64encode(text.encode("utf-8"))
+        try:
+            data = json.dumps(items, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a claim holds a string that is not valid Unicode") from None
+        encoded = b64encode(data)
         return cls(encoded, salt, name, value, digest_of(encoded, sd_alg))
 
     @classmethod

@@ -442,43 +442,76 @@ def sri_matches(integrity: str, data: bytes) -> bool:
     return False
 
 
+#: How many ``extends`` steps type metadata may take (each one a fetch).
+_MAX_EXTENDS = 5
+
+
 def _type_metadata(
     report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
 ) -> None:
     """``sdjwt.vct``: the type's metadata, when the caller gives a fetcher and ``vct`` is an
-    https URL; its integrity by ``vct#integrity`` (SD-JWT VC §6)."""
+    https URL, its integrity by ``vct#integrity``, and the types it ``extends`` (each by its
+    ``extends#integrity``, at most five, no cycle) (SD-JWT VC §6)."""
     vct = document.get("vct")
     if not isinstance(vct, str):
         return
-    integrity = document.get("vct#integrity")
     if options.metadata_fetcher is None or not vct.startswith("https://"):
         why = "no metadata fetcher given" if vct.startswith("https://") else "not an https URL"
         report.add("sdjwt.vct", "passed", f"vct {vct} (type metadata not retrieved: {why})")
         return
-    try:
-        data, metadata = _fetch_json(vct, options)
-    except MicrocredError as exc:
-        report.add_error(
-            "sdjwt.vct", exc, f"the type metadata of {vct} cannot be had: {exc.message}"
-        )
-        return
-    if isinstance(integrity, str) and not sri_matches(integrity, data):
-        report.add(
-            "sdjwt.vct", "failed", f"the type metadata of {vct} does not match vct#integrity"
-        )
-        return
-    if not isinstance(metadata, dict) or metadata.get("vct") != vct:
-        report.add(
-            "sdjwt.vct", "failed", f"the document at {vct} is not the type metadata of {vct}"
-        )
-        return
-    name = metadata.get("name")
+    chain: list[str] = []
+    wanted: str | None = vct
+    integrity = document.get("vct#integrity")
+    name: Any = None
+    while wanted is not None:
+        if wanted in chain:
+            report.add("sdjwt.vct", "failed", f"the type metadata of {vct} extends itself")
+            return
+        if len(chain) > _MAX_EXTENDS:
+            report.add(
+                "sdjwt.vct", "failed", f"type metadata extends more than {_MAX_EXTENDS} types"
+            )
+            return
+        if not wanted.startswith("https://"):
+            break  # a type named by a URN: its metadata is not retrieved
+        try:
+            data, metadata = _fetch_json(wanted, options)
+        except MicrocredError as exc:
+            report.add_error(
+                "sdjwt.vct", exc, f"the type metadata of {wanted} cannot be had: {exc.message}"
+            )
+            return
+        if isinstance(integrity, str) and not sri_matches(integrity, data):
+            what = "vct#integrity" if not chain else "extends#integrity"
+            report.add(
+                "sdjwt.vct", "failed", f"the type metadata of {wanted} does not match {what}"
+            )
+            return
+        if not isinstance(metadata, dict) or metadata.get("vct") != wanted:
+            report.add(
+                "sdjwt.vct",
+                "failed",
+                f"the document at {wanted} is not the type metadata of {wanted}",
+            )
+            return
+        if not chain:
+            name = metadata.get("name")
+        chain.append(wanted)
+        extends = metadata.get("extends")
+        if extends is not None and not isinstance(extends, str):
+            report.add(
+                "sdjwt.vct", "failed", f"the type metadata of {wanted}: extends is not a string"
+            )
+            return
+        wanted = extends
+        integrity = metadata.get("extends#integrity")
     report.add(
         "sdjwt.vct",
         "passed",
         f"vct {vct}"
         + (f" ({name})" if isinstance(name, str) else "")
-        + (", integrity verified" if isinstance(integrity, str) else ""),
+        + (", integrity verified" if isinstance(document.get("vct#integrity"), str) else "")
+        + (f", extends {' > '.join(chain[1:])}" if len(chain) > 1 else ""),
     )
 
 
