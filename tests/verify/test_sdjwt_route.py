@@ -497,7 +497,9 @@ def test_issuer_metadata_unreachable_is_indeterminate() -> None:
 def test_nothing_is_fetched_without_a_fetcher() -> None:
     key = keys.generate("P-256")
     report = mc.verify(_metadata_token(key), now=NOW)
-    assert report.outcome != "verified"
+    assert report.outcome == "indeterminate"
+    assert report.failed[0].id == "sdjwt.issuer-key"
+    assert "jwt-vc-issuer/tenant" in report.failed[0].message
 
 
 TYPE_METADATA = json.dumps({"vct": VCT, "name": "Micro-credential"}).encode()

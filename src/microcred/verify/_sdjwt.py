@@ -186,6 +186,22 @@ def _issuer_key(
         and not kid_is_did
     ):
         return _metadata_key(report, iss, kid, alg, options)
+    if (
+        form == "sd-jwt-vc"
+        and isinstance(iss, str)
+        and iss.startswith("https://")
+        and not (isinstance(kid, str) and kid.startswith(("did:", "https://", "#")))
+    ):
+        # a kid no DID resolver can use, of an https issuer: its key is in its JWT VC Issuer
+        # Metadata, which the caller did not let be fetched
+        where = issuer_metadata_url(iss) if _is_issuer_url(iss) else iss
+        report.add(
+            "sdjwt.issuer-key",
+            "error",
+            f"the key of the https issuer {iss} is in its JWT VC Issuer Metadata ({where}), "
+            "which is fetched only with a metadata_fetcher (--allow-network)",
+        )
+        return None
     # the JWT route's key resolution, its checks reported under this route's name
     scratch = VerificationReport()
     shim = {"issuer": iss} if form == "sd-jwt-vc" else payload
@@ -194,6 +210,14 @@ def _issuer_key(
         check_id = "sdjwt.issuer-key" if check.id == "jwt.key" else check.id
         report.add(check_id, check.status, check.message, check.path)
     return found
+
+
+def _is_issuer_url(iss: str) -> bool:
+    try:
+        issuer_metadata_url(iss)
+    except ValueError:
+        return False
+    return True
 
 
 def _x5c_key(
