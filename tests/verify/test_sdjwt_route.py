@@ -588,3 +588,17 @@ def test_type_metadata_cycle_refused() -> None:
     report = mc.verify(_vc(vct=VCT), now=NOW, metadata_fetcher=fetcher)
     assert _failed(report) == "sdjwt.vct"
     assert len(fetcher.asked) == 2
+
+
+def test_a_large_sd_jwt_is_still_recognised() -> None:
+    token = issue_sd_jwt_vc(
+        {"description": "x" * 20_000, "grade": "A"},
+        ISSUER,
+        vct="urn:x",
+        issued_at=NOW,
+        disclosable=["/grade"],
+    )
+    assert token.index("~") > 20_000
+    report = mc.verify(token, now=NOW)
+    assert report.verified, report.failed
+    assert report.format == "sd-jwt-vc"
