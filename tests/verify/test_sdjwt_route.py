@@ -360,9 +360,8 @@ def pki() -> dict[str, Any]:
 
 def _x5c_token(pki: dict[str, Any], iss: str | None = "https://issuer.example.org") -> str:
     der = pki["leaf"].public_bytes(serialization.Encoding.DER)
-    claims = {"iss": iss} if iss else {}
     return issue_sd_jwt_vc(
-        claims,
+        {"iss": iss},
         pki["key"],
         vct="urn:x",
         issued_at=NOW,
@@ -602,3 +601,16 @@ def test_a_large_sd_jwt_is_still_recognised() -> None:
     report = mc.verify(token, now=NOW)
     assert report.verified, report.failed
     assert report.format == "sd-jwt-vc"
+
+
+def test_x5c_does_not_vouch_for_a_did_it_does_not_name(pki: dict[str, Any]) -> None:
+    pem = pki["root"].public_bytes(serialization.Encoding.PEM)
+    report = mc.verify(_x5c_token(pki, ISSUER.did), now=NOW, trust_anchors=[pem])
+    assert _failed(report) == "sdjwt.issuer-key"
+
+
+def test_x5c_without_iss_the_certificate_is_the_issuer(pki: dict[str, Any]) -> None:
+    pem = pki["root"].public_bytes(serialization.Encoding.PEM)
+    report = mc.verify(_x5c_token(pki, None), now=NOW, trust_anchors=[pem])
+    assert report.verified, report.failed
+    assert "issuer.example.org" in report.check("issuer").message  # type: ignore[union-attr]

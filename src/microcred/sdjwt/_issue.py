@@ -239,7 +239,8 @@ def issue_sd_jwt_vc(
     gives them, the ``disclosable`` ones selectively disclosable.
 
     Args:
-        claims: the credential's claims (never mutated).
+        claims: the credential's claims (never mutated); ``"iss": None`` leaves ``iss`` out
+            (an issuer known by its ``x5c`` certificate).
         key: the issuer's key (``kid`` = its verification method).
         vct: the credential type (a URI or URN).
         vct_integrity: the ``vct#integrity`` claim (W3C SRI of the type metadata), if any.
@@ -270,6 +271,8 @@ def issue_sd_jwt_vc(
             )
     body: dict[str, Any] = {"iss": key.controller}
     body.update(claims)
+    if body["iss"] is None:  # an issuer known by its x5c certificate alone
+        del body["iss"]
     body["vct"] = vct
     if vct_integrity is not None:
         body["vct#integrity"] = vct_integrity

@@ -288,11 +288,13 @@ def _x5c_key(
     subject = leaf.subject.rfc4514_string()[:200]
     iss = payload.get("iss")
     controller: str | None = iss if isinstance(iss, str) else subject
-    if isinstance(iss, str) and iss.startswith("https://") and not _san_names(leaf, iss):
+    if isinstance(iss, str) and not _san_names(leaf, iss):
+        # an https iss must match a SAN (SD-JWT VC §3.5); any other iss the certificate does
+        # not name is not tied to it either (the certificate would vouch for no one)
         report.add(
             check,
             "failed",
-            f"the x5c leaf ({subject}) names the issuer {iss} in no subject alternative "
+            f"the x5c leaf ({subject}) names the issuer {iss[:120]} in no subject alternative "
             "name (SD-JWT VC §3.5: the iss must match a SAN of the leaf)",
         )
         return None
@@ -307,10 +309,13 @@ def _san_names(leaf: Any, iss: str) -> bool:
         san = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
         return False
-    host = urlsplit(iss).hostname or ""
     uris = san.get_values_for_type(x509.UniformResourceIdentifier)
-    dns = san.get_values_for_type(x509.DNSName)
-    return iss in uris or iss.rstrip("/") in uris or host.lower() in (d.lower() for d in dns)
+    if iss in uris or iss.rstrip("/") in uris:
+        return True
+    if not iss.startswith("https://"):
+        return False
+    host = (urlsplit(iss).hostname or "").lower()
+    return bool(host) and host in (d.lower() for d in san.get_values_for_type(x509.DNSName))
 
 
 def issuer_metadata_url(iss: str) -> str:
