@@ -21,6 +21,7 @@ import binascii
 import hashlib
 import re
 from collections.abc import Mapping
+from datetime import timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -265,7 +266,7 @@ def _x5c_key(
         verifier = (
             PolicyBuilder()
             .store(store)
-            .time(options.moment.replace(tzinfo=None))
+            .time(options.moment.astimezone(timezone.utc).replace(tzinfo=None))
             .extension_policies(
                 ca_policy=ExtensionPolicy.webpki_defaults_ca(),
                 ee_policy=ExtensionPolicy.permit_all(),
