@@ -58,6 +58,12 @@ class SdJwtError(MalformedInputError):
         self.check = check
 
 
+def short(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters: what a message may quote of untrusted input."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def b64encode(data: bytes) -> str:
     """Unpadded base64url (RFC 7515 §2)."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
@@ -91,7 +97,7 @@ def digest_of(text: str, sd_alg: str = DEFAULT_SD_ALG) -> str:
     if name is None:
         raise SdJwtError(
             "sdjwt.digest",
-            f"_sd_alg {sd_alg!r} is not supported (supported: {', '.join(HASH_ALGORITHMS)})",
+            f"_sd_alg {short(sd_alg)} is not supported (supported: {', '.join(HASH_ALGORITHMS)})",
         )
     return b64encode(hashlib.new(name, text.encode("ascii")).digest())
 
@@ -176,7 +182,7 @@ class Disclosure:
             if name in RESERVED_NAMES:
                 raise SdJwtError(
                     "sdjwt.disclosures",
-                    f"a disclosure must not disclose the claim name {name!r} "
+                    f"a disclosure must not disclose the claim name {short(name)} "
                     "(RFC 9901 §7.1 step 3.3.2.2)",
                 )
         return cls(encoded, items[0], name, items[-1], digest_of(encoded, sd_alg))

@@ -131,7 +131,9 @@ def _form(report: VerificationReport, token: SdJwt) -> str | None:
     header, payload = token.header, token.payload
     if "crit" in header:
         report.add(
-            "sdjwt.header", "failed", f"unsupported critical header parameters: {header['crit']!r}"
+            "sdjwt.header",
+            "failed",
+            f"unsupported critical header parameters: {repr(header['crit'])[:120]}",
         )
         return None
     typ = header.get("typ")
@@ -146,7 +148,9 @@ def _form(report: VerificationReport, token: SdJwt) -> str | None:
         if cty is not None and (
             not isinstance(cty, str) or cty.lower() not in ("vc", "application/vc")
         ):
-            report.add("sdjwt.header", "failed", f"cty {cty!r} does not fit typ vc+sd-jwt (vc)")
+            report.add(
+                "sdjwt.header", "failed", f"cty {repr(cty)[:80]} does not fit typ vc+sd-jwt (vc)"
+            )
             return None
         if "vc" in payload or "vp" in payload:
             report.add(
@@ -159,8 +163,8 @@ def _form(report: VerificationReport, token: SdJwt) -> str | None:
         report.add(
             "sdjwt.header",
             "failed",
-            f"typ {typ!r}: an SD-JWT credential is typed dc+sd-jwt (SD-JWT VC) or vc+sd-jwt "
-            "(VC 2.0); other SD-JWTs are read with microcred.sdjwt.verify_sd_jwt",
+            f"typ {repr(typ)[:80]}: an SD-JWT credential is typed dc+sd-jwt (SD-JWT VC) or "
+            "vc+sd-jwt (VC 2.0); other SD-JWTs are read with microcred.sdjwt.verify_sd_jwt",
         )
         return None
     report.format = form
@@ -369,7 +373,8 @@ def _metadata_key(
         report.add(
             check,
             "failed",
-            f"the issuer metadata has {len(candidates)} key(s) for kid {kid!r} (one is needed)",
+            f"the issuer metadata has {len(candidates)} key(s) for kid {repr(kid)[:80]} "
+            "(one is needed)",
         )
         return None
     jwk = candidates[0]
