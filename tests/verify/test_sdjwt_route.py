@@ -614,3 +614,35 @@ def test_x5c_without_iss_the_certificate_is_the_issuer(pki: dict[str, Any]) -> N
     report = mc.verify(_x5c_token(pki, None), now=NOW, trust_anchors=[pem])
     assert report.verified, report.failed
     assert "issuer.example.org" in report.check("issuer").message  # type: ignore[union-attr]
+
+
+def _with_claims(claims: list[dict[str, Any]]) -> bytes:
+    return json.dumps({"vct": VCT, "claims": claims}).encode()
+
+
+@pytest.mark.parametrize(
+    ("rule", "path", "ok"),
+    [
+        ("never", ["grade"], False),  # the grade is disclosed
+        ("never", ["name"], True),  # the name is in clear
+        ("always", ["name"], False),
+        ("always", ["grade"], True),
+        ("allowed", ["grade"], True),
+        ("never", ["missing"], True),
+    ],
+)
+def test_type_metadata_sd_rules(rule: str, path: list[Any], ok: bool) -> None:
+    fetcher = _Fetcher({VCT: _with_claims([{"path": path, "sd": rule}])})
+    presented = _present(_vc(vct=VCT), disclose=("/grade",))
+    report = mc.verify(presented, now=NOW, metadata_fetcher=fetcher)
+    assert report.verified is ok, report.checks
+    if not ok:
+        assert report.failed[0].id == "sdjwt.vct"
+
+
+def test_claim_path_null_selects_every_element() -> None:
+    token = issue_sd_jwt_vc(
+        {"langs": ["sv", "en"]}, ISSUER, vct=VCT, issued_at=NOW, disclosable=["/langs/1"]
+    )
+    fetcher = _Fetcher({VCT: _with_claims([{"path": ["langs", None], "sd": "never"}])})
+    assert _failed(mc.verify(token, now=NOW, metadata_fetcher=fetcher)) == "sdjwt.vct"

@@ -32,6 +32,7 @@ from ..jose import KEY_ALGORITHMS
 from ..keys import KeyPair, Verifier
 from ..report import VerificationReport
 from ..sdjwt import SdJwt, SdJwtError, check_key_binding, decode_sd_jwt
+from ..sdjwt._token import pointer
 from ..sdjwt._verify import check_alg, time_checks
 from . import _jwt
 from ._binding import check_binding
@@ -115,7 +116,7 @@ def route(report: VerificationReport, text: str, options: VerifyOptions) -> Secu
         return None  # a key nothing ties to the issuer: sdjwt.issuer-key said so
     if vc == "sd-jwt-vc":
         _check_vc_claims(report, document, processed.disclosed)
-        _type_metadata(report, document, options)
+        _type_metadata(report, document, options, processed.disclosed)
         _issuer_binding(report, document, signature, token, options)
         return Secured(document, "credential", [signature])
     if "VerifiableCredential" not in types_of(document):
@@ -234,7 +235,7 @@ def _x5c_key(
 ) -> tuple[Verifier | None, Signature] | None:
     """The leaf of an ``x5c`` chain (RFC 7515 §4.1.6), validated to the caller's anchors
     with ``cryptography``'s X.509 path validation; for an https ``iss`` the leaf must name
-    it as a URI or DNS subject alternative name (SD-JWT VC §3.5)."""
+    it as a URI or DNS subject alternative name (SD-JWT VC, X.509-based issuer keys)."""
     from cryptography import x509
     from cryptography.x509.verification import (
         ExtensionPolicy,
@@ -294,13 +295,13 @@ def _x5c_key(
     iss = payload.get("iss")
     controller: str | None = iss if isinstance(iss, str) else subject
     if isinstance(iss, str) and not _san_names(leaf, iss):
-        # an https iss must match a SAN (SD-JWT VC §3.5); any other iss the certificate does
+        # an https iss must match a SAN (SD-JWT VC); any other iss the certificate does
         # not name is not tied to it either (the certificate would vouch for no one)
         report.add(
             check,
             "failed",
             f"the x5c leaf ({subject}) names the issuer {iss[:120]} in no subject alternative "
-            "name (SD-JWT VC §3.5: the iss must match a SAN of the leaf)",
+            "name (SD-JWT VC, X.509-based issuer keys: the iss must match a SAN of the leaf)",
         )
         return None
     report.add(check, "passed", f"x5c leaf {subject} ({key.key_type}), chain to a trust anchor")
@@ -481,12 +482,64 @@ def sri_matches(integrity: str, data: bytes) -> bool:
 _MAX_EXTENDS = 5
 
 
+def _select(document: Any, path: list[Any]) -> list[str]:
+    """The RFC 6901 pointers of what a claim path (SD-JWT VC, "Claim Path": strings select
+    members, ``null`` every element of an array, integers an element) selects in
+    ``document``."""
+    found: list[tuple[list[str], Any]] = [([], document)]
+    for step in path:
+        following: list[tuple[list[str], Any]] = []
+        for tokens, node in found:
+            if isinstance(step, str) and isinstance(node, dict) and step in node:
+                following.append(([*tokens, step], node[step]))
+            elif step is None and isinstance(node, list):
+                following += [([*tokens, str(i)], v) for i, v in enumerate(node)]
+            elif (
+                isinstance(step, int)
+                and not isinstance(step, bool)
+                and isinstance(node, list)
+                and 0 <= step < len(node)
+            ):
+                following.append(([*tokens, str(step)], node[step]))
+        found = following
+    return [pointer(tokens) for tokens, _ in found]
+
+
+def _sd_rules(
+    metadata: Mapping[str, Any], document: Mapping[str, Any], disclosed: list[str]
+) -> list[str]:
+    """Where the credential breaks the ``sd`` rule of its type metadata's claim metadata
+    (``never``: not selectively disclosed; ``always``: not in clear)."""
+    problems: list[str] = []
+    claims = metadata.get("claims")
+    if not isinstance(claims, list):
+        return problems
+    shown = set(disclosed)
+    for entry in claims[:1000]:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), list):
+            continue
+        rule = entry.get("sd")
+        if rule not in ("always", "never"):
+            continue
+        for where in _select(document, entry["path"][:64]):
+            if rule == "never" and where in shown:
+                problems.append(f"{where[:80]} is selectively disclosed (type metadata: sd never)")
+            elif rule == "always" and where not in shown:
+                problems.append(f"{where[:80]} is in clear (type metadata: sd always)")
+    return problems
+
+
 def _type_metadata(
-    report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
+    report: VerificationReport,
+    document: Mapping[str, Any],
+    options: VerifyOptions,
+    disclosed: list[str] | None = None,
 ) -> None:
     """``sdjwt.vct``: the type's metadata, when the caller gives a fetcher and ``vct`` is an
     https URL, its integrity by ``vct#integrity``, and the types it ``extends`` (each by its
-    ``extends#integrity``, at most five, no cycle) (SD-JWT VC §6)."""
+    ``extends#integrity``, at most five, no cycle) (SD-JWT VC, "Type Metadata"); the ``sd``
+    rules of every type's claim metadata (SD-JWT VC, "Claim Metadata") against what was
+    disclosed."""
     vct = document.get("vct")
     if not isinstance(vct, str):
         return
@@ -498,6 +551,7 @@ def _type_metadata(
     wanted: str | None = vct
     integrity = document.get("vct#integrity")
     name: Any = None
+    problems: list[str] = []
     while wanted is not None:
         if wanted in chain:
             report.add("sdjwt.vct", "failed", f"the type metadata of {vct} extends itself")
@@ -531,6 +585,7 @@ def _type_metadata(
             return
         if not chain:
             name = metadata.get("name")
+        problems += _sd_rules(metadata, document, disclosed or [])
         chain.append(wanted)
         extends = metadata.get("extends")
         if extends is not None and not isinstance(extends, str):
@@ -540,6 +595,13 @@ def _type_metadata(
             return
         wanted = extends
         integrity = metadata.get("extends#integrity")
+    if problems:
+        report.add(
+            "sdjwt.vct",
+            "failed",
+            f"the credential breaks its type metadata ({vct}): " + "; ".join(problems[:5]),
+        )
+        return
     report.add(
         "sdjwt.vct",
         "passed",
