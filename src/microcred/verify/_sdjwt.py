@@ -65,7 +65,7 @@ def route(report: VerificationReport, text: str, options: VerifyOptions) -> Secu
     try:
         token = decode_sd_jwt(text, max_bytes=options.limits.max_jwt_bytes, limits=options.limits)
     except SdJwtError as exc:
-        report.add("sdjwt.format" if exc.check == "sdjwt.format" else exc.check, "failed", str(exc))
+        _refused(report, exc)
         return None
     report.add(
         "sdjwt.format",
@@ -95,7 +95,7 @@ def route(report: VerificationReport, text: str, options: VerifyOptions) -> Secu
     try:
         processed = token.process()
     except SdJwtError as exc:
-        report.add(exc.check, "failed", exc.message, exc.path)
+        _refused(report, exc)
         return None
     report.add(
         "sdjwt.disclosures",
@@ -125,6 +125,16 @@ def route(report: VerificationReport, text: str, options: VerifyOptions) -> Secu
     if check_contexts(report, document, options, signed_as_json=True) is None:
         return None
     return Secured(document, "credential", [signature])
+
+
+def _refused(report: VerificationReport, exc: SdJwtError) -> None:
+    """The failed check an :class:`SdJwtError` of reading or processing names (each id
+    written out, so that every id this route reports can be read from its source)."""
+    for check_id in ("sdjwt.disclosures", "sdjwt.digest", "sdjwt.kb"):
+        if exc.check == check_id:
+            report.add(check_id, "failed", exc.message, exc.path)
+            return
+    report.add("sdjwt.format", "failed", exc.message, exc.path)
 
 
 def _form(report: VerificationReport, token: SdJwt) -> str | None:
