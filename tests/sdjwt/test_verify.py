@@ -510,3 +510,45 @@ def test_property_present_shows_what_was_asked_and_still_verifies(claims, data) 
     shown = verify_sd_jwt(present_sd_jwt(token, asked), ISSUER, now=NOW).claims
     for pointer in asked:
         assert _resolve(shown, pointer) == _resolve(claims, pointer)
+
+
+_hostile = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=4)
+    | st.sampled_from(["_sd", "...", "d1", "d2"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["_sd", "...", "a", "b", "_sd_alg"]), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.sampled_from(["_sd", "a", "b", "l"]), _hostile, max_size=4), st.data())
+def test_property_hostile_structures_are_refused_cleanly(payload, data) -> None:
+    """Whatever the payload and the Disclosures, processing ends in claims or an SdJwtError."""
+    disclosures = data.draw(st.lists(st.sampled_from(["m1", "m2", "e1", "bad"]), max_size=3))
+    made = {
+        "m1": member("s1", "a", data.draw(_hostile)),
+        "m2": member("s2", "b", data.draw(_hostile)),
+        "e1": element("s3", data.draw(_hostile)),
+    }
+    digests = {"d1": made["m1"].digest, "d2": made["e1"].digest}
+
+    def swap(node):
+        if isinstance(node, dict):
+            return {k: swap(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [swap(v) for v in node]
+        return digests.get(node, node) if isinstance(node, str) else node
+
+    encoded = [made[d].encoded if d in made else raw_disclosure([1]) for d in disclosures]
+    text = sign(swap(payload), ISSUER, encoded)
+    failure: SdJwtError | None = None
+    try:
+        verify_sd_jwt(text, ISSUER, now=NOW)
+    except SdJwtError as exc:
+        failure = exc
+    assert failure is None or failure.check.startswith("sdjwt.")
