@@ -646,3 +646,50 @@ def test_claim_path_null_selects_every_element() -> None:
     )
     fetcher = _Fetcher({VCT: _with_claims([{"path": ["langs", None], "sd": "never"}])})
     assert _failed(mc.verify(token, now=NOW, metadata_fetcher=fetcher)) == "sdjwt.vct"
+
+
+def _as_json(text: str, *, general: bool = False) -> dict[str, Any]:
+    """An SD-JWT in JWS JSON Serialization (RFC 9901 §8): Disclosures and the KB-JWT in the
+    unprotected header."""
+    jwt, *disclosures, kb = text.split("~")
+    protected, payload, signature = jwt.split(".")
+    header: dict[str, Any] = {"disclosures": disclosures}
+    if kb:
+        header["kb_jwt"] = kb
+    entry = {"protected": protected, "header": header, "signature": signature}
+    if general:
+        return {"payload": payload, "signatures": [entry]}
+    return {"payload": payload, **entry}
+
+
+@pytest.mark.parametrize("general", [False, True])
+def test_json_serialization(general: bool) -> None:
+    presented = _present(_vc(), disclose=("/grade",))
+    value = _as_json(presented, general=general)
+    report = mc.verify(value, now=NOW, nonce="n", audience="https://rp.example")
+    assert report.verified, report.failed
+    assert report.disclosed == ["/grade"]
+    # sd_hash is over the compact form of what is presented (RFC 9901 §8.1): a disclosure
+    # dropped from the JSON form breaks it as it would the compact form
+    value = _as_json(presented, general=general)
+    entry = value["signatures"][0] if general else value
+    entry["header"]["disclosures"] = []
+    report = mc.verify(value, now=NOW, nonce="n", audience="https://rp.example")
+    assert _failed(report) == "sdjwt.kb"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda v: v.update(signatures=[v["signatures"][0], v["signatures"][0]]),
+        lambda v: v["signatures"][0]["header"].update(disclosures="x"),
+        lambda v: v["signatures"][0]["header"].update(kb_jwt=5),
+        lambda v: v["signatures"][0].update(header=[]),
+        lambda v: v["signatures"][0].update(protected=None),
+    ],
+)
+def test_json_serialization_malformed(change: Any) -> None:
+    value = _as_json(_vc(), general=True)
+    change(value)
+    report = mc.verify(value, now=NOW)
+    assert _failed(report) == "sdjwt.format"

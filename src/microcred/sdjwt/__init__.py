@@ -13,7 +13,14 @@ from __future__ import annotations
 from ._disclosure import DEFAULT_SD_ALG, HASH_ALGORITHMS, Disclosure, SdJwtError, digest_of
 from ._issue import SD_JWT_VC_NEVER_DISCLOSABLE, issue_sd_jwt, issue_sd_jwt_vc, issue_vc_sd_jwt
 from ._present import present_sd_jwt
-from ._token import MAX_DISCLOSURES, KeyBinding, Processed, SdJwt, decode_sd_jwt
+from ._token import (
+    MAX_DISCLOSURES,
+    KeyBinding,
+    Processed,
+    SdJwt,
+    decode_sd_jwt,
+    from_json_serialization,
+)
 from ._verify import DEFAULT_KB_MAX_AGE, check_key_binding, verify_sd_jwt
 
 __all__ = [
@@ -30,6 +37,7 @@ __all__ = [
     "check_key_binding",
     "decode_sd_jwt",
     "digest_of",
+    "from_json_serialization",
     "issue_sd_jwt",
     "issue_sd_jwt_vc",
     "issue_vc_sd_jwt",

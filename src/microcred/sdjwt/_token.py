@@ -25,7 +25,16 @@ from ._disclosure import (
     short,
 )
 
-__all__ = ["MAX_DISCLOSURES", "KeyBinding", "Processed", "SdJwt", "decode_sd_jwt", "pointer"]
+__all__ = [
+    "MAX_DISCLOSURES",
+    "KeyBinding",
+    "Processed",
+    "SdJwt",
+    "decode_sd_jwt",
+    "from_json_serialization",
+    "is_json_serialized",
+    "pointer",
+]
 
 #: Most Disclosures one SD-JWT may carry (each costs a hash and a JSON parse).
 MAX_DISCLOSURES = 4096
@@ -337,3 +346,51 @@ def decode_sd_jwt(
         sd_alg,
         limits,
     )
+
+
+def is_json_serialized(value: object) -> bool:
+    """Whether ``value`` looks like an SD-JWT in JWS JSON Serialization (RFC 9901 §8): a
+    ``payload`` string with ``protected``/``signature`` (flattened) or ``signatures``
+    (general), and no ``@context`` (which a JSON-LD credential would have)."""
+    if not isinstance(value, dict) or "@context" in value:
+        return False
+    if not isinstance(value.get("payload"), str):
+        return False
+    return isinstance(value.get("signature"), str) or isinstance(value.get("signatures"), list)
+
+
+def from_json_serialization(value: Mapping[str, Any]) -> str:
+    """The compact form of an SD-JWT in JWS JSON Serialization (RFC 9901 §8): the flattened
+    form, or the general form with exactly one signature; the Disclosures come from the
+    unprotected header's ``disclosures``, the KB-JWT from its ``kb_jwt``. The compact form is
+    what §8.1 computes ``sd_hash`` over, so the result verifies as the JSON form does.
+
+    Raises:
+        SdJwtError: (``sdjwt.format``) not that form (several signatures, members of the wrong
+            type, a disclosure that is not a string).
+    """
+    if isinstance(value.get("signatures"), list):
+        signatures = value["signatures"]
+        if len(signatures) != 1 or not isinstance(signatures[0], Mapping):
+            raise SdJwtError(
+                "sdjwt.format", "a JSON-serialized SD-JWT with other than one signature"
+            )
+        entry: Mapping[str, Any] = signatures[0]
+    else:
+        entry = value
+    protected, signature = entry.get("protected"), entry.get("signature")
+    header = entry.get("header", {})
+    if not isinstance(protected, str) or not isinstance(signature, str):
+        raise SdJwtError("sdjwt.format", "protected and signature must be strings")
+    if not isinstance(header, Mapping):
+        raise SdJwtError("sdjwt.format", "the unprotected header must be an object")
+    disclosures = header.get("disclosures", [])
+    if not isinstance(disclosures, list) or not all(isinstance(d, str) for d in disclosures):
+        raise SdJwtError("sdjwt.format", "disclosures must be an array of strings")
+    if len(disclosures) > MAX_DISCLOSURES:
+        raise SdJwtError("sdjwt.format", f"more than {MAX_DISCLOSURES} disclosures in one SD-JWT")
+    kb_jwt = header.get("kb_jwt", "")
+    if not isinstance(kb_jwt, str):
+        raise SdJwtError("sdjwt.format", "kb_jwt must be a string")
+    jwt = f"{protected}.{value['payload']}.{signature}"
+    return jwt + "~" + "".join(d + "~" for d in disclosures) + kb_jwt

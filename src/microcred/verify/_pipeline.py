@@ -28,6 +28,8 @@ from ..keys import DidResolver
 from ..limits import DEFAULT_LIMITS, Limits
 from ..net import Fetcher
 from ..report import VerificationReport
+from ..sdjwt import SdJwtError, from_json_serialization
+from ..sdjwt._token import is_json_serialized
 from ..status import StatusListFetcher
 from . import _di, _jwt, _sdjwt
 from ._binding import check_binding
@@ -219,6 +221,12 @@ def _guarded(report: VerificationReport, value: Any, options: VerifyOptions) -> 
 
 def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> None:
     """Route ``value`` (a JSON object, a compact JWS or an SD-JWT), then the shared checks."""
+    if isinstance(value, dict) and is_json_serialized(value):
+        try:
+            value = from_json_serialization(value)
+        except SdJwtError as exc:
+            report.add("sdjwt.format", "failed", exc.message)
+            return
     if isinstance(value, str) and _sdjwt.looks_like_sd_jwt(value):
         secured = _sdjwt.route(report, value, options)
         if secured is not None and report.format == "sd-jwt-vc":
