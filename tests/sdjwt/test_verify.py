@@ -552,3 +552,10 @@ def test_property_hostile_structures_are_refused_cleanly(payload, data) -> None:
     except SdJwtError as exc:
         failure = exc
     assert failure is None or failure.check.startswith("sdjwt.")
+
+
+def test_dots_member_outside_an_array_refused() -> None:
+    # RFC 9901 §4.1: "..." is only an array element placeholder's member
+    _rejects(sign({"a": {"...": "x" * 43}}, ISSUER), "sdjwt.digest", "reserved")
+    inner = member("s1", "a", {"...": "y" * 43})
+    _rejects(sign({"_sd": [inner.digest]}, ISSUER, [inner]), "sdjwt.digest", "reserved")

@@ -207,6 +207,13 @@ class _Walker:
         self, node: dict[str, Any], path: list[str], depth: int, parent: str | None
     ) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        if "..." in node:
+            raise SdJwtError(
+                "sdjwt.digest",
+                'the member name "..." is reserved for array element placeholders (RFC 9901 '
+                "§4.1: the payload MUST NOT contain it otherwise)",
+                path=_json_path(path),
+            )
         for name, value in node.items():
             if name == "_sd":
                 continue
