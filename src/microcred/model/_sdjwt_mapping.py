@@ -29,7 +29,7 @@ import copy
 import functools
 import json
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timezone
+from datetime import date
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -279,24 +279,14 @@ def _mapping(value: Any) -> dict[str, Any] | None:
     return dict(value) if isinstance(value, Mapping) else None
 
 
-def _epoch_date(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        moment = datetime.fromtimestamp(value, tz=timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        return None
-    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 def from_sd_jwt_vc_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
     """The Annex I form (JSON) carried by the claims of an EU micro-credential SD-JWT VC.
 
     ``claims`` are what a verifier sees (the processed payload: only what was disclosed);
     elements that are absent or were not disclosed are left out of the form. The issuer's id
-    is ``issuer.id``, else ``iss``; the date of issuing is ``validFrom``, else ``iat``; the
-    workload in ECTS is ``creditsAvailable``, else DC4EU's ``ECTS``. Members of the wrong JSON
-    type are ignored.
+    is ``issuer.id``, else ``iss``; the date of issuing is ``validFrom`` (``iat`` is when the
+    SD-JWT was signed, not the date of issuing, and is not read); the workload in ECTS is
+    ``creditsAvailable``, else DC4EU's ``ECTS``. Members of the wrong JSON type are ignored.
     """
     document = {k: v for k, v in claims.items() if k not in _ENVELOPE}
     subject = _mapping(claims.get("credentialSubject")) or {}
@@ -333,12 +323,7 @@ def from_sd_jwt_vc_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
         document["issuer"] = iss
     else:
         document.pop("issuer", None)
-    if not isinstance(document.get("validFrom"), str):
-        document.pop("validFrom", None)
-        issued = _epoch_date(claims.get("iat"))
-        if issued:
-            document["validFrom"] = issued
-    for member in ("awardedDate", "name"):
+    for member in ("validFrom", "awardedDate", "name"):
         if not isinstance(document.get(member), str):
             document.pop(member, None)
     document.pop("issuanceDate", None)
