@@ -122,6 +122,58 @@
     "internal": {
       "en": {"name": "Internal error of the verifier", "why": "The verifier itself failed while checking this input, so the result cannot be determined. The fault is in the verifier, not necessarily in the credential."},
       "sv": {"name": "Internt fel i verifieraren", "why": "Verifieraren själv fick ett fel när den kontrollerade indata, så resultatet kan inte avgöras. Felet ligger i verifieraren, inte nödvändigtvis i intyget."}
+    },
+    "sdjwt.format": {
+      "en": {"name": "Reading the SD-JWT", "why": "The input has the shape of an SD-JWT (a signed token followed by disclosures), but it cannot be read as one: a part is malformed, too large, or there are too many disclosures."},
+      "sv": {"name": "Inläsning av SD-JWT", "why": "Indata ser ut som en SD-JWT (ett signerat token följt av avslöjanden), men går inte att läsa som en: en del är felaktig eller för stor, eller så är avslöjandena för många."}
+    },
+    "sdjwt.header": {
+      "en": {"name": "SD-JWT header", "why": "The token's header does not say it is an SD-JWT credential of a kind this verifier checks (dc+sd-jwt, or the older vc+sd-jwt), or it asks for processing that is not supported."},
+      "sv": {"name": "SD-JWT-huvud", "why": "Tokenets huvud anger inte att det är ett SD-JWT-intyg av ett slag som den här verifieraren kontrollerar (dc+sd-jwt eller det äldre vc+sd-jwt), eller så kräver det behandling som inte stöds."}
+    },
+    "sdjwt.alg": {
+      "en": {"name": "SD-JWT signature algorithm", "why": "The token uses a signature algorithm that is not accepted (for example none or a shared secret)."},
+      "sv": {"name": "SD-JWT-signaturalgoritm", "why": "Tokenet använder en signaturalgoritm som inte godtas (till exempel none eller en delad hemlighet)."}
+    },
+    "sdjwt.issuer-key": {
+      "en": {"name": "Issuer's signing key", "why": "The key that should have signed the credential cannot be found or trusted: its certificate chain does not lead to a trusted authority, the issuer's published keys do not have it, or it does not fit the algorithm."},
+      "sv": {"name": "Utfärdarens signeringsnyckel", "why": "Nyckeln som skulle ha signerat intyget kan inte hittas eller litas på: dess certifikatkedja leder inte till en betrodd utfärdare, utfärdarens publicerade nycklar innehåller den inte, eller så passar den inte algoritmen."}
+    },
+    "sdjwt.signature": {
+      "en": {"name": "Issuer's signature", "why": "The issuer's signature does not match the credential: it has been changed after it was signed, or it was signed with a different key."},
+      "sv": {"name": "Utfärdarens signatur", "why": "Utfärdarens signatur stämmer inte med intyget: det har ändrats efter att det signerades, eller så signerades det med en annan nyckel."}
+    },
+    "sdjwt.disclosures": {
+      "en": {"name": "Disclosed claims", "why": "A disclosed claim is malformed or given twice, so what the holder chose to show cannot be trusted."},
+      "sv": {"name": "Visade uppgifter", "why": "En visad uppgift är felaktig eller finns två gånger, så det som innehavaren valde att visa går inte att lita på."}
+    },
+    "sdjwt.digest": {
+      "en": {"name": "Disclosures match the signed credential", "why": "A disclosed claim does not match anything the issuer signed, or one is used twice, or it would replace a signed claim: the disclosures were tampered with or reordered."},
+      "sv": {"name": "Visade uppgifter stämmer med det signerade intyget", "why": "En visad uppgift stämmer inte med något som utfärdaren signerade, används två gånger eller skulle ersätta en signerad uppgift: de visade uppgifterna har manipulerats eller flyttats om."}
+    },
+    "sdjwt.kb": {
+      "en": {"name": "Holder's key binding", "why": "The proof that the holder presented the credential (the key binding) is missing, not signed with the holder's key, made for another verifier or an old request, or does not cover what was shown."},
+      "sv": {"name": "Innehavarens nyckelbindning", "why": "Beviset för att innehavaren visade upp intyget (nyckelbindningen) saknas, är inte signerat med innehavarens nyckel, gjordes för en annan verifierare eller en gammal begäran, eller täcker inte det som visades."}
+    },
+    "sdjwt.iat": {
+      "en": {"name": "Time of issuing", "why": "The time at which the token says it was issued is in the future or not a valid time."},
+      "sv": {"name": "Utfärdandetid", "why": "Tiden då tokenet säger att det utfärdades ligger i framtiden eller är inte en giltig tidpunkt."}
+    },
+    "sdjwt.nbf": {
+      "en": {"name": "Valid from", "why": "The token is not valid yet, or its start time is not a valid time."},
+      "sv": {"name": "Giltig från", "why": "Tokenet är inte giltigt ännu, eller så är dess starttid inte en giltig tidpunkt."}
+    },
+    "sdjwt.exp": {
+      "en": {"name": "Expiry", "why": "The token has expired, or its expiry time is not a valid time."},
+      "sv": {"name": "Utgångstid", "why": "Tokenet har gått ut, eller så är dess utgångstid inte en giltig tidpunkt."}
+    },
+    "sdjwt.claims": {
+      "en": {"name": "SD-JWT VC claims", "why": "A claim that must always be visible (the issuer, the type, the validity times, the holder's key, the status) was hidden or is malformed."},
+      "sv": {"name": "SD-JWT VC-anspråk", "why": "Ett anspråk som alltid ska synas (utfärdaren, typen, giltighetstiderna, innehavarens nyckel, statusen) var dolt eller är felaktigt."}
+    },
+    "sdjwt.vct": {
+      "en": {"name": "Credential type", "why": "The credential's type description (type metadata) could not be retrieved, does not match its integrity hash, or describes another type."},
+      "sv": {"name": "Intygstyp", "why": "Beskrivningen av intygets typ (typmetadata) kunde inte hämtas, stämmer inte med sin kontrollsumma eller beskriver en annan typ."}
     }
   } /* END:CHECKS */;
 
@@ -155,6 +207,14 @@
     "holder": {
       "en": {"name": "The holder is not named", "why": "The presentation does not say who presents it, so nothing ties it to the person who showed it to you."},
       "sv": {"name": "Innehavaren anges inte", "why": "Presentationen anger inte vem som visar upp den, så inget knyter den till personen som visade den för dig."}
+    },
+    "sdjwt.kb": {
+      "en": {"name": "Not bound to the holder", "why": "The credential is bound to its holder's key, but it was shown without the holder's proof of possession (or without a one-time value from you), so it could be a copy shown by someone else."},
+      "sv": {"name": "Inte bunden till innehavaren", "why": "Intyget är bundet till innehavarens nyckel, men visades utan innehavarens bevis på innehav (eller utan ett engångsvärde från dig), så det kan vara en kopia som någon annan visar upp."}
+    },
+    "profile": {
+      "en": {"name": "The profile was not applied", "why": "A profile was asked for, but it applies to credentials of the W3C data model; this SD-JWT credential was not checked against it."},
+      "sv": {"name": "Profilen tillämpades inte", "why": "En profil efterfrågades, men den gäller intyg enligt W3C:s datamodell; det här SD-JWT-intyget kontrollerades inte mot den."}
     }
   } /* END:WARNINGS */;
 
