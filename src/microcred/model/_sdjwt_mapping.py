@@ -44,6 +44,7 @@ __all__ = [
     "DC4EU_MICRO_CREDENTIAL_VCT",
     "DEFAULT_DISCLOSABLE",
     "SD_JWT_VC_TYPE",
+    "claim_labels",
     "disclosable_pointers",
     "from_sd_jwt_vc_claims",
     "to_sd_jwt_vc_claims",
@@ -265,6 +266,30 @@ def type_metadata() -> dict[str, Any]:
 
 
 @functools.cache
+def _labels() -> dict[tuple[str | None, ...], dict[str, str]]:
+    found: dict[tuple[str | None, ...], dict[str, str]] = {}
+    for claim in type_metadata()["claims"]:
+        found[tuple(claim["path"])] = {d["locale"]: d["label"] for d in claim["display"]}
+    return found
+
+
+def claim_labels(pointer: str) -> dict[str, str] | None:
+    """The display labels (``{"en": ..., "sv": ...}``) of the claim at the JSON Pointer
+    ``pointer`` in microcred's Type Metadata: those of the claim itself, else of the nearest
+    claim it is inside; ``None`` when the type describes neither (or ``pointer`` is not a
+    JSON Pointer)."""
+    if not isinstance(pointer, str) or not pointer.startswith("/"):
+        return None
+    path = _path_of(pointer)
+    labels = _labels()
+    for end in range(len(path), 0, -1):
+        found = labels.get(path[:end])
+        if found is not None:
+            return dict(found)
+    return None
+
+
+@functools.cache
 def _sd_rules() -> dict[tuple[str | None, ...], str]:
     rules: dict[tuple[str | None, ...], str] = {}
     for claim in type_metadata()["claims"]:
@@ -284,7 +309,8 @@ def from_sd_jwt_vc_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
 
     ``claims`` are what a verifier sees (the processed payload: only what was disclosed);
     elements that are absent or were not disclosed are left out of the form. The issuer's id
-    is ``issuer.id``, else ``iss``; the date of issuing is ``validFrom`` (``iat`` is when the
+    is ``iss`` (who signed; an ``issuer.id`` claim that differs is not believed), else
+    ``issuer.id``; the date of issuing is ``validFrom`` (``iat`` is when the
     SD-JWT was signed, not the date of issuing, and is not read); the workload in ECTS is
     ``creditsAvailable``, else DC4EU's ``ECTS``. Members of the wrong JSON type are ignored.
     """
@@ -314,13 +340,13 @@ def from_sd_jwt_vc_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
             issuer.pop("address", None)
         if not isinstance(issuer.get("otherIdentifier"), list):
             issuer.pop("otherIdentifier", None)
-        if not issuer.get("id") and isinstance(iss, str):
+        if isinstance(iss, str):  # the signer: an issuer claim never names another
             issuer["id"] = iss
-        document["issuer"] = issuer
-    elif isinstance(issuer, str):
         document["issuer"] = issuer
     elif isinstance(iss, str):
         document["issuer"] = iss
+    elif isinstance(issuer, str):
+        document["issuer"] = issuer
     else:
         document.pop("issuer", None)
     for member in ("validFrom", "awardedDate", "name"):

@@ -247,7 +247,7 @@
       "intro": "Check a digital credential: an Open Badge, a Comprehensive Learner Record or an EU micro-credential. The check runs on this server; nothing is sent anywhere else.",
       "inputHeading": "Credential to check",
       "textLabel": "Paste the credential (JSON or JWT)",
-      "textHelp": "The whole credential as JSON text, or a compact JWT (three parts separated by dots).",
+      "textHelp": "The whole credential as JSON text, a compact JWT (three parts separated by dots), or an SD-JWT (a JWT followed by ~ and the disclosures the holder chose).",
       "verifyButton": "Verify",
       "or": "or",
       "fileLabel": "Credential file (PNG, SVG, JSON or JWT)",
@@ -297,6 +297,16 @@
       "format.jwt": "JSON Web Token (JWT)",
       "format.vc+jwt": "JSON Web Token (JWT)",
       "format.unknown": "unknown",
+      "format.sd-jwt-vc": "SD-JWT VC (selective disclosure)",
+      "format.vc+sd-jwt": "Verifiable Credential as SD-JWT (selective disclosure)",
+      "format.sd-jwt": "SD-JWT (selective disclosure)",
+      "disclosureHeading": "What the holder disclosed",
+      "disclosedCount": "Disclosed by the holder ({n}):",
+      "noneDisclosed": "The holder disclosed none of the claims that can be withheld; only the claims always shown are there.",
+      "hiddenCount": "{n} claim(s) stayed hidden: the holder did not disclose them (some may be decoys). They were never sent to this page, so they are not shown.",
+      "noneHidden": "Nothing stayed hidden: every claim of the credential is shown.",
+      "annexNotDisclosed": "Not disclosed by the holder: {list}.",
+      "value.hidden": "Not disclosed",
       "kind.credential": "credential",
       "kind.presentation": "presentation",
       "kind.unknown": "",
@@ -333,7 +343,7 @@
       "intro": "Kontrollera ett digitalt intyg: en Open Badge, ett Comprehensive Learner Record eller en EU-mikromerit. Kontrollen görs på den här servern; inget skickas någon annanstans.",
       "inputHeading": "Intyg att kontrollera",
       "textLabel": "Klistra in intyget (JSON eller JWT)",
-      "textHelp": "Hela intyget som JSON-text, eller en kompakt JWT (tre delar åtskilda av punkter).",
+      "textHelp": "Hela intyget som JSON-text, en kompakt JWT (tre delar åtskilda av punkter) eller en SD-JWT (en JWT följd av ~ och de uppgifter som innehavaren valde att visa).",
       "verifyButton": "Verifiera",
       "or": "eller",
       "fileLabel": "Intygsfil (PNG, SVG, JSON eller JWT)",
@@ -383,6 +393,16 @@
       "format.jwt": "JSON Web Token (JWT)",
       "format.vc+jwt": "JSON Web Token (JWT)",
       "format.unknown": "okänt",
+      "format.sd-jwt-vc": "SD-JWT VC (selektivt visade uppgifter)",
+      "format.vc+sd-jwt": "Verifierbart intyg som SD-JWT (selektivt visade uppgifter)",
+      "format.sd-jwt": "SD-JWT (selektivt visade uppgifter)",
+      "disclosureHeading": "Vad innehavaren visade",
+      "disclosedCount": "Visade av innehavaren ({n}):",
+      "noneDisclosed": "Innehavaren visade ingen av de uppgifter som kan hållas dolda; bara de uppgifter som alltid visas finns med.",
+      "hiddenCount": "{n} uppgift(er) förblev dolda: innehavaren visade dem inte (några kan vara lockbeten). De skickades aldrig till den här sidan och visas därför inte.",
+      "noneHidden": "Inget förblev dolt: alla intygets uppgifter visas.",
+      "annexNotDisclosed": "Visades inte av innehavaren: {list}.",
+      "value.hidden": "Inte visat",
       "kind.credential": "intyg",
       "kind.presentation": "presentation",
       "kind.unknown": "",
@@ -674,6 +694,9 @@
       details.appendChild(renderProblems("errorsHeading", errors, "error-checks"));
     }
     details.appendChild(renderCredential(data, report, outcome));
+    if (data.disclosure && typeof data.disclosure === "object") {
+      details.appendChild(renderDisclosure(data.disclosure));
+    }
     if (data.microCredential) {
       details.appendChild(renderAnnex(data.microCredential));
     }
@@ -807,6 +830,41 @@
     return section;
   }
 
+  // An SD-JWT's selective disclosure: the claims the holder disclosed (by their label in the
+  // page's language when the credential type names them, else by their JSON pointer) and how
+  // many stayed hidden. The hidden claims never reach the page.
+  function renderDisclosure(disclosure) {
+    const section = el("section", {className: "block", attrs: {"id": "disclosure", "aria-labelledby": "disclosure-title"}}, [
+      el("h3", {text: t("disclosureHeading"), attrs: {"id": "disclosure-title"}}),
+    ]);
+    const items = Array.isArray(disclosure.disclosed) ? disclosure.disclosed : [];
+    if (items.length) {
+      section.appendChild(el("p", {text: t("disclosedCount", {n: items.length})}));
+      const list = el("ul", {className: "disclosed-list", attrs: {"id": "disclosed-list"}});
+      items.forEach(function (item) {
+        if (!item || typeof item !== "object") {
+          return;
+        }
+        const pointer = asText(item.pointer);
+        const labels = item.label && typeof item.label === "object" ? item.label : {};
+        const label = asText(labels[language]) || asText(labels.en);
+        list.appendChild(el("li", {}, [
+          el("span", {text: label || pointer}),
+          label ? el("span", {className: "mono pointer", text: " (" + pointer + ")"}) : null,
+        ]));
+      });
+      section.appendChild(list);
+    } else {
+      section.appendChild(el("p", {text: t("noneDisclosed")}));
+    }
+    const hidden = typeof disclosure.hidden === "number" && disclosure.hidden > 0 ? disclosure.hidden : 0;
+    section.appendChild(el("p", {className: "hidden-count", attrs: {"id": "hidden-count"}}, [
+      icon(hidden ? "⊘" : "✓"),
+      el("span", {text: hidden ? t("hiddenCount", {n: hidden}) : t("noneHidden")}),
+    ]));
+    return section;
+  }
+
   function renderAnnex(micro) {
     const section = el("section", {className: "block", attrs: {"id": "annex", "aria-labelledby": "annex-title"}}, [
       el("h3", {text: t("annexHeading"), attrs: {"id": "annex-title"}}),
@@ -821,6 +879,13 @@
       icon(missing.length ? "⚠" : "✓"),
       el("span", {text: summaryText}),
     ]));
+    const notDisclosed = Array.isArray(micro.notDisclosed) ? micro.notDisclosed : [];
+    if (notDisclosed.length) {
+      section.appendChild(el("p", {className: "annex-summary not-disclosed"}, [
+        icon("⊘"),
+        el("span", {text: t("annexNotDisclosed", {list: notDisclosed.map(function (name) { return elementLabel(asText(name)); }).join(", ")})}),
+      ]));
+    }
     // explicit roles keep the table a table for assistive technology when narrow screens
     // lay its rows out as blocks
     const table = el("table", {className: "annex-table", attrs: {"id": "annex-table", "role": "table"}}, [
@@ -837,9 +902,11 @@
       const value = rowValue(row);
       const mandatory = row.mandatory === true;
       const isMissing = !value;
-      const tr = el("tr", {className: isMissing && mandatory ? "row-missing" : "", attrs: {"data-element": name, "role": "row"}});
+      const tr = el("tr", {className: isMissing && mandatory && row.hidden !== true ? "row-missing" : "", attrs: {"data-element": name, "role": "row"}});
       tr.appendChild(el("th", {text: elementLabel(name), attrs: {"scope": "row", "role": "rowheader"}}));
-      if (isMissing && mandatory) {
+      if (isMissing && row.hidden === true) {
+        tr.appendChild(el("td", {className: "value not-disclosed", attrs: {"role": "cell"}}, [icon("⊘"), el("span", {text: t("value.hidden")})]));
+      } else if (isMissing && mandatory) {
         tr.appendChild(el("td", {className: "value missing", attrs: {"role": "cell"}}, [icon("⚠"), el("strong", {text: t("value.missing")})]));
       } else if (isMissing) {
         tr.appendChild(el("td", {className: "value not-given", text: t("value.notGiven"), attrs: {"role": "cell"}}));
