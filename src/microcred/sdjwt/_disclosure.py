@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import _json
-from ..errors import MalformedInputError
+from ..errors import InputError, MalformedInputError
 from ..limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
@@ -153,7 +153,7 @@ class Disclosure:
         raw = b64decode(encoded, "a disclosure", "sdjwt.disclosures")
         try:
             items = _json.loads(raw, limits=limits)
-        except MalformedInputError as exc:
+        except InputError as exc:
             raise SdJwtError("sdjwt.disclosures", f"a disclosure is not JSON: {exc}") from None
         if not isinstance(items, list) or len(items) not in (2, 3):
             raise SdJwtError(

@@ -212,7 +212,14 @@ def verify_sd_jwt(
     if typ is not None and token.header.get("typ") != typ:
         raise SdJwtError("sdjwt.header", f"typ is {token.header.get('typ')!r}, not {typ!r}")
     alg = check_alg(token.header.get("alg"), algorithms, "sdjwt.alg")
-    verifier = issuer_key.verifier(alg) if isinstance(issuer_key, KeyPair) else issuer_key
+    if isinstance(issuer_key, KeyPair):
+        if alg not in KEY_ALGORITHMS.get(issuer_key.key_type, frozenset()):
+            raise SdJwtError(
+                "sdjwt.alg", f"alg {alg} does not fit the issuer's {issuer_key.key_type} key"
+            )
+        verifier: Verifier = issuer_key.verifier(alg)
+    else:
+        verifier = issuer_key
     if not verifier.verify(token.signing_input, token.signature):
         raise SdJwtError("sdjwt.signature", "the issuer's signature does not match the SD-JWT")
     processed = token.process()
