@@ -218,8 +218,8 @@ def run_convert(args: argparse.Namespace) -> int:
         args.include_national_id or args.include_email or args.identity_key
     ):
         raise CliError(
-            "--include-national-id, --include-email and --identity-key apply to --to ob3 and "
-            "sd-jwt-vc only (ELM and the Annex I output never carry the national id or e-mail)"
+            "--include-national-id, --include-email and --identity-key apply to --to ob3 only, "
+            "and to sd-jwt-vc (ELM and the Annex I output never carry the national id or e-mail)"
         )
     if args.holder_jwk and args.to != "sd-jwt-vc":
         raise CliError("--holder-jwk applies to --to sd-jwt-vc only")
