@@ -404,3 +404,39 @@ def test_the_type_metadata_is_what_a_verifier_retrieves_for_the_vct() -> None:
     vct = next(c for c in report.checks if c.id == "sdjwt.vct")
     assert vct.status == "passed"
     assert "EU micro-credential (microcred)" in vct.message
+
+
+class _BytesFetcher:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def fetch(self, url: str, *, accept: str | None = None, max_bytes: int = 0) -> bytes:
+        return self.data
+
+
+def test_vct_integrity_pins_the_shipped_type_metadata() -> None:
+    """draft-ietf-oauth-sd-jwt-vc, Document Integrity: the Consumer MUST verify the integrity
+    of the retrieved document against ``vct#integrity`` (W3C SRI)."""
+    from microcred.model._sdjwt_mapping import type_metadata_bytes, type_metadata_integrity
+
+    m = MicroCredential.model_validate(FORM)
+    text = m.to_sd_jwt_vc(KEY, vct_integrity=True)
+    assert decode_sd_jwt(text).payload["vct#integrity"] == type_metadata_integrity()
+    assert type_metadata_integrity().startswith("sha256-")
+    good = mc.verify(text, metadata_fetcher=_BytesFetcher(type_metadata_bytes()))
+    assert good.verified, [(c.id, c.message) for c in good.failed]
+    altered = type_metadata_bytes().replace(b"EU-mikromerit", b"EU-mikromerit!")
+    bad = mc.verify(text, metadata_fetcher=_BytesFetcher(altered))
+    assert [c.id for c in bad.failed] == ["sdjwt.vct"]
+    with pytest.raises(ValueError, match="microcred's own type metadata"):
+        m.to_sd_jwt_vc(KEY, vct=DC4EU_MICRO_CREDENTIAL_VCT, vct_integrity=True)
+
+
+def test_decoys_hide_how_many_claims_there_are() -> None:
+    """RFC 9901 §4.2.5: decoy digests; a verifier counts them among the hidden claims."""
+    m = MicroCredential.model_validate(FORM)
+    text = m.to_sd_jwt_vc(KEY, decoys=4)
+    processed = decode_sd_jwt(text).process()
+    assert len(processed.disclosed) == 6
+    # four in each ``_sd`` array: the top level's and credentialSubject's
+    assert processed.hidden == 8

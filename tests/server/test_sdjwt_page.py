@@ -293,3 +293,32 @@ def test_the_page_in_a_browser_shows_the_disclosure_and_never_the_hidden_claims(
         print(f"screenshot: {shots / 'sd-jwt-vc-sv.png'}")
     finally:
         driver.quit()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "a.b.c~",
+        "eyJhbGciOiJub25lIn0.eyJ2Y3QiOiJ4In0.~",
+        ISSUED.split("~")[0] + "~WyJhIiwiYiJd~",  # a disclosure that matches no digest
+        ISSUED.split("~")[0] + "~" + "~".join(["WyJhIiwiYiIsMV0"] * 5000) + "~",
+        ISSUED.replace("~", "~~", 1),
+        ISSUED + "not-a-kb-jwt",
+    ],
+    ids=["garbage", "alg-none", "unmatched", "many", "empty-disclosure", "bad-kb"],
+)
+def test_a_hostile_sd_jwt_gets_a_report_or_a_problem_never_a_500(
+    client: TestClient, body: str
+) -> None:
+    for response in (
+        client.post("/verifier/report", content=body.encode()),
+        _verify(client, body),
+    ):
+        assert response.status_code in (200, 400, 413), response.text
+        answer = response.json()
+        assert "Traceback" not in response.text
+        if "report" in answer:
+            assert answer["report"]["verified"] is False
+            assert answer["microCredential"] is None
+        elif "verified" in answer:
+            assert answer["verified"] is False

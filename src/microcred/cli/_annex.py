@@ -86,22 +86,17 @@ class _Disclosure:
     hidden: int
 
 
-def _looks_like_sd_jwt(data: bytes) -> bool:
-    text = data.strip()
-    return (
-        b"~" in text and not text.startswith((b"{", b"[", b"<")) and text.count(b".", 0, 8192) >= 2
-    )
-
-
 def _load(path: str) -> tuple[MicroCredential, SourceKind, _Disclosure | None]:
     from ..model.eu import MicroCredential, read_any
 
-    data = read_input(path)
     try:
-        if _looks_like_sd_jwt(data):
+        value, description = read_document(read_input(path), limits=DEFAULT_LIMITS)
+        if isinstance(value, str) and description.startswith("SD-JWT"):
             from ..sdjwt import decode_sd_jwt
 
-            token = decode_sd_jwt(data.decode("ascii", "replace"), limits=DEFAULT_LIMITS)
+            token = decode_sd_jwt(
+                value, max_bytes=DEFAULT_LIMITS.max_jwt_bytes, limits=DEFAULT_LIMITS
+            )
             processed = token.process()
             vct = processed.claims.get("vct")
             shown = _Disclosure(
@@ -109,7 +104,6 @@ def _load(path: str) -> tuple[MicroCredential, SourceKind, _Disclosure | None]:
             )
             # the claims are OB 3.0's (credentialSubject.achievement...): located as for OB 3.0
             return MicroCredential.from_sd_jwt_vc(processed.claims), "ob3", shown
-        value, _ = read_document(data, limits=DEFAULT_LIMITS)
         if isinstance(value, str):
             from ..jose import credential_unverified
 

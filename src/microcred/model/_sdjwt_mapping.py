@@ -25,8 +25,10 @@ them) are *always* disclosable (:data:`ALWAYS_DISCLOSABLE`): none is ever in cle
 
 from __future__ import annotations
 
+import base64
 import copy
 import functools
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -49,6 +51,8 @@ __all__ = [
     "from_sd_jwt_vc_claims",
     "to_sd_jwt_vc_claims",
     "type_metadata",
+    "type_metadata_bytes",
+    "type_metadata_integrity",
 ]
 
 #: microcred's SD-JWT VC type (``vct``) of an EU micro-credential; its Type Metadata document
@@ -246,6 +250,21 @@ def _path_of(pointer: str) -> tuple[str | None, ...]:
 @functools.cache
 def _metadata_text() -> str:
     return resources.files(__package__).joinpath(_METADATA_FILE).read_text(encoding="utf-8")
+
+
+def type_metadata_bytes() -> bytes:
+    """The Type Metadata document of :data:`SD_JWT_VC_TYPE` exactly as microcred ships it
+    (UTF-8 JSON): the bytes to serve at the ``vct`` (or from a local cache) so that
+    :func:`type_metadata_integrity` matches."""
+    return _metadata_text().encode("utf-8")
+
+
+def type_metadata_integrity() -> str:
+    """The W3C SRI ``integrity metadata`` (``sha256-<base64>``) of
+    :func:`type_metadata_bytes`: the value of an SD-JWT VC's ``vct#integrity`` claim
+    (draft-ietf-oauth-sd-jwt-vc, "Document Integrity")."""
+    digest = hashlib.sha256(type_metadata_bytes()).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
 def type_metadata() -> dict[str, Any]:

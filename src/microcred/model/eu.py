@@ -641,6 +641,8 @@ class MicroCredential(_Form):
         salt: Callable[[], str] | None = None,
         identity: IdentityPolicy | None = None,
         today: date | None = None,
+        decoys: int = 0,
+        vct_integrity: bool | str = False,
     ) -> str:
         """This micro-credential as an SD-JWT VC (``typ: dc+sd-jwt``), signed with ``key``.
 
@@ -665,6 +667,12 @@ class MicroCredential(_Form):
             salt: the disclosures' salt source (for deterministic tests only).
             identity: which of the national id and e-mail go in, and how (default: neither).
             today: reference date for reading two-digit-year personal numbers.
+            decoys: decoy digests added to every ``_sd`` array (RFC 9901 §4.2.5), so that the
+                number of hidden claims does not tell a verifier whether there is a grade.
+            vct_integrity: the ``vct#integrity`` claim: a W3C SRI string, or ``True`` for that
+                of microcred's Type Metadata document
+                (:func:`~microcred.model._sdjwt_mapping.type_metadata_integrity`; only with
+                microcred's ``vct``).
 
         Returns:
             The SD-JWT (compact, ending with ``~``) with every disclosure.
@@ -679,7 +687,22 @@ class MicroCredential(_Form):
             MicrocredError: the key cannot sign.
         """
         from ..sdjwt import issue_sd_jwt_vc
-        from ._sdjwt_mapping import disclosable_pointers, to_sd_jwt_vc_claims
+        from ._sdjwt_mapping import (
+            disclosable_pointers,
+            to_sd_jwt_vc_claims,
+            type_metadata_integrity,
+        )
+
+        integrity: str | None = None
+        if vct_integrity is True:
+            if vct != SD_JWT_VC_TYPE:
+                raise ValueError(
+                    "vct_integrity=True is the integrity of microcred's own type metadata: "
+                    "give the SRI string of your type's document"
+                )
+            integrity = type_metadata_integrity()
+        elif isinstance(vct_integrity, str):
+            integrity = vct_integrity
 
         claims = to_sd_jwt_vc_claims(
             self, issuer_id=key.did, identity=identity, salt=None, today=today
@@ -695,6 +718,8 @@ class MicroCredential(_Form):
             expires=expires,
             status=status,
             salt=salt,
+            decoys=decoys,
+            vct_integrity=integrity,
         )
 
     @classmethod
