@@ -480,3 +480,33 @@ def test_property_garbage_never_crashes(junk) -> None:
     text = issue_sd_jwt({"a": 1}, ISSUER, disclosable=["/a"]) + b64(junk) + "~"
     with contextlib.suppress(SdJwtError):
         verify_sd_jwt(text, ISSUER, now=NOW)
+
+
+def _resolve(document, pointer: str):
+    node = document
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node
+
+
+@given(
+    st.dictionaries(st.text(min_size=1, max_size=4), _values, min_size=1, max_size=4),
+    st.data(),
+)
+def test_property_present_shows_what_was_asked_and_still_verifies(claims, data) -> None:
+    claims = {k: v for k, v in claims.items() if k not in ("cnf", "_sd_alg", "iat", "nbf", "exp")}
+    pointers = [p for p in _pointers(claims) if not p.endswith(("/_sd", "/..."))]
+    if not pointers or len(pointers) != len(list(_pointers(claims))):
+        return
+    chosen = data.draw(st.lists(st.sampled_from(pointers), unique=True))
+    # only pointers through object members are asked for: array indices shift in what the
+    # verifier sees when earlier elements are withheld
+    members = [p for p in pointers if not any(t.isdigit() for t in p.split("/")[1:])]
+    if not members:
+        return
+    asked = data.draw(st.lists(st.sampled_from(members), unique=True, max_size=3))
+    token = issue_sd_jwt(claims, ISSUER, disclosable=chosen)
+    shown = verify_sd_jwt(present_sd_jwt(token, asked), ISSUER, now=NOW).claims
+    for pointer in asked:
+        assert _resolve(shown, pointer) == _resolve(claims, pointer)

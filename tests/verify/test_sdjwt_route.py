@@ -274,8 +274,22 @@ def test_vc_sd_jwt_expired_by_valid_until() -> None:
 
 
 def test_vc_sd_jwt_unknown_term_fails_the_contexts_check() -> None:
-    token = issue_vc_sd_jwt(_vc_credential(undefinedTerm=1), ISSUER)
+    # microcred's issuer refuses to sign it (below); another issuer might
+    token = issue_sd_jwt(_vc_credential(undefinedTerm=1), ISSUER, typ="vc+sd-jwt")
     assert _failed(mc.verify(token, now=NOW)) == "contexts"
+    with pytest.raises(mc.errors.JsonLdError, match="undefinedTerm"):
+        issue_vc_sd_jwt(_vc_credential(undefinedTerm=1), ISSUER)
+
+
+def test_vc_sd_jwt_hidden_undefined_term_is_refused_when_issued() -> None:
+    # a term no context defines is refused even when it would be selectively disclosable:
+    # the holder could disclose it later, and a verifier would then refuse the credential
+    with pytest.raises(mc.errors.JsonLdError):
+        issue_vc_sd_jwt(
+            _vc_credential(credentialSubject={"id": "did:example:1", "undefinedTerm": 1}),
+            ISSUER,
+            disclosable=["/credentialSubject/undefinedTerm"],
+        )
 
 
 def test_vc_sd_jwt_issuer_mismatch() -> None:

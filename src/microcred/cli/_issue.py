@@ -177,6 +177,7 @@ def _holder_jwk(path: str | None) -> dict[str, Any] | None:
 def _issue_sd_jwt(args: argparse.Namespace, document: dict[str, Any], key: Any) -> str:
     """An SD-JWT VC of the claims, or a VC 2.0 credential secured with SD-JWT."""
     from .._vc import issuer_id
+    from ..errors import MicrocredError
     from ..sdjwt import issue_sd_jwt_vc, issue_vc_sd_jwt
 
     holder = _holder_jwk(args.holder_jwk)
@@ -213,6 +214,7 @@ def _issue_sd_jwt(args: argparse.Namespace, document: dict[str, Any], key: Any) 
             holder_jwk=holder,
             decoys=args.decoys,
             algorithm=args.alg,
+            allow_inline_contexts=args.allow_inline_contexts,
         )
-    except ValueError as exc:
+    except (ValueError, MicrocredError) as exc:
         raise CliError(str(exc)) from None

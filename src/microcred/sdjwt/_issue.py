@@ -8,7 +8,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..jose._jwt import _algorithm, _sign
+from ..jsonld import DocumentLoader
 from ..keys import KeyPair
+from ..limits import DEFAULT_LIMITS
 from ._disclosure import DEFAULT_SD_ALG, HASH_ALGORITHMS, RESERVED_NAMES, Disclosure, new_salt
 
 __all__ = [
@@ -306,6 +308,8 @@ def issue_vc_sd_jwt(
     decoys: int = 0,
     algorithm: str | None = None,
     salt: Callable[[], str] | None = None,
+    loader: DocumentLoader | None = None,
+    allow_inline_contexts: bool = False,
 ) -> str:
     """A W3C VC 2.0 credential secured with SD-JWT (VC JOSE-COSE §3.2: ``typ: vc+sd-jwt``,
     ``cty: vc``; the payload is the credential, with ``_sd`` digests where members were made
@@ -314,12 +318,26 @@ def issue_vc_sd_jwt(
     ``@context``, ``type``, ``issuer``, ``validFrom``, ``validUntil``, ``credentialStatus`` and
     ``credentialSchema`` stay in clear.
 
+    Before signing, the whole credential is read as :func:`microcred.verify` will read it
+    (the VC base context first, JSON-LD safe mode, the strict reading rule), as
+    :func:`microcred.issue` does: what a verifier would refuse is never signed.
+
     Raises:
-        ValueError: a pointer to a member that stays in clear, a credential without
-            ``@context``, or as :func:`issue_sd_jwt`.
+        ValueError: a pointer to a member that stays in clear, the base context missing, or
+            as :func:`issue_sd_jwt`.
+        JsonLdError: the credential cannot be read (an unknown context, a term no context
+            defines, the strict reading rule).
     """
-    if "@context" not in credential:
-        raise ValueError("a VC 2.0 credential has an @context")
+    from .._issue import read_strictly
+
+    if not isinstance(credential, Mapping):
+        raise TypeError("credential must be a JSON object")
+    read_strictly(
+        credential,
+        loader=loader,
+        limits=DEFAULT_LIMITS,
+        allow_inline_contexts=allow_inline_contexts,
+    )
     if isinstance(disclosable, str):
         raise TypeError("disclosable is a list of JSON Pointers, not one string")
     pointers = list(disclosable)
