@@ -169,12 +169,25 @@ def _test_eu_module() -> Any:
 _TEST_EU = _test_eu_module()
 
 
+def _selects(claims: Any, path: tuple[Any, ...]) -> bool:
+    if not path:
+        return True
+    head, rest = path[0], path[1:]
+    if head is None:
+        return isinstance(claims, list) and any(_selects(item, rest) for item in claims)
+    return isinstance(claims, dict) and head in claims and _selects(claims[head], rest)
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(form=_TEST_EU.forms())
 def test_generated_forms_round_trip_through_a_signed_sd_jwt_vc(form: dict[str, Any]) -> None:
     micro = MicroCredential.model_validate(form)
     text = micro.to_sd_jwt_vc(KEY, today=_TEST_EU.TODAY)
     processed = verify_sd_jwt(text, KEY)
+    # every claim the type metadata says is mandatory is there
+    for claim in type_metadata()["claims"]:
+        if claim.get("mandatory"):
+            assert _selects(processed.claims, tuple(claim["path"])), claim["path"]
     back = MicroCredential.from_sd_jwt_vc(processed.claims)
     expected = _TEST_EU._expected_after_credential(micro.to_json(), KEY.did)
     assert back.to_json() == expected
