@@ -16,6 +16,11 @@ as ``alignment`` entries with the EU vocabulary URIs, so that plain OB 3.0 consu
 except for the learner's national identity number and e-mail address, which by default go into
 no credential at all (an issuer may opt in to a keyed or a salted hash:
 :mod:`microcred.model.identity`).
+
+:meth:`MicroCredential.to_sd_jwt_vc` writes the same elements, in the same OB 3.0 shape, as an
+SD-JWT VC for EUDI wallets (the learner's identities always selectively disclosable, the grade
+and dates by default), and :meth:`MicroCredential.from_sd_jwt_vc` reads back what a holder
+disclosed (``docs/eu-sd-jwt-vc.md``).
 """
 
 from __future__ import annotations
