@@ -208,6 +208,24 @@ def test_reading_hostile_claims_never_raises_anything_but_a_value_error() -> Non
             MicroCredential.from_sd_jwt_vc(claims)
 
 
+def test_reading_a_broken_sd_jwt_names_the_rule() -> None:
+    """RFC 9901 §7.1 step 4: each digest is used once; a Disclosure matching none is refused."""
+    from microcred.errors import MicrocredError
+    from microcred.sdjwt import SdJwtError
+
+    text = MicroCredential.model_validate(FORM).to_sd_jwt_vc(KEY)
+    head, first, *rest = text.split("~")
+    with pytest.raises(SdJwtError) as twice:
+        MicroCredential.from_sd_jwt_vc("~".join([head, first, first, *rest]))
+    assert twice.value.check == "sdjwt.disclosures"
+    with pytest.raises(SdJwtError) as unmatched:
+        MicroCredential.from_sd_jwt_vc(head + "~WyJzYWx0IiwibmFtZSIsInZhbHVlIl0~")
+    assert unmatched.value.check == "sdjwt.digest"
+    assert isinstance(unmatched.value, MicrocredError)
+    with pytest.raises(TypeError):
+        MicroCredential.from_sd_jwt_vc(5)  # type: ignore[arg-type]
+
+
 # ------------------------------------------------------------------- disclosable by default
 
 
@@ -391,6 +409,8 @@ def test_acceptance_3_only_title_ects_and_issuer_disclosed() -> None:
     assert report.disclosed == []  # what was shown is never selectively disclosable
     # the holder cannot show a hidden claim to another verifier with this presentation
     assert not mc.verify(shown, nonce="n-2", audience="https://v.example").verified
+    # read from the presentation's text (with its KB-JWT) the same elements come back
+    assert MicroCredential.from_sd_jwt_vc(shown) == MicroCredential.from_sd_jwt_vc(document)
     back = MicroCredential.from_sd_jwt_vc(document)
     assert back.grade is None
     assert back.issued is None

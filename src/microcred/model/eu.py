@@ -737,8 +737,11 @@ class MicroCredential(_Form):
         (see :attr:`missing`).
 
         Raises:
-            ValueError: the text is not an SD-JWT (``MicrocredError`` subclasses from the
-                parser), or the claims do not make an Annex I form.
+            SdJwtError: (a :class:`~microcred.errors.MicrocredError`) the text is not an
+                SD-JWT, or its Disclosures break RFC 9901's processing rules (one given twice,
+                one that matches no digest, ...); ``error.check`` names the rule.
+            ValueError: the claims do not make an Annex I form.
+            TypeError: ``source`` is neither a string nor a JSON object.
         """
         from ._sdjwt_mapping import from_sd_jwt_vc_claims
 
@@ -746,8 +749,10 @@ class MicroCredential(_Form):
             from ..sdjwt import decode_sd_jwt
 
             claims: Mapping[str, Any] = decode_sd_jwt(source).processed()
-        else:
+        elif isinstance(source, Mapping):
             claims = source
+        else:
+            raise TypeError(f"an SD-JWT VC is its text or its claims, not {type(source).__name__}")
         return cls.model_validate(from_sd_jwt_vc_claims(claims), context=_READING)
 
 
