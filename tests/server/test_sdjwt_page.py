@@ -285,6 +285,18 @@ def test_the_page_in_a_browser_shows_the_disclosure_and_never_the_hidden_claims(
         assert "förblev dolda" in driver.find_element(By.ID, "hidden-count").text
         row = driver.find_element(By.CSS_SELECTOR, "#annex-table tr[data-element='grade'] td")
         assert row.text.endswith("Inte visat")
+        # the grade disclosed: named in the page's language, with its pointer
+        with_grade = present_sd_jwt(ISSUED, [*TITLE_ECTS_ISSUER, "/credentialSubject/result"])
+        area = driver.find_element(By.ID, "credential-text")
+        driver.execute_script("arguments[0].value = arguments[1];", area, with_grade)
+        driver.find_element(By.ID, "verify-button").click()
+        WebDriverWait(driver, 20).until(
+            lambda d: "5 uppgift(er)" in d.find_element(By.ID, "hidden-count").text
+        )
+        listed = driver.find_element(By.ID, "disclosed-list").text
+        assert listed == "Betyg (/credentialSubject/result)"
+        row = driver.find_element(By.CSS_SELECTOR, "#annex-table tr[data-element='grade'] td")
+        assert row.text == "VG (U/G/VG)"
         shots = Path(__file__).resolve().parents[2] / "build" / "screenshots"
         shots.mkdir(parents=True, exist_ok=True)
         height = driver.execute_script("return document.documentElement.scrollHeight")
