@@ -190,3 +190,11 @@ def test_vc_sd_jwt_header_and_clear_members() -> None:
     assert sd.processed() == credential
     with pytest.raises(ValueError, match="stays in clear"):
         issue_vc_sd_jwt(credential, ISSUER, disclosable=["/issuer"])
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), "\ud800"])
+def test_claims_that_are_not_json_refused(value) -> None:
+    with pytest.raises(ValueError, match=r"JSON|Unicode"):
+        issue_sd_jwt({"a": value}, ISSUER)
+    with pytest.raises(ValueError, match=r"JSON|Unicode"):
+        issue_sd_jwt({"a": value}, ISSUER, disclosable=["/a"])

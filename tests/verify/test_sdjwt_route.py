@@ -15,6 +15,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from hypothesis import given
+from hypothesis import strategies as st
 
 import microcred as mc
 from microcred import keys
@@ -358,9 +360,8 @@ def pki() -> dict[str, Any]:
 
 def _x5c_token(pki: dict[str, Any], iss: str | None = "https://issuer.example.org") -> str:
     der = pki["leaf"].public_bytes(serialization.Encoding.DER)
-    claims = {"iss": iss} if iss else {}
     return issue_sd_jwt_vc(
-        claims,
+        {"iss": iss},
         pki["key"],
         vct="urn:x",
         issued_at=NOW,
@@ -495,7 +496,9 @@ def test_issuer_metadata_unreachable_is_indeterminate() -> None:
 def test_nothing_is_fetched_without_a_fetcher() -> None:
     key = keys.generate("P-256")
     report = mc.verify(_metadata_token(key), now=NOW)
-    assert report.outcome != "verified"
+    assert report.outcome == "indeterminate"
+    assert report.failed[0].id == "sdjwt.issuer-key"
+    assert "jwt-vc-issuer/tenant" in report.failed[0].message
 
 
 TYPE_METADATA = json.dumps({"vct": VCT, "name": "Micro-credential"}).encode()
@@ -537,3 +540,109 @@ def test_sri() -> None:
     assert sri_matches(f"{_sri(b'x')} sha384-{digest384}", data)  # the strongest decides
     assert not sri_matches(f"{_sri(data)} sha384-AAAA", data)
     assert not sri_matches("md5-abc", data)
+
+
+_PRESENTED = None
+
+
+@given(st.integers(min_value=0), st.sampled_from(list("AZaz09-_~.=!")))
+def test_property_any_one_character_changed_never_verifies_nor_crashes(
+    where: int, char: str
+) -> None:
+    global _PRESENTED
+    if _PRESENTED is None:
+        _PRESENTED = _present(_vc(), disclose=("/ects", "/grade"))
+    text = _PRESENTED
+    index = where % len(text)
+    if text[index] == char:
+        return
+    mutated = text[:index] + char + text[index + 1 :]
+    report = mc.verify(mutated, now=NOW, nonce="n", audience="https://rp.example")
+    assert report.check("internal") is None
+    assert not report.verified, (index, char)
+
+
+def test_type_metadata_extends_a_chain_with_integrity() -> None:
+    base_url = "https://credentials.example.org/base"
+    base = json.dumps({"vct": base_url, "name": "Base"}).encode()
+    child = json.dumps(
+        {"vct": VCT, "name": "Child", "extends": base_url, "extends#integrity": _sri(base)}
+    ).encode()
+    fetcher = _Fetcher({VCT: child, base_url: base})
+    report = mc.verify(_vc(vct=VCT), now=NOW, metadata_fetcher=fetcher)
+    assert report.verified, report.failed
+    assert "extends https://credentials.example.org/base" in report.check("sdjwt.vct").message  # type: ignore[union-attr]
+    fetcher.documents[base_url] = json.dumps({"vct": base_url, "name": "Changed"}).encode()
+    assert _failed(mc.verify(_vc(vct=VCT), now=NOW, metadata_fetcher=fetcher)) == "sdjwt.vct"
+
+
+def test_type_metadata_cycle_refused() -> None:
+    other = "https://credentials.example.org/other"
+    fetcher = _Fetcher(
+        {
+            VCT: json.dumps({"vct": VCT, "extends": other}).encode(),
+            other: json.dumps({"vct": other, "extends": VCT}).encode(),
+        }
+    )
+    report = mc.verify(_vc(vct=VCT), now=NOW, metadata_fetcher=fetcher)
+    assert _failed(report) == "sdjwt.vct"
+    assert len(fetcher.asked) == 2
+
+
+def test_a_large_sd_jwt_is_still_recognised() -> None:
+    token = issue_sd_jwt_vc(
+        {"description": "x" * 20_000, "grade": "A"},
+        ISSUER,
+        vct="urn:x",
+        issued_at=NOW,
+        disclosable=["/grade"],
+    )
+    assert token.index("~") > 20_000
+    report = mc.verify(token, now=NOW)
+    assert report.verified, report.failed
+    assert report.format == "sd-jwt-vc"
+
+
+def test_x5c_does_not_vouch_for_a_did_it_does_not_name(pki: dict[str, Any]) -> None:
+    pem = pki["root"].public_bytes(serialization.Encoding.PEM)
+    report = mc.verify(_x5c_token(pki, ISSUER.did), now=NOW, trust_anchors=[pem])
+    assert _failed(report) == "sdjwt.issuer-key"
+
+
+def test_x5c_without_iss_the_certificate_is_the_issuer(pki: dict[str, Any]) -> None:
+    pem = pki["root"].public_bytes(serialization.Encoding.PEM)
+    report = mc.verify(_x5c_token(pki, None), now=NOW, trust_anchors=[pem])
+    assert report.verified, report.failed
+    assert "issuer.example.org" in report.check("issuer").message  # type: ignore[union-attr]
+
+
+def _with_claims(claims: list[dict[str, Any]]) -> bytes:
+    return json.dumps({"vct": VCT, "claims": claims}).encode()
+
+
+@pytest.mark.parametrize(
+    ("rule", "path", "ok"),
+    [
+        ("never", ["grade"], False),  # the grade is disclosed
+        ("never", ["name"], True),  # the name is in clear
+        ("always", ["name"], False),
+        ("always", ["grade"], True),
+        ("allowed", ["grade"], True),
+        ("never", ["missing"], True),
+    ],
+)
+def test_type_metadata_sd_rules(rule: str, path: list[Any], ok: bool) -> None:
+    fetcher = _Fetcher({VCT: _with_claims([{"path": path, "sd": rule}])})
+    presented = _present(_vc(vct=VCT), disclose=("/grade",))
+    report = mc.verify(presented, now=NOW, metadata_fetcher=fetcher)
+    assert report.verified is ok, report.checks
+    if not ok:
+        assert report.failed[0].id == "sdjwt.vct"
+
+
+def test_claim_path_null_selects_every_element() -> None:
+    token = issue_sd_jwt_vc(
+        {"langs": ["sv", "en"]}, ISSUER, vct=VCT, issued_at=NOW, disclosable=["/langs/1"]
+    )
+    fetcher = _Fetcher({VCT: _with_claims([{"path": ["langs", None], "sd": "never"}])})
+    assert _failed(mc.verify(token, now=NOW, metadata_fetcher=fetcher)) == "sdjwt.vct"

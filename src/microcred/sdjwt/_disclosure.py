@@ -58,6 +58,12 @@ class SdJwtError(MalformedInputError):
         self.check = check
 
 
+def short(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters: what a message may quote of untrusted input."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def b64encode(data: bytes) -> str:
     """Unpadded base64url (RFC 7515 §2)."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
@@ -91,7 +97,7 @@ def digest_of(text: str, sd_alg: str = DEFAULT_SD_ALG) -> str:
     if name is None:
         raise SdJwtError(
             "sdjwt.digest",
-            f"_sd_alg {sd_alg!r} is not supported (supported: {', '.join(HASH_ALGORITHMS)})",
+            f"_sd_alg {short(sd_alg)} is not supported (supported: {', '.join(HASH_ALGORITHMS)})",
         )
     return b64encode(hashlib.new(name, text.encode("ascii")).digest())
 
@@ -128,15 +134,20 @@ class Disclosure:
         and values give the RFC's example Disclosures byte for byte.
 
         Raises:
-            ValueError: ``name`` is reserved (``_sd``, ``...``) or the salt is not a string.
+            ValueError: ``name`` is reserved (``_sd``, ``...``), the salt is not a string, or
+                the value is not JSON (``NaN``, infinities, unpaired surrogates).
+            TypeError: the value holds something JSON has no form for.
         """
         if not isinstance(salt, str):
             raise ValueError("a salt is a string")
         if name is not None and name in RESERVED_NAMES:
             raise ValueError(f"{name!r} cannot be a selectively disclosable claim name")
         items: list[Any] = [salt, value] if name is None else [salt, name, value]
-        text = json.dumps(items, ensure_ascii=False)
-        encoded = b64encode(text.encode("utf-8"))
+        try:
+            data = json.dumps(items, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a claim holds a string that is not valid Unicode") from None
+        encoded = b64encode(data)
         return cls(encoded, salt, name, value, digest_of(encoded, sd_alg))
 
     @classmethod
@@ -171,7 +182,7 @@ class Disclosure:
             if name in RESERVED_NAMES:
                 raise SdJwtError(
                     "sdjwt.disclosures",
-                    f"a disclosure must not disclose the claim name {name!r} "
+                    f"a disclosure must not disclose the claim name {short(name)} "
                     "(RFC 9901 §7.1 step 3.3.2.2)",
                 )
         return cls(encoded, items[0], name, items[-1], digest_of(encoded, sd_alg))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
@@ -147,7 +148,9 @@ def issue_sd_jwt(
         algorithm: the JWS ``alg`` (default: the key's, as :func:`microcred.jose.issue_jwt`).
         salt: makes each salt (default: 128 random bits); inject for deterministic tests.
         sd_alg: the ``_sd_alg`` (``sha-256``, ``sha-384`` or ``sha-512``).
-        header: further JOSE header parameters (e.g. ``x5c``); ``alg`` and ``typ`` stay ours.
+        header: further JOSE header parameters (e.g. ``x5c``); ``alg`` and ``typ`` stay ours,
+            ``kid`` defaults to the key's verification method (``"kid": None`` leaves it out,
+            e.g. for an issuer known by its ``x5c`` certificate).
 
     Returns:
         The SD-JWT with every Disclosure, ending with ``~``.
@@ -155,7 +158,9 @@ def issue_sd_jwt(
     Raises:
         ValueError: a pointer that names no claim, names ``cnf``/``_sd_alg``, or is the whole
             document; a reserved claim name; a private ``holder_jwk``; an unknown ``sd_alg``;
-            an algorithm that does not fit the key; a negative ``decoys``.
+            an algorithm that does not fit the key; a negative ``decoys``; a claim that is not
+            JSON (``NaN``, infinities, unpaired surrogates).
+        TypeError: ``claims`` is not a mapping, or holds a value JSON has no form for.
     """
     if not isinstance(claims, Mapping):
         raise TypeError("claims must be a JSON object")
@@ -172,6 +177,10 @@ def issue_sd_jwt(
         KeyPair.from_jwk({k: v for k, v in holder_jwk.items() if k != "kid"})  # usable
         body["cnf"] = {"jwk": dict(holder_jwk)}
     _check_names(body)
+    try:  # what the JWT will carry must be JSON, as a verifier reads it
+        json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("a claim holds a string that is not valid Unicode") from None
     if isinstance(disclosable, str):
         raise TypeError("disclosable is a list of JSON Pointers, not one string")
     chosen: set[tuple[str, ...]] = set()
@@ -230,7 +239,8 @@ def issue_sd_jwt_vc(
     gives them, the ``disclosable`` ones selectively disclosable.
 
     Args:
-        claims: the credential's claims (never mutated).
+        claims: the credential's claims (never mutated); ``"iss": None`` leaves ``iss`` out
+            (an issuer known by its ``x5c`` certificate).
         key: the issuer's key (``kid`` = its verification method).
         vct: the credential type (a URI or URN).
         vct_integrity: the ``vct#integrity`` claim (W3C SRI of the type metadata), if any.
@@ -261,6 +271,8 @@ def issue_sd_jwt_vc(
             )
     body: dict[str, Any] = {"iss": key.controller}
     body.update(claims)
+    if body["iss"] is None:  # an issuer known by its x5c certificate alone
+        del body["iss"]
     body["vct"] = vct
     if vct_integrity is not None:
         body["vct#integrity"] = vct_integrity

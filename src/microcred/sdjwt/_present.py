@@ -89,7 +89,9 @@ def present_sd_jwt(
     bound = cnf.get("jwk") if isinstance(cnf, dict) else None
     if not isinstance(bound, dict):
         raise ValueError("the SD-JWT carries no cnf.jwk: it is not bound to a holder key")
-    if {k: v for k, v in bound.items() if k != "kid"} != holder_key.public_jwk():
+    from ._verify import holder_key_of
+
+    if holder_key_of(token.payload).public_jwk() != holder_key.public_jwk():
         raise ValueError("holder_key is not the key the SD-JWT is bound to (cnf.jwk)")
     moment = issued_at or datetime.now(timezone.utc)
     if moment.tzinfo is None:

@@ -16,7 +16,14 @@ from typing import Any
 from ..errors import MicrocredError
 from ..jose._jwt import _read_compact, _signing_input
 from ..limits import DEFAULT_LIMITS, Limits
-from ._disclosure import DEFAULT_SD_ALG, HASH_ALGORITHMS, Disclosure, SdJwtError, digest_of
+from ._disclosure import (
+    DEFAULT_SD_ALG,
+    HASH_ALGORITHMS,
+    Disclosure,
+    SdJwtError,
+    digest_of,
+    short,
+)
 
 __all__ = ["MAX_DISCLOSURES", "KeyBinding", "Processed", "SdJwt", "decode_sd_jwt", "pointer"]
 
@@ -218,8 +225,8 @@ class _Walker:
             if disclosure.name in out:
                 raise SdJwtError(
                     "sdjwt.digest",
-                    f"the disclosed claim name {disclosure.name!r} already exists at its level "
-                    "(RFC 9901 §7.1 step 3.3.2.3)",
+                    f"the disclosed claim name {short(disclosure.name)} already exists at its "
+                    "level (RFC 9901 §7.1 step 3.3.2.3)",
                     path=_json_path(path),
                 )
             child = [*path, disclosure.name]
@@ -305,7 +312,7 @@ def decode_sd_jwt(
     if not isinstance(sd_alg, str) or sd_alg not in HASH_ALGORITHMS:
         raise SdJwtError(
             "sdjwt.digest",
-            f"_sd_alg {sd_alg!r} is not supported (supported: {', '.join(HASH_ALGORITHMS)})",
+            f"_sd_alg {short(sd_alg)} is not supported (supported: {', '.join(HASH_ALGORITHMS)})",
         )
     if any(not item for item in encoded):
         raise SdJwtError("sdjwt.format", "an empty disclosure ('~~') in the SD-JWT")

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import MicrocredError
 from ..jose import DEFAULT_ALGORITHMS, KEY_ALGORITHMS, NEVER_ALGORITHMS
 from ..keys import KeyPair, Verifier
-from ._disclosure import SdJwtError
+from ._disclosure import SdJwtError, short
 from ._token import Processed, SdJwt, decode_sd_jwt
 
 __all__ = [
@@ -40,7 +40,7 @@ def check_alg(alg: Any, algorithms: Iterable[str] | None, check: str) -> str:
     allowed = set(algorithms or DEFAULT_ALGORITHMS) - NEVER_ALGORITHMS
     if not isinstance(alg, str) or alg not in allowed:
         raise SdJwtError(
-            check, f"alg {alg!r} is not accepted (accepted: {', '.join(sorted(allowed))})"
+            check, f"alg {short(alg)} is not accepted (accepted: {', '.join(sorted(allowed))})"
         )
     return alg
 
@@ -125,7 +125,7 @@ def check_key_binding(
     holder = holder_key_of(token.payload)
     if kb.header.get("typ") != "kb+jwt":
         raise SdJwtError(
-            "sdjwt.kb", f"the KB-JWT's typ is {kb.header.get('typ')!r}, not 'kb+jwt' (§4.3)"
+            "sdjwt.kb", f"the KB-JWT's typ is {short(kb.header.get('typ'))}, not 'kb+jwt' (§4.3)"
         )
     if "crit" in kb.header:
         raise SdJwtError("sdjwt.kb", "the KB-JWT has unsupported critical header parameters")
@@ -210,7 +210,7 @@ def verify_sd_jwt(
     if "crit" in token.header:
         raise SdJwtError("sdjwt.header", "unsupported critical header parameters")
     if typ is not None and token.header.get("typ") != typ:
-        raise SdJwtError("sdjwt.header", f"typ is {token.header.get('typ')!r}, not {typ!r}")
+        raise SdJwtError("sdjwt.header", f"typ is {short(token.header.get('typ'))}, not {typ!r}")
     alg = check_alg(token.header.get("alg"), algorithms, "sdjwt.alg")
     if isinstance(issuer_key, KeyPair):
         if alg not in KEY_ALGORITHMS.get(issuer_key.key_type, frozenset()):

@@ -21,6 +21,7 @@ import binascii
 import hashlib
 import re
 from collections.abc import Mapping
+from datetime import timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,6 +32,7 @@ from ..jose import KEY_ALGORITHMS
 from ..keys import KeyPair, Verifier
 from ..report import VerificationReport
 from ..sdjwt import SdJwt, SdJwtError, check_key_binding, decode_sd_jwt
+from ..sdjwt._token import pointer
 from ..sdjwt._verify import check_alg, time_checks
 from . import _jwt
 from ._binding import check_binding
@@ -49,7 +51,7 @@ _METADATA_BYTES = 256 * 1024
 
 def looks_like_sd_jwt(text: str) -> bool:
     """Whether ``text`` has the SD-JWT shape: a compact JWS followed by ``~``."""
-    return bool(_SHAPE.match(text.strip()[:4096]))
+    return bool(_SHAPE.match(text.strip()))
 
 
 def route(report: VerificationReport, text: str, options: VerifyOptions) -> Secured | None:
@@ -114,7 +116,7 @@ def route(report: VerificationReport, text: str, options: VerifyOptions) -> Secu
         return None  # a key nothing ties to the issuer: sdjwt.issuer-key said so
     if vc == "sd-jwt-vc":
         _check_vc_claims(report, document, processed.disclosed)
-        _type_metadata(report, document, options)
+        _type_metadata(report, document, options, processed.disclosed)
         _issuer_binding(report, document, signature, token, options)
         return Secured(document, "credential", [signature])
     if "VerifiableCredential" not in types_of(document):
@@ -130,7 +132,9 @@ def _form(report: VerificationReport, token: SdJwt) -> str | None:
     header, payload = token.header, token.payload
     if "crit" in header:
         report.add(
-            "sdjwt.header", "failed", f"unsupported critical header parameters: {header['crit']!r}"
+            "sdjwt.header",
+            "failed",
+            f"unsupported critical header parameters: {repr(header['crit'])[:120]}",
         )
         return None
     typ = header.get("typ")
@@ -145,7 +149,9 @@ def _form(report: VerificationReport, token: SdJwt) -> str | None:
         if cty is not None and (
             not isinstance(cty, str) or cty.lower() not in ("vc", "application/vc")
         ):
-            report.add("sdjwt.header", "failed", f"cty {cty!r} does not fit typ vc+sd-jwt (vc)")
+            report.add(
+                "sdjwt.header", "failed", f"cty {repr(cty)[:80]} does not fit typ vc+sd-jwt (vc)"
+            )
             return None
         if "vc" in payload or "vp" in payload:
             report.add(
@@ -158,8 +164,8 @@ def _form(report: VerificationReport, token: SdJwt) -> str | None:
         report.add(
             "sdjwt.header",
             "failed",
-            f"typ {typ!r}: an SD-JWT credential is typed dc+sd-jwt (SD-JWT VC) or vc+sd-jwt "
-            "(VC 2.0); other SD-JWTs are read with microcred.sdjwt.verify_sd_jwt",
+            f"typ {repr(typ)[:80]}: an SD-JWT credential is typed dc+sd-jwt (SD-JWT VC) or "
+            "vc+sd-jwt (VC 2.0); other SD-JWTs are read with microcred.sdjwt.verify_sd_jwt",
         )
         return None
     report.format = form
@@ -186,6 +192,22 @@ def _issuer_key(
         and not kid_is_did
     ):
         return _metadata_key(report, iss, kid, alg, options)
+    if (
+        form == "sd-jwt-vc"
+        and isinstance(iss, str)
+        and iss.startswith("https://")
+        and not (isinstance(kid, str) and kid.startswith(("did:", "https://", "#")))
+    ):
+        # a kid no DID resolver can use, of an https issuer: its key is in its JWT VC Issuer
+        # Metadata, which the caller did not let be fetched
+        where = issuer_metadata_url(iss) if _is_issuer_url(iss) else iss
+        report.add(
+            "sdjwt.issuer-key",
+            "error",
+            f"the key of the https issuer {iss} is in its JWT VC Issuer Metadata ({where}), "
+            "which is fetched only with a metadata_fetcher (--allow-network)",
+        )
+        return None
     # the JWT route's key resolution, its checks reported under this route's name
     scratch = VerificationReport()
     shim = {"issuer": iss} if form == "sd-jwt-vc" else payload
@@ -194,6 +216,14 @@ def _issuer_key(
         check_id = "sdjwt.issuer-key" if check.id == "jwt.key" else check.id
         report.add(check_id, check.status, check.message, check.path)
     return found
+
+
+def _is_issuer_url(iss: str) -> bool:
+    try:
+        issuer_metadata_url(iss)
+    except ValueError:
+        return False
+    return True
 
 
 def _x5c_key(
@@ -205,7 +235,7 @@ def _x5c_key(
 ) -> tuple[Verifier | None, Signature] | None:
     """The leaf of an ``x5c`` chain (RFC 7515 §4.1.6), validated to the caller's anchors
     with ``cryptography``'s X.509 path validation; for an https ``iss`` the leaf must name
-    it as a URI or DNS subject alternative name (SD-JWT VC §3.5)."""
+    it as a URI or DNS subject alternative name (SD-JWT VC, X.509-based issuer keys)."""
     from cryptography import x509
     from cryptography.x509.verification import (
         ExtensionPolicy,
@@ -241,7 +271,7 @@ def _x5c_key(
         verifier = (
             PolicyBuilder()
             .store(store)
-            .time(options.moment.replace(tzinfo=None))
+            .time(options.moment.astimezone(timezone.utc).replace(tzinfo=None))
             .extension_policies(
                 ca_policy=ExtensionPolicy.webpki_defaults_ca(),
                 ee_policy=ExtensionPolicy.permit_all(),
@@ -264,12 +294,14 @@ def _x5c_key(
     subject = leaf.subject.rfc4514_string()[:200]
     iss = payload.get("iss")
     controller: str | None = iss if isinstance(iss, str) else subject
-    if isinstance(iss, str) and iss.startswith("https://") and not _san_names(leaf, iss):
+    if isinstance(iss, str) and not _san_names(leaf, iss):
+        # an https iss must match a SAN (SD-JWT VC); any other iss the certificate does
+        # not name is not tied to it either (the certificate would vouch for no one)
         report.add(
             check,
             "failed",
-            f"the x5c leaf ({subject}) names the issuer {iss} in no subject alternative "
-            "name (SD-JWT VC §3.5: the iss must match a SAN of the leaf)",
+            f"the x5c leaf ({subject}) names the issuer {iss[:120]} in no subject alternative "
+            "name (SD-JWT VC, X.509-based issuer keys: the iss must match a SAN of the leaf)",
         )
         return None
     report.add(check, "passed", f"x5c leaf {subject} ({key.key_type}), chain to a trust anchor")
@@ -283,10 +315,13 @@ def _san_names(leaf: Any, iss: str) -> bool:
         san = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
         return False
-    host = urlsplit(iss).hostname or ""
     uris = san.get_values_for_type(x509.UniformResourceIdentifier)
-    dns = san.get_values_for_type(x509.DNSName)
-    return iss in uris or iss.rstrip("/") in uris or host.lower() in (d.lower() for d in dns)
+    if iss in uris or iss.rstrip("/") in uris:
+        return True
+    if not iss.startswith("https://"):
+        return False
+    host = (urlsplit(iss).hostname or "").lower()
+    return bool(host) and host in (d.lower() for d in san.get_values_for_type(x509.DNSName))
 
 
 def issuer_metadata_url(iss: str) -> str:
@@ -339,7 +374,8 @@ def _metadata_key(
         report.add(
             check,
             "failed",
-            f"the issuer metadata has {len(candidates)} key(s) for kid {kid!r} (one is needed)",
+            f"the issuer metadata has {len(candidates)} key(s) for kid {repr(kid)[:80]} "
+            "(one is needed)",
         )
         return None
     jwk = candidates[0]
@@ -442,43 +478,137 @@ def sri_matches(integrity: str, data: bytes) -> bool:
     return False
 
 
+#: How many ``extends`` steps type metadata may take (each one a fetch).
+_MAX_EXTENDS = 5
+
+
+def _select(document: Any, path: list[Any]) -> list[str]:
+    """The RFC 6901 pointers of what a claim path (SD-JWT VC, "Claim Path": strings select
+    members, ``null`` every element of an array, integers an element) selects in
+    ``document``."""
+    found: list[tuple[list[str], Any]] = [([], document)]
+    for step in path:
+        following: list[tuple[list[str], Any]] = []
+        for tokens, node in found:
+            if isinstance(step, str) and isinstance(node, dict) and step in node:
+                following.append(([*tokens, step], node[step]))
+            elif step is None and isinstance(node, list):
+                following += [([*tokens, str(i)], v) for i, v in enumerate(node)]
+            elif (
+                isinstance(step, int)
+                and not isinstance(step, bool)
+                and isinstance(node, list)
+                and 0 <= step < len(node)
+            ):
+                following.append(([*tokens, str(step)], node[step]))
+        found = following
+    return [pointer(tokens) for tokens, _ in found]
+
+
+def _sd_rules(
+    metadata: Mapping[str, Any], document: Mapping[str, Any], disclosed: list[str]
+) -> list[str]:
+    """Where the credential breaks the ``sd`` rule of its type metadata's claim metadata
+    (``never``: not selectively disclosed; ``always``: not in clear)."""
+    problems: list[str] = []
+    claims = metadata.get("claims")
+    if not isinstance(claims, list):
+        return problems
+    shown = set(disclosed)
+    for entry in claims[:1000]:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), list):
+            continue
+        rule = entry.get("sd")
+        if rule not in ("always", "never"):
+            continue
+        for where in _select(document, entry["path"][:64]):
+            if rule == "never" and where in shown:
+                problems.append(f"{where[:80]} is selectively disclosed (type metadata: sd never)")
+            elif rule == "always" and where not in shown:
+                problems.append(f"{where[:80]} is in clear (type metadata: sd always)")
+    return problems
+
+
 def _type_metadata(
-    report: VerificationReport, document: Mapping[str, Any], options: VerifyOptions
+    report: VerificationReport,
+    document: Mapping[str, Any],
+    options: VerifyOptions,
+    disclosed: list[str] | None = None,
 ) -> None:
     """``sdjwt.vct``: the type's metadata, when the caller gives a fetcher and ``vct`` is an
-    https URL; its integrity by ``vct#integrity`` (SD-JWT VC §6)."""
+    https URL, its integrity by ``vct#integrity``, and the types it ``extends`` (each by its
+    ``extends#integrity``, at most five, no cycle) (SD-JWT VC, "Type Metadata"); the ``sd``
+    rules of every type's claim metadata (SD-JWT VC, "Claim Metadata") against what was
+    disclosed."""
     vct = document.get("vct")
     if not isinstance(vct, str):
         return
-    integrity = document.get("vct#integrity")
     if options.metadata_fetcher is None or not vct.startswith("https://"):
         why = "no metadata fetcher given" if vct.startswith("https://") else "not an https URL"
         report.add("sdjwt.vct", "passed", f"vct {vct} (type metadata not retrieved: {why})")
         return
-    try:
-        data, metadata = _fetch_json(vct, options)
-    except MicrocredError as exc:
-        report.add_error(
-            "sdjwt.vct", exc, f"the type metadata of {vct} cannot be had: {exc.message}"
-        )
-        return
-    if isinstance(integrity, str) and not sri_matches(integrity, data):
+    chain: list[str] = []
+    wanted: str | None = vct
+    integrity = document.get("vct#integrity")
+    name: Any = None
+    problems: list[str] = []
+    while wanted is not None:
+        if wanted in chain:
+            report.add("sdjwt.vct", "failed", f"the type metadata of {vct} extends itself")
+            return
+        if len(chain) > _MAX_EXTENDS:
+            report.add(
+                "sdjwt.vct", "failed", f"type metadata extends more than {_MAX_EXTENDS} types"
+            )
+            return
+        if not wanted.startswith("https://"):
+            break  # a type named by a URN: its metadata is not retrieved
+        try:
+            data, metadata = _fetch_json(wanted, options)
+        except MicrocredError as exc:
+            report.add_error(
+                "sdjwt.vct", exc, f"the type metadata of {wanted} cannot be had: {exc.message}"
+            )
+            return
+        if isinstance(integrity, str) and not sri_matches(integrity, data):
+            what = "vct#integrity" if not chain else "extends#integrity"
+            report.add(
+                "sdjwt.vct", "failed", f"the type metadata of {wanted} does not match {what}"
+            )
+            return
+        if not isinstance(metadata, dict) or metadata.get("vct") != wanted:
+            report.add(
+                "sdjwt.vct",
+                "failed",
+                f"the document at {wanted} is not the type metadata of {wanted}",
+            )
+            return
+        if not chain:
+            name = metadata.get("name")
+        problems += _sd_rules(metadata, document, disclosed or [])
+        chain.append(wanted)
+        extends = metadata.get("extends")
+        if extends is not None and not isinstance(extends, str):
+            report.add(
+                "sdjwt.vct", "failed", f"the type metadata of {wanted}: extends is not a string"
+            )
+            return
+        wanted = extends
+        integrity = metadata.get("extends#integrity")
+    if problems:
         report.add(
-            "sdjwt.vct", "failed", f"the type metadata of {vct} does not match vct#integrity"
+            "sdjwt.vct",
+            "failed",
+            f"the credential breaks its type metadata ({vct}): " + "; ".join(problems[:5]),
         )
         return
-    if not isinstance(metadata, dict) or metadata.get("vct") != vct:
-        report.add(
-            "sdjwt.vct", "failed", f"the document at {vct} is not the type metadata of {vct}"
-        )
-        return
-    name = metadata.get("name")
     report.add(
         "sdjwt.vct",
         "passed",
         f"vct {vct}"
         + (f" ({name})" if isinstance(name, str) else "")
-        + (", integrity verified" if isinstance(integrity, str) else ""),
+        + (", integrity verified" if isinstance(document.get("vct#integrity"), str) else "")
+        + (f", extends {' > '.join(chain[1:])}" if len(chain) > 1 else ""),
     )
 
 
