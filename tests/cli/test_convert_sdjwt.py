@@ -24,19 +24,6 @@ TITLE_ECTS_ISSUER = (
 HIDDEN = ("Tolvan", "8f0f7c3e", "VG (U/G/VG)", "2026-06-12", "2026-06-10", "19121212")
 
 
-@pytest.fixture(autouse=True)
-def _long_sd_jwt_is_recognised(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Work around ``microcred.verify._sdjwt.looks_like_sd_jwt`` (helper A's), which looks
-    for the ``~`` in the first 4096 characters only, so an SD-JWT whose issuer-signed JWT is
-    longer (a whole micro-credential is) goes to the JWT route. A no-op once that is fixed."""
-    from microcred.verify import _sdjwt
-
-    if _sdjwt.looks_like_sd_jwt("eyJ" + "A" * 5000 + ".eyJ9.c2ln~"):
-        return
-    shape = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+~")
-    monkeypatch.setattr(_sdjwt, "looks_like_sd_jwt", lambda text: bool(shape.match(text.strip())))
-
-
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(argv)
     out, err = capsys.readouterr()

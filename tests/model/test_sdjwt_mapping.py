@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
-import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -37,19 +36,6 @@ KEY = mc.keys.generate("Ed25519")
 HOLDER = mc.keys.generate("P-256")
 LADOK_UID = FORM["learner"]["identifiers"][0]["value"]
 PERSONAL_NUMBER = FORM["learner"]["national_id"]["value"]
-
-
-@pytest.fixture(autouse=True)
-def _long_sd_jwt_is_recognised(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Work around ``microcred.verify._sdjwt.looks_like_sd_jwt`` (helper A's), which looks
-    for the ``~`` in the first 4096 characters only, so an SD-JWT whose issuer-signed JWT is
-    longer (a whole micro-credential is) goes to the JWT route. A no-op once that is fixed."""
-    from microcred.verify import _sdjwt
-
-    if _sdjwt.looks_like_sd_jwt("eyJ" + "A" * 5000 + ".eyJ9.c2ln~"):
-        return
-    shape = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+~")
-    monkeypatch.setattr(_sdjwt, "looks_like_sd_jwt", lambda text: bool(shape.match(text.strip())))
 
 
 #: acceptance 3: what the holder shows

@@ -6,7 +6,6 @@ acceptance 3)."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,19 +38,6 @@ TITLE_ECTS_ISSUER = [
 HIDDEN = ("Tolvan", "8f0f7c3e", '"value": "VG"', "2026-06-12", "2026-06-10")
 ISSUED = MicroCredential.model_validate(FORM).to_sd_jwt_vc(KEY, holder_jwk=HOLDER.public_jwk())
 SHOWN = present_sd_jwt(ISSUED, TITLE_ECTS_ISSUER)
-
-
-@pytest.fixture(autouse=True)
-def _long_sd_jwt_is_recognised(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Work around ``microcred.verify._sdjwt.looks_like_sd_jwt`` (helper A's), which looks
-    for the ``~`` in the first 4096 characters only, so an SD-JWT whose issuer-signed JWT is
-    longer (a whole micro-credential is) goes to the JWT route. A no-op once that is fixed."""
-    from microcred.verify import _sdjwt
-
-    if _sdjwt.looks_like_sd_jwt(ISSUED):
-        return
-    shape = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+~")
-    monkeypatch.setattr(_sdjwt, "looks_like_sd_jwt", lambda text: bool(shape.match(text.strip())))
 
 
 @pytest.fixture(scope="module")
