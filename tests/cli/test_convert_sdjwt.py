@@ -184,3 +184,48 @@ def test_inspect_of_a_broken_sd_jwt_is_a_clear_error(
     code, _, err = _run(["inspect", str(broken)], capsys)
     assert code == 2
     assert "twice" in err
+
+
+def test_the_contract_from_outside(tmp_path: Path, keys: tuple[Path, Path]) -> None:
+    """The CLI contract as a separate process runs it: convert, present, verify, inspect."""
+    import os
+    import subprocess
+    import sys
+
+    import microcred as mc
+
+    env = {**os.environ, "PYTHONPATH": str(Path(mc.__file__).parents[1])}
+
+    def cli(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "microcred.cli", *argv],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+            timeout=120,
+        )
+
+    issuer, holder = keys
+    issued, shown = tmp_path / "mc.sdjwt", tmp_path / "shown.sdjwt"
+    made = cli("convert", str(FORM), "--to", "sd-jwt-vc", "--issuer-key", str(issuer))
+    assert made.returncode == 0, made.stderr  # without -o the token goes to stdout
+    assert made.stdout.endswith("~\n")
+    made = cli(
+        "convert", str(FORM), "--to", "sd-jwt-vc", "--issuer-key", str(issuer),
+        "--holder-jwk", str(holder), "-o", str(issued),
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert decode_sd_jwt(issued.read_text()).header["typ"] == "dc+sd-jwt"
+    presented = cli(
+        "present", str(issued), "--holder-key", str(holder), "--nonce", "n", "--aud", "a",
+        *[x for p in TITLE_ECTS_ISSUER for x in ("--disclose", p)], "-o", str(shown),
+    )  # fmt: skip
+    assert presented.returncode == 0, presented.stderr
+    verified = cli("verify", str(shown), "--nonce", "n", "--aud", "a")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    inspected = cli("inspect", str(shown))
+    assert inspected.returncode == 0, inspected.stderr
+    assert "6 hidden" in inspected.stdout
+    for secret in HIDDEN:
+        assert secret not in verified.stdout + inspected.stdout, secret
