@@ -212,9 +212,34 @@ def _bindings(function: ast.AST, name: str) -> set[str]:
     return found
 
 
+def _error_check_ids() -> set[str]:
+    """The check ids an error carries in its ``check`` attribute: the first argument of
+    every ``SdJwtError("<id>", ...)`` in the source (``report.add(exc.check, ...)``)."""
+    found: set[str] = set()
+    for path in sorted(SRC.rglob("*.py")):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(call, ast.Call)
+                and getattr(call.func, "id", getattr(call.func, "attr", "")) == "SdJwtError"
+                and call.args
+                and isinstance(call.args[0], ast.Constant)
+                and isinstance(call.args[0].value, str)
+            ):
+                found.add(call.args[0].value)
+    return found
+
+
 def _check_id_values(function: ast.AST, node: ast.expr) -> set[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return {node.value}
+    if isinstance(node, ast.Attribute) and node.attr == "check":
+        return _error_check_ids()  # ``exc.check`` of an SdJwtError
+    if isinstance(node, ast.IfExp):
+        body, orelse = (
+            _check_id_values(function, node.body),
+            _check_id_values(function, node.orelse),
+        )
+        return body | orelse if body and orelse else set()
     if isinstance(node, ast.Name):
         return _bindings(function, node.id)
     if isinstance(node, ast.JoinedStr):

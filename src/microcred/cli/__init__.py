@@ -39,7 +39,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("_validate", "validate documents against the OB 3.0, CLR 2.0, EU "
                  "micro-credential or ELM profile"),
     "inspect": ("_annex", "show the Annex I elements of a micro-credential and what is missing"),
-    "convert": ("_annex", "convert between the Annex I form, Open Badges 3.0 and ELM"),
+    "convert": ("_annex", "convert between the Annex I form, Open Badges 3.0, ELM and SD-JWT VC"),
     "batch-issue": ("_batch", "issue one micro-credential per row of a course roster (CSV)"),
     "status": ("_status", "revoke, suspend or unsuspend an issued credential (Bitstring Status "
                "List)"),

@@ -1,5 +1,7 @@
 """Data models: VC / Open Badges 3.0 / CLR 2.0 (:mod:`.ob3`), the EU micro-credential in its
-Annex I form (:mod:`.eu`), EU vocabularies (:mod:`.vocab`) and national presets
+Annex I form (:mod:`.eu`) and as SD-JWT VC claims (``SD_JWT_VC_TYPE``,
+``sd_jwt_vc_type_metadata``, ``to_sd_jwt_vc_claims``, ``from_sd_jwt_vc_claims``; see
+``docs/eu-sd-jwt-vc.md``), EU vocabularies (:mod:`.vocab`) and national presets
 (:mod:`.presets`, e.g. ``presets.se`` for Sweden).
 
 The models do no I/O and know nothing of proofs: they build and read the JSON that
@@ -9,6 +11,17 @@ The models do no I/O and know nothing of proofs: they build and read the JSON th
 from __future__ import annotations
 
 from . import ob3, presets, vocab
+from ._sdjwt_mapping import (
+    DEFAULT_DISCLOSABLE as SD_JWT_VC_DEFAULT_DISCLOSABLE,
+)
+from ._sdjwt_mapping import (
+    SD_JWT_VC_TYPE,
+    from_sd_jwt_vc_claims,
+    to_sd_jwt_vc_claims,
+)
+from ._sdjwt_mapping import (
+    type_metadata as sd_jwt_vc_type_metadata,
+)
 from .eu import (
     EU_CONTEXT,
     MANDATORY_ELEMENTS,
@@ -29,6 +42,8 @@ __all__ = [
     "EU_CONTEXT",
     "MANDATORY_ELEMENTS",
     "OPTIONAL_ELEMENTS",
+    "SD_JWT_VC_DEFAULT_DISCLOSABLE",
+    "SD_JWT_VC_TYPE",
     "Achievement",
     "AchievementCredential",
     "AchievementSubject",
@@ -37,7 +52,10 @@ __all__ = [
     "IncompleteMicroCredentialError",
     "MicroCredential",
     "Profile",
+    "from_sd_jwt_vc_claims",
     "ob3",
     "presets",
+    "sd_jwt_vc_type_metadata",
+    "to_sd_jwt_vc_claims",
     "vocab",
 ]

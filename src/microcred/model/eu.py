@@ -16,6 +16,11 @@ as ``alignment`` entries with the EU vocabulary URIs, so that plain OB 3.0 consu
 except for the learner's national identity number and e-mail address, which by default go into
 no credential at all (an issuer may opt in to a keyed or a salted hash:
 :mod:`microcred.model.identity`).
+
+:meth:`MicroCredential.to_sd_jwt_vc` writes the same elements, in the same OB 3.0 shape, as an
+SD-JWT VC for EUDI wallets (the learner's identities always selectively disclosable, the grade
+and dates by default), and :meth:`MicroCredential.from_sd_jwt_vc` reads back what a holder
+disclosed (``docs/eu-sd-jwt-vc.md``).
 """
 
 from __future__ import annotations
@@ -25,10 +30,10 @@ import functools
 import types
 import typing
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -47,8 +52,12 @@ from . import vocab
 from ._elm_mapping import elm_form, to_elm
 from ._ns import EU_CONTEXT
 from ._ob3_mapping import from_ob3, to_ob3
+from ._sdjwt_mapping import SD_JWT_VC_TYPE
 from .identity import IdentityPolicy, is_unidentified
 from .ob3 import AchievementCredential
+
+if TYPE_CHECKING:
+    from ..keys import KeyPair
 
 __all__ = [
     "EU_CONTEXT",
@@ -505,6 +514,33 @@ class MicroCredential(_Form):
         key = f"{issuer}|{self.code or ''}|{self.title_in()}"
         return f"urn:uuid:{uuid.uuid5(_ACHIEVEMENT_NS, key)}"
 
+    def require_complete(
+        self, identity: IdentityPolicy | None = None, *, issuer_id_needed: bool = False
+    ) -> None:
+        """Check that a credential can be made of this micro-credential under ``identity``.
+
+        Args:
+            identity: the identity policy the credential is made with (default: none of the
+                national id and e-mail goes in).
+            issuer_id_needed: the issuer's id is missing and needed (named as missing).
+
+        Raises:
+            IncompleteMicroCredentialError: a mandatory element is missing, or only the left
+                out national id or e-mail would identify the learner (each one named).
+        """
+        policy = identity or IdentityPolicy()
+        missing = self.missing
+        if (
+            self.learner is not None
+            and self.learner.identified
+            and is_unidentified(self.learner, policy)
+        ):
+            missing = [*missing, _UNIDENTIFIED]
+        if issuer_id_needed:
+            missing = [*missing, "issuer id (give issuer.id or issuer_id=)"]
+        if missing:
+            raise IncompleteMicroCredentialError(missing)
+
     def to_ob3(
         self,
         *,
@@ -536,18 +572,8 @@ class MicroCredential(_Form):
             ValueError: an element's value is not valid (e.g. a personal number's check digit).
         """
         policy = identity or IdentityPolicy()
-        missing = self.missing
-        if (
-            self.learner is not None
-            and self.learner.identified
-            and is_unidentified(self.learner, policy)
-        ):
-            missing = [*missing, _UNIDENTIFIED]
         chosen_issuer = issuer_id or (self.issuer.id if self.issuer else None)
-        if not chosen_issuer:
-            missing = [*missing, "issuer id (give issuer.id or issuer_id=)"]
-        if missing:
-            raise IncompleteMicroCredentialError(missing)
+        self.require_complete(policy, issuer_id_needed=not chosen_issuer)
         assert chosen_issuer is not None
         document = to_ob3(
             self,
@@ -604,6 +630,130 @@ class MicroCredential(_Form):
             credential.to_json() if isinstance(credential, AchievementCredential) else credential
         )
         return cls.model_validate(from_ob3(document), context=_READING)
+
+    # ------------------------------------------------------------------ SD-JWT VC
+
+    def to_sd_jwt_vc(
+        self,
+        key: KeyPair,
+        *,
+        holder_jwk: Mapping[str, Any] | None = None,
+        disclosable: Iterable[str] | None = None,
+        vct: str = SD_JWT_VC_TYPE,
+        issued_at: datetime | None = None,
+        expires: datetime | None = None,
+        status: Mapping[str, Any] | None = None,
+        salt: Callable[[], str] | None = None,
+        identity: IdentityPolicy | None = None,
+        today: date | None = None,
+        decoys: int = 0,
+        vct_integrity: bool | str = False,
+    ) -> str:
+        """This micro-credential as an SD-JWT VC (``typ: dc+sd-jwt``), signed with ``key``.
+
+        The claims are :func:`~microcred.model._sdjwt_mapping.to_sd_jwt_vc_claims` (OB 3.0's
+        shape; ``docs/eu-sd-jwt-vc.md`` has the table); ``iss`` is the key's controller and
+        the JWS ``kid`` its verification method. The learner's identities are always
+        selectively disclosable; the rest of ``disclosable`` says what else is.
+
+        Args:
+            key: the issuer's signing key (its DID is ``iss`` and ``issuer.id``).
+            holder_jwk: the holder's public JWK, written as ``cnf.jwk`` (key binding).
+            disclosable: JSON Pointers into the claims to make selectively disclosable
+                (``*``: every element of an array); default
+                :data:`~microcred.model._sdjwt_mapping.DEFAULT_DISCLOSABLE`. With microcred's
+                ``vct`` each must be a claim its Type Metadata lets be disclosable.
+            vct: the credential type (default microcred's
+                :data:`~microcred.model._sdjwt_mapping.SD_JWT_VC_TYPE`; DC4EU wallets know
+                ``urn:eudi:micro_credential:1``).
+            issued_at: ``iat`` (default: now).
+            expires: ``exp`` (default: none; a micro-credential does not expire).
+            status: the ``status`` claim (e.g. a Token Status List reference).
+            salt: the disclosures' salt source (for deterministic tests only).
+            identity: which of the national id and e-mail go in, and how (default: neither).
+            today: reference date for reading two-digit-year personal numbers.
+            decoys: decoy digests added to every ``_sd`` array (RFC 9901 §4.2.5), so that the
+                number of hidden claims does not tell a verifier whether there is a grade.
+            vct_integrity: the ``vct#integrity`` claim: a W3C SRI string, or ``True`` for that
+                of microcred's Type Metadata document
+                (:func:`~microcred.model._sdjwt_mapping.type_metadata_integrity`; only with
+                microcred's ``vct``).
+
+        Returns:
+            The SD-JWT (compact, ending with ``~``) with every disclosure.
+
+        Warns:
+            ReversibleIdentityWarning: ``identity`` writes a salted hash of one of them.
+
+        Raises:
+            IncompleteMicroCredentialError: a mandatory element is missing.
+            ValueError: an element's value is not valid, or a pointer of ``disclosable`` is
+                not one the type allows or selects no claim.
+            MicrocredError: the key cannot sign.
+        """
+        from ..sdjwt import issue_sd_jwt_vc
+        from ._sdjwt_mapping import (
+            disclosable_pointers,
+            to_sd_jwt_vc_claims,
+            type_metadata_integrity,
+        )
+
+        integrity: str | None = None
+        if vct_integrity is True:
+            if vct != SD_JWT_VC_TYPE:
+                raise ValueError(
+                    "vct_integrity=True is the integrity of microcred's own type metadata: "
+                    "give the SRI string of your type's document"
+                )
+            integrity = type_metadata_integrity()
+        elif isinstance(vct_integrity, str):
+            integrity = vct_integrity
+
+        claims = to_sd_jwt_vc_claims(
+            self, issuer_id=key.did, identity=identity, salt=None, today=today
+        )
+        pointers = disclosable_pointers(claims, disclosable, vct=vct)
+        return issue_sd_jwt_vc(
+            claims,
+            key,
+            vct=vct,
+            disclosable=pointers,
+            holder_jwk=holder_jwk,
+            issued_at=issued_at,
+            expires=expires,
+            status=status,
+            salt=salt,
+            decoys=decoys,
+            vct_integrity=integrity,
+        )
+
+    @classmethod
+    def from_sd_jwt_vc(cls, source: str | Mapping[str, Any]) -> MicroCredential:
+        """Read the Annex I elements back from an EU micro-credential SD-JWT VC: its text
+        (an SD-JWT or a presentation of one; parsed, **not verified**, see
+        :func:`microcred.verify`) or the claims a verifier got (``report.document``).
+
+        Only what was disclosed is read: an element whose claims stayed hidden is unset
+        (see :attr:`missing`).
+
+        Raises:
+            SdJwtError: (a :class:`~microcred.errors.MicrocredError`) the text is not an
+                SD-JWT, or its Disclosures break RFC 9901's processing rules (one given twice,
+                one that matches no digest, ...); ``error.check`` names the rule.
+            ValueError: the claims do not make an Annex I form.
+            TypeError: ``source`` is neither a string nor a JSON object.
+        """
+        from ._sdjwt_mapping import from_sd_jwt_vc_claims
+
+        if isinstance(source, str):
+            from ..sdjwt import decode_sd_jwt
+
+            claims: Mapping[str, Any] = decode_sd_jwt(source).processed()
+        elif isinstance(source, Mapping):
+            claims = source
+        else:
+            raise TypeError(f"an SD-JWT VC is its text or its claims, not {type(source).__name__}")
+        return cls.model_validate(from_sd_jwt_vc_claims(claims), context=_READING)
 
 
 # ---------------------------------------------------------------------- strict forms

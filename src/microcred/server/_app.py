@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from .. import _issue
-from .._input import _JWT
+from .._input import _JWT, _SD_JWT
 from .._vc import parse_datetime
 from ..errors import MicrocredError
 from ..keys import StaticResolver
@@ -222,16 +222,27 @@ class Service:
         return problem_response(ApiError(VERIFY_FAILED_STATUS, title, detail, body))
 
     async def verify_credential(self, request: Request) -> Response:
-        """``POST /credentials/verify``: a credential (JSON-LD or a compact JWT)."""
+        """``POST /credentials/verify``: a credential (JSON-LD, a compact JWT, or an SD-JWT:
+        an SD-JWT VC as issued or presented, its Key Binding JWT included; the report's
+        ``document`` then holds only what was disclosed, ``disclosed`` the pointers and
+        ``hidden_count`` how many claims stayed hidden)."""
         body = await json_body(request, self.config.max_request_bytes, self.config.limits)
         _members(body, "verifiableCredential", {"verifiableCredential", "options"})
-        checks = verify_checks(_options(body, {"checks", "challenge", "domain"}))
+        options = _options(body, {"checks", "challenge", "domain"})
+        checks = verify_checks(options)
         value = body["verifiableCredential"]
-        if not isinstance(value, dict) and not (isinstance(value, str) and _JWT.match(value)):
+        if isinstance(value, str):
+            value = value.strip()
+            if _SD_JWT.match(value):
+                checks.update(_key_binding(options))
+        if not isinstance(value, dict) and not (
+            isinstance(value, str) and (_JWT.match(value) or _SD_JWT.match(value))
+        ):
             raise ApiError(
                 400,
                 "Malformed request",
-                "verifiableCredential must be a JSON object or a compact JWT (not JSON text)",
+                "verifiableCredential must be a JSON object, a compact JWT or an SD-JWT "
+                "(not JSON text)",
             )
         report = await self._verify(value, request=request, **checks)
         if report.kind == "presentation":
@@ -275,6 +286,22 @@ class Service:
             raise ApiError(400, "Nothing to verify", "the body is empty")
         report = await self._verify(data, request=request)
         return JSONResponse(page_report(report))
+
+
+def _key_binding(options: Mapping[str, Any]) -> dict[str, Any]:
+    """What an SD-JWT's Key Binding JWT must carry: ``options.challenge`` as its ``nonce``,
+    ``options.domain`` as its ``aud`` (RFC 9901 §7.3; a nonce makes key binding required)."""
+    challenge, domain = options.get("challenge"), options.get("domain")
+    if challenge is not None and not isinstance(challenge, str):
+        raise ApiError(400, "Malformed request", "options.challenge must be a string")
+    if domain is not None and not isinstance(domain, str):
+        raise ApiError(400, "Malformed request", "options.domain of an SD-JWT must be a string")
+    found: dict[str, Any] = {}
+    if challenge is not None:
+        found["nonce"] = challenge
+    if domain is not None:
+        found["audience"] = domain
+    return found
 
 
 def _entry(check: Check) -> dict[str, str]:

@@ -122,6 +122,58 @@
     "internal": {
       "en": {"name": "Internal error of the verifier", "why": "The verifier itself failed while checking this input, so the result cannot be determined. The fault is in the verifier, not necessarily in the credential."},
       "sv": {"name": "Internt fel i verifieraren", "why": "Verifieraren själv fick ett fel när den kontrollerade indata, så resultatet kan inte avgöras. Felet ligger i verifieraren, inte nödvändigtvis i intyget."}
+    },
+    "sdjwt.format": {
+      "en": {"name": "Reading the SD-JWT", "why": "The input has the shape of an SD-JWT (a signed token followed by disclosures), but it cannot be read as one: a part is malformed, too large, or there are too many disclosures."},
+      "sv": {"name": "Inläsning av SD-JWT", "why": "Indata ser ut som en SD-JWT (ett signerat token följt av avslöjanden), men går inte att läsa som en: en del är felaktig eller för stor, eller så är avslöjandena för många."}
+    },
+    "sdjwt.header": {
+      "en": {"name": "SD-JWT header", "why": "The token's header does not say it is an SD-JWT credential of a kind this verifier checks (dc+sd-jwt, or the older vc+sd-jwt), or it asks for processing that is not supported."},
+      "sv": {"name": "SD-JWT-huvud", "why": "Tokenets huvud anger inte att det är ett SD-JWT-intyg av ett slag som den här verifieraren kontrollerar (dc+sd-jwt eller det äldre vc+sd-jwt), eller så kräver det behandling som inte stöds."}
+    },
+    "sdjwt.alg": {
+      "en": {"name": "SD-JWT signature algorithm", "why": "The token uses a signature algorithm that is not accepted (for example none or a shared secret)."},
+      "sv": {"name": "SD-JWT-signaturalgoritm", "why": "Tokenet använder en signaturalgoritm som inte godtas (till exempel none eller en delad hemlighet)."}
+    },
+    "sdjwt.issuer-key": {
+      "en": {"name": "Issuer's signing key", "why": "The key that should have signed the credential cannot be found or trusted: its certificate chain does not lead to a trusted authority, the issuer's published keys do not have it, or it does not fit the algorithm."},
+      "sv": {"name": "Utfärdarens signeringsnyckel", "why": "Nyckeln som skulle ha signerat intyget kan inte hittas eller litas på: dess certifikatkedja leder inte till en betrodd utfärdare, utfärdarens publicerade nycklar innehåller den inte, eller så passar den inte algoritmen."}
+    },
+    "sdjwt.signature": {
+      "en": {"name": "Issuer's signature", "why": "The issuer's signature does not match the credential: it has been changed after it was signed, or it was signed with a different key."},
+      "sv": {"name": "Utfärdarens signatur", "why": "Utfärdarens signatur stämmer inte med intyget: det har ändrats efter att det signerades, eller så signerades det med en annan nyckel."}
+    },
+    "sdjwt.disclosures": {
+      "en": {"name": "Disclosed claims", "why": "A disclosed claim is malformed or given twice, so what the holder chose to show cannot be trusted."},
+      "sv": {"name": "Visade uppgifter", "why": "En visad uppgift är felaktig eller finns två gånger, så det som innehavaren valde att visa går inte att lita på."}
+    },
+    "sdjwt.digest": {
+      "en": {"name": "Disclosures match the signed credential", "why": "A disclosed claim does not match anything the issuer signed, or one is used twice, or it would replace a signed claim: the disclosures were tampered with or reordered."},
+      "sv": {"name": "Visade uppgifter stämmer med det signerade intyget", "why": "En visad uppgift stämmer inte med något som utfärdaren signerade, används två gånger eller skulle ersätta en signerad uppgift: de visade uppgifterna har manipulerats eller flyttats om."}
+    },
+    "sdjwt.kb": {
+      "en": {"name": "Holder's key binding", "why": "The proof that the holder presented the credential (the key binding) is missing, not signed with the holder's key, made for another verifier or an old request, or does not cover what was shown."},
+      "sv": {"name": "Innehavarens nyckelbindning", "why": "Beviset för att innehavaren visade upp intyget (nyckelbindningen) saknas, är inte signerat med innehavarens nyckel, gjordes för en annan verifierare eller en gammal begäran, eller täcker inte det som visades."}
+    },
+    "sdjwt.iat": {
+      "en": {"name": "Time of issuing", "why": "The time at which the token says it was issued is in the future or not a valid time."},
+      "sv": {"name": "Utfärdandetid", "why": "Tiden då tokenet säger att det utfärdades ligger i framtiden eller är inte en giltig tidpunkt."}
+    },
+    "sdjwt.nbf": {
+      "en": {"name": "Valid from", "why": "The token is not valid yet, or its start time is not a valid time."},
+      "sv": {"name": "Giltig från", "why": "Tokenet är inte giltigt ännu, eller så är dess starttid inte en giltig tidpunkt."}
+    },
+    "sdjwt.exp": {
+      "en": {"name": "Expiry", "why": "The token has expired, or its expiry time is not a valid time."},
+      "sv": {"name": "Utgångstid", "why": "Tokenet har gått ut, eller så är dess utgångstid inte en giltig tidpunkt."}
+    },
+    "sdjwt.claims": {
+      "en": {"name": "SD-JWT VC claims", "why": "A claim that must always be visible (the issuer, the type, the validity times, the holder's key, the status) was hidden or is malformed."},
+      "sv": {"name": "SD-JWT VC-anspråk", "why": "Ett anspråk som alltid ska synas (utfärdaren, typen, giltighetstiderna, innehavarens nyckel, statusen) var dolt eller är felaktigt."}
+    },
+    "sdjwt.vct": {
+      "en": {"name": "Credential type", "why": "The credential's type description (type metadata) could not be retrieved, does not match its integrity hash, or describes another type."},
+      "sv": {"name": "Intygstyp", "why": "Beskrivningen av intygets typ (typmetadata) kunde inte hämtas, stämmer inte med sin kontrollsumma eller beskriver en annan typ."}
     }
   } /* END:CHECKS */;
 
@@ -155,6 +207,14 @@
     "holder": {
       "en": {"name": "The holder is not named", "why": "The presentation does not say who presents it, so nothing ties it to the person who showed it to you."},
       "sv": {"name": "Innehavaren anges inte", "why": "Presentationen anger inte vem som visar upp den, så inget knyter den till personen som visade den för dig."}
+    },
+    "sdjwt.kb": {
+      "en": {"name": "Not bound to the holder", "why": "The credential is bound to its holder's key, but it was shown without the holder's proof of possession (or without a one-time value from you), so it could be a copy shown by someone else."},
+      "sv": {"name": "Inte bunden till innehavaren", "why": "Intyget är bundet till innehavarens nyckel, men visades utan innehavarens bevis på innehav (eller utan ett engångsvärde från dig), så det kan vara en kopia som någon annan visar upp."}
+    },
+    "profile": {
+      "en": {"name": "The profile was not applied", "why": "A profile was asked for, but it applies to credentials of the W3C data model; this SD-JWT credential was not checked against it."},
+      "sv": {"name": "Profilen tillämpades inte", "why": "En profil efterfrågades, men den gäller intyg enligt W3C:s datamodell; det här SD-JWT-intyget kontrollerades inte mot den."}
     }
   } /* END:WARNINGS */;
 
@@ -187,7 +247,7 @@
       "intro": "Check a digital credential: an Open Badge, a Comprehensive Learner Record or an EU micro-credential. The check runs on this server; nothing is sent anywhere else.",
       "inputHeading": "Credential to check",
       "textLabel": "Paste the credential (JSON or JWT)",
-      "textHelp": "The whole credential as JSON text, or a compact JWT (three parts separated by dots).",
+      "textHelp": "The whole credential as JSON text, a compact JWT (three parts separated by dots), or an SD-JWT (a JWT followed by ~ and the disclosures the holder chose).",
       "verifyButton": "Verify",
       "or": "or",
       "fileLabel": "Credential file (PNG, SVG, JSON or JWT)",
@@ -237,6 +297,16 @@
       "format.jwt": "JSON Web Token (JWT)",
       "format.vc+jwt": "JSON Web Token (JWT)",
       "format.unknown": "unknown",
+      "format.sd-jwt-vc": "SD-JWT VC (selective disclosure)",
+      "format.vc+sd-jwt": "Verifiable Credential as SD-JWT (selective disclosure)",
+      "format.sd-jwt": "SD-JWT (selective disclosure)",
+      "disclosureHeading": "What the holder disclosed",
+      "disclosedCount": "Disclosed by the holder ({n}):",
+      "noneDisclosed": "The holder disclosed none of the claims that can be withheld; only the claims always shown are there.",
+      "hiddenCount": "{n} claim(s) stayed hidden: the holder did not disclose them (some may be decoys). They were never sent to this page, so they are not shown.",
+      "noneHidden": "Nothing stayed hidden: every claim of the credential is shown.",
+      "annexNotDisclosed": "Not disclosed by the holder: {list}.",
+      "value.hidden": "Not disclosed",
       "kind.credential": "credential",
       "kind.presentation": "presentation",
       "kind.unknown": "",
@@ -273,7 +343,7 @@
       "intro": "Kontrollera ett digitalt intyg: en Open Badge, ett Comprehensive Learner Record eller en EU-mikromerit. Kontrollen görs på den här servern; inget skickas någon annanstans.",
       "inputHeading": "Intyg att kontrollera",
       "textLabel": "Klistra in intyget (JSON eller JWT)",
-      "textHelp": "Hela intyget som JSON-text, eller en kompakt JWT (tre delar åtskilda av punkter).",
+      "textHelp": "Hela intyget som JSON-text, en kompakt JWT (tre delar åtskilda av punkter) eller en SD-JWT (en JWT följd av ~ och de uppgifter som innehavaren valde att visa).",
       "verifyButton": "Verifiera",
       "or": "eller",
       "fileLabel": "Intygsfil (PNG, SVG, JSON eller JWT)",
@@ -323,6 +393,16 @@
       "format.jwt": "JSON Web Token (JWT)",
       "format.vc+jwt": "JSON Web Token (JWT)",
       "format.unknown": "okänt",
+      "format.sd-jwt-vc": "SD-JWT VC (selektivt visade uppgifter)",
+      "format.vc+sd-jwt": "Verifierbart intyg som SD-JWT (selektivt visade uppgifter)",
+      "format.sd-jwt": "SD-JWT (selektivt visade uppgifter)",
+      "disclosureHeading": "Vad innehavaren visade",
+      "disclosedCount": "Visade av innehavaren ({n}):",
+      "noneDisclosed": "Innehavaren visade ingen av de uppgifter som kan hållas dolda; bara de uppgifter som alltid visas finns med.",
+      "hiddenCount": "{n} uppgift(er) förblev dolda: innehavaren visade dem inte (några kan vara lockbeten). De skickades aldrig till den här sidan och visas därför inte.",
+      "noneHidden": "Inget förblev dolt: alla intygets uppgifter visas.",
+      "annexNotDisclosed": "Visades inte av innehavaren: {list}.",
+      "value.hidden": "Inte visat",
       "kind.credential": "intyg",
       "kind.presentation": "presentation",
       "kind.unknown": "",
@@ -614,6 +694,9 @@
       details.appendChild(renderProblems("errorsHeading", errors, "error-checks"));
     }
     details.appendChild(renderCredential(data, report, outcome));
+    if (data.disclosure && typeof data.disclosure === "object") {
+      details.appendChild(renderDisclosure(data.disclosure));
+    }
     if (data.microCredential) {
       details.appendChild(renderAnnex(data.microCredential));
     }
@@ -747,6 +830,41 @@
     return section;
   }
 
+  // An SD-JWT's selective disclosure: the claims the holder disclosed (by their label in the
+  // page's language when the credential type names them, else by their JSON pointer) and how
+  // many stayed hidden. The hidden claims never reach the page.
+  function renderDisclosure(disclosure) {
+    const section = el("section", {className: "block", attrs: {"id": "disclosure", "aria-labelledby": "disclosure-title"}}, [
+      el("h3", {text: t("disclosureHeading"), attrs: {"id": "disclosure-title"}}),
+    ]);
+    const items = Array.isArray(disclosure.disclosed) ? disclosure.disclosed : [];
+    if (items.length) {
+      section.appendChild(el("p", {text: t("disclosedCount", {n: items.length})}));
+      const list = el("ul", {className: "disclosed-list", attrs: {"id": "disclosed-list"}});
+      items.forEach(function (item) {
+        if (!item || typeof item !== "object") {
+          return;
+        }
+        const pointer = asText(item.pointer);
+        const labels = item.label && typeof item.label === "object" ? item.label : {};
+        const label = asText(labels[language]) || asText(labels.en);
+        list.appendChild(el("li", {}, [
+          el("span", {text: label || pointer}),
+          label ? el("span", {className: "mono pointer", text: " (" + pointer + ")"}) : null,
+        ]));
+      });
+      section.appendChild(list);
+    } else {
+      section.appendChild(el("p", {text: t("noneDisclosed")}));
+    }
+    const hidden = typeof disclosure.hidden === "number" && disclosure.hidden > 0 ? disclosure.hidden : 0;
+    section.appendChild(el("p", {className: "hidden-count", attrs: {"id": "hidden-count"}}, [
+      icon(hidden ? "⊘" : "✓"),
+      el("span", {text: hidden ? t("hiddenCount", {n: hidden}) : t("noneHidden")}),
+    ]));
+    return section;
+  }
+
   function renderAnnex(micro) {
     const section = el("section", {className: "block", attrs: {"id": "annex", "aria-labelledby": "annex-title"}}, [
       el("h3", {text: t("annexHeading"), attrs: {"id": "annex-title"}}),
@@ -761,6 +879,13 @@
       icon(missing.length ? "⚠" : "✓"),
       el("span", {text: summaryText}),
     ]));
+    const notDisclosed = Array.isArray(micro.notDisclosed) ? micro.notDisclosed : [];
+    if (notDisclosed.length) {
+      section.appendChild(el("p", {className: "annex-summary not-disclosed"}, [
+        icon("⊘"),
+        el("span", {text: t("annexNotDisclosed", {list: notDisclosed.map(function (name) { return elementLabel(asText(name)); }).join(", ")})}),
+      ]));
+    }
     // explicit roles keep the table a table for assistive technology when narrow screens
     // lay its rows out as blocks
     const table = el("table", {className: "annex-table", attrs: {"id": "annex-table", "role": "table"}}, [
@@ -777,9 +902,11 @@
       const value = rowValue(row);
       const mandatory = row.mandatory === true;
       const isMissing = !value;
-      const tr = el("tr", {className: isMissing && mandatory ? "row-missing" : "", attrs: {"data-element": name, "role": "row"}});
+      const tr = el("tr", {className: isMissing && mandatory && row.hidden !== true ? "row-missing" : "", attrs: {"data-element": name, "role": "row"}});
       tr.appendChild(el("th", {text: elementLabel(name), attrs: {"scope": "row", "role": "rowheader"}}));
-      if (isMissing && mandatory) {
+      if (isMissing && row.hidden === true) {
+        tr.appendChild(el("td", {className: "value not-disclosed", attrs: {"role": "cell"}}, [icon("⊘"), el("span", {text: t("value.hidden")})]));
+      } else if (isMissing && mandatory) {
         tr.appendChild(el("td", {className: "value missing", attrs: {"role": "cell"}}, [icon("⚠"), el("strong", {text: t("value.missing")})]));
       } else if (isMissing) {
         tr.appendChild(el("td", {className: "value not-given", text: t("value.notGiven"), attrs: {"role": "cell"}}));
