@@ -1,4 +1,12 @@
-"""JWT interop with panva/jose: tokens made by microcred verify in Node, and vice versa."""
+"""JWT interop with panva/jose: tokens made by microcred verify in Node, and vice versa.
+
+The Open Badges 3.0 form (``jwt_form="ob3"``, the default for OB 3.0 credentials) is also read
+by the Node helper's own OB 3.0 §8.2 reader (``ob3-jwt-verify``): "The JWT Payload is the JSON
+object of the OpenBadgeCredential with the following properties (JWT Claims)" ``exp``
+("The validUntil property"), ``iss`` ("The issuer.id property"), ``jti`` ("The id property"),
+``nbf`` ("The validFrom property"), ``sub`` ("The credentialSubject.id property"), and of the
+JOSE header "Additional JOSE Headers are NOT allowed".
+"""
 
 from __future__ import annotations
 
@@ -36,7 +44,7 @@ def private_jwk(key: keys.KeyPair) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("alg", "key_type"), ALGS, ids=[a for a, _ in ALGS])
-@pytest.mark.parametrize("form", ["vc-jwt", "vc+jwt"])
+@pytest.mark.parametrize("form", ["ob3", "vc-jwt", "vc+jwt"])
 def test_microcred_tokens_verify_in_node(
     node_stack: NodeStack, alg: str, key_type: str, form: str
 ) -> None:
@@ -54,9 +62,12 @@ def test_microcred_tokens_verify_in_node(
     )
     assert answer["verified"], answer.get("error")
     payload = answer["payload"]
-    carried = payload["vc"] if form == "vc-jwt" else payload
+    if form == "ob3":
+        carried = {k: v for k, v in payload.items() if k not in ("iss", "jti", "nbf", "sub")}
+    else:
+        carried = payload["vc"] if form == "vc-jwt" else payload
     assert carried == credential
-    if form == "vc-jwt":
+    if form != "vc+jwt":
         assert payload["iss"] == key.did
         assert payload["jti"] == credential["id"]
         assert payload["sub"] == "did:example:learner"
@@ -66,17 +77,72 @@ def test_microcred_tokens_verify_in_node(
 
 
 @pytest.mark.parametrize(("alg", "key_type"), ALGS, ids=[a for a, _ in ALGS])
-def test_node_tokens_verify_in_microcred(node_stack: NodeStack, alg: str, key_type: str) -> None:
+def test_microcred_ob3_tokens_pass_the_node_ob3_reader(
+    node_stack: NodeStack, alg: str, key_type: str
+) -> None:
+    key = key_of(key_type)
+    credential = microcredential(key.did)
+    credential["validUntil"] = "2030-06-12T10:00:00Z"
+    token = mc.issue(credential, key, format="jwt", algorithm=alg)  # ob3: the default
+    answer = node_stack.request(
+        {
+            "op": "ob3-jwt-verify",
+            "token": token,
+            "jwk": key.public_jwk(),
+            "algorithms": [alg],
+            "now": NOW.isoformat(),
+        }
+    )
+    assert answer["verified"], answer.get("error")
+    assert answer["credential"] == credential
+    assert answer["protectedHeader"] == {"alg": alg, "kid": key.verification_method, "typ": "JWT"}
+    assert answer["payload"]["exp"] == int(
+        datetime(2030, 6, 12, 10, tzinfo=timezone.utc).timestamp()
+    )
+
+
+def test_the_node_ob3_reader_refuses_what_the_spec_refuses(node_stack: NodeStack) -> None:
+    """The Node reader is a real check: the vc-claim form and a claim that disagrees with the
+    credential fail there too (so the passes above mean something)."""
+    key = key_of("Ed25519")
+    credential = microcredential(key.did)
+    legacy = mc.issue(credential, key, format="jwt", jwt_form="vc-jwt")
+    request = {"op": "ob3-jwt-verify", "jwk": key.public_jwk(), "algorithms": ["EdDSA"]}
+    answer = node_stack.request({**request, "token": legacy, "now": NOW.isoformat()})
+    assert not answer["verified"]
+    assert "vc claim" in answer["error"]
+    payload = {**credential, "iss": "did:example:someone-else", "jti": credential["id"]}
+    payload.update(
+        sub="did:example:learner",
+        nbf=int(datetime(2024, 6, 12, 10, tzinfo=timezone.utc).timestamp()),
+    )
+    header = {"alg": "EdDSA", "kid": key.verification_method, "typ": "JWT"}
+    forged = node_stack.request(
+        {
+            "op": "jwt-sign",
+            "alg": "EdDSA",
+            "jwk": private_jwk(key),
+            "header": header,
+            "payload": payload,
+        }
+    )["token"]
+    answer = node_stack.request({**request, "token": forged, "now": NOW.isoformat()})
+    assert not answer["verified"]
+    assert "iss is" in answer["error"]
+    report = mc.verify(forged, now=NOW)
+    assert [c.id for c in report.failed] == ["jwt.claims"]
+
+
+@pytest.mark.parametrize(("alg", "key_type"), ALGS, ids=[a for a, _ in ALGS])
+@pytest.mark.parametrize("form", ["ob3", "vc-jwt"])
+def test_node_tokens_verify_in_microcred(
+    node_stack: NodeStack, alg: str, key_type: str, form: str
+) -> None:
     key = key_of(key_type)
     credential = microcredential(key.did)
     nbf = int(datetime(2024, 6, 12, 10, tzinfo=timezone.utc).timestamp())
-    payload = {
-        "iss": key.did,
-        "sub": "did:example:learner",
-        "nbf": nbf,
-        "jti": credential["id"],
-        "vc": credential,
-    }
+    claims = {"iss": key.did, "sub": "did:example:learner", "nbf": nbf, "jti": credential["id"]}
+    payload = {**claims, "vc": credential} if form == "vc-jwt" else {**credential, **claims}
     header = {"alg": alg, "kid": key.verification_method, "typ": "JWT"}
     token = node_stack.request(
         {
@@ -90,5 +156,6 @@ def test_node_tokens_verify_in_microcred(node_stack: NodeStack, alg: str, key_ty
     report = mc.verify(token, now=NOW)
     assert report.verified, report.failed
     assert report.format == "jwt"
+    assert report.document == credential  # the registered claims are not the credential's
     tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     assert not mc.verify(tampered, now=NOW).verified

@@ -8,8 +8,15 @@ Three forms are read, each with its own header rules (checked: ``jwt.header``):
 * **VC-JWT** (VC Data Model 1.1 §6.3.1, the form Open Badges 3.0 verifiers met first):
   ``typ`` ``JWT`` or absent, no ``cty``; exactly one of the claims ``vc`` (a credential) or
   ``vp`` (a presentation).
-* **A JWT whose payload is the credential** (``typ`` ``JWT``, no ``vc`` claim: Open Badges 3.0
-  §8.2 as current OB 3.0 libraries write it).
+* **The Open Badges 3.0 JWT** (OB 3.0 §8.2 "JSON Web Token Proof Format", also CLR 2.0):
+  ``typ`` ``JWT`` or absent, no ``vc`` claim; the payload is the credential with the
+  registered claims beside its members (they are not part of the credential the later checks
+  read: :func:`microcred.jose.credential_of_payload`).
+
+For an Open Badges 3.0 / CLR 2.0 credential in either ``typ: JWT`` form the claims ``iss``,
+``nbf``, ``jti`` and ``sub`` must be present when the credential has what they mirror (OB 3.0
+§8.2.6.1: "The JSON object MUST have the iss claim, and the value MUST match the issuer.id");
+in every form a registered claim that disagrees with the credential fails ``jwt.claims``.
 
 Then: ``alg`` on the caller's allowlist (never ``none`` or HMAC); the key from ``kid``, under
 the relationship of what is verified (``assertionMethod`` for a credential,
@@ -32,6 +39,8 @@ from ..jose import (
     DEFAULT_ALGORITHMS,
     KEY_ALGORITHMS,
     NEVER_ALGORITHMS,
+    credential_of_payload,
+    default_jwt_form,
     numeric_date,
     subject_id,
 )
@@ -53,6 +62,7 @@ __all__ = ["route"]
 
 _JOSE_TYPES: dict[str, Kind] = {"vc+jwt": "credential", "vp+jwt": "presentation"}
 _CLAIMS: dict[str, Kind] = {"vc": "credential", "vp": "presentation"}
+_JWT_TYPES = ("jwt", "application/jwt")
 
 
 def route(report: VerificationReport, token: str, options: VerifyOptions) -> Secured | None:
@@ -72,7 +82,7 @@ def route(report: VerificationReport, token: str, options: VerifyOptions) -> Sec
     read = _read_form(report, header, payload)
     if read is None:
         return None
-    document, _claim, kind = read
+    document, claim, kind = read
 
     alg = header.get("alg")
     allowed = set(options.algorithms or DEFAULT_ALGORITHMS) - NEVER_ALGORITHMS
@@ -103,7 +113,7 @@ def route(report: VerificationReport, token: str, options: VerifyOptions) -> Sec
 
     if signature.controller is None:
         return None  # an embedded key nothing ties to the issuer: jwt.key said so
-    _check_claims(report, payload, document, kind, options)
+    _check_claims(report, header, payload, document, kind, claim, options)
     if check_contexts(report, document, options, signed_as_json=True) is None:
         return None
     return Secured(document, kind, [signature])
@@ -150,7 +160,7 @@ def _read_form(
             return None
         claim = claims[0] if claims else None
         expected = _CLAIMS[claim] if claim else None
-        document = payload[claim] if claim else payload
+        document = payload[claim] if claim else credential_of_payload(payload)
     else:
         report.add(
             "jwt.header",
@@ -301,13 +311,17 @@ def _check_key_member(method: Mapping[str, Any]) -> None:
 
 def _check_claims(
     report: VerificationReport,
+    header: Mapping[str, Any],
     payload: Mapping[str, Any],
     document: Mapping[str, Any],
     kind: Kind,
+    claim: str | None,
     options: VerifyOptions,
 ) -> None:
     """Registered claims must mirror the document (``jwt.claims``); ``nbf``/``exp`` against
-    ``now`` (``jwt.nbf``, ``jwt.exp``)."""
+    ``now`` (``jwt.nbf``, ``jwt.exp``). An Open Badges 3.0 / CLR 2.0 credential in a
+    ``typ: JWT`` token must also carry each claim whose credential value exists (OB 3.0
+    §8.2.6.1)."""
     problems = []
     if kind == "credential":
         mirrors = [
@@ -317,9 +331,20 @@ def _check_claims(
             ("nbf", numeric_date(document.get("validFrom", document.get("issuanceDate")))),
             ("exp", numeric_date(document.get("validUntil", document.get("expirationDate")))),
         ]
+        typ = header.get("typ")
+        jwt_typed = typ is None or (isinstance(typ, str) and typ.lower() in _JWT_TYPES)
+        required = jwt_typed and default_jwt_form(document) == "ob3"
+        where = "the vc claim" if claim else "the payload"
         for name, expected in mirrors:
             if name in payload and expected is not None and payload[name] != expected:
                 problems.append(f"{name} is {payload[name]!r} but the credential says {expected!r}")
+            elif name in payload and expected is None and name in ("iss", "jti"):
+                problems.append(f"{name} is present but the credential in {where} has no value")
+            elif name not in payload and expected is not None and required:
+                problems.append(
+                    f"the {name} claim is missing; the credential in {where} has the value it "
+                    "mirrors (OB 3.0 §8.2: iss, jti, nbf, sub required, exp with validUntil)"
+                )
     else:
         if options.challenge is not None and payload.get("nonce") != options.challenge:
             problems.append("nonce does not match the expected challenge")

@@ -142,6 +142,42 @@ async function handle(request) {
       return {ok: true, verified: false, error: e.message};
     }
   }
+  case 'ob3-jwt-verify': {
+    // Open Badges 3.0 section 8.2 read independently of microcred: the signature with
+    // panva/jose, then the JOSE header (no header beyond alg, kid, jwk, typ; typ JWT) and
+    // the payload as the credential whose members the registered claims must match.
+    try {
+      const key = await jose.importJWK(request.jwk, request.algorithms[0]);
+      const {payload, protectedHeader} = await jose.jwtVerify(request.token, key,
+        {algorithms: request.algorithms, currentDate: new Date(request.now || Date.now()),
+          typ: 'JWT'});
+      const problems = [];
+      const extra = Object.keys(protectedHeader)
+        .filter(name => !['alg', 'kid', 'jwk', 'typ'].includes(name));
+      if(extra.length) problems.push('additional JOSE headers: ' + extra.join(', '));
+      if('vc' in payload) problems.push('the credential is in a vc claim');
+      const issuer = typeof payload.issuer === 'string' ? payload.issuer :
+        (payload.issuer || {}).id;
+      const seconds = value => Math.floor(Date.parse(value) / 1000);
+      const subject = Array.isArray(payload.credentialSubject) ?
+        payload.credentialSubject[0] : payload.credentialSubject;
+      const expected = {iss: issuer, jti: payload.id, sub: (subject || {}).id,
+        nbf: seconds(payload.validFrom)};
+      if(payload.validUntil !== undefined) expected.exp = seconds(payload.validUntil);
+      for(const [claim, value] of Object.entries(expected)) {
+        if(payload[claim] !== value) {
+          problems.push(`${claim} is ${JSON.stringify(payload[claim])}, expected ` +
+            JSON.stringify(value));
+        }
+      }
+      const credential = {...payload};
+      for(const claim of ['iss', 'jti', 'sub', 'nbf', 'exp']) delete credential[claim];
+      return {ok: true, verified: problems.length === 0, error: problems.join('; ') || undefined,
+        payload, protectedHeader, credential};
+    } catch(e) {
+      return {ok: true, verified: false, error: e.message};
+    }
+  }
   default:
     return {ok: false, error: 'unknown op ' + request.op};
   }
