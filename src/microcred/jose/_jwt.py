@@ -175,6 +175,7 @@ def issue_jwt(
     *,
     jwt_form: str | None = None,
     algorithm: str | None = None,
+    claims: Mapping[str, Any] | None = None,
 ) -> str:
     """Sign ``document`` as a compact JWS in one of :data:`JWT_FORMS` (see the module docs).
 
@@ -185,33 +186,44 @@ def issue_jwt(
             (``"ob3"`` for Open Badges 3.0 / CLR 2.0 credentials).
         algorithm: defaults to ``RS256`` for RSA (what OB 3.0 certification requires),
             ``EdDSA`` for Ed25519, ``ES256``/``ES384`` for P-256/P-384.
+        claims: more JWT claims beside the credential (``"ob3"`` and ``"vc-jwt"`` only), for
+            example ``{"status": microcred.status.token_status_entry(uri, idx)}`` (an IETF
+            Token Status List reference, which the verifier checks). They may not replace a
+            registered claim, ``vc``, or a member of the credential.
 
     Returns:
         The compact JWS.
 
     Raises:
         ValueError: unknown form, an algorithm that does not fit the key, a validity date that
-            is not a dateTime, or (``"ob3"``) a credential member named like a registered
-            claim with another value than the claim.
+            is not a dateTime, extra claims that collide or are given for ``"vc+jwt"``, or
+            (``"ob3"``) a credential member named like a registered claim with another value
+            than the claim.
     """
     alg = _algorithm(key, algorithm)
     credential = dict(document)
     form = default_jwt_form(credential) if jwt_form is None else jwt_form
+    extra = dict(claims or {})
     if form == "vc+jwt":
+        if extra:
+            raise ValueError("vc+jwt takes no extra claims: its payload is the credential")
         header = {"alg": alg, "kid": key.verification_method, "typ": "vc+jwt", "cty": "vc"}
         return _sign(header, credential, key)
     if form not in JWT_FORMS:
         raise ValueError(f"unknown jwt_form {form!r}: use one of {', '.join(JWT_FORMS)}")
-    claims = _registered(credential)
+    registered = _registered(credential)
     header = {"alg": alg, "kid": key.verification_method, "typ": "JWT"}
+    taken = set(REGISTERED_CLAIMS) | {"vc", "vp"} | (set(credential) if form == "ob3" else set())
+    colliding = sorted(name for name in extra if name in taken)
+    if colliding:
+        raise ValueError(f"extra claim(s) collide with the token's own: {', '.join(colliding)}")
     if form == "vc-jwt":
-        claims["vc"] = credential
-        return _sign(header, claims, key)
-    clashes = sorted(n for n in claims if n in credential and credential[n] != claims[n])
+        return _sign(header, {**registered, **extra, "vc": credential}, key)
+    clashes = sorted(n for n in registered if n in credential and credential[n] != registered[n])
     if clashes or "vc" in credential:
         names = ", ".join(clashes or ["vc"])
         raise ValueError(f"the credential has member(s) named like a JWT claim: {names}")
-    return _sign(header, {**credential, **claims}, key)
+    return _sign(header, {**credential, **registered, **extra}, key)
 
 
 def present_jwt(

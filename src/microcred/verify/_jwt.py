@@ -58,7 +58,7 @@ from ._contexts import check_contexts
 from ._options import VerifyOptions
 from ._secured import Kind, Secured, Signature, relationship_for
 
-__all__ = ["route"]
+__all__ = ["route", "verify_status_list_token"]
 
 _JOSE_TYPES: dict[str, Kind] = {"vc+jwt": "credential", "vp+jwt": "presentation"}
 _CLAIMS: dict[str, Kind] = {"vc": "credential", "vp": "presentation"}
@@ -114,9 +114,57 @@ def route(report: VerificationReport, token: str, options: VerifyOptions) -> Sec
     if signature.controller is None:
         return None  # an embedded key nothing ties to the issuer: jwt.key said so
     _check_claims(report, header, payload, document, kind, claim, options)
-    if check_contexts(report, document, options, signed_as_json=True) is None:
+    # a status claim (an IETF Token Status List reference) is a JWT claim, not a JSON-LD
+    # term: the status check reads it, the contexts check reads the credential without it
+    readable = (
+        {k: v for k, v in document.items() if k != "status"} if _token_status(header) else document
+    )
+    if check_contexts(report, readable, options, signed_as_json=True) is None:
         return None
     return Secured(document, kind, [signature])
+
+
+def _token_status(header: Mapping[str, Any]) -> bool:
+    """A ``typ: JWT`` token (ob3, vc-jwt), whose ``status`` claim sits beside the credential."""
+    typ = header.get("typ")
+    return typ is None or (isinstance(typ, str) and typ.lower() in _JWT_TYPES)
+
+
+def verify_status_list_token(token: str, options: VerifyOptions) -> dict[str, Any]:
+    """The claims of an IETF Status List Token (``typ: statuslist+jwt``) whose signature
+    verifies with the key its ``kid`` names, resolved as for a credential JWT (the caller's
+    resolvers, ``assertionMethod``; ``alg`` on the allowlist, never ``none`` or HMAC:
+    draft-ietf-oauth-status-list §5.1 "Relying parties MUST reject the JWT if it is using a
+    Message Authentication Code (MAC) algorithm"). An embedded ``jwk`` is not trusted here.
+
+    Raises:
+        MicrocredError: the token does not verify (the message says which check refused it).
+    """
+    scratch = VerificationReport()
+    try:
+        header, payload, segments = _read_compact(token, max_bytes=options.limits.max_jwt_bytes)
+    except MicrocredError as exc:
+        raise MicrocredError(f"malformed JWT: {exc}") from None
+    if "crit" in header:
+        raise MicrocredError("unsupported critical header parameters")
+    alg = header.get("alg")
+    allowed = set(options.algorithms or DEFAULT_ALGORITHMS) - NEVER_ALGORITHMS
+    if not isinstance(alg, str) or alg not in allowed:
+        raise MicrocredError(f"alg {str(alg)[:40]!r} is not accepted")
+    if not isinstance(header.get("kid"), str):
+        raise MicrocredError("the token names no key (kid)")
+    found = _key(scratch, header, payload, payload, "credential", alg, options)
+    if found is None:
+        problems = "; ".join(c.message for c in scratch.checks if c.status != "passed")
+        raise MicrocredError(problems or "the key cannot be used")
+    verifier, _signature = found
+    try:
+        signed = _signing_input(token, segments, header)
+    except MicrocredError as exc:
+        raise MicrocredError(f"signature cannot be checked: {exc}") from None
+    if verifier is None or not verifier.verify(signed, segments[2]):
+        raise MicrocredError("signature does not match the token")
+    return payload
 
 
 def _read_form(
@@ -161,6 +209,9 @@ def _read_form(
         claim = claims[0] if claims else None
         expected = _CLAIMS[claim] if claim else None
         document = payload[claim] if claim else credential_of_payload(payload)
+        if claim == "vc" and isinstance(document, dict) and "status" in payload:
+            # the Token Status List reference is a claim of the token (§6.1), beside vc
+            document = {**document, "status": payload["status"]}
     else:
         report.add(
             "jwt.header",
