@@ -159,3 +159,86 @@ def test_node_tokens_verify_in_microcred(
     assert report.document == credential  # the registered claims are not the credential's
     tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     assert not mc.verify(tampered, now=NOW).verified
+
+
+# --- legacy detached-JWS proofs (Ed25519Signature2018) against @digitalbazaar's suite -------
+
+
+def _vc11_credential(key: keys.KeyPair) -> dict[str, Any]:
+    """A VC 1.1 credential: that context defines the Ed25519Signature2018 terms itself."""
+    return {
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "id": "urn:uuid:4b8a0c2e-1f3d-4e5a-9b6c-7d8e9f0a1b2c",
+        "type": ["VerifiableCredential"],
+        "issuer": key.did,
+        "issuanceDate": "2021-05-01T10:00:00Z",
+        "credentialSubject": {"id": "did:example:learner"},
+    }
+
+
+def _node_documents(key: keys.KeyPair) -> dict[str, Any]:
+    from .conftest import contexts_for_node
+
+    docs = contexts_for_node()
+    docs[key.did] = keys.did_key_document(key.did, vm_type="Ed25519VerificationKey2018")
+    return docs
+
+
+def test_node_ed25519signature2018_proofs_verify_in_microcred(node_stack: NodeStack) -> None:
+    """@digitalbazaar/ed25519-signature-2018 signs (a detached b64:false JWS); microcred,
+    which never signs this legacy suite, verifies it, and both refuse it once changed."""
+    key = key_of("Ed25519")
+    node_key = {
+        "id": key.verification_method,
+        "controller": key.did,
+        "keyType": "Ed25519",
+        "publicKeyMultibase": key.public_multikey(),
+        "secretKeyMultibase": key.secret_multikey(),
+    }
+    signed = node_stack.request(
+        {
+            "op": "sign",
+            "suite": "Ed25519Signature2018",
+            "key": node_key,
+            "document": _vc11_credential(key),
+            "created": "2021-05-01T10:00:00Z",
+            "documents": _node_documents(key),
+        }
+    )["signed"]
+    proof = signed["proof"]
+    assert proof["type"] == "Ed25519Signature2018"
+    assert proof["jws"].split(".")[1] == ""  # detached
+    report = mc.verify(signed)
+    assert report.verified, report.failed
+    assert report.check("proof.suite") is not None
+    assert str(report.check("proof.suite").message).endswith("(legacy)")  # type: ignore[union-attr]
+    changed = {**signed, "credentialSubject": {"id": "did:example:someone-else"}}
+    assert "proof.signature" in {c.id for c in mc.verify(changed).failed}
+    answer = node_stack.request(
+        {
+            "op": "verify",
+            "suites": ["Ed25519Signature2018"],
+            "credential": changed,
+            "documents": _node_documents(key),
+        }
+    )
+    assert not answer["verified"]
+
+
+def test_the_test_side_2018_signer_agrees_with_node(node_stack: NodeStack) -> None:
+    """The independent signer of tests/proofs/test_legacy_jws.py makes proofs the reference
+    implementation accepts: the suite as microcred's tests read it is the suite as written."""
+    from tests.proofs.test_legacy_jws import sign
+
+    key = key_of("Ed25519")
+    signed = sign(_vc11_credential(key), key, "Ed25519Signature2018", "EdDSA")
+    answer = node_stack.request(
+        {
+            "op": "verify",
+            "suites": ["Ed25519Signature2018"],
+            "credential": signed,
+            "documents": _node_documents(key),
+        }
+    )
+    assert answer["verified"], answer.get("error")
+    assert mc.verify(signed).verified

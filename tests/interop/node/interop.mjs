@@ -11,6 +11,7 @@ import {cryptosuite as ecdsaRdfc} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosui
 import * as ecdsaJcs from '@digitalbazaar/ecdsa-jcs-2019-cryptosuite';
 import * as ecdsaSd from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
+import {Ed25519Signature2018} from '@digitalbazaar/ed25519-signature-2018';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as jose from 'jose';
@@ -63,8 +64,9 @@ async function keyPairOf(key) {
 
 function suitesFor(names) {
   return names.map(name => name === 'Ed25519Signature2020' ?
-    new Ed25519Signature2020() :
-    new DataIntegrityProof({cryptosuite: CRYPTOSUITES[name].verify()}));
+    new Ed25519Signature2020() : name === 'Ed25519Signature2018' ?
+      new Ed25519Signature2018() :
+      new DataIntegrityProof({cryptosuite: CRYPTOSUITES[name].verify()}));
 }
 
 async function handle(request) {
@@ -75,9 +77,10 @@ async function handle(request) {
     const signer = keyPair.signer();
     const date = request.created;
     const suite = request.suite === 'Ed25519Signature2020' ?
-      new Ed25519Signature2020({signer, date}) :
-      new DataIntegrityProof(
-        {signer, date, cryptosuite: CRYPTOSUITES[request.suite].sign(request)});
+      new Ed25519Signature2020({signer, date}) : request.suite === 'Ed25519Signature2018' ?
+        new Ed25519Signature2018({signer, date}) :
+        new DataIntegrityProof(
+          {signer, date, cryptosuite: CRYPTOSUITES[request.suite].sign(request)});
     const signed = await vc.issue({credential: request.document, suite, documentLoader});
     return {ok: true, signed};
   }
