@@ -9,7 +9,7 @@ EXPECTED = [
     "ValidationReport", "VerificationError", "VerificationReport", "VerifyOptions", "__version__",
     "baking",
     "derive", "errors", "issue", "jose", "jsonld", "keys", "model", "present", "presets", "proofs",
-    "status", "validate", "verify",
+    "sdjwt", "status", "validate", "verify",
 ]  # fmt: skip
 
 

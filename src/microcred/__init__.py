@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:  # what the names are; at run time each is loaded on first use
-    from . import baking, errors, jose, jsonld, keys, model, proofs, status
+    from . import baking, errors, jose, jsonld, keys, model, proofs, sdjwt, status
     from ._issue import issue, present
     from ._validate import ValidationError, ValidationReport, validate
     from .errors import MicrocredError
@@ -64,13 +64,14 @@ __all__ = [
     "present",
     "presets",
     "proofs",
+    "sdjwt",
     "status",
     "validate",
     "verify",
 ]
 
 _SUBMODULES = frozenset({"baking", "errors", "jose", "jsonld", "keys", "model", "proofs",
-                         "status"})  # fmt: skip
+                         "sdjwt", "status"})  # fmt: skip
 # name -> the module that defines it (relative to this package)
 _ATTRIBUTES = {
     "issue": "._issue",

@@ -14,6 +14,8 @@ from .limits import Limits
 __all__ = ["read_input"]
 
 _JWT = re.compile(r"^[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*\.[A-Za-z0-9_=-]*$")
+#: An SD-JWT (RFC 9901 §4): a compact JWS, ``~``, then Disclosures and a KB-JWT.
+_SD_JWT = re.compile(r"^[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*\.[A-Za-z0-9_=-]*~[A-Za-z0-9_=.~-]*$")
 
 
 def read_input(value: Any, *, limits: Limits) -> tuple[dict[str, Any] | str, str]:
@@ -58,6 +60,8 @@ def read_input(value: Any, *, limits: Limits) -> tuple[dict[str, Any] | str, str
     stripped = text.strip()
     if _JWT.match(stripped):
         return stripped, "compact JWS" + source
+    if _SD_JWT.match(stripped):
+        return stripped, "SD-JWT" + source
     document = _json.loads(text, limits=limits)
     if not isinstance(document, dict):
         raise MalformedInputError("a credential must be a JSON object")

@@ -82,7 +82,9 @@ class VerificationReport:
 
     Attributes:
         checks: every check in the order it ran.
-        format: ``"data-integrity"``, ``"jwt"``, ``"vc+jwt"``, or ``"unknown"``.
+        format: ``"data-integrity"``, ``"jwt"``, ``"vc+jwt"``, ``"sd-jwt-vc"`` (SD-JWT VC,
+            ``typ`` ``dc+sd-jwt``), ``"vc+sd-jwt"`` (a VC 2.0 credential secured with SD-JWT),
+            ``"sd-jwt"`` (an SD-JWT that is neither), or ``"unknown"``.
         kind: ``"credential"``, ``"presentation"`` or ``"unknown"``.
         document: the credential as verified (for a JWT, the credential it carries), if parsed.
             Read it only when :attr:`verified` is true: then every member a reader finds by
@@ -90,6 +92,12 @@ class VerificationReport:
         credentials: reports of the credentials inside a presentation (or CLR), in order.
         warnings: what was not checked although a reader would assume it was (``id`` names
             the check concerned); they do not change the outcome.
+        disclosed: for an SD-JWT (``format`` ``sd-jwt-vc`` or ``vc+sd-jwt``), the RFC 6901
+            pointers into :attr:`document` of every claim the presentation disclosed (object
+            members and array elements, in document order); ``None`` for other formats.
+        hidden_count: for an SD-JWT, how many digests no disclosure matched: claims the
+            holder withheld and the issuer's decoys (a verifier cannot tell them apart);
+            ``None`` for other formats.
     """
 
     checks: list[Check] = field(default_factory=list)
@@ -98,6 +106,8 @@ class VerificationReport:
     document: dict[str, Any] | None = None
     credentials: list[VerificationReport] = field(default_factory=list)
     warnings: list[Check] = field(default_factory=list)
+    disclosed: list[str] | None = None
+    hidden_count: int | None = None
 
     def add(
         self, check_id: str, status: CheckStatus, message: str, path: str | None = None
@@ -180,6 +190,9 @@ class VerificationReport:
                 {k: v for k, v in w.to_json().items() if k != "status"} for w in self.warnings
             ],
         }
+        if self.disclosed is not None:
+            data["disclosed"] = list(self.disclosed)
+            data["hidden_count"] = self.hidden_count
         if self.credentials:
             data["credentials"] = [inner.to_json() for inner in self.credentials]
         return data

@@ -33,6 +33,8 @@ _COMMANDS: dict[str, tuple[str, str]] = {
                      "(https) to publish"),
     "issue": ("_issue", "sign a credential with a key file"),
     "derive": ("_derive", "disclose parts of an ecdsa-sd-2023 credential (holder)"),
+    "present": ("_present", "present an SD-JWT with only the chosen claims disclosed, with "
+                "key binding (holder)"),
     "verify": ("_verify", "verify credentials, presentations or JWTs"),
     "validate": ("_validate", "validate documents against the OB 3.0, CLR 2.0, EU "
                  "micro-credential or ELM profile"),

@@ -1,4 +1,5 @@
-"""``microcred issue``: sign a credential as given (Data Integrity or JWT)."""
+"""``microcred issue``: sign a credential as given (Data Integrity, JWT, or SD-JWT: an SD-JWT
+VC or a VC 2.0 ``vc+sd-jwt``)."""
 
 from __future__ import annotations
 
@@ -35,9 +36,36 @@ def register(sub: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=["di", "jwt"],
+        choices=["di", "jwt", "sd-jwt-vc", "vc+sd-jwt"],
         default="di",
-        help="embedded proof (di, default) or compact JWS (jwt)",
+        help="embedded proof (di, default), compact JWS (jwt), an SD-JWT VC of CRED.json's "
+        "claims (sd-jwt-vc, typ dc+sd-jwt; needs --vct) or a VC 2.0 credential secured with "
+        "SD-JWT (vc+sd-jwt)",
+    )
+    parser.add_argument(
+        "--vct", metavar="VCT", help="with --format sd-jwt-vc: the credential type (vct claim)"
+    )
+    parser.add_argument(
+        "--disclosable",
+        action="append",
+        default=[],
+        metavar="POINTER",
+        help="with --format sd-jwt-vc/vc+sd-jwt: a JSON pointer (RFC 6901) to a claim made "
+        "selectively disclosable (repeatable), e.g. /credentialSubject/grade",
+    )
+    parser.add_argument(
+        "--holder-jwk",
+        metavar="H.json",
+        help="with --format sd-jwt-vc/vc+sd-jwt: the holder's key (a JWK; only its public "
+        "part is used), bound as cnf.jwk for key binding",
+    )
+    parser.add_argument(
+        "--decoys",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --format sd-jwt-vc/vc+sd-jwt: decoy digests added beside each set of "
+        "disclosable claims (default 0)",
     )
     parser.add_argument(
         "--jwt-form",
@@ -86,8 +114,20 @@ def run(args: argparse.Namespace) -> int:
     key = read_key(args.key)
     if args.created is not None and parse_datetime(args.created) is None:
         raise CliError(f"--created {args.created!r} is not an ISO 8601 date-time")
-    if args.format == "jwt" and (args.suite or args.mandatory_pointer or args.proof_form):
+    if args.format != "di" and (args.suite or args.mandatory_pointer or args.proof_form):
         raise CliError("--suite, --mandatory-pointer and --proof-form apply to --format di only")
+    sd_jwt = args.format in ("sd-jwt-vc", "vc+sd-jwt")
+    if not sd_jwt and (args.vct or args.disclosable or args.holder_jwk or args.decoys):
+        raise CliError(
+            "--vct, --disclosable, --holder-jwk and --decoys apply to --format sd-jwt-vc or "
+            "vc+sd-jwt only"
+        )
+    if args.format == "vc+sd-jwt" and args.vct:
+        raise CliError("--vct applies to --format sd-jwt-vc only")
+    if sd_jwt:
+        text = _issue_sd_jwt(args, document, key) + "\n"
+        write_output(text, args.output, force=args.force)
+        return EXIT_OK
     try:
         if args.format == "jwt":
             result = issue_credential(
@@ -120,3 +160,63 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(message) from None
     write_output(text, args.output, force=args.force)
     return EXIT_OK
+
+
+def _holder_jwk(path: str | None) -> dict[str, Any] | None:
+    """The public JWK of the holder key file (a public JWK, or a private key file)."""
+    if path is None:
+        return None
+    from ..errors import MicrocredError
+    from ..keys import KeyPair
+
+    jwk = read_json_object(path, "holder key")
+    try:
+        return KeyPair.from_jwk({k: v for k, v in jwk.items() if k != "kid"}).public_jwk()
+    except MicrocredError as exc:
+        raise CliError(f"holder key {path}: {exc}") from None
+
+
+def _issue_sd_jwt(args: argparse.Namespace, document: dict[str, Any], key: Any) -> str:
+    """An SD-JWT VC of the claims, or a VC 2.0 credential secured with SD-JWT."""
+    from .._vc import issuer_id
+    from ..errors import MicrocredError
+    from ..sdjwt import issue_sd_jwt_vc, issue_vc_sd_jwt
+
+    holder = _holder_jwk(args.holder_jwk)
+    if args.decoys < 0:
+        raise CliError("--decoys must be 0 or more")
+    try:
+        if args.format == "sd-jwt-vc":
+            if not args.vct:
+                raise CliError("--format sd-jwt-vc needs --vct VCT (the credential type)")
+            iss = document.get("iss", key.controller)
+            if iss != key.controller and not args.issuer_mismatch_ok:
+                raise CliError(
+                    f"iss {str(iss)[:120]!r} is not the key's controller {key.controller} "
+                    "(--issuer-mismatch-ok signs anyway)"
+                )
+            return issue_sd_jwt_vc(
+                document,
+                key,
+                vct=args.vct,
+                disclosable=args.disclosable,
+                holder_jwk=holder,
+                decoys=args.decoys,
+                algorithm=args.alg,
+            )
+        if issuer_id(document) != key.controller and not args.issuer_mismatch_ok:
+            raise CliError(
+                f"the credential's issuer is not the key's controller {key.controller} "
+                "(--issuer-mismatch-ok signs anyway)"
+            )
+        return issue_vc_sd_jwt(
+            document,
+            key,
+            disclosable=args.disclosable,
+            holder_jwk=holder,
+            decoys=args.decoys,
+            algorithm=args.alg,
+            allow_inline_contexts=args.allow_inline_contexts,
+        )
+    except (ValueError, MicrocredError) as exc:
+        raise CliError(str(exc)) from None

@@ -109,6 +109,23 @@ def register(sub: Any) -> None:
         help="verify in N processes (default: the number of cores); the output keeps the "
         "order of the inputs",
     )
+    parser.add_argument(
+        "--nonce",
+        metavar="N",
+        help="the nonce an SD-JWT's key binding JWT must carry (then key binding is required)",
+    )
+    parser.add_argument(
+        "--aud",
+        metavar="A",
+        help="the audience (this verifier) an SD-JWT's key binding JWT must name",
+    )
+    parser.add_argument(
+        "--trust-anchor",
+        action="append",
+        default=[],
+        metavar="PEM",
+        help="a trusted root certificate (PEM file) for an SD-JWT's x5c issuer chain (repeatable)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -213,7 +230,26 @@ def _options(args: argparse.Namespace) -> VerifyOptions:
         allow_inline_contexts=args.allow_inline_contexts,
         schemas=_schemas(args) or None,
         schema_fetcher=fetcher,
+        nonce=args.nonce,
+        audience=args.aud,
+        trust_anchors=_trust_anchors(args),
+        metadata_fetcher=fetcher,
     )
+
+
+def _trust_anchors(args: argparse.Namespace) -> list[bytes]:
+    """The certificates of ``--trust-anchor PEM`` files."""
+    anchors = []
+    for path in args.trust_anchor:
+        data = read_input(path)
+        from cryptography import x509
+
+        try:
+            x509.load_pem_x509_certificates(data)
+        except ValueError:
+            raise CliError(f"--trust-anchor {path}: not a PEM certificate") from None
+        anchors.append(data)
+    return anchors
 
 
 # one input's result, as the parent prints it: (standard output, standard error, exit code)
@@ -372,6 +408,11 @@ def format_report(name: str, report: VerificationReport, *, as_json: bool) -> st
         record = {"input": name, **report.to_json()}
         return json.dumps(record, ensure_ascii=False) + "\n"
     lines = [f"{name}: {report.outcome.upper()} ({report.format} {report.kind})"]
+    if report.disclosed is not None:
+        lines.append(
+            f"  disclosed: {len(report.disclosed)} claim(s); hidden: {report.hidden_count} "
+            "digest(s) not disclosed (withheld claims or decoys)"
+        )
     _check_lines(report, "  ", lines)
     lines += [f"  warning: {w.id}: {w.message}" for w in report.all_warnings]
     return "\n".join(lines) + "\n"

@@ -49,6 +49,16 @@ class VerifyOptions:
             checked).
         schema_fetcher: fetches a schema that is not in ``schemas`` (``None``: none is
             fetched; the network is used only when the caller gives one).
+        nonce, audience: what an SD-JWT's Key Binding JWT must carry (``nonce``, ``aud``);
+            a nonce makes key binding required. ``None``: the presentation's ``challenge``
+            / ``domain`` stand in for them (OpenID4VP passes one value for both).
+        require_key_binding: an SD-JWT without a valid Key Binding JWT is invalid even when
+            no nonce is given.
+        kb_max_age: how old a Key Binding JWT's ``iat`` may be.
+        trust_anchors: DER certificates an SD-JWT's ``x5c`` chain must end at (none: an
+            ``x5c`` issuer key cannot be trusted, the check is indeterminate).
+        metadata_fetcher: fetches SD-JWT VC type metadata (an https ``vct``) and JWT VC
+            Issuer Metadata (``{iss}/.well-known/jwt-vc-issuer``); ``None``: nothing fetched.
     """
 
     now: datetime | None = None
@@ -67,6 +77,24 @@ class VerifyOptions:
     profile: str | None = None
     schemas: Mapping[str, Any] = field(default_factory=dict, hash=False)
     schema_fetcher: Fetcher | None = None
+    nonce: str | None = None
+    audience: str | None = None
+    require_key_binding: bool = False
+    kb_max_age: timedelta = timedelta(minutes=5)
+    trust_anchors: tuple[bytes, ...] = ()
+    metadata_fetcher: Fetcher | None = None
+
+    @property
+    def kb_nonce(self) -> str | None:
+        """The nonce an SD-JWT's KB-JWT must carry: ``nonce``, else ``challenge``."""
+        return self.nonce if self.nonce is not None else self.challenge
+
+    @property
+    def kb_audience(self) -> str | None:
+        """The ``aud`` an SD-JWT's KB-JWT must carry: ``audience``, else a single ``domain``."""
+        if self.audience is not None:
+            return self.audience
+        return self.domain if isinstance(self.domain, str) else None
 
     @classmethod
     def create(
@@ -89,6 +117,12 @@ class VerifyOptions:
         profile: str | None = None,
         schemas: Mapping[str, Any] | None = None,
         schema_fetcher: Fetcher | None = None,
+        nonce: str | None = None,
+        audience: str | None = None,
+        require_key_binding: bool = False,
+        kb_max_age: timedelta = timedelta(minutes=5),
+        trust_anchors: Iterable[Any] | None = None,
+        metadata_fetcher: Fetcher | None = None,
     ) -> VerifyOptions:
         """Options from ``verify()``'s keyword arguments (see its docstring), checked.
 
@@ -122,8 +156,17 @@ class VerifyOptions:
         if not isinstance(limits, Limits):
             raise TypeError("limits must be a microcred.Limits")
         registry = _schema_registry(schemas)
-        if schema_fetcher is not None and not callable(getattr(schema_fetcher, "fetch", None)):
-            raise TypeError("schema_fetcher must be a fetcher (an object with fetch(url, ...))")
+        for name, fetcher in (
+            ("schema_fetcher", schema_fetcher),
+            ("metadata_fetcher", metadata_fetcher),
+        ):
+            if fetcher is not None and not callable(getattr(fetcher, "fetch", None)):
+                raise TypeError(f"{name} must be a fetcher (an object with fetch(url, ...))")
+        for name, text in (("nonce", nonce), ("audience", audience)):
+            if text is not None and not isinstance(text, str):
+                raise TypeError(f"{name} must be a string")
+        if not isinstance(kb_max_age, timedelta):
+            raise TypeError("kb_max_age must be a timedelta")
         return cls(
             now=now,
             suites=chosen,
@@ -143,6 +186,12 @@ class VerifyOptions:
             profile=profile,
             schemas=registry,
             schema_fetcher=schema_fetcher,
+            nonce=nonce,
+            audience=audience,
+            require_key_binding=bool(require_key_binding),
+            kb_max_age=kb_max_age,
+            trust_anchors=_anchors(trust_anchors),
+            metadata_fetcher=metadata_fetcher,
         )
 
     @property
@@ -153,14 +202,30 @@ class VerifyOptions:
     def for_embedded(self) -> VerifyOptions:
         """The options for a credential inside a presentation or CLR: the presentation's
         challenge and domain are not the credential's, and ``now`` is fixed for all of them."""
-        return replace(self, challenge=None, domain=None, now=self.moment)
+        return replace(
+            self,
+            challenge=None,
+            domain=None,
+            nonce=None,
+            audience=None,
+            require_key_binding=False,
+            now=self.moment,
+        )
 
     def for_status_list(self) -> VerifyOptions:
         """The options a status-list credential is verified with: the caller's own (suites,
         algorithms, resolver, loader, limits, time), without a profile or a presentation's
         challenge; a list's own status is not checked (it would recurse)."""
         return replace(
-            self, challenge=None, domain=None, profile=None, check_status=False, now=self.moment
+            self,
+            challenge=None,
+            domain=None,
+            nonce=None,
+            audience=None,
+            require_key_binding=False,
+            profile=None,
+            check_status=False,
+            now=self.moment,
         )
 
 
@@ -180,3 +245,35 @@ def _schema_registry(schemas: Mapping[str, Any] | None) -> Mapping[str, Any]:
                 f"not {type(schema).__name__}"
             )
     return dict(schemas)
+
+
+def _anchors(anchors: Iterable[Any] | None) -> tuple[bytes, ...]:
+    """Trust anchors as DER bytes: each a ``cryptography`` certificate, or its PEM or DER
+    bytes (a PEM may hold several certificates)."""
+    if anchors is None:
+        return ()
+    if isinstance(anchors, (bytes, bytearray, str)):
+        anchors = [anchors]
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    found: list[bytes] = []
+    for anchor in anchors:
+        if isinstance(anchor, x509.Certificate):
+            found.append(anchor.public_bytes(Encoding.DER))
+            continue
+        if isinstance(anchor, str):
+            anchor = anchor.encode("ascii")
+        if not isinstance(anchor, (bytes, bytearray)):
+            raise TypeError("trust_anchors: each is a certificate, or its PEM or DER bytes")
+        data = bytes(anchor)
+        try:
+            if b"-----BEGIN" in data:
+                found += [
+                    c.public_bytes(Encoding.DER) for c in x509.load_pem_x509_certificates(data)
+                ]
+            else:
+                found.append(x509.load_der_x509_certificate(data).public_bytes(Encoding.DER))
+        except ValueError as exc:
+            raise ValueError(f"trust_anchors: not a certificate ({exc})") from None
+    return tuple(found)

@@ -29,7 +29,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..net import Fetcher
 from ..report import VerificationReport
 from ..status import StatusListFetcher
-from . import _di, _jwt
+from . import _di, _jwt, _sdjwt
 from ._binding import check_binding
 from ._body import check_profile, check_schemas, check_status, check_subject, check_validity
 from ._enveloped import envelope_kind, open_envelope
@@ -60,6 +60,12 @@ def verify(
     profile: str | None = None,
     schemas: Mapping[str, Any] | None = None,
     schema_fetcher: Fetcher | None = None,
+    nonce: str | None = None,
+    audience: str | None = None,
+    require_key_binding: bool = False,
+    kb_max_age: timedelta = timedelta(minutes=5),
+    trust_anchors: Iterable[Any] | None = None,
+    metadata_fetcher: Fetcher | None = None,
 ) -> VerificationReport:
     """Verify a credential or presentation and report every check.
 
@@ -96,6 +102,14 @@ def verify(
         schema_fetcher: fetches a schema that is not in ``schemas`` (e.g.
             :class:`microcred.net.HttpsFetcher`); without one, nothing is fetched and such
             a schema is skipped with a warning.
+        nonce, audience: what an SD-JWT's Key Binding JWT must carry (``nonce``, ``aud``);
+            given, key binding is required. ``None``: ``challenge`` / ``domain`` stand in.
+        require_key_binding: an SD-JWT must come with a valid Key Binding JWT.
+        kb_max_age: how old a Key Binding JWT's ``iat`` may be.
+        trust_anchors: certificates (``cryptography`` objects, PEM or DER bytes) an SD-JWT's
+            ``x5c`` chain must validate to.
+        metadata_fetcher: fetches SD-JWT VC type metadata (an https ``vct``) and JWT VC Issuer
+            Metadata (``{iss}/.well-known/jwt-vc-issuer``); without one nothing is fetched.
 
     Returns:
         A :class:`~microcred.report.VerificationReport`; never raises for a bad credential.
@@ -125,6 +139,12 @@ def verify(
             profile=profile,
             schemas=schemas,
             schema_fetcher=schema_fetcher,
+            nonce=nonce,
+            audience=audience,
+            require_key_binding=require_key_binding,
+            kb_max_age=kb_max_age,
+            trust_anchors=trust_anchors,
+            metadata_fetcher=metadata_fetcher,
         )
     elif not isinstance(options, VerifyOptions):
         raise TypeError("options must be a microcred.verify.VerifyOptions")
@@ -151,6 +171,12 @@ _DEFAULTS: dict[str, Any] = {
     "profile": None,
     "schemas": None,
     "schema_fetcher": None,
+    "nonce": None,
+    "audience": None,
+    "require_key_binding": False,
+    "kb_max_age": timedelta(minutes=5),
+    "trust_anchors": None,
+    "metadata_fetcher": None,
 }
 
 
@@ -192,8 +218,13 @@ def _guarded(report: VerificationReport, value: Any, options: VerifyOptions) -> 
 
 
 def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> None:
-    """Route ``value`` (a JSON object or a compact JWS), then the shared checks."""
-    if isinstance(value, str):
+    """Route ``value`` (a JSON object, a compact JWS or an SD-JWT), then the shared checks."""
+    if isinstance(value, str) and _sdjwt.looks_like_sd_jwt(value):
+        secured = _sdjwt.route(report, value, options)
+        if secured is not None and report.format == "sd-jwt-vc":
+            _check_sd_jwt_vc(report, secured, options)
+            return
+    elif isinstance(value, str):
         secured = _jwt.route(report, value, options)
     elif isinstance(value, dict) and envelope_kind(value) is not None:
         secured = _enveloped_route(report, value, options)
@@ -234,6 +265,32 @@ def _enveloped_route(
         )
         return None
     return secured
+
+
+def _check_sd_jwt_vc(report: VerificationReport, secured: Secured, options: VerifyOptions) -> None:
+    """The shared checks an SD-JWT VC's claims go through: the route has checked the issuer
+    binding (``iss``) and the time claims (``iat``/``nbf``/``exp``); status (``status``) is the
+    shared step's; a profile applies to VC data model documents only."""
+    check_status(report, secured.document, options, lambda listed: _verify_list(listed, options))
+    statuses = [c for c in report.checks if c.id == "status"]
+    if (
+        "status" in secured.document
+        and options.check_status
+        and all(c.status == "skipped" for c in statuses)
+    ):
+        # a status claim that no status step read must not pass as "no status"
+        report.add(
+            "status",
+            "error",
+            "the credential's status claim (IETF Token Status List) was not checked",
+            "$.status",
+        )
+    if options.profile is not None:
+        report.warn(
+            "profile",
+            f"the profile {options.profile!r} applies to VC data model credentials; "
+            "an SD-JWT VC was not validated against it",
+        )
 
 
 def _check_credential(report: VerificationReport, secured: Secured, options: VerifyOptions) -> None:
