@@ -417,3 +417,47 @@ def test_cli_status_changes_a_token_status_list_in_place(
     assert main(["status", "revoke", "--list", str(listed), "--key", str(other_key),
                  "--index", "1"]) == 1  # fmt: skip
     assert listed.read_text() == before
+
+
+# --- end to end: an SD-JWT VC carrying a Token Status List reference ----------------------
+
+
+@pytest.mark.parametrize(
+    ("index", "outcome", "message"),
+    [
+        (0, "verified", "token status list: VALID"),
+        (3, "invalid", "revoked: INVALID"),
+        (4, "invalid", "suspended: SUSPENDED"),
+    ],
+)
+def test_an_sd_jwt_vc_presentation_is_checked_against_its_status_list_token(
+    index: int, outcome: str, message: str
+) -> None:
+    from microcred import sdjwt
+
+    holder = keys.generate("P-256")
+    issued = sdjwt.issue_sd_jwt_vc(
+        {"given_name": "Alva", "grade": "A"},
+        ISSUER,
+        vct="urn:example:badge",
+        disclosable=["/given_name", "/grade"],
+        holder_jwk=holder.public_jwk(),
+        issued_at=NOW - timedelta(days=1),
+        status=status.token_status_entry(URI, index),
+    )
+    shown = sdjwt.present_sd_jwt(
+        issued, ["/grade"], holder_key=holder, nonce="n-1", audience="https://verifier.example",
+        issued_at=NOW,
+    )  # fmt: skip
+    report = mc.verify(
+        shown,
+        now=NOW,
+        status=status.StaticStatusLists({URI: list_token()}),
+        challenge="n-1",
+        domain="https://verifier.example",
+    )
+    assert report.outcome == outcome, report.failed
+    assert [s for s, m in status_checks(report) if message in m] == [
+        "passed" if outcome == "verified" else "failed"
+    ]
+    assert "given_name" not in (report.document or {})
