@@ -461,3 +461,39 @@ def test_an_sd_jwt_vc_presentation_is_checked_against_its_status_list_token(
         "passed" if outcome == "verified" else "failed"
     ]
     assert "given_name" not in (report.document or {})
+
+
+@settings(max_examples=150, deadline=None)
+@given(position=st.integers(min_value=0), char=st.sampled_from("AQgw-_.x~= "))
+def test_a_damaged_status_list_token_never_crashes_and_never_passes(
+    position: int, char: str
+) -> None:
+    """Any one character of the Status List Token changed: a named status outcome, never an
+    internal error, and never a pass unless the token is unchanged."""
+    good = list_token()
+    at = position % len(good)
+    damaged = good[:at] + char + good[at + 1 :]
+    report = verify(credential(0), damaged)
+    assert not [c for c in report.checks if c.id == "internal"], report.checks
+    (outcome,) = [s for s, _ in status_checks(report)]
+    if damaged != good:  # the signature covers every character (written canonically)
+        assert outcome != "passed", damaged
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    reference=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+        ),
+        max_leaves=8,
+    )
+)
+def test_any_status_claim_gives_a_named_outcome(reference: Any) -> None:
+    claims = {"iss": ISSUER.did, "status": {"status_list": reference}}
+    options = VerifyOptions.create(now=NOW, status=status.StaticStatusLists({URI: list_token()}))
+    report = VerificationReport()
+    check_status(report, claims, options, lambda listed: VerificationReport())
+    assert [c.id for c in report.checks] == ["status"]
+    assert report.checks[0].status in ("passed", "failed", "error")
