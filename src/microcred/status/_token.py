@@ -36,7 +36,7 @@ import base64
 import binascii
 import math
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -247,6 +247,7 @@ def sign_status_list_token(
     ttl: int | None = None,
     aggregation_uri: str | None = None,
     algorithm: str | None = None,
+    x5c: Sequence[str] | None = None,
 ) -> str:
     """The Status List Token (JWT, §5.1) for ``status_list``, signed with ``key``.
 
@@ -260,9 +261,12 @@ def sign_status_list_token(
         ttl: ``ttl`` in seconds (optional, positive).
         aggregation_uri: the ``status_list`` claim's ``aggregation_uri`` (optional).
         algorithm: the JWS ``alg`` (default by key type, as :func:`microcred.jose.issue_jwt`).
+        x5c: the key's X.509 chain (base64 DER, leaf first; RFC 7515 §4.1.6): then the
+            header carries ``x5c`` instead of ``kid`` (issuers whose keys are certified).
 
     Returns:
-        The compact JWS, header ``{alg, kid, typ: "statuslist+jwt"}``.
+        The compact JWS, header ``{alg, kid, typ: "statuslist+jwt"}`` (or ``x5c`` for
+        ``kid``).
 
     Raises:
         ValueError: a URI that is not absolute, a ``ttl`` that is not a positive integer,
@@ -284,7 +288,13 @@ def sign_status_list_token(
     if aggregation_uri is not None:
         _uri(aggregation_uri, "aggregation_uri")
     claims["status_list"] = status_list.to_json(aggregation_uri=aggregation_uri)
-    header = {"alg": alg, "kid": key.verification_method, "typ": STATUS_LIST_TOKEN_TYPE}
+    header: dict[str, Any] = {"alg": alg, "typ": STATUS_LIST_TOKEN_TYPE}
+    if x5c is not None:
+        if isinstance(x5c, str) or not x5c or not all(isinstance(c, str) for c in x5c):
+            raise ValueError("x5c is a non-empty list of base64 DER certificates")
+        header["x5c"] = list(x5c)
+    else:
+        header["kid"] = key.verification_method
     return _sign(header, claims, key)
 
 

@@ -18,6 +18,7 @@ from ..status import ListVerifier, check_entries, check_token_status
 from ._jwt import verify_status_list_token
 from ._options import VerifyOptions
 from ._schema import JSON_SCHEMA_TYPES, check_json_schema
+from ._sdjwt import _x5c_key
 
 __all__ = ["check_profile", "check_schemas", "check_status", "check_subject", "check_validity"]
 
@@ -133,7 +134,7 @@ def check_status(
             report,
             document,
             fetcher=options.status,
-            verify_token=lambda token: verify_status_list_token(token, options),
+            verify_token=lambda token: verify_status_list_token(token, options, x5c_key=_x5c_key),
             now=options.moment,
             max_clock_skew=options.max_clock_skew.total_seconds(),
             limits=options.limits,

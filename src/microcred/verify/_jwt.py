@@ -29,7 +29,7 @@ claims; the ``contexts`` check on the document. The pipeline's shared steps do t
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -130,12 +130,24 @@ def _token_status(header: Mapping[str, Any]) -> bool:
     return typ is None or (isinstance(typ, str) and typ.lower() in _JWT_TYPES)
 
 
-def verify_status_list_token(token: str, options: VerifyOptions) -> dict[str, Any]:
+#: Finds the key of an ``x5c`` header: ``(report, x5c, payload, alg, options)`` → the
+#: verifier and who signed, or ``None`` after a check in ``report`` says why not.
+X5cKey = Callable[
+    [VerificationReport, Any, Mapping[str, Any], str, VerifyOptions],
+    "tuple[Verifier | None, Signature] | None",
+]
+
+
+def verify_status_list_token(
+    token: str, options: VerifyOptions, *, x5c_key: X5cKey | None = None
+) -> dict[str, Any]:
     """The claims of an IETF Status List Token (``typ: statuslist+jwt``) whose signature
     verifies with the key its ``kid`` names, resolved as for a credential JWT (the caller's
     resolvers, ``assertionMethod``; ``alg`` on the allowlist, never ``none`` or HMAC:
     draft-ietf-oauth-status-list §5.1 "Relying parties MUST reject the JWT if it is using a
-    Message Authentication Code (MAC) algorithm"). An embedded ``jwk`` is not trusted here.
+    Message Authentication Code (MAC) algorithm"), or, without a ``kid``, by its ``x5c``
+    chain through ``x5c_key`` (the SD-JWT VC route's validation against the caller's trust
+    anchors). An embedded ``jwk`` is not trusted here.
 
     Raises:
         MicrocredError: the token does not verify (the message says which check refused it).
@@ -151,9 +163,12 @@ def verify_status_list_token(token: str, options: VerifyOptions) -> dict[str, An
     allowed = set(options.algorithms or DEFAULT_ALGORITHMS) - NEVER_ALGORITHMS
     if not isinstance(alg, str) or alg not in allowed:
         raise MicrocredError(f"alg {str(alg)[:40]!r} is not accepted")
-    if not isinstance(header.get("kid"), str):
-        raise MicrocredError("the token names no key (kid)")
-    found = _key(scratch, header, payload, payload, "credential", alg, options)
+    if isinstance(header.get("kid"), str):
+        found = _key(scratch, header, payload, payload, "credential", alg, options)
+    elif "x5c" in header and x5c_key is not None:
+        found = x5c_key(scratch, header["x5c"], payload, alg, options)
+    else:
+        raise MicrocredError("the token names no key (kid, or an x5c chain)")
     if found is None:
         problems = "; ".join(c.message for c in scratch.checks if c.status != "passed")
         raise MicrocredError(problems or "the key cannot be used")
