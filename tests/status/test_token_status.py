@@ -577,3 +577,20 @@ def test_a_status_list_token_with_an_x5c_chain_is_checked_against_the_trust_anch
     check_status(report, claims, untrusted, lambda listed: VerificationReport())
     assert report.checks[0].status == "error"
     assert "no trust anchors were given" in report.checks[0].message
+
+
+@pytest.mark.parametrize(
+    ("claim", "outcome", "why"),
+    [
+        ({"identifier_list": {"id": "1", "uri": URI}}, "error", "identifier_list not supported"),
+        ({}, "failed", "naming a status mechanism"),
+        ("revoked", "failed", "naming a status mechanism"),
+    ],
+)
+def test_a_status_claim_without_a_status_list_is_named(claim: Any, outcome: str, why: str) -> None:
+    """§6.1: ``status`` "MUST specify a JSON Object that contains at least one reference to a
+    status mechanism"; one microcred does not implement leaves the status unchecked."""
+    options = VerifyOptions.create(now=NOW, status=status.StaticStatusLists({}))
+    report = VerificationReport()
+    check_status(report, {"iss": ISSUER.did, "status": claim}, options, lambda _: report)
+    assert [(c.status, why in c.message) for c in report.checks] == [(outcome, True)]

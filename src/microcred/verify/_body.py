@@ -101,7 +101,7 @@ def check_status(
     """
     has_token = _token_reference(document)
     where = "$.credentialStatus" if "credentialStatus" in document else "$.status"
-    if "credentialStatus" not in document and not has_token:
+    if "credentialStatus" not in document and "status" not in document:
         report.add("status", "skipped", "the credential has no credentialStatus")
         return
     if not options.check_status:
@@ -113,6 +113,25 @@ def check_status(
             where,
         )
         return
+    if "status" in document and not has_token:
+        # draft-ietf-oauth-status-list §6.1: "status" MUST be a JSON Object that contains at
+        # least one reference to a status mechanism; status_list is the one microcred knows
+        claim = document["status"]
+        if not isinstance(claim, Mapping) or not claim:
+            report.add(
+                "status", "failed", "status must be an object naming a status mechanism", "$.status"
+            )
+        else:
+            names = ", ".join(sorted(str(k)[:40] for k in claim)[:5])
+            report.add(
+                "status",
+                "error",
+                f"status mechanism(s) {names} not supported (only status_list): the status "
+                "cannot be checked",
+                "$.status",
+            )
+        if "credentialStatus" not in document:
+            return
     if options.status is None:
         report.add(
             "status",
