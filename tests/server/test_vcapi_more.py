@@ -136,8 +136,13 @@ def test_the_ob3_jwt_route_answers_the_compact_token(client: TestClient) -> None
     assert isinstance(token, str)
     header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
     payload = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
-    assert header["typ"] == "JWT"
-    assert payload["vc"] == _credential()
+    # OB 3.0 §8.2: the JWT payload is the credential, registered claims beside its members,
+    # and "Additional JOSE Headers are NOT allowed"
+    assert header == {"alg": "EdDSA", "kid": ED.verification_method, "typ": "JWT"}
+    assert "vc" not in payload
+    assert {k: v for k, v in payload.items() if k not in ("iss", "jti", "nbf", "sub")} == (
+        _credential()
+    )
     assert payload["iss"] == ED.did
     assert payload["jti"] == _credential()["id"]
     verified = client.post("/credentials/verify", json={"verifiableCredential": token})

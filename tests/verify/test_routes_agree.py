@@ -76,7 +76,7 @@ def _shared(report: mc.VerificationReport) -> list[tuple[str, str]]:
     return [(c.id, c.status) for c in report.checks if c.id in SHARED or c.id == "profile"]
 
 
-@pytest.mark.parametrize("jwt_form", ["vc-jwt", "vc+jwt"])
+@pytest.mark.parametrize("jwt_form", ["ob3", "vc-jwt", "vc+jwt"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_both_routes_give_the_same_outcome_and_shared_checks(case: str, jwt_form: str) -> None:
     members, options = CASES[case]
@@ -87,7 +87,7 @@ def test_both_routes_give_the_same_outcome_and_shared_checks(case: str, jwt_form
     jwt = mc.verify(as_jwt, now=NOW, **options)
     assert (di.format, jwt.format) == (
         "data-integrity",
-        "jwt" if jwt_form == "vc-jwt" else "vc+jwt",
+        "vc+jwt" if jwt_form == "vc+jwt" else "jwt",
     )
     assert di.outcome == jwt.outcome, (case, di.failed, jwt.failed)
     assert _shared(di) == _shared(jwt), case

@@ -69,9 +69,11 @@ def register(sub: Any) -> None:
     )
     parser.add_argument(
         "--jwt-form",
-        choices=["vc-jwt", "vc+jwt"],
-        default="vc-jwt",
-        help="with --format jwt: OB 3.0 VC-JWT ('vc' claim) or VC 2.0 vc+jwt",
+        choices=["ob3", "vc-jwt", "vc+jwt"],
+        default=None,
+        help="with --format jwt: ob3 (OB 3.0 §8.2: the payload is the credential, with "
+        "iss/jti/nbf/sub/exp; the default for OB 3.0 / CLR 2.0 credentials), vc-jwt (VC 1.1: "
+        "the credential in the 'vc' claim; the default for others) or vc+jwt (VC JOSE-COSE)",
     )
     parser.add_argument("--alg", help="with --format jwt: JWS algorithm (default by key type)")
     parser.add_argument(

@@ -1,5 +1,6 @@
 """``microcred status revoke|suspend|unsuspend``: change one entry of a signed Bitstring
-Status List and re-sign it in place."""
+Status List, or of an IETF Token Status List (a ``statuslist+jwt`` file), and re-sign it in
+place."""
 
 from __future__ import annotations
 
@@ -17,13 +18,26 @@ from .._input import read_input as read_document
 from ..errors import MicrocredError
 from ..keys import KeyPair, StaticResolver
 from ..limits import DEFAULT_LIMITS
-from ..status import StatusList, read_status_list, status_index, update_status
-from ..verify import verify
+from ..status import (
+    INVALID,
+    SUSPENDED,
+    VALID,
+    StatusList,
+    read_status_list,
+    read_status_list_token,
+    status_index,
+    update_status,
+    update_token_status,
+)
+from ..status._token import status_name
+from ..verify import VerifyOptions, verify
 from ._common import EXIT_INVALID, EXIT_OK, CliError
 from ._io import read_input, read_key
 
 __all__ = ["register"]
 
+#: action -> the Token Status List value it sets (§7.1 Status Types)
+_TOKEN_VALUES = {"revoke": INVALID, "suspend": SUSPENDED, "unsuspend": VALID}
 #: action -> (the list purpose it needs, the value it sets, the state's name)
 _ACTIONS = {
     "revoke": ("revocation", True, "revoked"),
@@ -38,8 +52,10 @@ def register(sub: Any) -> None:
         "status",
         help="revoke, suspend or unsuspend an issued credential (Bitstring Status List)",
         description="Change one entry of a signed Bitstring Status List credential (as "
-        "batch-issue --status-list writes it), re-sign it with the issuer's key and write it "
-        "back in place. Then publish the file at the list's URL again.",
+        "batch-issue --status-list writes it), or of an IETF Token Status List token (a "
+        "statuslist+jwt file: revoke sets INVALID, suspend SUSPENDED, unsuspend VALID), "
+        "re-sign it with the issuer's key and write it back in place. Then publish the file "
+        "at the list's URL again.",
         epilog="Exit codes: 0 done (or the entry already had that status), 1 the list does "
         "not verify, 2 usage or unreadable input.",
     )
@@ -52,7 +68,10 @@ def register(sub: Any) -> None:
             + (" Revocation cannot be undone." if action == "revoke" else ""),
         )
         one.add_argument(
-            "--list", required=True, metavar="LIST.json", help=f"the signed {purpose} list"
+            "--list",
+            required=True,
+            metavar="LIST",
+            help=f"the signed {purpose} list (JSON), or a Token Status List token (.jwt)",
         )
         one.add_argument(
             "--key", required=True, metavar="KEY.json", help="the list issuer's private JWK"
@@ -75,11 +94,29 @@ def register(sub: Any) -> None:
         one.set_defaults(handler=run)
 
 
+def _token_of(path: str) -> str | None:
+    """The file's Token Status List token (``typ: statuslist+jwt``), or ``None`` if it is not
+    one."""
+    text = read_input(path).decode("utf-8", "replace").strip()
+    if text.count(".") != 2 or text.startswith("{"):
+        return None
+    try:
+        header, _ = jose.decode_unverified(text)
+    except MicrocredError:
+        return None
+    typ = header.get("typ")
+    media = typ.lower().removeprefix("application/") if isinstance(typ, str) else None
+    return text if media == "statuslist+jwt" else None
+
+
 def _read_list(path: str) -> tuple[dict[str, Any], StatusList]:
     data = read_input(path)
     text = data.decode("utf-8", "replace").strip()
     if text.count(".") == 2 and not text.startswith("{"):
-        raise CliError(f"status list {path} is a JWT; status changes a JSON (Data Integrity) list")
+        raise CliError(
+            f"status list {path} is a JWT but not a Token Status List (typ statuslist+jwt); "
+            "status changes a JSON (Data Integrity) list or a Token Status List token"
+        )
     try:
         document = _json.loads(data)
     except MicrocredError as exc:
@@ -207,7 +244,85 @@ def run(args: argparse.Namespace) -> int:
         return _run(args)
 
 
+def _token_index(path: str, uri: str) -> int:
+    """The ``status.status_list.idx`` of a credential (a JWT, or JSON) that points at ``uri``."""
+    try:
+        document, _ = read_document(read_input(path), limits=DEFAULT_LIMITS)
+        if isinstance(document, str):
+            _, document = jose.decode_unverified(document)
+    except MicrocredError as exc:
+        raise CliError(f"credential {path}: {exc}") from None
+    status = document.get("status") if isinstance(document, dict) else None
+    reference = status.get("status_list") if isinstance(status, dict) else None
+    if not isinstance(reference, dict) or reference.get("uri") != uri:
+        raise CliError(f"credential {path} has no status.status_list entry for {uri}")
+    index = reference.get("idx")
+    if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+        raise CliError(f"credential {path}: status.status_list.idx is not a non-negative integer")
+    return index
+
+
+def _run_token(args: argparse.Namespace, token: str) -> int:
+    """The Token Status List form of :func:`_run`: the token must verify with the key (its
+    ``kid`` the key's verification method), then one entry is set and the token re-signed."""
+    from ..verify._jwt import verify_status_list_token
+
+    key = read_key(args.key)
+    trusted = {
+        "id": key.controller,
+        "verificationMethod": [key.verification_method_document()],
+        "assertionMethod": [key.verification_method],
+    }
+    options = VerifyOptions.create(resolver=StaticResolver([trusted]))
+    try:
+        claims = verify_status_list_token(token, options)
+        _, listed = read_status_list_token(token)
+    except MicrocredError as exc:
+        raise CliError(
+            f"the token {args.list} does not verify with this key ({exc}); not changing it",
+            EXIT_INVALID,
+        ) from None
+    header, _ = jose.decode_unverified(token)
+    if header.get("kid") != key.verification_method or claims.get("iss") != key.controller:
+        raise CliError(
+            f"the token {args.list} is signed by {str(header.get('kid'))[:120]} for "
+            f"{str(claims.get('iss'))[:120]}, not by this key ({key.verification_method}); "
+            "not changing it",
+            EXIT_INVALID,
+        )
+    uri = str(claims.get("sub"))
+    if args.row is not None:
+        manifest = Path(args.manifest or Path(args.list).parent / "manifest.jsonl")
+        index = _manifest_index(manifest, args.row)
+        who = f"row {args.row} (index {index})"
+    else:
+        index = args.index if args.credential is None else _token_index(args.credential, uri)
+        who = f"index {index}"
+    value = _TOKEN_VALUES[args.action]
+    if value == SUSPENDED and listed.bits < 2:
+        raise CliError(f"{args.list} has 1 bit per entry: it cannot hold SUSPENDED (0x02)")
+    try:
+        current = listed.get(index)
+    except (IndexError, TypeError) as exc:
+        raise CliError(str(exc)) from None
+    if args.action == "unsuspend" and current not in (SUSPENDED, VALID):
+        raise CliError(f"{who} is {status_name(current)}, not SUSPENDED; not changing it")
+    if current == value:
+        print(f"{who} is already {status_name(value)} in {args.list}; nothing changed")
+        return EXIT_OK
+    try:
+        signed = update_token_status(token, index, value, key)
+    except (ValueError, IndexError, MicrocredError) as exc:
+        raise CliError(str(exc)) from None
+    _write_in_place(Path(args.list), (signed + "\n").encode("ascii"))
+    print(f"{who}: {status_name(value)} in {args.list} (re-signed); publish it at {uri}")
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
+    token = _token_of(args.list)
+    if token is not None:
+        return _run_token(args, token)
     purpose, value, state = _ACTIONS[args.action]
     document, listed = _read_list(args.list)
     if purpose not in listed.purposes:

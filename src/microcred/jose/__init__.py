@@ -1,4 +1,5 @@
-"""JOSE for credentials: Open Badges 3.0 VC-JWT (``vc`` claim) and VC JOSE-COSE ``vc+jwt``.
+"""JOSE for credentials: the Open Badges 3.0 JWT (the payload is the credential), VC-JWT
+(the ``vc`` claim) and VC JOSE-COSE ``vc+jwt``.
 
 A codec: signing (with the key's own signer, on ``cryptography``), and decoding without
 verifying (``*_unverified``). Only asymmetric algorithms are ever signed or accepted (``none``
@@ -9,10 +10,14 @@ from __future__ import annotations
 
 from ._jwt import (
     DEFAULT_ALGORITHMS,
+    JWT_FORMS,
     KEY_ALGORITHMS,
     NEVER_ALGORITHMS,
+    REGISTERED_CLAIMS,
+    credential_of_payload,
     credential_unverified,
     decode_unverified,
+    default_jwt_form,
     issue_jwt,
     numeric_date,
     present_jwt,
@@ -21,10 +26,14 @@ from ._jwt import (
 
 __all__ = [
     "DEFAULT_ALGORITHMS",
+    "JWT_FORMS",
     "KEY_ALGORITHMS",
     "NEVER_ALGORITHMS",
+    "REGISTERED_CLAIMS",
+    "credential_of_payload",
     "credential_unverified",
     "decode_unverified",
+    "default_jwt_form",
     "issue_jwt",
     "numeric_date",
     "present_jwt",

@@ -1,13 +1,19 @@
 """Compact JWS for credentials: signing, and reading tokens without verifying them.
 
-Two forms are signed:
+Three forms are signed (``jwt_form``):
 
-* ``"vc-jwt"`` (Open Badges 3.0, VC 1.1 style): header ``{alg, kid, typ: "JWT"}``, claims
-  ``iss`` (issuer id), ``sub`` (credentialSubject id), ``nbf`` (validFrom / issuanceDate),
-  ``exp`` (validUntil / expirationDate, when present), ``jti`` (credential id) and ``vc``
-  (the credential).
+* ``"ob3"`` (Open Badges 3.0 §8.2 "JSON Web Token Proof Format", also CLR 2.0): header
+  ``{alg, kid, typ: "JWT"}`` and no other JOSE header ("Additional JOSE Headers are NOT
+  allowed"); the payload **is** the credential, its members at the top level, with the
+  registered claims ``iss`` (``issuer.id``), ``jti`` (``id``), ``nbf`` (``validFrom``),
+  ``sub`` (``credentialSubject.id``) and ``exp`` (``validUntil``, when present) added. The
+  default for Open Badges 3.0 and CLR 2.0 credentials.
+* ``"vc-jwt"`` (VC Data Model 1.1 §6.3.1, what OB 3.0 drafts used): header
+  ``{alg, kid, typ: "JWT"}``, the same registered claims (``nbf``/``exp`` from
+  ``issuanceDate``/``expirationDate`` in VC 1.1) and the credential in the ``vc`` claim. The
+  default for other credentials; kept for VC 1.1 credentials and older verifiers.
 * ``"vc+jwt"`` (VC JOSE-COSE 1.0): header ``{alg, kid, typ: "vc+jwt", cty: "vc"}``, payload =
-  the credential.
+  the credential, no registered claims added.
 
 This module is a codec: it holds no verification policy. Verifying a token (allowlists, keys,
 the issuer's binding, claims, the credential inside) is the JWT route of the verification
@@ -31,10 +37,14 @@ from ..keys import KeyPair
 
 __all__ = [
     "DEFAULT_ALGORITHMS",
+    "JWT_FORMS",
     "KEY_ALGORITHMS",
     "NEVER_ALGORITHMS",
+    "REGISTERED_CLAIMS",
+    "credential_of_payload",
     "credential_unverified",
     "decode_unverified",
+    "default_jwt_form",
     "issue_jwt",
     "numeric_date",
     "present_jwt",
@@ -53,6 +63,16 @@ DEFAULT_ALGORITHMS: tuple[str, ...] = (
 )
 #: Never accepted, whatever an allowlist says: no signature, or a shared secret.
 NEVER_ALGORITHMS = frozenset({"none", "HS256", "HS384", "HS512"})
+#: The JWT forms :func:`issue_jwt` signs (see the module docs).
+JWT_FORMS: tuple[str, ...] = ("ob3", "vc-jwt", "vc+jwt")
+#: RFC 7519 §4.1 registered claim names: in an ``ob3`` token they sit beside the credential's
+#: members and are not part of the credential (OB 3.0 §8.2: "Additional standard JWT Claims
+#: Names are allowed, but their relationship to the credential is not defined").
+REGISTERED_CLAIMS = frozenset({"iss", "sub", "aud", "exp", "nbf", "iat", "jti"})
+#: The credential types that make ``ob3`` the default form (Open Badges 3.0, CLR 2.0).
+_OB_TYPES = frozenset(
+    {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential", "ClrCredential"}
+)
 #: The ``alg`` values each key type signs with.
 KEY_ALGORITHMS: dict[str, frozenset[str]] = {
     "Ed25519": frozenset({"EdDSA"}),
@@ -108,28 +128,23 @@ def _algorithm(key: KeyPair, algorithm: str | None) -> str:
     return chosen
 
 
-def issue_jwt(
-    document: Mapping[str, Any],
-    key: KeyPair,
-    *,
-    jwt_form: str = "vc-jwt",
-    algorithm: str | None = None,
-) -> str:
-    """Sign ``document`` as a compact JWS (see the module docs for the two forms).
+def default_jwt_form(document: Mapping[str, Any]) -> str:
+    """The form :func:`issue_jwt` signs ``document`` in when the caller names none: ``"ob3"``
+    for an Open Badges 3.0 or CLR 2.0 credential (a ``type`` among ``OpenBadgeCredential``,
+    ``AchievementCredential``, ``EndorsementCredential``, ``ClrCredential``; VC 2.0 or VC 1.1
+    context alike), ``"vc-jwt"`` for any other."""
+    kinds = document.get("type")
+    names = kinds if isinstance(kinds, list) else [kinds]
+    return "ob3" if any(isinstance(n, str) and n in _OB_TYPES for n in names) else "vc-jwt"
 
-    ``algorithm`` defaults to ``RS256`` for RSA (what OB 3.0 certification requires),
-    ``EdDSA`` for Ed25519, ``ES256``/``ES384`` for P-256/P-384.
+
+def _registered(credential: Mapping[str, Any]) -> dict[str, Any]:
+    """The registered claims mirroring ``credential`` (OB 3.0 §8.2, VC 1.1 §6.3.1): ``iss``,
+    ``sub``, ``nbf``, ``exp``, ``jti``, each when the credential has what it mirrors.
 
     Raises:
-        ValueError: unknown form, or an algorithm that does not fit the key.
+        ValueError: a validity date that is not a dateTime.
     """
-    alg = _algorithm(key, algorithm)
-    credential = dict(document)
-    if jwt_form == "vc+jwt":
-        header = {"alg": alg, "kid": key.verification_method, "typ": "vc+jwt", "cty": "vc"}
-        return _sign(header, credential, key)
-    if jwt_form != "vc-jwt":
-        raise ValueError(f"unknown jwt_form {jwt_form!r}: use 'vc-jwt' or 'vc+jwt'")
     claims: dict[str, Any] = {}
     issuer = issuer_id(credential)
     if issuer is not None:
@@ -151,8 +166,64 @@ def issue_jwt(
         claims["exp"] = exp
     if isinstance(credential.get("id"), str):
         claims["jti"] = credential["id"]
-    claims["vc"] = credential
-    return _sign({"alg": alg, "kid": key.verification_method, "typ": "JWT"}, claims, key)
+    return claims
+
+
+def issue_jwt(
+    document: Mapping[str, Any],
+    key: KeyPair,
+    *,
+    jwt_form: str | None = None,
+    algorithm: str | None = None,
+    claims: Mapping[str, Any] | None = None,
+) -> str:
+    """Sign ``document`` as a compact JWS in one of :data:`JWT_FORMS` (see the module docs).
+
+    Args:
+        document: the credential (without a JWT proof).
+        key: the issuer's key pair; ``kid`` is its verification method.
+        jwt_form: ``"ob3"``, ``"vc-jwt"`` or ``"vc+jwt"``; ``None``: :func:`default_jwt_form`
+            (``"ob3"`` for Open Badges 3.0 / CLR 2.0 credentials).
+        algorithm: defaults to ``RS256`` for RSA (what OB 3.0 certification requires),
+            ``EdDSA`` for Ed25519, ``ES256``/``ES384`` for P-256/P-384.
+        claims: more JWT claims beside the credential (``"ob3"`` and ``"vc-jwt"`` only), for
+            example ``{"status": microcred.status.token_status_entry(uri, idx)}`` (an IETF
+            Token Status List reference, which the verifier checks). They may not replace a
+            registered claim, ``vc``, or a member of the credential.
+
+    Returns:
+        The compact JWS.
+
+    Raises:
+        ValueError: unknown form, an algorithm that does not fit the key, a validity date that
+            is not a dateTime, extra claims that collide or are given for ``"vc+jwt"``, or
+            (``"ob3"``) a credential member named like a registered claim with another value
+            than the claim.
+    """
+    alg = _algorithm(key, algorithm)
+    credential = dict(document)
+    form = default_jwt_form(credential) if jwt_form is None else jwt_form
+    extra = dict(claims or {})
+    if form == "vc+jwt":
+        if extra:
+            raise ValueError("vc+jwt takes no extra claims: its payload is the credential")
+        header = {"alg": alg, "kid": key.verification_method, "typ": "vc+jwt", "cty": "vc"}
+        return _sign(header, credential, key)
+    if form not in JWT_FORMS:
+        raise ValueError(f"unknown jwt_form {form!r}: use one of {', '.join(JWT_FORMS)}")
+    registered = _registered(credential)
+    header = {"alg": alg, "kid": key.verification_method, "typ": "JWT"}
+    taken = set(REGISTERED_CLAIMS) | {"vc", "vp"} | (set(credential) if form == "ob3" else set())
+    colliding = sorted(name for name in extra if name in taken)
+    if colliding:
+        raise ValueError(f"extra claim(s) collide with the token's own: {', '.join(colliding)}")
+    if form == "vc-jwt":
+        return _sign(header, {**registered, **extra, "vc": credential}, key)
+    clashes = sorted(n for n in registered if n in credential and credential[n] != registered[n])
+    if clashes or "vc" in credential:
+        names = ", ".join(clashes or ["vc"])
+        raise ValueError(f"the credential has member(s) named like a JWT claim: {names}")
+    return _sign(header, {**credential, **registered, **extra}, key)
 
 
 def present_jwt(
@@ -248,14 +319,26 @@ def _signing_input(
 
 
 def credential_unverified(token: str, *, max_bytes: int = 1024 * 1024) -> dict[str, Any]:
-    """The credential a compact JWS carries (the ``vc`` claim of a ``typ: JWT`` token, or the
-    payload), WITHOUT checking the signature.
+    """The credential a compact JWS carries, WITHOUT checking the signature: the ``vc`` claim
+    of a ``typ: JWT`` token (``vc-jwt``), the payload without the registered claims of
+    :data:`REGISTERED_CLAIMS` (``ob3``), or the payload (``vc+jwt``).
 
     Raises:
         MalformedInputError / InputTooLargeError: not a well-formed compact JWS.
     """
     header, payload = decode_unverified(token, max_bytes=max_bytes)
+    typ = header.get("typ")
+    media = typ.lower().removeprefix("application/") if isinstance(typ, str) else typ
+    if media in ("vc+jwt", "vp+jwt"):
+        return payload
     carried = payload.get("vc")
-    if isinstance(carried, dict) and header.get("typ") not in ("vc+jwt", "vp+jwt"):
+    if isinstance(carried, dict):
         return carried
-    return payload
+    return credential_of_payload(payload)
+
+
+def credential_of_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The credential of an ``ob3`` token's payload: the payload without the RFC 7519
+    registered claims (:data:`REGISTERED_CLAIMS`), which OB 3.0 §8.2 adds beside the
+    credential's own members."""
+    return {k: v for k, v in payload.items() if k not in REGISTERED_CLAIMS}

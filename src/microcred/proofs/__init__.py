@@ -11,6 +11,10 @@ Suites (``name`` → proof):
                             signs a base proof, the holder :func:`derive` s a disclosure
 ``Ed25519Signature2020``    legacy proof type, Ed25519, RDFC-1.0
 ``eddsa-2022``              draft name of ``eddsa-rdfc-2022``; verified, never signed
+``Ed25519Signature2018``    legacy detached JWS (``b64: false``), Ed25519, URDNA2015;
+                            verified, never signed
+``JsonWebSignature2020``    legacy detached JWS, Ed25519 / P-256 / P-384, URDNA2015;
+                            verified, never signed
 ==========================  ==========================================================
 """
 

@@ -10,6 +10,7 @@ from .ed25519_signature_2020 import Ed25519Signature2020
 from .eddsa_2022 import Eddsa2022
 from .eddsa_jcs_2022 import EddsaJcs2022
 from .eddsa_rdfc_2022 import EddsaRdfc2022
+from .jws_2018 import Ed25519Signature2018, JsonWebSignature2020
 
 __all__ = [
     "DEFAULT_SUITES",
@@ -30,6 +31,8 @@ SUITES: dict[str, Cryptosuite] = {
         EcdsaSd2023(),
         Ed25519Signature2020(),
         Eddsa2022(),
+        Ed25519Signature2018(),
+        JsonWebSignature2020(),
     )
 }
 
@@ -42,14 +45,13 @@ DEFAULT_SUITES: tuple[str, ...] = tuple(SUITES)
 UNSUPPORTED_SUITES = frozenset(
     {
         "bbs-2023",
-        "Ed25519Signature2018",
-        "JsonWebSignature2020",
         "EcdsaSecp256k1Signature2019",
         "RsaSignature2018",
     }
 )
 
-#: Suites microcred can sign with (every suite but verify-only draft names).
+#: Suites microcred can sign with (every suite but the verify-only draft names and legacy
+#: JWS proofs).
 SIGNING_SUITES: tuple[str, ...] = tuple(n for n, s in SUITES.items() if not s.verify_only)
 
 

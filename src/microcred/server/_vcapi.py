@@ -7,8 +7,8 @@
   "type": "EnvelopedVerifiableCredential", "id": "data:application/vc+jwt,<token>"}}``
   (VC Data Model 2.0 §4.13). Only VC 2.0 credentials: VC JOSE-COSE secures that data model.
 * ``POST /ob3-jwt/credentials/issue`` and ``POST /ob3-jwt/{route}/credentials/issue``: the
-  Open Badges 3.0 JWT (OB 3.0 §8.2: ``typ: JWT``, the credential in the ``vc`` claim with
-  ``iss``/``jti``/``nbf``/``sub``/``exp``), answered as
+  Open Badges 3.0 JWT (OB 3.0 §8.2: ``typ: JWT``, the payload is the credential with
+  ``iss``/``jti``/``nbf``/``sub``/``exp`` added), answered as
   ``{"verifiableCredential": "<compact JWS>"}`` (it has no data URL media type of its own).
 
 Both sign with the route's key (EdDSA for Ed25519, ES256 / ES384 for P-256 / P-384) after the
@@ -45,7 +45,7 @@ __all__ = ["VERIFY_CHECKS", "enveloped", "jwt_issue_routes", "verify_checks"]
 #: The names ``options.checks`` may hold.
 VERIFY_CHECKS = ("proof", "credentialStatus")
 #: URL prefix → the JWT form of :func:`microcred.jose.issue_jwt`.
-_FORMS = {"vc-jwt": "vc+jwt", "ob3-jwt": "vc-jwt"}
+_FORMS = {"vc-jwt": "vc+jwt", "ob3-jwt": "ob3"}
 
 
 def verify_checks(options: Mapping[str, Any]) -> dict[str, Any]:

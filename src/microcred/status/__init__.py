@@ -1,5 +1,6 @@
-"""Credential status: Bitstring Status List / StatusList2021 (revocation and suspension) and
-OB 3.0's 1EdTech Revocation List.
+"""Credential status: Bitstring Status List / StatusList2021 (revocation and suspension),
+OB 3.0's 1EdTech Revocation List, and the IETF Token Status List (the ``status.status_list``
+claim of SD-JWT VCs and JWT credentials).
 
 Verifying: pass a :class:`StatusListFetcher` as ``verify(..., status=...)``. The status-list
 credential is itself verified (with the caller's own options: suites, algorithms, loader,
@@ -16,6 +17,12 @@ suspension at the same index), and :func:`signed_status_list` is the signed
 :func:`update_status` (the list with one entry changed, re-signed), or :func:`set_status` then
 :func:`sign_status_list`. Lower level: :class:`Bitstring` holds a list,
 :func:`status_list_credential` wraps it unsigned, :func:`status_entry` is one entry.
+
+Token Status List (draft-ietf-oauth-status-list): :class:`TokenStatusList` holds a list of
+1/2/4/8 bits per entry, :func:`sign_status_list_token` signs it as a ``statuslist+jwt``,
+:func:`token_status_entry` is the ``status`` claim a credential carries,
+:func:`update_token_status` changes one entry (``VALID``, ``INVALID``, ``SUSPENDED``) and
+re-signs; ``verify()`` checks a credential's ``status.status_list`` through the same fetcher.
 """
 
 from __future__ import annotations
@@ -47,11 +54,30 @@ from ._publish import (
     status_list_credential,
     update_status,
 )
+from ._token import (
+    INVALID,
+    STATUS_LIST_TOKEN_TYPE,
+    SUSPENDED,
+    VALID,
+    TokenStatusList,
+    TokenVerifier,
+    check_token_status,
+    decode_lst,
+    encode_lst,
+    read_status_list_token,
+    sign_status_list_token,
+    token_status_entry,
+    update_token_status,
+)
 
 __all__ = [
+    "INVALID",
     "LIST_TYPE",
     "MIN_LIST_BITS",
     "REVOCATION_LIST_TYPE",
+    "STATUS_LIST_TOKEN_TYPE",
+    "SUSPENDED",
+    "VALID",
     "Bitstring",
     "ChainStatusLists",
     "HttpsStatusLists",
@@ -59,21 +85,30 @@ __all__ = [
     "StaticStatusLists",
     "StatusList",
     "StatusListFetcher",
+    "TokenStatusList",
+    "TokenVerifier",
     "allocate_index",
     "check_entries",
+    "check_token_status",
     "decode_list",
+    "decode_lst",
     "encode_list",
+    "encode_lst",
     "read_status_list",
+    "read_status_list_token",
     "revocation_list",
     "revocation_list_entry",
     "set_status",
     "sign_status_list",
+    "sign_status_list_token",
     "signed_status_list",
     "status_entries",
     "status_entry",
     "status_index",
     "status_list_credential",
+    "token_status_entry",
     "update_status",
+    "update_token_status",
 ]
 
 

@@ -16,10 +16,41 @@ from dataclasses import dataclass
 from ..errors import InputTooLargeError, MalformedInputError
 from ..limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["MIN_LIST_BITS", "Bitstring", "decode_list", "encode_list"]
+__all__ = ["MIN_LIST_BITS", "Bitstring", "decode_list", "encode_list", "inflate_bounded"]
 
 #: The smallest list the specification allows (16 KiB), for herd privacy.
 MIN_LIST_BITS = 131_072
+
+
+def inflate_bounded(
+    compressed: bytes, *, wbits: int, limits: Limits, what: str, stream: str
+) -> bytes:
+    """Decompress one complete ``stream`` (GZIP, RFC 1952, for ``wbits`` ``16 + MAX_WBITS``;
+    ZLIB, RFC 1950, for ``MAX_WBITS``), never producing more than
+    ``limits.max_status_list_bytes``: the shared bound of every status list format.
+
+    Raises:
+        MalformedInputError: not such a stream, truncated, or bytes after it.
+        InputTooLargeError: it decompresses to more than the limit (a decompression bomb);
+            decompression stops at the limit, so the work is bounded too.
+    """
+    inflater = zlib.decompressobj(wbits)
+    try:
+        data = inflater.decompress(compressed, limits.max_status_list_bytes + 1)
+    except zlib.error as exc:
+        raise MalformedInputError(f"{what} is not {stream} data: {exc}") from None
+    if len(data) > limits.max_status_list_bytes or inflater.unconsumed_tail:
+        raise InputTooLargeError(
+            f"status list decompresses to more than {limits.max_status_list_bytes} bytes"
+        )
+    if not inflater.eof:
+        raise MalformedInputError(f"{what} is a truncated {stream} stream")
+    if inflater.unused_data:
+        raise MalformedInputError(
+            f"{what} has {len(inflater.unused_data)} byte(s) after the {stream} stream "
+            f"(one {stream}-compressed list is all it may hold)"
+        )
+    return data
 
 
 def decode_list(encoded: object, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
@@ -41,22 +72,9 @@ def decode_list(encoded: object, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
         compressed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):
         raise MalformedInputError("encodedList is not base64url") from None
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        data = inflater.decompress(compressed, limits.max_status_list_bytes + 1)
-    except zlib.error as exc:
-        raise MalformedInputError(f"encodedList is not GZIP data: {exc}") from None
-    if len(data) > limits.max_status_list_bytes or inflater.unconsumed_tail:
-        raise InputTooLargeError(
-            f"status list decompresses to more than {limits.max_status_list_bytes} bytes"
-        )
-    if not inflater.eof:
-        raise MalformedInputError("encodedList is a truncated GZIP stream")
-    if inflater.unused_data:
-        raise MalformedInputError(
-            f"encodedList has {len(inflater.unused_data)} byte(s) after the GZIP stream "
-            "(one GZIP-compressed bitstring is all it may hold)"
-        )
+    data = inflate_bounded(
+        compressed, wbits=16 + zlib.MAX_WBITS, limits=limits, what="encodedList", stream="GZIP"
+    )
     if not data:
         raise MalformedInputError("status list is empty")
     return data

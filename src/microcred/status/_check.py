@@ -38,7 +38,9 @@ REVOCATION_LIST_TYPE = "1EdTechRevocationList"
 
 @runtime_checkable
 class StatusListFetcher(Protocol):
-    """Obtains the status-list credential at ``url`` (a JSON object or a compact JWT).
+    """Obtains the status-list credential at ``url`` (a JSON object or a compact JWT), or the
+    IETF Status List Token at a ``status.status_list.uri`` (a compact ``statuslist+jwt``
+    string).
 
     Raises :class:`~microcred.errors.FetchError` (or another MicrocredError) when it cannot.
     """
@@ -123,7 +125,8 @@ class HttpsStatusLists:
         """GET the list credential; JSON is parsed, anything else is returned as text."""
         body = self._fetcher.fetch(
             url.split("#", 1)[0],
-            accept="application/vc+ld+json, application/vc+jwt, application/json",
+            accept="application/vc+ld+json, application/vc+jwt, application/statuslist+jwt, "
+            "application/json",
             max_bytes=self._limits.max_input_bytes,
         )
         try:

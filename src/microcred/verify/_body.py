@@ -14,9 +14,11 @@ from .._schemas import KNOWN_SCHEMA_URLS, schema_names, validate_with
 from .._validate import validate
 from .._vc import VC_V1, parse_datetime, subject_problem
 from ..report import VerificationReport
-from ..status import ListVerifier, check_entries
+from ..status import ListVerifier, check_entries, check_token_status
+from ._jwt import verify_status_list_token
 from ._options import VerifyOptions
 from ._schema import JSON_SCHEMA_TYPES, check_json_schema
+from ._sdjwt import _x5c_key
 
 __all__ = ["check_profile", "check_schemas", "check_status", "check_subject", "check_validity"]
 
@@ -75,6 +77,13 @@ def check_validity(
             report.add(check_id, "passed", f"{key} {value}")
 
 
+def _token_reference(document: Mapping[str, Any]) -> bool:
+    """The document carries an IETF Token Status List reference (``status.status_list``, as
+    an SD-JWT VC or a JWT credential does)."""
+    status = document.get("status")
+    return isinstance(status, Mapping) and "status_list" in status
+
+
 def check_status(
     report: VerificationReport,
     document: Mapping[str, Any],
@@ -82,39 +91,73 @@ def check_status(
     verify_list: ListVerifier,
 ) -> None:
     """``status``: every ``credentialStatus`` entry checked against its list (one check
-    each, see :func:`microcred.status.check_entries`).
+    each, see :func:`microcred.status.check_entries`), and a ``status.status_list`` reference
+    (IETF Token Status List) against its Status List Token (one check, see
+    :func:`microcred.status.check_token_status`; the token's key is resolved as a JWT's).
 
     A status that is not checked leaves the credential *indeterminate*: no status list could be
     had (no fetcher), or the method is not implemented. The caller may opt out
     (``check_status=False``): the check is then skipped and the report warns.
     """
-    if "credentialStatus" not in document:
+    has_token = _token_reference(document)
+    where = "$.credentialStatus" if "credentialStatus" in document else "$.status"
+    if "credentialStatus" not in document and "status" not in document:
         report.add("status", "skipped", "the credential has no credentialStatus")
         return
     if not options.check_status:
-        report.add(
-            "status", "skipped", "status not checked: the caller opted out", "$.credentialStatus"
-        )
+        report.add("status", "skipped", "status not checked: the caller opted out", where)
         report.warn(
             "status",
             "the credential's status (revocation, suspension) was not checked: the caller "
             "opted out (check_status=False, --no-status)",
-            "$.credentialStatus",
+            where,
         )
         return
+    if "status" in document and not has_token:
+        # draft-ietf-oauth-status-list §6.1: "status" MUST be a JSON Object that contains at
+        # least one reference to a status mechanism; status_list is the one microcred knows
+        claim = document["status"]
+        if not isinstance(claim, Mapping) or not claim:
+            report.add(
+                "status", "failed", "status must be an object naming a status mechanism", "$.status"
+            )
+        else:
+            names = ", ".join(sorted(str(k)[:40] for k in claim)[:5])
+            report.add(
+                "status",
+                "error",
+                f"status mechanism(s) {names} not supported (only status_list): the status "
+                "cannot be checked",
+                "$.status",
+            )
+        if "credentialStatus" not in document:
+            return
     if options.status is None:
         report.add(
             "status",
             "error",
-            "the credential has a credentialStatus, but no status list was given to check it "
-            "against (status=..., --status-list URL=FILE, or --allow-network); to accept it "
-            "unchecked, opt out with check_status=False (--no-status)",
-            "$.credentialStatus",
+            "the credential has a "
+            + ("credentialStatus" if where == "$.credentialStatus" else "status (status_list)")
+            + ", but no status list was given to check it against (status=..., --status-list "
+            "URL=FILE, or --allow-network); to accept it unchecked, opt out with "
+            "check_status=False (--no-status)",
+            where,
         )
         return
-    check_entries(
-        report, document, fetcher=options.status, verify_list=verify_list, limits=options.limits
-    )
+    if "credentialStatus" in document:
+        check_entries(
+            report, document, fetcher=options.status, verify_list=verify_list, limits=options.limits
+        )
+    if has_token:
+        check_token_status(
+            report,
+            document,
+            fetcher=options.status,
+            verify_token=lambda token: verify_status_list_token(token, options, x5c_key=_x5c_key),
+            now=options.moment,
+            max_clock_skew=options.max_clock_skew.total_seconds(),
+            limits=options.limits,
+        )
 
 
 def check_schemas(

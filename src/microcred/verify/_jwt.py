@@ -8,8 +8,15 @@ Three forms are read, each with its own header rules (checked: ``jwt.header``):
 * **VC-JWT** (VC Data Model 1.1 §6.3.1, the form Open Badges 3.0 verifiers met first):
   ``typ`` ``JWT`` or absent, no ``cty``; exactly one of the claims ``vc`` (a credential) or
   ``vp`` (a presentation).
-* **A JWT whose payload is the credential** (``typ`` ``JWT``, no ``vc`` claim: Open Badges 3.0
-  §8.2 as current OB 3.0 libraries write it).
+* **The Open Badges 3.0 JWT** (OB 3.0 §8.2 "JSON Web Token Proof Format", also CLR 2.0):
+  ``typ`` ``JWT`` or absent, no ``vc`` claim; the payload is the credential with the
+  registered claims beside its members (they are not part of the credential the later checks
+  read: :func:`microcred.jose.credential_of_payload`).
+
+For an Open Badges 3.0 / CLR 2.0 credential in either ``typ: JWT`` form the claims ``iss``,
+``nbf``, ``jti`` and ``sub`` must be present when the credential has what they mirror (OB 3.0
+§8.2.6.1: "The JSON object MUST have the iss claim, and the value MUST match the issuer.id");
+in every form a registered claim that disagrees with the credential fails ``jwt.claims``.
 
 Then: ``alg`` on the caller's allowlist (never ``none`` or HMAC); the key from ``kid``, under
 the relationship of what is verified (``assertionMethod`` for a credential,
@@ -22,7 +29,7 @@ claims; the ``contexts`` check on the document. The pipeline's shared steps do t
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -32,6 +39,8 @@ from ..jose import (
     DEFAULT_ALGORITHMS,
     KEY_ALGORITHMS,
     NEVER_ALGORITHMS,
+    credential_of_payload,
+    default_jwt_form,
     numeric_date,
     subject_id,
 )
@@ -49,10 +58,11 @@ from ._contexts import check_contexts
 from ._options import VerifyOptions
 from ._secured import Kind, Secured, Signature, relationship_for
 
-__all__ = ["route"]
+__all__ = ["route", "verify_status_list_token"]
 
 _JOSE_TYPES: dict[str, Kind] = {"vc+jwt": "credential", "vp+jwt": "presentation"}
 _CLAIMS: dict[str, Kind] = {"vc": "credential", "vp": "presentation"}
+_JWT_TYPES = ("jwt", "application/jwt")
 
 
 def route(report: VerificationReport, token: str, options: VerifyOptions) -> Secured | None:
@@ -72,7 +82,7 @@ def route(report: VerificationReport, token: str, options: VerifyOptions) -> Sec
     read = _read_form(report, header, payload)
     if read is None:
         return None
-    document, _claim, kind = read
+    document, claim, kind = read
 
     alg = header.get("alg")
     allowed = set(options.algorithms or DEFAULT_ALGORITHMS) - NEVER_ALGORITHMS
@@ -103,10 +113,73 @@ def route(report: VerificationReport, token: str, options: VerifyOptions) -> Sec
 
     if signature.controller is None:
         return None  # an embedded key nothing ties to the issuer: jwt.key said so
-    _check_claims(report, payload, document, kind, options)
-    if check_contexts(report, document, options, signed_as_json=True) is None:
+    _check_claims(report, header, payload, document, kind, claim, options)
+    # a status claim (an IETF Token Status List reference) is a JWT claim, not a JSON-LD
+    # term: the status check reads it, the contexts check reads the credential without it
+    readable = (
+        {k: v for k, v in document.items() if k != "status"} if _token_status(header) else document
+    )
+    if check_contexts(report, readable, options, signed_as_json=True) is None:
         return None
     return Secured(document, kind, [signature])
+
+
+def _token_status(header: Mapping[str, Any]) -> bool:
+    """A ``typ: JWT`` token (ob3, vc-jwt), whose ``status`` claim sits beside the credential."""
+    typ = header.get("typ")
+    return typ is None or (isinstance(typ, str) and typ.lower() in _JWT_TYPES)
+
+
+#: Finds the key of an ``x5c`` header: ``(report, x5c, payload, alg, options)`` → the
+#: verifier and who signed, or ``None`` after a check in ``report`` says why not.
+X5cKey = Callable[
+    [VerificationReport, Any, Mapping[str, Any], str, VerifyOptions],
+    "tuple[Verifier | None, Signature] | None",
+]
+
+
+def verify_status_list_token(
+    token: str, options: VerifyOptions, *, x5c_key: X5cKey | None = None
+) -> dict[str, Any]:
+    """The claims of an IETF Status List Token (``typ: statuslist+jwt``) whose signature
+    verifies with the key its ``kid`` names, resolved as for a credential JWT (the caller's
+    resolvers, ``assertionMethod``; ``alg`` on the allowlist, never ``none`` or HMAC:
+    draft-ietf-oauth-status-list §5.1 "Relying parties MUST reject the JWT if it is using a
+    Message Authentication Code (MAC) algorithm"), or, without a ``kid``, by its ``x5c``
+    chain through ``x5c_key`` (the SD-JWT VC route's validation against the caller's trust
+    anchors). An embedded ``jwk`` is not trusted here.
+
+    Raises:
+        MicrocredError: the token does not verify (the message says which check refused it).
+    """
+    scratch = VerificationReport()
+    try:
+        header, payload, segments = _read_compact(token, max_bytes=options.limits.max_jwt_bytes)
+    except MicrocredError as exc:
+        raise MicrocredError(f"malformed JWT: {exc}") from None
+    if "crit" in header:
+        raise MicrocredError("unsupported critical header parameters")
+    alg = header.get("alg")
+    allowed = set(options.algorithms or DEFAULT_ALGORITHMS) - NEVER_ALGORITHMS
+    if not isinstance(alg, str) or alg not in allowed:
+        raise MicrocredError(f"alg {str(alg)[:40]!r} is not accepted")
+    if isinstance(header.get("kid"), str):
+        found = _key(scratch, header, payload, payload, "credential", alg, options)
+    elif "x5c" in header and x5c_key is not None:
+        found = x5c_key(scratch, header["x5c"], payload, alg, options)
+    else:
+        raise MicrocredError("the token names no key (kid, or an x5c chain)")
+    if found is None:
+        problems = "; ".join(c.message for c in scratch.checks if c.status != "passed")
+        raise MicrocredError(problems or "the key cannot be used")
+    verifier, _signature = found
+    try:
+        signed = _signing_input(token, segments, header)
+    except MicrocredError as exc:
+        raise MicrocredError(f"signature cannot be checked: {exc}") from None
+    if verifier is None or not verifier.verify(signed, segments[2]):
+        raise MicrocredError("signature does not match the token")
+    return payload
 
 
 def _read_form(
@@ -150,7 +223,10 @@ def _read_form(
             return None
         claim = claims[0] if claims else None
         expected = _CLAIMS[claim] if claim else None
-        document = payload[claim] if claim else payload
+        document = payload[claim] if claim else credential_of_payload(payload)
+        if claim == "vc" and isinstance(document, dict) and "status" in payload:
+            # the Token Status List reference is a claim of the token (§6.1), beside vc
+            document = {**document, "status": payload["status"]}
     else:
         report.add(
             "jwt.header",
@@ -301,13 +377,17 @@ def _check_key_member(method: Mapping[str, Any]) -> None:
 
 def _check_claims(
     report: VerificationReport,
+    header: Mapping[str, Any],
     payload: Mapping[str, Any],
     document: Mapping[str, Any],
     kind: Kind,
+    claim: str | None,
     options: VerifyOptions,
 ) -> None:
     """Registered claims must mirror the document (``jwt.claims``); ``nbf``/``exp`` against
-    ``now`` (``jwt.nbf``, ``jwt.exp``)."""
+    ``now`` (``jwt.nbf``, ``jwt.exp``). An Open Badges 3.0 / CLR 2.0 credential in a
+    ``typ: JWT`` token must also carry each claim whose credential value exists (OB 3.0
+    §8.2.6.1)."""
     problems = []
     if kind == "credential":
         mirrors = [
@@ -317,9 +397,20 @@ def _check_claims(
             ("nbf", numeric_date(document.get("validFrom", document.get("issuanceDate")))),
             ("exp", numeric_date(document.get("validUntil", document.get("expirationDate")))),
         ]
+        typ = header.get("typ")
+        jwt_typed = typ is None or (isinstance(typ, str) and typ.lower() in _JWT_TYPES)
+        required = jwt_typed and default_jwt_form(document) == "ob3"
+        where = "the vc claim" if claim else "the payload"
         for name, expected in mirrors:
             if name in payload and expected is not None and payload[name] != expected:
                 problems.append(f"{name} is {payload[name]!r} but the credential says {expected!r}")
+            elif name in payload and expected is None and name in ("iss", "jti"):
+                problems.append(f"{name} is present but the credential in {where} has no value")
+            elif name not in payload and expected is not None and required:
+                problems.append(
+                    f"the {name} claim is missing; the credential in {where} has the value it "
+                    "mirrors (OB 3.0 §8.2: iss, jti, nbf, sub required, exp with validUntil)"
+                )
     else:
         if options.challenge is not None and payload.get("nonce") != options.challenge:
             problems.append("nonce does not match the expected challenge")

@@ -11,6 +11,7 @@ import {cryptosuite as ecdsaRdfc} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosui
 import * as ecdsaJcs from '@digitalbazaar/ecdsa-jcs-2019-cryptosuite';
 import * as ecdsaSd from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
+import {Ed25519Signature2018} from '@digitalbazaar/ed25519-signature-2018';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as jose from 'jose';
@@ -63,8 +64,9 @@ async function keyPairOf(key) {
 
 function suitesFor(names) {
   return names.map(name => name === 'Ed25519Signature2020' ?
-    new Ed25519Signature2020() :
-    new DataIntegrityProof({cryptosuite: CRYPTOSUITES[name].verify()}));
+    new Ed25519Signature2020() : name === 'Ed25519Signature2018' ?
+      new Ed25519Signature2018() :
+      new DataIntegrityProof({cryptosuite: CRYPTOSUITES[name].verify()}));
 }
 
 async function handle(request) {
@@ -75,9 +77,10 @@ async function handle(request) {
     const signer = keyPair.signer();
     const date = request.created;
     const suite = request.suite === 'Ed25519Signature2020' ?
-      new Ed25519Signature2020({signer, date}) :
-      new DataIntegrityProof(
-        {signer, date, cryptosuite: CRYPTOSUITES[request.suite].sign(request)});
+      new Ed25519Signature2020({signer, date}) : request.suite === 'Ed25519Signature2018' ?
+        new Ed25519Signature2018({signer, date}) :
+        new DataIntegrityProof(
+          {signer, date, cryptosuite: CRYPTOSUITES[request.suite].sign(request)});
     const signed = await vc.issue({credential: request.document, suite, documentLoader});
     return {ok: true, signed};
   }
@@ -138,6 +141,42 @@ async function handle(request) {
       const {payload, protectedHeader} = await jose.jwtVerify(request.token, key,
         {algorithms: request.algorithms, currentDate: new Date(request.now || Date.now())});
       return {ok: true, verified: true, payload, protectedHeader};
+    } catch(e) {
+      return {ok: true, verified: false, error: e.message};
+    }
+  }
+  case 'ob3-jwt-verify': {
+    // Open Badges 3.0 section 8.2 read independently of microcred: the signature with
+    // panva/jose, then the JOSE header (no header beyond alg, kid, jwk, typ; typ JWT) and
+    // the payload as the credential whose members the registered claims must match.
+    try {
+      const key = await jose.importJWK(request.jwk, request.algorithms[0]);
+      const {payload, protectedHeader} = await jose.jwtVerify(request.token, key,
+        {algorithms: request.algorithms, currentDate: new Date(request.now || Date.now()),
+          typ: 'JWT'});
+      const problems = [];
+      const extra = Object.keys(protectedHeader)
+        .filter(name => !['alg', 'kid', 'jwk', 'typ'].includes(name));
+      if(extra.length) problems.push('additional JOSE headers: ' + extra.join(', '));
+      if('vc' in payload) problems.push('the credential is in a vc claim');
+      const issuer = typeof payload.issuer === 'string' ? payload.issuer :
+        (payload.issuer || {}).id;
+      const seconds = value => Math.floor(Date.parse(value) / 1000);
+      const subject = Array.isArray(payload.credentialSubject) ?
+        payload.credentialSubject[0] : payload.credentialSubject;
+      const expected = {iss: issuer, jti: payload.id, sub: (subject || {}).id,
+        nbf: seconds(payload.validFrom)};
+      if(payload.validUntil !== undefined) expected.exp = seconds(payload.validUntil);
+      for(const [claim, value] of Object.entries(expected)) {
+        if(payload[claim] !== value) {
+          problems.push(`${claim} is ${JSON.stringify(payload[claim])}, expected ` +
+            JSON.stringify(value));
+        }
+      }
+      const credential = {...payload};
+      for(const claim of ['iss', 'jti', 'sub', 'nbf', 'exp']) delete credential[claim];
+      return {ok: true, verified: problems.length === 0, error: problems.join('; ') || undefined,
+        payload, protectedHeader, credential};
     } catch(e) {
       return {ok: true, verified: false, error: e.message};
     }
