@@ -19,9 +19,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from ._input import read_input
+from ._profiles import PROFILES, Profile
 from ._schemas import SchemaProblem, validate_with
 from ._vc import types_of
 from .errors import MicrocredError
@@ -29,8 +30,6 @@ from .limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["PROFILES", "Profile", "ValidationError", "ValidationReport", "validate"]
 
-Profile = Literal["auto", "ob3", "clr", "eu-microcredential", "elm"]
-PROFILES: tuple[str, ...] = ("auto", "ob3", "clr", "eu-microcredential", "elm")
 
 _OB3_CREDENTIALS = {"AchievementCredential", "OpenBadgeCredential"}
 

@@ -10,9 +10,9 @@ import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
 from datetime import timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._validate import PROFILES
+from .._profiles import PROFILES
 from .._vc import parse_datetime
 from ..errors import MicrocredError
 from ..jsonld import ChainLoader, NetworkLoader, default_loader
@@ -21,10 +21,12 @@ from ..limits import DEFAULT_LIMITS
 from ..net import HttpsFetcher
 from ..proofs import SUITES
 from ..report import VerificationReport
-from ..status import ChainStatusLists, HttpsStatusLists, StaticStatusLists, StatusListFetcher
 from ..verify import VerifyOptions, verify_with
 from ._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, CliError
 from ._io import display_path, read_input, read_json_file
+
+if TYPE_CHECKING:
+    from ..status import StatusListFetcher
 
 __all__ = ["format_report", "print_report", "register"]
 
@@ -163,6 +165,8 @@ def _status_lists(
     args: argparse.Namespace, fetcher: HttpsFetcher | None
 ) -> StatusListFetcher | None:
     """The status lists from ``--status-list URL=FILE``, then the network if allowed."""
+    from ..status import ChainStatusLists, HttpsStatusLists, StaticStatusLists
+
     files: dict[str, str] = {}
     for item in args.status_list:
         url, sep, path = _url_and_file(item)

@@ -8,17 +8,19 @@ what they read is what the signature covers (the strict reading rule).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._schemas import KNOWN_SCHEMA_URLS, schema_names, validate_with
-from .._validate import validate
 from .._vc import VC_V1, parse_datetime, subject_problem
 from ..report import VerificationReport
-from ..status import ListVerifier, check_entries, check_token_status
 from ._jwt import verify_status_list_token
 from ._options import VerifyOptions
 from ._schema import JSON_SCHEMA_TYPES, check_json_schema
-from ._sdjwt import _x5c_key
+
+if TYPE_CHECKING:
+    from ..status import ListVerifier
+
+# The status lists, the official schemas and the profiles load with the first credential
+# that needs them: most verifications need none of them (the CLI's cold start).
 
 __all__ = ["check_profile", "check_schemas", "check_status", "check_subject", "check_validity"]
 
@@ -144,6 +146,8 @@ def check_status(
             where,
         )
         return
+    from ..status import check_entries, check_token_status
+
     if "credentialStatus" in document:
         check_entries(
             report, document, fetcher=options.status, verify_list=verify_list, limits=options.limits
@@ -153,7 +157,7 @@ def check_status(
             report,
             document,
             fetcher=options.status,
-            verify_token=lambda token: verify_status_list_token(token, options, x5c_key=_x5c_key),
+            verify_token=lambda token: _verify_status_token(token, options),
             now=options.moment,
             max_clock_skew=options.max_clock_skew.total_seconds(),
             limits=options.limits,
@@ -175,6 +179,8 @@ def check_schemas(
     if declared is None:
         report.add("schema", "skipped", "the credential declares no credentialSchema")
         return
+    from .._schemas import KNOWN_SCHEMA_URLS, schema_names, validate_with
+
     entries = declared if isinstance(declared, list) else [declared]
     for position, entry in enumerate(entries):
         path = "$.credentialSchema" + (f"[{position}]" if isinstance(declared, list) else "")
@@ -211,6 +217,8 @@ def _caller_schema(
     an official schema microcred ships. ``False``: not applied here."""
     if options is None or verify_credential is None:
         return False
+    from .._schemas import KNOWN_SCHEMA_URLS
+
     if url not in options.schemas and (
         entry.get("type") not in JSON_SCHEMA_TYPES or url in KNOWN_SCHEMA_URLS
     ):
@@ -225,8 +233,18 @@ def check_profile(
     of :func:`microcred.validate`."""
     if options.profile is None:
         return
+    from .._validate import validate
+
     validation = validate(dict(document), options.profile, limits=options.limits)
     if validation.valid:
         report.add("profile", "passed", f"valid for profile {validation.profile}")
     for problem in validation.problems[:20]:
         report.add("profile", "failed", f"{problem.message} ({problem.rule})", problem.path)
+
+
+def _verify_status_token(token: str, options: VerifyOptions) -> Any:
+    """A Status List Token, verified as a JWT (``kid``) or by its ``x5c`` chain (the SD-JWT
+    route's X.509 validation, loaded only when a token list is checked)."""
+    from ._sdjwt import _x5c_key
+
+    return verify_status_list_token(token, options, x5c_key=_x5c_key)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .._validate import PROFILES
+from .._profiles import PROFILES
 from ..jsonld import DocumentLoader, default_loader
 from ..keys import DidResolver, default_resolver
 from ..limits import DEFAULT_LIMITS, Limits
@@ -254,6 +254,9 @@ def _anchors(anchors: Iterable[Any] | None) -> tuple[bytes, ...]:
         return ()
     if isinstance(anchors, (bytes, bytearray, str)):
         anchors = [anchors]
+    anchors = list(anchors)
+    if not anchors:
+        return ()  # without loading the X.509 layer (the CLI passes an empty list)
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding
 

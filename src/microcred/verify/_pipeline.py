@@ -28,10 +28,8 @@ from ..keys import DidResolver
 from ..limits import DEFAULT_LIMITS, Limits
 from ..net import Fetcher
 from ..report import VerificationReport
-from ..sdjwt import SdJwtError, from_json_serialization
-from ..sdjwt._token import is_json_serialized
 from ..status import StatusListFetcher
-from . import _di, _jwt, _sdjwt
+from . import _di, _jwt
 from ._binding import check_binding
 from ._body import check_profile, check_schemas, check_status, check_subject, check_validity
 from ._enveloped import envelope_kind, open_envelope
@@ -221,13 +219,24 @@ def _guarded(report: VerificationReport, value: Any, options: VerifyOptions) -> 
 
 def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> None:
     """Route ``value`` (a JSON object, a compact JWS or an SD-JWT), then the shared checks."""
-    if isinstance(value, dict) and is_json_serialized(value):
-        try:
-            value = from_json_serialization(value)
-        except SdJwtError as exc:
-            report.add("sdjwt.format", "failed", exc.message)
-            return
-    if isinstance(value, str) and _sdjwt.looks_like_sd_jwt(value):
+    # the SD-JWT layer loads only for what may be an SD-JWT (the cold start of the others):
+    # JWS JSON Serialization has a "payload" member, the compact form a "~" (never in a JWS)
+    if isinstance(value, dict) and "payload" in value and "@context" not in value:
+        from ..sdjwt import SdJwtError, from_json_serialization
+        from ..sdjwt._token import is_json_serialized
+
+        if is_json_serialized(value):
+            try:
+                value = from_json_serialization(value)
+            except SdJwtError as exc:
+                report.add("sdjwt.format", "failed", exc.message)
+                return
+    sd_jwt = isinstance(value, str) and "~" in value
+    if sd_jwt:
+        from . import _sdjwt
+
+        sd_jwt = _sdjwt.looks_like_sd_jwt(value)
+    if sd_jwt:
         secured = _sdjwt.route(report, value, options)
         if secured is not None and report.format == "sd-jwt-vc":
             _check_sd_jwt_vc(report, secured, options)
