@@ -27,8 +27,9 @@ re-signs; ``verify()`` checks a credential's ``status.status_list`` through the 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._bitstring import MIN_LIST_BITS, Bitstring, decode_list, encode_list
 from ._check import (
@@ -40,35 +41,67 @@ from ._check import (
     StatusListFetcher,
     check_entries,
 )
-from ._publish import (
-    LIST_TYPE,
-    StatusList,
-    allocate_index,
-    read_status_list,
-    set_status,
-    sign_status_list,
-    signed_status_list,
-    status_entries,
-    status_entry,
-    status_index,
-    status_list_credential,
-    update_status,
-)
-from ._token import (
-    INVALID,
-    STATUS_LIST_TOKEN_TYPE,
-    SUSPENDED,
-    VALID,
-    TokenStatusList,
-    TokenVerifier,
-    check_token_status,
-    decode_lst,
-    encode_lst,
-    read_status_list_token,
-    sign_status_list_token,
-    token_status_entry,
-    update_token_status,
-)
+
+if TYPE_CHECKING:
+    from ._publish import (
+        LIST_TYPE,
+        StatusList,
+        allocate_index,
+        read_status_list,
+        set_status,
+        sign_status_list,
+        signed_status_list,
+        status_entries,
+        status_entry,
+        status_index,
+        status_list_credential,
+        update_status,
+    )
+    from ._token import (
+        INVALID,
+        STATUS_LIST_TOKEN_TYPE,
+        SUSPENDED,
+        VALID,
+        TokenStatusList,
+        TokenVerifier,
+        check_token_status,
+        decode_lst,
+        encode_lst,
+        read_status_list_token,
+        sign_status_list_token,
+        token_status_entry,
+        update_token_status,
+    )
+
+#: Issuing and the Token Status List load on first use (PEP 562): a verifier that checks no
+#: status list, and the CLI's cold start, do not pay for them.
+_LAZY: dict[str, str] = {
+    "LIST_TYPE": "._publish",
+    "StatusList": "._publish",
+    "allocate_index": "._publish",
+    "read_status_list": "._publish",
+    "set_status": "._publish",
+    "sign_status_list": "._publish",
+    "signed_status_list": "._publish",
+    "status_entries": "._publish",
+    "status_entry": "._publish",
+    "status_index": "._publish",
+    "status_list_credential": "._publish",
+    "update_status": "._publish",
+    "INVALID": "._token",
+    "STATUS_LIST_TOKEN_TYPE": "._token",
+    "SUSPENDED": "._token",
+    "VALID": "._token",
+    "TokenStatusList": "._token",
+    "TokenVerifier": "._token",
+    "check_token_status": "._token",
+    "decode_lst": "._token",
+    "encode_lst": "._token",
+    "read_status_list_token": "._token",
+    "sign_status_list_token": "._token",
+    "token_status_entry": "._token",
+    "update_token_status": "._token",
+}
 
 __all__ = [
     "INVALID",
@@ -136,3 +169,17 @@ def revocation_list(
             item["revocationReason"] = reason
         entries.append(item)
     return {"id": list_url, "issuer": issuer, "revokedCredentials": entries}
+
+
+def __getattr__(name: str) -> Any:
+    """Load an issuing or Token Status List name on first use, then keep it."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
