@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests._credentials import badge as shared_badge
 
 import microcred as mc
 from microcred import Limits, keys, status
@@ -53,25 +54,7 @@ def b64(data: bytes) -> str:
 
 
 def badge() -> dict[str, Any]:
-    return {
-        "@context": [VC_V2, OB3],
-        "id": "urn:uuid:6a1e3c1e-4f0c-4f5b-9f3e-0c1d2e3f4a5b",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": ISSUER.did, "type": ["Profile"], "name": "Exempeluniversitetet"},
-        "validFrom": "2026-06-01T10:00:00Z",
-        "name": "Basic Swedish",
-        "credentialSubject": {
-            "id": "did:example:learner",
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "urn:uuid:3c1a1f7e-5d2b-4e8a-9c6d-7e8f9a0b1c2d",
-                "type": ["Achievement"],
-                "name": "Basic Swedish",
-                "description": "A1 level Swedish for beginners.",
-                "criteria": {"narrative": "Pass the written examination."},
-            },
-        },
-    }
+    return shared_badge(ISSUER.did)
 
 
 def the_list() -> status.TokenStatusList:

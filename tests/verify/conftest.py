@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from jwcrypto import jwk, jws
+from tests._credentials import badge as shared_badge
 
 import microcred as mc
 from microcred import keys
@@ -24,27 +25,7 @@ ISSUER = keys.generate("Ed25519")
 
 def badge(issuer: str = ISSUER.did, **members: Any) -> dict[str, Any]:
     """An unsigned OB 3.0 credential for the course "Basic Swedish" (VC 2.0 + OB 3.0.3)."""
-    credential: dict[str, Any] = {
-        "@context": [VC_V2, OB3],
-        "id": "urn:uuid:6a1e3c1e-4f0c-4f5b-9f3e-0c1d2e3f4a5b",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "Exempeluniversitetet"},
-        "validFrom": "2026-06-01T10:00:00Z",
-        "name": "Basic Swedish",
-        "credentialSubject": {
-            "id": "did:example:learner",
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "urn:uuid:3c1a1f7e-5d2b-4e8a-9c6d-7e8f9a0b1c2d",
-                "type": ["Achievement"],
-                "name": "Basic Swedish",
-                "description": "A1 level Swedish for beginners.",
-                "criteria": {"narrative": "Pass the written examination."},
-            },
-        },
-    }
-    credential.update(members)
-    return credential
+    return shared_badge(issuer, **members)
 
 
 def signed_badge(**members: Any) -> dict[str, Any]:
