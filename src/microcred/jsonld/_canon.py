@@ -159,17 +159,15 @@ class _Canonicalizer:
         ground = self.ground
         for quad in quads:
             s, _, o, g = quad
-            # a term is an IRI (<...>), a literal ("...") or a blank node (_:...); g may be ""
-            mentioned = False
-            if s[0] == "_":
+            mentioned = False  # whether the quad names a blank node (else it is "ground")
+            if s[:2] == "_:":
                 bnode_quads.setdefault(s, []).append(quad)
                 mentioned = True
-            if o[0] == "_" and o != s:
-                bnode_quads.setdefault(o, []).append(quad)
+            if o[:2] == "_:":
+                if o != s:
+                    bnode_quads.setdefault(o, []).append(quad)
                 mentioned = True
-            elif o[0] == "_":
-                mentioned = True
-            if g[:1] == "_":
+            if g[:2] == "_:":
                 if g != s and g != o:
                     bnode_quads.setdefault(g, []).append(quad)
                 mentioned = True
@@ -324,14 +322,11 @@ def canonicalize(
             f"dataset has {len(quads)} quads, over the limit of {limits.max_quads}"
         )
     unique: list[Quad] = list(dict.fromkeys(quads))
-    if set(map(len, unique)) - {4} or set(map(type, unique)) - {tuple}:  # the rare case
+    if set(map(type, unique)) - {tuple} or set(map(len, unique)) - {4}:  # the rare case
         for quad in unique:
             if not isinstance(quad, tuple) or len(quad) != 4:
                 raise ValueError(f"a quad is a tuple of four terms, got {quad!r}")
-    try:
-        state = _Canonicalizer(unique, digest, limits)
-    except IndexError:  # an empty subject or object
-        raise ValueError("a quad's subject and object are RDF terms, not empty") from None
+    state = _Canonicalizer(unique, digest, limits)
     try:
         issued = state.run()
     except RecursionError:
@@ -352,11 +347,11 @@ def canonicalize(
             for quad in quads_of_node:
                 relabelled[quad] = None
         for s, p, o, g in relabelled:
-            if s[0] == "_":
+            if s[:2] == "_:":
                 s = issued[s]
-            if o[0] == "_":
+            if o[:2] == "_:":
                 o = issued[o]
-            if g[:1] == "_":
+            if g[:2] == "_:":
                 g = issued[g]
             lines.append((f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n", (s, p, o, g)))
     lines.sort()  # by line: lines are distinct, so the quads are never compared
