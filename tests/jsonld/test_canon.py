@@ -227,9 +227,14 @@ def test_unknown_hash_algorithm() -> None:
             canonicalize([], hash_algorithm=name)
 
 
-def test_rejects_non_quads() -> None:
+@pytest.mark.parametrize(
+    "item",
+    [("<urn:s>", "<urn:p>", "<urn:o>"), ["<urn:s>", "<urn:p>", "<urn:o>", ""], 7, None],
+    ids=["three-terms", "a-list", "a-number", "none"],
+)
+def test_rejects_non_quads(item: object) -> None:
     with pytest.raises(ValueError, match="four terms"):
-        canonicalize([("<urn:s>", "<urn:p>", "<urn:o>")])  # type: ignore[list-item]
+        canonicalize([item])  # type: ignore[list-item]
 
 
 # --- limits ---------------------------------------------------------------------------------

@@ -321,7 +321,10 @@ def canonicalize(
         raise CanonicalizationLimitError(
             f"dataset has {len(quads)} quads, over the limit of {limits.max_quads}"
         )
-    unique: list[Quad] = list(dict.fromkeys(quads))
+    try:
+        unique: list[Quad] = list(dict.fromkeys(quads))
+    except TypeError:  # an unhashable item (a list, a dict): not a quad
+        raise ValueError("a quad is a tuple of four terms (an item is unhashable)") from None
     if set(map(type, unique)) - {tuple} or set(map(len, unique)) - {4}:  # the rare case
         for quad in unique:
             if not isinstance(quad, tuple) or len(quad) != 4:
