@@ -287,6 +287,8 @@ def test_trust_list_formats(tmp_path: Path) -> None:
     assert found.lookup("https://hogskolan.example/issuer") == "Högskolan"
     assert found.lookup("did:web:evilhogskolan.example") is None
     assert load_trust_list(path.read_bytes()).name == "trust list"
+    bare = load_trust_list(b'[{"did": "did:key:z6Mk", "name": "A"}]')
+    assert bare == TrustList("trust list", {"did:key:z6Mk": "A"}, {})
     plain = load_trust_list({"did:key:z6Mk": "A", "uni.example/cs": "B"})
     assert plain.lookup("did:web:uni.example:cs:x") == "B"
     assert plain.lookup("did:web:uni.example:csx") is None
@@ -297,7 +299,8 @@ def test_trust_list_formats(tmp_path: Path) -> None:
     ("content", "words"),
     [
         (b"\x00\xff not json", "not JSON"),
-        (b"[1, 2]", "JSON object"),
+        (b"[1, 2]", "entry 0 is not an object"),
+        (b'"text"', "JSON object"),
         (b'{"issuers": {"a": 1}}', "name"),
         (b'{"issuers": [{"name": "x"}]}', "one of id or domain"),
         (b'{"issuers": [{"id": "mailto:x", "name": "x"}]}', "neither a DID"),
