@@ -222,6 +222,13 @@ class ServerConfig:
             worker only).
         status: the status lists the service publishes and updates (``None``: none; issuing
             with a status is refused and ``POST /credentials/status`` is not served).
+        trusted_issuers: the trust list every verification is given
+            (``verify(trusted_issuers=...)``): what :func:`microcred.verify.load_trust_list`
+            returns, or a mapping DID-or-domain → name; ``None``: none. An issuer on it is
+            ``trust.issuer == "confirmed"`` with ``by: "list"`` and the list's name.
+        registries: the issuer registries (DCC format) every verification is given
+            (``verify(registries=...)``), as :func:`microcred.verify.load_registry` returns
+            them.
     """
 
     issuers: tuple[IssuerRoute, ...] = ()
@@ -235,6 +242,8 @@ class ServerConfig:
     allow_inline_contexts: bool = False
     store: str | None = None
     status: StatusSettings | None = None
+    trusted_issuers: Any = None
+    registries: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         names = [route.name for route in self.issuers]
@@ -301,6 +310,16 @@ class ServerConfig:
                 raise ConfigError(f"status list file {path} for {url}: {exc}") from None
         return ChainStatusLists(*lists)
 
+    def trust_options(self) -> dict[str, Any]:
+        """The ``verify()`` arguments for the configured trust list and registries (``{}``
+        when neither is configured)."""
+        options: dict[str, Any] = {}
+        if self.trusted_issuers is not None:
+            options["trusted_issuers"] = self.trusted_issuers
+        if self.registries:
+            options["registries"] = list(self.registries)
+        return options
+
     def route(self, name: str) -> IssuerRoute | None:
         """The issuing route called ``name``, if configured."""
         return next((r for r in self.issuers if r.name == name), None)
@@ -336,6 +355,8 @@ _CONFIG_MEMBERS = {
     "allow_inline_contexts",
     "store",
     "status",
+    "trusted_issuers",
+    "registries",
 }
 _STATUS_MEMBERS = {"base_url", "token", "token_file", "list_size", "ttl"}
 
@@ -390,6 +411,43 @@ def _store_location(path: Path, value: Any) -> str:
     return str(path.parent / value)
 
 
+def load_trust_list_file(path: Path) -> Any:
+    """The trust list in ``path`` (``{"name": ..., "issuers": [{"id" | "domain", "name"}]}``),
+    read and checked now.
+
+    Raises:
+        ConfigError: the file is unreadable or is not a trust list (the message names it).
+    """
+    from ..verify import load_trust_list
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read trusted_issuers file {path}: {exc.strerror or exc}") from None
+    try:
+        return load_trust_list(data)
+    except (MicrocredError, ValueError, TypeError) as exc:
+        raise ConfigError(f"trusted_issuers file {path} is not a trust list: {exc}") from None
+
+
+def load_registry_file(path: Path) -> Any:
+    """The issuer registry (the DCC's format) in ``path``, read and checked now.
+
+    Raises:
+        ConfigError: the file is unreadable or is not a registry (the message names it).
+    """
+    from ..verify import load_registry
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read registry file {path}: {exc.strerror or exc}") from None
+    try:
+        return load_registry(data)
+    except (MicrocredError, ValueError, TypeError) as exc:
+        raise ConfigError(f"registry file {path} is not an issuer registry: {exc}") from None
+
+
 def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConfig:
     """Read a JSON configuration file. Paths in it are relative to the file. Members (all
     optional)::
@@ -404,6 +462,8 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
          "allow_inline_contexts": false,
          "store": "state.sqlite3",                       # or "postgresql://..."
          "status": {"base_url": "https://issuer.example", "token_file": "status-token.txt"},
+         "trusted_issuers": "trusted-issuers.json",       # a trust list (docs/server.md)
+         "registries": ["dcc-registry.json"],            # issuer registries, DCC format
          "max_request_bytes": 2097152,
          "page": true}
 
@@ -414,11 +474,16 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
     kept in ``store`` (default: ``microcred-state.sqlite3`` beside the file); an issuer entry's
     ``"status": ["revocation"]`` gives every credential of that route an entry.
 
+    ``trusted_issuers`` names a trust list file and ``registries`` issuer registry files (the
+    DCC's format); both are read and checked now, and passed to every verification the service
+    does (``trust`` in its answers).
+
     ``extra_keys`` (from ``--key``) add routes after the file's. With no key at all the
     configuration is :meth:`ServerConfig.ephemeral`.
 
     Raises:
-        ConfigError: unreadable file, unknown member, a bad key, route or status list.
+        ConfigError: unreadable file, unknown member, a bad key, route, status list, trust
+            list or registry.
     """
     data = _read_json(path, "configuration file")
     if not isinstance(data, dict):
@@ -494,6 +559,13 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
         if not isinstance(data["allow_inline_contexts"], bool):
             raise ConfigError(f"{path}: allow_inline_contexts must be true or false")
         options["allow_inline_contexts"] = data["allow_inline_contexts"]
+    if "trusted_issuers" in data:
+        name = data["trusted_issuers"]
+        if not isinstance(name, str) or not name or "\x00" in name:
+            raise ConfigError(f"{path}: trusted_issuers must be a file name (a trust list)")
+        options["trusted_issuers"] = load_trust_list_file(base / name)
+    if "registries" in data:
+        options["registries"] = tuple(load_registry_file(p) for p in paths("registries"))
     if "status" in data:
         options["status"] = _status_settings(path, data["status"])
     if "store" in data:

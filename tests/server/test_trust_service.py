@@ -1,0 +1,225 @@
+"""Issue 24, acceptance 1 through the service: the issuer-trust answer (``trust``) in the VC API
+verify answers and the verifier page's report, from the trust list and issuer registries the
+service's configuration names (``trusted_issuers``, ``registries``), and clear configuration
+errors at start for files that are not what they should be.
+
+The answer is ``{"issuer": "confirmed" | "unconfirmed", "by", "name", "source"}`` beside the
+VC API's ``{verified, checks, warnings, errors}``, never mixed into ``verified``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("starlette", reason="the [server] extra is not installed")
+pytest.importorskip("httpx2", reason="httpx2 (the ASGI test client's HTTP library) is absent")
+
+from starlette.testclient import TestClient
+
+import microcred as mc
+from microcred.cli import main
+from microcred.server import ConfigError, ServerConfig, create_app, load_config
+
+KEY = mc.keys.generate("Ed25519")
+LISTED = mc.keys.generate("Ed25519")  # the issuer the service's trust list names
+LIST_NAME = "Svenska lärosäten (test)"
+CONFIRMED_NAME = "Exempeluniversitetet"
+
+
+def _credential(key: mc.keys.KeyPair, name: str | None = CONFIRMED_NAME) -> dict[str, Any]:
+    issuer: Any = {"id": key.did, "type": ["Profile"], "name": name} if name else key.did
+    return mc.issue(
+        {
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            ],
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": issuer,
+            "validFrom": "2026-01-01T00:00:00Z",
+            "name": "Grundläggande maskininlärning",
+            "credentialSubject": {
+                "type": ["AchievementSubject"],
+                "achievement": {
+                    "id": "https://uni.example/achievements/ml",
+                    "type": ["Achievement"],
+                    "name": "Grundläggande maskininlärning",
+                    "description": "7,5 hp",
+                    "criteria": {"narrative": "Godkänd tentamen"},
+                },
+            },
+        },
+        key,
+    )
+
+
+def _write_config(folder: Path, **members: Any) -> Path:
+    key_file = folder / "issuer.json"
+    key_file.write_text(json.dumps(KEY.private_jwk()))
+    path = folder / "serve.json"
+    path.write_text(json.dumps({"keys": ["issuer.json"], **members}))
+    return path
+
+
+def _trust_list(folder: Path, name: str = CONFIRMED_NAME) -> str:
+    (folder / "trusted-issuers.json").write_text(
+        json.dumps({"name": LIST_NAME, "issuers": [{"id": LISTED.did, "name": name}]}),
+        encoding="utf-8",
+    )
+    return "trusted-issuers.json"
+
+
+@pytest.fixture(scope="module")
+def configured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """A service whose configuration file names a trust list listing ``LISTED``."""
+    folder = tmp_path_factory.mktemp("trust-service")
+    config = load_config(_write_config(folder, trusted_issuers=_trust_list(folder)))
+    with TestClient(create_app(config), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def plain() -> Iterator[TestClient]:
+    """A service configured with no trust list and no registry."""
+    with TestClient(create_app(ServerConfig.from_keys([KEY])), raise_server_exceptions=False) as c:
+        yield c
+
+
+def _verify(client: TestClient, credential: Any) -> tuple[int, dict[str, Any]]:
+    response = client.post("/credentials/verify", json={"verifiableCredential": credential})
+    assert response.status_code != 500, response.text
+    body: dict[str, Any] = response.json()
+    return response.status_code, body
+
+
+def test_a_did_key_issuer_is_unconfirmed_however_it_names_itself(plain: TestClient) -> None:
+    status, body = _verify(plain, _credential(KEY))
+    assert status == 200
+    assert body["verified"] is True  # verified: some key signed it; confirmed: nothing says whose
+    assert {"verified", "checks", "warnings", "errors", "trust"} <= set(body)
+    trust = body["trust"]
+    assert trust["issuer"] == "unconfirmed"
+    assert trust["name"] is None  # the self-asserted name is never given as the confirmed one
+    assert {"issuer", "by", "name", "source"} <= set(trust)
+    assert "trust.name" not in {w["id"] for w in body["warnings"]}
+
+
+def test_a_did_key_issuer_not_on_the_configured_list_is_unconfirmed(
+    configured: TestClient,
+) -> None:
+    status, body = _verify(configured, _credential(KEY))
+    assert status == 200
+    assert body["trust"]["issuer"] == "unconfirmed"
+    assert body["trust"]["name"] is None
+
+
+def test_an_issuer_on_the_configured_trust_list_is_confirmed_with_the_lists_name(
+    configured: TestClient,
+) -> None:
+    status, body = _verify(configured, _credential(LISTED))
+    assert status == 200
+    assert body["verified"] is True
+    trust = body["trust"]
+    assert trust["issuer"] == "confirmed"
+    assert trust["by"] == "list"
+    assert trust["name"] == CONFIRMED_NAME
+    assert LIST_NAME in str(trust["source"])
+    assert "trust.name" not in {w["id"] for w in body["warnings"]}  # the names agree
+
+
+def test_a_mismatching_self_asserted_name_is_a_warning_in_the_answer(
+    configured: TestClient,
+) -> None:
+    status, body = _verify(configured, _credential(LISTED, name="Kungliga Exempelhögskolan"))
+    assert status == 200  # a warning never changes the outcome
+    assert body["verified"] is True
+    assert body["trust"]["issuer"] == "confirmed"
+    assert body["trust"]["name"] == CONFIRMED_NAME  # the confirmed name, not the claimed one
+    warned = [w for w in body["warnings"] if w["id"] == "trust.name"]
+    assert len(warned) == 1, body["warnings"]
+
+
+def test_a_failed_verification_never_confirms(configured: TestClient) -> None:
+    tampered = {**_credential(LISTED), "name": "Avancerad maskininlärning"}
+    status, body = _verify(configured, tampered)
+    assert status == 400
+    report = body["verificationResult"] if "verificationResult" in body else body
+    assert report["verified"] is False
+    assert report["trust"]["issuer"] == "unconfirmed"
+
+
+def test_a_presentation_answer_carries_the_trust_of_its_credential(
+    configured: TestClient,
+) -> None:
+    holder = mc.keys.generate("Ed25519")
+    presentation = mc.present([_credential(LISTED)], holder, challenge="c-1")
+    response = configured.post(
+        "/presentations/verify",
+        json={"verifiablePresentation": presentation, "options": {"challenge": "c-1"}},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["trust"]["issuer"] == "confirmed"
+    assert body["trust"]["name"] == CONFIRMED_NAME
+
+
+def test_the_page_report_carries_the_trust_answer(configured: TestClient) -> None:
+    body = json.dumps(_credential(LISTED, name="Kungliga Exempelhögskolan")).encode()
+    page = configured.post("/verifier/report", content=body).json()
+    assert page["report"]["outcome"] == "verified"
+    assert page["trust"]["issuer"] == "confirmed"
+    assert page["trust"]["name"] == CONFIRMED_NAME
+    assert page["issuer"]["name"] == "Kungliga Exempelhögskolan"  # what the credential claims
+    assert "trust.name" in {w["id"] for w in page["warnings"]}
+    unlisted = configured.post("/verifier/report", content=json.dumps(_credential(KEY)).encode())
+    assert unlisted.json()["trust"]["issuer"] == "unconfirmed"
+
+
+def test_the_trust_list_is_read_once_at_start(tmp_path: Path) -> None:
+    path = _write_config(tmp_path, trusted_issuers=_trust_list(tmp_path))
+    config = load_config(path)
+    (tmp_path / "trusted-issuers.json").write_text("not json any more")  # read at start only
+    with TestClient(create_app(config), raise_server_exceptions=False) as client:
+        _, body = _verify(client, _credential(LISTED))
+    assert body["trust"]["issuer"] == "confirmed"
+
+
+# ------------------------------------------------ bad configuration: an error at start
+
+
+@pytest.mark.parametrize(
+    ("members", "files", "message"),
+    [
+        ({"trusted_issuers": "missing.json"}, {}, "cannot read trusted_issuers file"),
+        ({"trusted_issuers": "list.json"}, {"list.json": "{not json"}, "trusted_issuers file"),
+        ({"trusted_issuers": "list.json"}, {"list.json": "[1, 2]"}, "trusted_issuers file"),
+        ({"trusted_issuers": 7}, {}, "trusted_issuers must be a file name"),
+        ({"trusted_issuers": ["a.json"]}, {}, "trusted_issuers must be a file name"),
+        ({"registries": "registry.json"}, {}, "registries must be a list of file names"),
+        ({"registries": ["missing.json"]}, {}, "cannot read registry file"),
+        ({"registries": ["reg.json"]}, {"reg.json": "\x00\x01"}, "registry file"),
+        ({"registries": ["reg.json"]}, {"reg.json": '{"registry": 5}'}, "registry file"),
+    ],
+)
+def test_a_bad_trust_file_is_a_clear_configuration_error_at_start(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    members: dict[str, Any],
+    files: dict[str, str],
+    message: str,
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    path = _write_config(tmp_path, **members)
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
+    # microcred serve stops before listening: exit 2 and the message, never a traceback
+    assert main(["serve", "--config", str(path), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
