@@ -5,7 +5,8 @@ from __future__ import annotations
 import microcred as mc
 
 EXPECTED = [
-    "Check", "DEFAULT_LIMITS", "Limits", "MicroCredential", "MicrocredError", "ValidationError",
+    "Check", "DEFAULT_LIMITS", "Limits", "MicroCredential", "MicrocredError", "TrustAnswer",
+    "ValidationError",
     "ValidationReport", "VerificationError", "VerificationReport", "VerifyOptions", "__version__",
     "baking",
     "derive", "errors", "issue", "jose", "jsonld", "keys", "model", "present", "presets", "proofs",
@@ -20,11 +21,20 @@ def test_exported_names_are_pinned() -> None:
 
 
 def test_the_verification_face_is_pinned() -> None:
-    """``microcred.verify`` is the function; its package's face is these three names."""
+    """``microcred.verify`` is the function; its package's face is these names (the
+    pipeline, its options, and the trust sources of issue 24)."""
     import importlib
 
     package = importlib.import_module("microcred.verify")
-    assert sorted(package.__all__) == ["VerifyOptions", "verify", "verify_with"]
+    assert sorted(package.__all__) == [
+        "IssuerRegistry",
+        "TrustList",
+        "VerifyOptions",
+        "load_registry",
+        "load_trust_list",
+        "verify",
+        "verify_with",
+    ]
     assert mc.verify is package.verify
     assert mc.VerifyOptions is package.VerifyOptions
     names = [n for n in vars(package) if n.isidentifier() and not n.startswith("_")]

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # what the names are; at run time each is loaded on first use
     from .limits import DEFAULT_LIMITS, Limits
     from .model import MicroCredential, presets
     from .proofs import derive
-    from .report import Check, VerificationError, VerificationReport
+    from .report import Check, TrustAnswer, VerificationError, VerificationReport
     from .verify import VerifyOptions, verify
 else:
     # the package microcred.verify is loaded now (it is light: its pipeline loads on first
@@ -47,6 +47,7 @@ __all__ = [
     "Limits",
     "MicroCredential",
     "MicrocredError",
+    "TrustAnswer",
     "ValidationError",
     "ValidationReport",
     "VerificationError",
@@ -86,6 +87,7 @@ _ATTRIBUTES = {
     "presets": ".model",
     "derive": ".proofs",
     "Check": ".report",
+    "TrustAnswer": ".report",
     "VerificationError": ".report",
     "VerificationReport": ".report",
     "VerifyOptions": ".verify",

@@ -35,9 +35,10 @@ The tree::
     ├── DidError                       did
     │   ├── InvalidDidError            did.invalid
     │   └── DidResolutionError         did.resolution
-    └── NetworkError                   network
-        ├── NetworkPolicyError         network.policy
-        └── FetchError                 network.fetch
+    ├── NetworkError                   network
+    │   ├── NetworkPolicyError         network.policy
+    │   └── FetchError                 network.fetch
+    └── TrustSourceError               trust.source
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ __all__ = [
     "NetworkPolicyError",
     "SafeModeError",
     "StrictReadingError",
+    "TrustSourceError",
     "UnknownContextError",
     "UnsupportedKeyTypeError",
 ]
@@ -306,3 +308,11 @@ class FetchError(NetworkError):
     """The request was allowed but failed (status, timeout, size limit, content type)."""
 
     code = "network.fetch"
+
+
+class TrustSourceError(MicrocredError):
+    """A trust list or issuer registry cannot be used: not readable, not JSON, too large,
+    or not of the shape its format has (``microcred.verify.load_trust_list`` /
+    ``load_registry``)."""
+
+    code = "trust.source"

@@ -26,7 +26,14 @@ from typing import Any, Literal
 
 from .errors import MicrocredError
 
-__all__ = ["Check", "CheckStatus", "Outcome", "VerificationError", "VerificationReport"]
+__all__ = [
+    "Check",
+    "CheckStatus",
+    "Outcome",
+    "TrustAnswer",
+    "VerificationError",
+    "VerificationReport",
+]
 
 CheckStatus = Literal["passed", "failed", "skipped", "error"]
 Outcome = Literal["verified", "invalid", "indeterminate"]
@@ -55,6 +62,50 @@ class Check:
         data: dict[str, Any] = {"id": self.id, "status": self.status, "message": self.message}
         if self.path is not None:
             data["path"] = self.path
+        return data
+
+
+@dataclass(frozen=True)
+class TrustAnswer:
+    """Who issued the credential, as far as the caller's sources confirm it: a separate
+    answer beside the outcome, never part of it (``docs/verification.md``, "Verified, and
+    who issued it").
+
+    Attributes:
+        issuer: ``confirmed`` (a source the caller relies on names the issuer) or
+            ``unconfirmed`` (none does; always so for a credential that did not verify).
+        by: the source that confirmed it: ``domain`` (a ``did:web``/``https:`` issuer whose
+            key its own DID or controller document lists), ``list`` (the caller's trust
+            list), ``registry`` (an issuer registry) or ``trusted-list`` (an ``x5c`` chain to
+            the caller's trust anchors); ``None`` when unconfirmed.
+        name: the confirmed name (``None`` when unconfirmed).
+        source: the domain, the trust list's name, the registry's name, or the trust
+            anchor's subject (``None`` when unconfirmed).
+        reason: for ``unconfirmed``, why, in one plain English sentence.
+    """
+
+    issuer: Literal["confirmed", "unconfirmed"]
+    by: str | None = None
+    name: str | None = None
+    source: str | None = None
+    reason: str | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the issuer is confirmed."""
+        return self.issuer == "confirmed"
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"issuer", "by", "name", "source"}`` (``null`` where not set), and ``reason``
+        when set."""
+        data: dict[str, Any] = {
+            "issuer": self.issuer,
+            "by": self.by,
+            "name": self.name,
+            "source": self.source,
+        }
+        if self.reason is not None:
+            data["reason"] = self.reason
         return data
 
 
@@ -98,6 +149,9 @@ class VerificationReport:
         hidden_count: for an SD-JWT, how many digests no disclosure matched: claims the
             holder withheld and the issuer's decoys (a verifier cannot tell them apart);
             ``None`` for other formats.
+        trust: who issued the credential as the caller's sources confirm it
+            (:class:`TrustAnswer`); set for every credential report, ``None`` for a
+            presentation's own report (its credentials carry theirs).
     """
 
     checks: list[Check] = field(default_factory=list)
@@ -108,6 +162,17 @@ class VerificationReport:
     warnings: list[Check] = field(default_factory=list)
     disclosed: list[str] | None = None
     hidden_count: int | None = None
+    trust: TrustAnswer | None = None
+
+    @property
+    def issuer_name(self) -> str | None:
+        """The issuer's name to display: the confirmed name when :attr:`trust` confirms the
+        issuer, else the name the issuer's profile gives itself (self-asserted; the first
+        value of a language map), else ``None``."""
+        if self.trust is not None and self.trust.confirmed and self.trust.name:
+            return self.trust.name
+        names = profile_names(self.document)
+        return names[0] if names else None
 
     def add(
         self, check_id: str, status: CheckStatus, message: str, path: str | None = None
@@ -193,6 +258,8 @@ class VerificationReport:
         if self.disclosed is not None:
             data["disclosed"] = list(self.disclosed)
             data["hidden_count"] = self.hidden_count
+        if self.trust is not None:
+            data["trust"] = self.trust.to_json()
         if self.credentials:
             data["credentials"] = [inner.to_json() for inner in self.credentials]
         return data
@@ -204,3 +271,27 @@ class VerificationReport:
         """Raise :class:`VerificationError` unless the report is verified."""
         if not self.verified:
             raise VerificationError(self)
+
+
+#: How many names of an issuer profile's ``name`` are read (a language map may be large).
+_MAX_NAMES = 64
+
+
+def profile_names(document: Any) -> list[str]:
+    """The names an issuer profile (``document["issuer"]``) gives itself: ``name`` as a
+    string, a language map (``{"en": ..., "sv": ...}``), a JSON-LD value object
+    (``{"@value": ..., "@language": ...}``) or an array of these; the first at most 64,
+    stripped, empty ones left out."""
+    issuer = document.get("issuer") if isinstance(document, dict) else None
+    value = issuer.get("name") if isinstance(issuer, dict) else None
+    found: list[str] = []
+    items = value if isinstance(value, list) else [value]
+    for item in items[:_MAX_NAMES]:
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict) and "@value" in item:
+            if isinstance(item["@value"], str):
+                found.append(item["@value"])
+        elif isinstance(item, dict):
+            found += [v for v in list(item.values())[:_MAX_NAMES] if isinstance(v, str)]
+    return [n.strip() for n in found[:_MAX_NAMES] if n.strip()]

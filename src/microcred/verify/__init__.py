@@ -19,8 +19,17 @@ import typing as _typing
 if _typing.TYPE_CHECKING:
     from ._options import VerifyOptions
     from ._pipeline import verify, verify_with
+    from ._trust import IssuerRegistry, TrustList, load_registry, load_trust_list
 
-__all__ = ["VerifyOptions", "verify", "verify_with"]
+__all__ = [
+    "IssuerRegistry",
+    "TrustList",
+    "VerifyOptions",
+    "load_registry",
+    "load_trust_list",
+    "verify",
+    "verify_with",
+]
 
 
 def __getattr__(name: str) -> _typing.Any:
@@ -29,8 +38,17 @@ def __getattr__(name: str) -> _typing.Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from ._options import VerifyOptions
     from ._pipeline import verify, verify_with
+    from ._trust import IssuerRegistry, TrustList, load_registry, load_trust_list
 
-    found = {"VerifyOptions": VerifyOptions, "verify": verify, "verify_with": verify_with}
+    found = {
+        "IssuerRegistry": IssuerRegistry,
+        "TrustList": TrustList,
+        "VerifyOptions": VerifyOptions,
+        "load_registry": load_registry,
+        "load_trust_list": load_trust_list,
+        "verify": verify,
+        "verify_with": verify_with,
+    }
     globals().update(found)
     return found[name]
 

@@ -14,6 +14,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..net import Fetcher
 from ..proofs import DEFAULT_SUITES, SUITES
 from ..status import StatusListFetcher
+from ._trust import IssuerRegistry, TrustList, load_trust_list, registries_from
 
 __all__ = ["VerifyOptions"]
 
@@ -59,6 +60,9 @@ class VerifyOptions:
             ``x5c`` issuer key cannot be trusted, the check is indeterminate).
         metadata_fetcher: fetches SD-JWT VC type metadata (an https ``vct``) and JWT VC
             Issuer Metadata (``{iss}/.well-known/jwt-vc-issuer``); ``None``: nothing fetched.
+        trusted_issuers: the caller's trust list (DIDs or domains with names) for the trust
+            answer (``report.trust``); ``None``: none.
+        registries: issuer registries (DCC format) for the trust answer.
     """
 
     now: datetime | None = None
@@ -83,6 +87,8 @@ class VerifyOptions:
     kb_max_age: timedelta = timedelta(minutes=5)
     trust_anchors: tuple[bytes, ...] = ()
     metadata_fetcher: Fetcher | None = None
+    trusted_issuers: TrustList | None = None
+    registries: tuple[IssuerRegistry, ...] = ()
 
     @property
     def kb_nonce(self) -> str | None:
@@ -123,6 +129,8 @@ class VerifyOptions:
         kb_max_age: timedelta = timedelta(minutes=5),
         trust_anchors: Iterable[Any] | None = None,
         metadata_fetcher: Fetcher | None = None,
+        trusted_issuers: Any = None,
+        registries: Iterable[Any] | None = None,
     ) -> VerifyOptions:
         """Options from ``verify()``'s keyword arguments (see its docstring), checked.
 
@@ -134,6 +142,8 @@ class VerifyOptions:
                 without a ``fetch`` method, ...).
             ValueError: an unknown suite or profile, or ``require_status`` with
                 ``check_status=False``.
+            TrustSourceError: ``trusted_issuers`` or a registry is a file or JSON that
+                cannot be used (not JSON, too large, not of its format's shape).
         """
         if now is not None and not isinstance(now, datetime):
             raise TypeError("now must be a datetime")
@@ -192,6 +202,10 @@ class VerifyOptions:
             kb_max_age=kb_max_age,
             trust_anchors=_anchors(trust_anchors),
             metadata_fetcher=metadata_fetcher,
+            trusted_issuers=load_trust_list(trusted_issuers)
+            if trusted_issuers is not None
+            else None,
+            registries=registries_from(registries),
         )
 
     @property

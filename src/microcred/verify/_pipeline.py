@@ -35,6 +35,7 @@ from ._body import check_profile, check_schemas, check_status, check_subject, ch
 from ._enveloped import envelope_kind, open_envelope
 from ._options import VerifyOptions
 from ._secured import Secured
+from ._trust import assess
 
 __all__ = ["verify", "verify_with"]
 
@@ -66,6 +67,8 @@ def verify(
     kb_max_age: timedelta = timedelta(minutes=5),
     trust_anchors: Iterable[Any] | None = None,
     metadata_fetcher: Fetcher | None = None,
+    trusted_issuers: Any = None,
+    registries: Iterable[Any] | None = None,
 ) -> VerificationReport:
     """Verify a credential or presentation and report every check.
 
@@ -110,6 +113,12 @@ def verify(
             ``x5c`` chain must validate to.
         metadata_fetcher: fetches SD-JWT VC type metadata (an https ``vct``) and JWT VC Issuer
             Metadata (``{iss}/.well-known/jwt-vc-issuer``); without one nothing is fetched.
+        trusted_issuers: the caller's trust list for the trust answer (``report.trust``): a
+            :class:`TrustList` (:func:`load_trust_list`), a mapping of DID or domain to name,
+            or a JSON file's path or bytes (``{"name": ..., "issuers": [{"id": ..., "name":
+            ...}, {"domain": ..., "name": ...}]}``).
+        registries: issuer registries in the DCC format (:func:`load_registry`): each a
+            registry, a path, or the JSON's bytes.
 
     Returns:
         A :class:`~microcred.report.VerificationReport`; never raises for a bad credential.
@@ -119,6 +128,8 @@ def verify(
     Raises:
         TypeError / ValueError: misuse (an argument of the wrong type, an unknown suite or
             profile, ``options`` together with other options).
+        TrustSourceError: a trust list or registry that cannot be used (not JSON, too large,
+            the wrong shape).
     """
     if options is None:
         options = VerifyOptions.create(
@@ -145,6 +156,8 @@ def verify(
             kb_max_age=kb_max_age,
             trust_anchors=trust_anchors,
             metadata_fetcher=metadata_fetcher,
+            trusted_issuers=trusted_issuers,
+            registries=registries,
         )
     elif not isinstance(options, VerifyOptions):
         raise TypeError("options must be a microcred.verify.VerifyOptions")
@@ -177,6 +190,8 @@ _DEFAULTS: dict[str, Any] = {
     "kb_max_age": timedelta(minutes=5),
     "trust_anchors": None,
     "metadata_fetcher": None,
+    "trusted_issuers": None,
+    "registries": None,
 }
 
 
@@ -193,9 +208,11 @@ def verify_with(credential: Any, options: VerifyOptions) -> VerificationReport:
         value, description = read_input(credential, limits=options.limits)
     except MicrocredError as exc:
         report.add("parse", "failed", str(exc))
+        assess(report, None, options.trusted_issuers, options.registries)
         return report
     except RecursionError:
         report.add("parse", "failed", "input nests too deeply")
+        assess(report, None, options.trusted_issuers, options.registries)
         return report
     report.add("parse", "passed", description)
     _guarded(report, value, options)
@@ -203,9 +220,11 @@ def verify_with(credential: Any, options: VerifyOptions) -> VerificationReport:
 
 
 def _guarded(report: VerificationReport, value: Any, options: VerifyOptions) -> None:
-    """:func:`_run`, turning any unexpected exception into the ``internal`` check."""
+    """:func:`_run`, turning any unexpected exception into the ``internal`` check; then the
+    trust step (:mod:`._trust`), which reads the outcome and never changes it."""
+    secured: Secured | None = None
     try:
-        _run(report, value, options)
+        secured = _run(report, value, options)
     except RecursionError:
         report.add("internal", "error", "the input nests too deeply to be verified")
     except Exception as exc:
@@ -215,10 +234,12 @@ def _guarded(report: VerificationReport, value: Any, options: VerifyOptions) -> 
             f"internal error ({type(exc).__name__}) while verifying; the input could not be "
             "checked (please report it)",
         )
+    assess(report, secured, options.trusted_issuers, options.registries)
 
 
-def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> None:
-    """Route ``value`` (a JSON object, a compact JWS or an SD-JWT), then the shared checks."""
+def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> Secured | None:
+    """Route ``value`` (a JSON object, a compact JWS or an SD-JWT), then the shared checks;
+    the secured document (``None`` when no route produced one)."""
     # the SD-JWT layer loads only for what may be an SD-JWT (the cold start of the others):
     # JWS JSON Serialization has a "payload" member, the compact form a "~" (never in a JWS)
     if isinstance(value, dict) and "payload" in value and "@context" not in value:
@@ -230,7 +251,7 @@ def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> None
                 value = from_json_serialization(value)
             except SdJwtError as exc:
                 report.add("sdjwt.format", "failed", exc.message)
-                return
+                return None
     sd_jwt = isinstance(value, str) and "~" in value
     if sd_jwt:
         from . import _sdjwt
@@ -240,7 +261,7 @@ def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> None
         secured = _sdjwt.route(report, value, options)
         if secured is not None and report.format == "sd-jwt-vc":
             _check_sd_jwt_vc(report, secured, options)
-            return
+            return secured
     elif isinstance(value, str):
         secured = _jwt.route(report, value, options)
     elif isinstance(value, dict) and envelope_kind(value) is not None:
@@ -249,9 +270,9 @@ def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> None
         secured = _di.route(report, value, options)
     else:
         report.add("format", "failed", "neither a JSON object nor a compact JWS")
-        return
+        return None
     if secured is None:
-        return
+        return None
     check_binding(report, secured, options.resolver)
     if secured.kind == "presentation":
         if options.challenge is None:
@@ -260,8 +281,9 @@ def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> None
                 "the caller required no challenge: the presentation could be a replay",
             )
         _check_embedded(report, secured.document, options)
-        return
+        return secured
     _check_credential(report, secured, options)
+    return secured
 
 
 def _enveloped_route(
@@ -363,6 +385,7 @@ def _check_embedded(
             _guarded(inner, item, inner_options)
         else:
             inner.add("parse", "failed", "verifiableCredential entry is neither JWT nor object")
+            assess(inner, None, options.trusted_issuers, options.registries)
         if inner.kind == "presentation":
             inner.add("format", "failed", "verifiableCredential holds a presentation")
         report.credentials.append(inner)

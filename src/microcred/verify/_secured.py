@@ -20,12 +20,18 @@ class Signature:
         controller: the key's controller, once resolved (``None``: unknown).
         relationship: the verification relationship it was checked under
             (``assertionMethod`` for a credential, ``authentication`` for a presentation).
+        anchor: for a key from an ``x5c`` chain, the subject of the caller's trust anchor
+            the chain validated to (``None``: not such a key).
+        certified_name: for such a key, the leaf certificate's organizationName (else its
+            commonName), when it has one.
     """
 
     path: str
     verification_method: str | None
     controller: str | None
     relationship: str
+    anchor: str | None = None
+    certified_name: str | None = None
 
 
 @dataclass
