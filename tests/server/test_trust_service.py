@@ -148,9 +148,9 @@ def test_a_failed_verification_never_confirms(configured: TestClient) -> None:
     tampered = {**_credential(LISTED), "name": "Avancerad maskininlärning"}
     status, body = _verify(configured, tampered)
     assert status == 400
-    report = body["verificationResult"] if "verificationResult" in body else body
-    assert report["verified"] is False
-    assert report["trust"]["issuer"] == "unconfirmed"
+    assert body["verified"] is False  # the report inside the problem
+    assert body["trust"]["issuer"] == "unconfirmed"
+    assert body["trust"]["name"] is None
 
 
 def test_a_presentation_answer_carries_the_trust_of_its_credential(
@@ -223,3 +223,56 @@ def test_a_bad_trust_file_is_a_clear_configuration_error_at_start(
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+# ------------------------------------------------ registries and domains
+
+
+REGISTERED = mc.keys.generate("Ed25519")
+REGISTRY_NAME = "DCC Sandbox Registry (test)"
+
+
+def _registry(folder: Path) -> str:
+    """A registry file in the Digital Credentials Consortium's format."""
+    (folder / "dcc-registry.json").write_text(
+        json.dumps(
+            {
+                "meta": {"name": REGISTRY_NAME, "created": "2026-12-01T00:00:00Z"},
+                "registry": {
+                    REGISTERED.did: {
+                        "name": "Högskolan i Exempelstad",
+                        "url": "https://hig.example",
+                        "location": "Exempelstad, Sverige",
+                    }
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    return "dcc-registry.json"
+
+
+def test_an_issuer_in_a_configured_registry_is_confirmed_with_the_registrys_name(
+    tmp_path: Path,
+) -> None:
+    path = _write_config(tmp_path, registries=[_registry(tmp_path)])
+    with TestClient(create_app(load_config(path)), raise_server_exceptions=False) as client:
+        _, listed = _verify(client, _credential(REGISTERED, name="Högskolan i Exempelstad"))
+        _, other = _verify(client, _credential(KEY))
+    assert listed["verified"] is True
+    assert listed["trust"]["issuer"] == "confirmed"
+    assert listed["trust"]["by"] == "registry"
+    assert listed["trust"]["name"] == "Högskolan i Exempelstad"
+    assert REGISTRY_NAME in str(listed["trust"]["source"])
+    assert other["trust"]["issuer"] == "unconfirmed"
+
+
+def test_a_did_web_issuer_with_its_configured_did_document_is_confirmed_by_domain() -> None:
+    web = mc.keys.generate("Ed25519", controller="did:web:uni.example")
+    config = ServerConfig.from_keys([KEY], controller_documents=(mc.keys.did_document(web),))
+    with TestClient(create_app(config), raise_server_exceptions=False) as client:
+        status, body = _verify(client, _credential(web))
+    assert status == 200, body
+    assert body["trust"]["issuer"] == "confirmed"
+    assert body["trust"]["by"] == "domain"
+    assert body["trust"]["source"] == "uni.example"

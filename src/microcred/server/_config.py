@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .. import _json
@@ -16,6 +16,9 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..proofs import SIGNING_SUITES, suite_by_name
 from ..status import MIN_LIST_BITS, ChainStatusLists, StaticStatusLists, StatusListFetcher
 from ._store import StoreError, open_store
+
+if TYPE_CHECKING:
+    from ..verify import IssuerRegistry, TrustList
 
 __all__ = ["ConfigError", "IssuerRoute", "ServerConfig", "StatusSettings", "load_config"]
 
@@ -411,39 +414,42 @@ def _store_location(path: Path, value: Any) -> str:
     return str(path.parent / value)
 
 
-def load_trust_list_file(path: Path) -> Any:
-    """The trust list in ``path`` (``{"name": ..., "issuers": [{"id" | "domain", "name"}]}``),
-    read and checked now.
+def _openable(path: Path, what: str) -> None:
+    try:
+        path.open("rb").close()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what} file {path}: {exc.strerror or exc}") from None
+
+
+def load_trust_list_file(path: Path) -> TrustList:
+    """The trust list in ``path`` (``{"name": ..., "issuers": [{"id" | "domain", "name"}]}``,
+    see :func:`microcred.verify.load_trust_list`), read and checked now; its ``name`` (else
+    the file's name) is the ``source`` of the trust answers it confirms.
 
     Raises:
         ConfigError: the file is unreadable or is not a trust list (the message names it).
     """
     from ..verify import load_trust_list
 
+    _openable(path, "trusted_issuers")
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read trusted_issuers file {path}: {exc.strerror or exc}") from None
-    try:
-        return load_trust_list(data)
+        return load_trust_list(path)
     except (MicrocredError, ValueError, TypeError) as exc:
         raise ConfigError(f"trusted_issuers file {path} is not a trust list: {exc}") from None
 
 
-def load_registry_file(path: Path) -> Any:
-    """The issuer registry (the DCC's format) in ``path``, read and checked now.
+def load_registry_file(path: Path) -> IssuerRegistry:
+    """The issuer registry in ``path`` (the Digital Credentials Consortium's format, see
+    :func:`microcred.verify.load_registry`), read and checked now.
 
     Raises:
         ConfigError: the file is unreadable or is not a registry (the message names it).
     """
     from ..verify import load_registry
 
+    _openable(path, "registry")
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read registry file {path}: {exc.strerror or exc}") from None
-    try:
-        return load_registry(data)
+        return load_registry(path)
     except (MicrocredError, ValueError, TypeError) as exc:
         raise ConfigError(f"registry file {path} is not an issuer registry: {exc}") from None
 

@@ -831,10 +831,14 @@
       box.appendChild(entry);
     });
     box.appendChild(el("p", {className: "trust-note", text: t("trust.note")}));
-    if (!confirmed && asText(trust.reason)) {
+    // why it is unconfirmed, when the line above does not already say it (a credential that
+    // did not verify, for example)
+    const reason = asText(trust.reason);
+    const said = STRINGS.en["trust.unconfirmed"];
+    if (!confirmed && reason && said.slice(said.length - reason.length) !== reason) {
       box.appendChild(el("p", {className: "technical"}, [
         el("span", {className: "technical-label", text: t("technical") + " "}),
-        el("code", {text: asText(trust.reason)}),
+        el("code", {text: reason}),
       ]));
     }
     return box;
