@@ -193,7 +193,8 @@ class Service:
         list and issuer registries, and inline-context policy (status is checked: a
         credential whose list is not configured is indeterminate); on the event loop for a
         small body of ``request``, else in a thread (see :func:`run_cpu`). An unexpected
-        failure inside the library is the report's ``internal`` check; it is logged by its check id alone (never the input)."""
+        failure inside the library is the report's ``internal`` check; it is logged by its
+        check id alone (never the input)."""
         report = await run_cpu(
             request,  # None: a thread
             verify_credential,
