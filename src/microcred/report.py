@@ -95,6 +95,13 @@ class TrustAnswer:
         """Whether the issuer is confirmed."""
         return self.issuer == "confirmed"
 
+    def summary(self) -> str:
+        """The answer as one line, as the CLI prints it: ``issuer confirmed by <by>: <name>
+        (<source>)``, or ``issuer name not confirmed: <reason>``."""
+        if self.confirmed:
+            return f"issuer confirmed by {self.by}: {self.name} ({self.source})"
+        return f"issuer name not confirmed: {self.reason or 'nothing confirms who issued it'}"
+
     def to_json(self) -> dict[str, Any]:
         """``{"issuer", "by", "name", "source"}`` (``null`` where not set), and ``reason``
         when set."""

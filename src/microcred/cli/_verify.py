@@ -10,18 +10,26 @@ import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
 from datetime import timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._profiles import PROFILES
 from .._vc import parse_datetime
-from ..errors import MicrocredError
+from ..errors import MicrocredError, TrustSourceError
 from ..jsonld import ChainLoader, NetworkLoader, default_loader
 from ..keys import DidResolver, DidWebResolver, HttpsControllerResolver, StaticResolver
 from ..limits import DEFAULT_LIMITS
 from ..net import HttpsFetcher
 from ..proofs import SUITES
 from ..report import VerificationReport
-from ..verify import VerifyOptions, verify_with
+from ..verify import (
+    IssuerRegistry,
+    TrustList,
+    VerifyOptions,
+    load_registry,
+    load_trust_list,
+    verify_with,
+)
 from ._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, CliError
 from ._io import display_path, read_input, read_json_file
 
@@ -127,6 +135,19 @@ def register(sub: Any) -> None:
         default=[],
         metavar="PEM",
         help="a trusted root certificate (PEM file) for an SD-JWT's x5c issuer chain (repeatable)",
+    )
+    parser.add_argument(
+        "--trusted-issuers",
+        metavar="FILE",
+        help="your trust list (JSON: DIDs or domains with names) for the issuer answer",
+    )
+    parser.add_argument(
+        "--registry",
+        action="append",
+        default=[],
+        metavar="[NAME=]FILE",
+        help="an issuer registry in the DCC format (JSON), optionally named (repeatable; "
+        "the first that lists an issuer names it)",
     )
     parser.set_defaults(handler=run)
 
@@ -238,7 +259,36 @@ def _options(args: argparse.Namespace) -> VerifyOptions:
         audience=args.aud,
         trust_anchors=_trust_anchors(args),
         metadata_fetcher=fetcher,
+        trusted_issuers=_trust_list(args),
+        registries=_registries(args),
     )
+
+
+def _trust_list(args: argparse.Namespace) -> TrustList | None:
+    """The trust list of ``--trusted-issuers FILE``."""
+    if args.trusted_issuers is None:
+        return None
+    try:
+        return load_trust_list(Path(args.trusted_issuers))
+    except TrustSourceError as exc:
+        raise CliError(f"--trusted-issuers: {exc}") from None
+
+
+def _registries(args: argparse.Namespace) -> list[IssuerRegistry]:
+    """The registries of ``--registry [NAME=]FILE`` (a path that exists is a file, whole)."""
+    found = []
+    for item in args.registry:
+        name: str | None = None
+        path = item
+        if not os.path.isfile(item) and "=" in item:
+            name, _, path = item.partition("=")
+            if not name.strip():
+                raise CliError(f"--registry {item!r}: the name before '=' is empty")
+        try:
+            found.append(load_registry(Path(path), name=name))
+        except TrustSourceError as exc:
+            raise CliError(f"--registry: {exc}") from None
+    return found
 
 
 def _trust_anchors(args: argparse.Namespace) -> list[bytes]:
@@ -412,6 +462,8 @@ def format_report(name: str, report: VerificationReport, *, as_json: bool) -> st
         record = {"input": name, **report.to_json()}
         return json.dumps(record, ensure_ascii=False) + "\n"
     lines = [f"{name}: {report.outcome.upper()} ({report.format} {report.kind})"]
+    if report.trust is not None:
+        lines.append(f"  {report.trust.summary()}")
     if report.disclosed is not None:
         lines.append(
             f"  disclosed: {len(report.disclosed)} claim(s); hidden: {report.hidden_count} "
@@ -428,4 +480,6 @@ def _check_lines(report: VerificationReport, indent: str, lines: list[str]) -> N
         lines.append(f"{indent}{_MARKS[check.status]} {check.id:<22} {check.message}{where}")
     for index, inner in enumerate(report.credentials):
         lines.append(f"{indent}credential {index + 1}: {inner.outcome.upper()} ({inner.format})")
+        if inner.trust is not None:
+            lines.append(f"{indent}  {inner.trust.summary()}")
         _check_lines(inner, indent + "  ", lines)

@@ -288,7 +288,7 @@ def _x5c_key(
             )
             .build_client_verifier()
         )
-        verifier.verify(chain[0], chain[1:])
+        validated = verifier.verify(chain[0], chain[1:])
     except (VerificationError, ValueError) as exc:
         report.add(check, "failed", f"the x5c chain does not validate to a trust anchor: {exc}")
         return None
@@ -315,7 +315,22 @@ def _x5c_key(
         )
         return None
     report.add(check, "passed", f"x5c leaf {subject} ({key.key_type}), chain to a trust anchor")
-    return key.verifier(alg), Signature("$", f"x5c:{subject}", controller, "assertionMethod")
+    # for the trust step: the anchor the chain ended at, and the name the leaf certifies
+    anchor = validated.chain[-1].subject.rfc4514_string()[:200]
+    return key.verifier(alg), Signature(
+        "$", f"x5c:{subject}", controller, "assertionMethod", anchor, _certified_name(leaf)
+    )
+
+
+def _certified_name(leaf: Any) -> str | None:
+    """The leaf certificate's subject organizationName, else its commonName."""
+    from cryptography.x509.oid import NameOID
+
+    for oid in (NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME):
+        values = leaf.subject.get_attributes_for_oid(oid)
+        if values and isinstance(values[0].value, str) and values[0].value.strip():
+            return str(values[0].value).strip()[:200]
+    return None
 
 
 def _san_names(leaf: Any, iss: str) -> bool:

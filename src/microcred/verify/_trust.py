@@ -279,24 +279,24 @@ def load_trust_list(source: Any) -> TrustList:
     return trust_list_from(value, file_name or "trust list")
 
 
-def registry_from(value: Any, default_name: str = "issuer registry") -> IssuerRegistry:
-    """An :class:`IssuerRegistry` from the DCC member registry JSON:
-    ``{"meta": {"name": ...}, "registry": {DID: {"name": ..., "url": ..., "location": ...}}}``.
+def registry_from(value: Any, name: str = "issuer registry") -> IssuerRegistry:
+    """An :class:`IssuerRegistry` from the DCC registry JSON (the ``dcc-legacy`` type of
+    ``@digitalcredentials/issuer-registry-client``): ``{"meta": {...}, "registry": {DID:
+    {"name": ..., "url": ..., "location": ...}}}``. The file does not name the registry (the
+    client takes the name from its list of known registries): ``name`` does, and a string
+    ``meta.name`` of the file is used when ``name`` is not given.
 
     Raises:
-        TrustSourceError: not of that shape, or more than :data:`MAX_ENTRIES` entries.
+        TrustSourceError: not of that shape (``registry`` not an object of DID to objects,
+            an entry without a ``name`` string), or more than :data:`MAX_ENTRIES` entries.
     """
     if isinstance(value, IssuerRegistry):
         return value
     if not isinstance(value, Mapping) or not isinstance(value.get("registry"), Mapping):
         raise TrustSourceError(
             'an issuer registry is a JSON object with a "registry" object of DID to entry '
-            "(the DCC member registry format)"
+            "(the DCC registry format)"
         )
-    meta = value.get("meta")
-    name = default_name
-    if isinstance(meta, Mapping) and "name" in meta:
-        name = _text(meta["name"], "the registry's meta.name")
     registry = value["registry"]
     if len(registry) > MAX_ENTRIES:
         raise TrustSourceError(f"an issuer registry holds at most {MAX_ENTRIES} issuers")
@@ -309,14 +309,17 @@ def registry_from(value: Any, default_name: str = "issuer registry") -> IssuerRe
         if not isinstance(entry, Mapping):
             raise TrustSourceError(f"{label} is not an object")
         issuers[ident] = _text(entry.get("name"), f"{label}: name")
-    return IssuerRegistry(name, issuers)
+    return IssuerRegistry(_text(name, "the registry's name"), issuers)
 
 
-def load_registry(source: Any) -> IssuerRegistry:
+def load_registry(source: Any, *, name: str | None = None) -> IssuerRegistry:
     """Read an issuer registry in the DCC format (see :func:`registry_from`).
 
     Args:
         source: a file path, the JSON as bytes or text, or the parsed JSON (a mapping).
+        name: the registry's name, reported as the trust answer's ``source`` (as the DCC
+            client reports the name of its known-registries entry); default: the file's
+            ``meta.name`` when it has one, else the file's name, else ``"issuer registry"``.
 
     Returns:
         An :class:`IssuerRegistry` that ``verify(registries=[...])`` accepts.
@@ -327,13 +330,18 @@ def load_registry(source: Any) -> IssuerRegistry:
         TypeError: ``source`` is of none of these types.
     """
     if isinstance(source, IssuerRegistry):
-        return source
+        return source if name is None else IssuerRegistry(name, source.issuers)
     value, file_name = _read(source, "issuer registry")
-    return registry_from(value, file_name or "issuer registry")
+    if name is None:
+        meta = value.get("meta") if isinstance(value, Mapping) else None
+        given = meta.get("name") if isinstance(meta, Mapping) else None
+        name = given if isinstance(given, str) and given.strip() else None
+    return registry_from(value, name or file_name or "issuer registry")
 
 
 def registries_from(sources: Iterable[Any] | None) -> tuple[IssuerRegistry, ...]:
-    """``verify(registries=...)``: each a registry, path, bytes or parsed JSON."""
+    """``verify(registries=...)``: each a registry, path, bytes or parsed JSON, in order of
+    authority (the first that lists a DID names it)."""
     if sources is None:
         return ()
     if isinstance(sources, (str, bytes, bytearray, os.PathLike, Mapping, IssuerRegistry)):
