@@ -276,3 +276,23 @@ def test_a_did_web_issuer_with_its_configured_did_document_is_confirmed_by_domai
     assert body["trust"]["issuer"] == "confirmed"
     assert body["trust"]["by"] == "domain"
     assert body["trust"]["source"] == "uni.example"
+
+
+def test_a_server_config_built_in_python_reads_its_trust_sources_at_once(tmp_path: Path) -> None:
+    name = _trust_list(tmp_path)
+    config = ServerConfig.from_keys(
+        [KEY], trusted_issuers=tmp_path / name, registries=[tmp_path / _registry(tmp_path)]
+    )
+    assert type(config.trusted_issuers).__name__ == "TrustList"
+    assert [type(r).__name__ for r in config.registries] == ["IssuerRegistry"]
+    with TestClient(create_app(config), raise_server_exceptions=False) as client:
+        _, body = _verify(client, _credential(LISTED))
+    assert body["trust"]["by"] == "list"
+    mapping = ServerConfig.from_keys([KEY], trusted_issuers={LISTED.did: CONFIRMED_NAME})
+    with TestClient(create_app(mapping), raise_server_exceptions=False) as client:
+        _, body = _verify(client, _credential(LISTED))
+    assert body["trust"]["name"] == CONFIRMED_NAME
+    with pytest.raises(ConfigError, match="trusted_issuers"):
+        ServerConfig.from_keys([KEY], trusted_issuers=tmp_path / "missing.json")
+    with pytest.raises(ConfigError, match="registries"):
+        ServerConfig.from_keys([KEY], registries=[b"{not json"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -249,6 +250,7 @@ class ServerConfig:
     registries: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
+        self._load_trust_sources()
         names = [route.name for route in self.issuers]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -262,6 +264,24 @@ class ServerConfig:
                     f"route {with_status[0]} adds a credentialStatus, but the configuration "
                     "has no status section (status lists to publish)"
                 )
+
+    def _load_trust_sources(self) -> None:
+        """Read ``trusted_issuers`` and ``registries`` now when given as paths, JSON or
+        mappings, so that every verification uses the same objects and a bad source is a
+        :class:`ConfigError` at start, never an error answer later."""
+        if self.trusted_issuers is None and not self.registries:
+            return
+        from ..verify import load_registry, load_trust_list
+
+        try:
+            if self.trusted_issuers is not None:
+                object.__setattr__(self, "trusted_issuers", load_trust_list(self.trusted_issuers))
+            if isinstance(self.registries, (str, bytes, bytearray, PathLike, Mapping)):
+                object.__setattr__(self, "registries", (self.registries,))
+            loaded = tuple(load_registry(source) for source in self.registries)
+            object.__setattr__(self, "registries", loaded)
+        except (MicrocredError, ValueError, TypeError) as exc:
+            raise ConfigError(f"trusted_issuers / registries: {exc}") from None
 
     @classmethod
     def from_keys(cls, keys: Iterable[KeyPair], **options: Any) -> ServerConfig:
