@@ -590,3 +590,16 @@ def test_a_differing_self_asserted_name_gives_way_to_the_confirmed_one(
     _switch(browser, "sv")
     warning = browser.find_element(By.CSS_SELECTOR, "#trust [data-warning='trust.name']")
     assert "Utfärdarens egna namn skiljer sig från det bekräftade" in warning.text
+
+
+def test_a_listed_issuer_whose_credential_was_tampered_with_is_not_confirmed(
+    browser: WebDriver, trusted_url: str, tmp_path: Path
+) -> None:
+    tampered = {**_listed_credential(), "name": "Avancerad maskininlärning"}
+    _open(browser, trusted_url)
+    _paste(browser, json.dumps(tampered))
+    assert _verdict(browser).text == "Invalid"
+    assert _trust_line(browser).text.lstrip("? ").strip() == UNCONFIRMED["en"]
+    trust = browser.find_element(By.ID, "trust")
+    assert "did not verify" in trust.text  # the reason, as the technical detail
+    assert "confirmed by" not in _body_text(browser).lower()

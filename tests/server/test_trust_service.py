@@ -296,3 +296,22 @@ def test_a_server_config_built_in_python_reads_its_trust_sources_at_once(tmp_pat
         ServerConfig.from_keys([KEY], trusted_issuers=tmp_path / "missing.json")
     with pytest.raises(ConfigError, match="registries"):
         ServerConfig.from_keys([KEY], registries=[b"{not json"])
+
+
+def test_a_presentation_of_a_set_has_each_credentials_trust_and_none_of_its_own(
+    configured: TestClient,
+) -> None:
+    holder = mc.keys.generate("Ed25519")
+    presentation = mc.present([_credential(LISTED), _credential(KEY)], holder, challenge="c-2")
+    response = configured.post(
+        "/presentations/verify",
+        json={"verifiablePresentation": presentation, "options": {"challenge": "c-2"}},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["trust"] is None  # a presentation names no issuer; a set has no single one
+    inner = [credential["trust"]["issuer"] for credential in body["credentials"]]
+    assert inner == ["confirmed", "unconfirmed"]
+    page = configured.post("/verifier/report", content=json.dumps(presentation).encode())
+    assert page.status_code == 200
+    assert page.json()["trust"] is None
