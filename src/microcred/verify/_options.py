@@ -87,8 +87,8 @@ class VerifyOptions:
     kb_max_age: timedelta = timedelta(minutes=5)
     trust_anchors: tuple[bytes, ...] = ()
     metadata_fetcher: Fetcher | None = None
-    trusted_issuers: TrustList | None = None
-    registries: tuple[IssuerRegistry, ...] = ()
+    trusted_issuers: TrustList | None = field(default=None, hash=False)
+    registries: tuple[IssuerRegistry, ...] = field(default=(), hash=False)
 
     @property
     def kb_nonce(self) -> str | None:

@@ -70,8 +70,8 @@ class TrustList:
     """
 
     name: str
-    issuers: Mapping[str, str] = field(default_factory=dict)
-    domains: Mapping[str, str] = field(default_factory=dict)
+    issuers: Mapping[str, str] = field(default_factory=dict, hash=False)
+    domains: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def lookup(self, issuer: str) -> str | None:
         """The name this list gives ``issuer`` (by its id, then by its domain), or ``None``."""
@@ -101,7 +101,7 @@ class IssuerRegistry:
     """
 
     name: str
-    issuers: Mapping[str, str] = field(default_factory=dict)
+    issuers: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def lookup(self, issuer: str) -> str | None:
         """The name this registry gives the DID ``issuer``, or ``None``."""
