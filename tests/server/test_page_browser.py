@@ -467,7 +467,7 @@ def test_revocation_that_was_not_checked_is_said_in_plain_words(
 #: The issuer the trust-list service's list names, and the list's name.
 LISTED = mc.keys.generate("Ed25519")
 TRUST_LIST = {
-    "name": "Svenska lärosäten (test)",
+    "name": "Svenska lärosäten",
     "issuers": [{"id": LISTED.did, "name": "Exempeluniversitetet"}],
 }
 
@@ -502,8 +502,8 @@ UNCONFIRMED = {
     "till en domän eller en förtroendelista",
 }
 CONFIRMED = {
-    "en": "Issuer confirmed by list: Exempeluniversitetet (Svenska lärosäten (test))",
-    "sv": "Utfärdare bekräftad av lista: Exempeluniversitetet (Svenska lärosäten (test))",
+    "en": "Issuer confirmed by list: Exempeluniversitetet (Svenska lärosäten)",
+    "sv": "Utfärdare bekräftad av lista: Exempeluniversitetet (Svenska lärosäten)",
 }
 
 
@@ -535,6 +535,7 @@ def test_a_did_key_issuer_is_shown_unconfirmed_beside_the_verdict(
         "No: the name is self-asserted"
     )
     assert "confirmed by" not in _body_text(browser).lower()
+    assert _annex_value(browser, "awarding body") == "Exempeluniversitetet (self-asserted)"
     _screenshot(browser, tmp_path, "trust-unconfirmed-en")
     _switch(browser, "sv")
     assert _verdict(browser).text == "Verifierad"
@@ -553,9 +554,10 @@ def test_an_issuer_on_the_trust_list_is_shown_confirmed_in_swedish_and_english(
     assert CONFIRMED["sv"] not in browser.find_element(By.ID, "verdict").text
     assert browser.find_element(By.CSS_SELECTOR, ".issuer-name").text == "Exempeluniversitetet"
     assert browser.find_element(By.CSS_SELECTOR, ".issuer-trust").text == (
-        "Ja: av lista (Svenska lärosäten (test))"
+        "Ja: av lista (Svenska lärosäten)"
     )
     assert not browser.find_elements(By.CSS_SELECTOR, ".issuer-claimed-name")  # names agree
+    assert _annex_value(browser, "awarding body") == "Exempeluniversitetet"  # confirmed
     subject = browser.find_element(By.CSS_SELECTOR, "#verdict .verdict-subject").text
     assert subject.endswith("utfärdat av Exempeluniversitetet")
     assert not browser.find_elements(By.CSS_SELECTOR, "#warnings")  # nothing "not checked"
@@ -584,6 +586,7 @@ def test_a_differing_self_asserted_name_gives_way_to_the_confirmed_one(
     assert "“Kungliga Exempelhögskolan”" in warning.text
     assert "only the confirmed name is vouched for" in warning.text
     assert "trust.name:" in warning.text  # the verifier's technical message
+    assert _annex_value(browser, "awarding body") == "Kungliga Exempelhögskolan (self-asserted)"
     # a name warning is not something that "was not checked"
     assert not browser.find_elements(By.CSS_SELECTOR, "#warnings")
     _screenshot(browser, tmp_path, "trust-name-differs-en")

@@ -301,6 +301,7 @@
       "field.claimedName": "Name the credential gives its issuer (self-asserted)",
       "value.trustConfirmed": "Yes: {how}",
       "value.trustUnconfirmed": "No: the name is self-asserted",
+      "value.selfAsserted": "(self-asserted)",
       "by.domain": "by domain",
       "by.list": "by list",
       "by.registry": "by registry",
@@ -415,6 +416,7 @@
       "field.claimedName": "Namn som intyget anger för utfärdaren (självuppgivet)",
       "value.trustConfirmed": "Ja: {how}",
       "value.trustUnconfirmed": "Nej: namnet är självuppgivet",
+      "value.selfAsserted": "(självuppgivet)",
       "by.domain": "av domän",
       "by.list": "av lista",
       "by.registry": "av register",
@@ -790,7 +792,7 @@
       details.appendChild(renderDisclosure(data.disclosure));
     }
     if (data.microCredential) {
-      details.appendChild(renderAnnex(data.microCredential));
+      details.appendChild(renderAnnex(data.microCredential, data));
     }
     details.appendChild(renderOtherChecks(checks, everyWarning));
   }
@@ -1023,7 +1025,12 @@
     return section;
   }
 
-  function renderAnnex(micro) {
+  function renderAnnex(micro, data) {
+    // a name of the awarding body that nothing confirms is marked as the credential's own
+    const trust = trustOf(data || {});
+    function selfAsserted(value) {
+      return trust !== null && !(trust.issuer === "confirmed" && value === asText(trust.name));
+    }
     const section = el("section", {className: "block", attrs: {"id": "annex", "aria-labelledby": "annex-title"}}, [
       el("h3", {text: t("annexHeading"), attrs: {"id": "annex-title"}}),
     ]);
@@ -1069,7 +1076,11 @@
       } else if (isMissing) {
         tr.appendChild(el("td", {className: "value not-given", text: t("value.notGiven"), attrs: {"role": "cell"}}));
       } else {
-        tr.appendChild(el("td", {className: "value", text: value, attrs: {"role": "cell"}}));
+        const cell = el("td", {className: "value", text: value, attrs: {"role": "cell"}});
+        if (name === "awarding body" && selfAsserted(value)) {
+          cell.appendChild(el("span", {className: "self-asserted", text: " " + t("value.selfAsserted")}));
+        }
+        tr.appendChild(cell);
       }
       tr.appendChild(el("td", {
         className: mandatory ? "mandatory" : "optional",
