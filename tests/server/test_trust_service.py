@@ -315,3 +315,52 @@ def test_a_presentation_of_a_set_has_each_credentials_trust_and_none_of_its_own(
     page = configured.post("/verifier/report", content=json.dumps(presentation).encode())
     assert page.status_code == 200
     assert page.json()["trust"] is None
+
+
+def test_microcred_serve_with_a_trust_list_confirms_over_http(tmp_path: Path) -> None:
+    """The command as an operator runs it: the configuration file's trust list is named in the
+    ``listening`` log line, and a real HTTP verify answer carries the confirmed issuer."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    pytest.importorskip("uvicorn", reason="the [server] extra is not installed")
+    path = _write_config(tmp_path, trusted_issuers=_trust_list(tmp_path))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "microcred.cli", "serve", "--config", str(path), "--port", "0",
+         "--workers", "1", "--no-page"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert process.stderr is not None
+        listening: dict[str, Any] = {}
+        for _ in range(50):
+            line = process.stderr.readline()
+            if not line:
+                break
+            entry = json.loads(line)
+            if entry.get("event") == "listening":
+                listening = entry
+                break
+        assert listening, "no listening log line"
+        assert listening["trust"]["trusted_issuers"] == {"name": LIST_NAME, "entries": 1}
+        assert listening["trust"]["registries"] == []
+        request = urllib.request.Request(
+            listening["url"] + "/credentials/verify",
+            data=json.dumps({"verifiableCredential": _credential(LISTED)}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = json.loads(response.read())
+        assert body["verified"] is True
+        assert body["trust"]["issuer"] == "confirmed"
+        assert body["trust"]["name"] == CONFIRMED_NAME
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
