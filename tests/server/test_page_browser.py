@@ -606,3 +606,18 @@ def test_a_listed_issuer_whose_credential_was_tampered_with_is_not_confirmed(
     trust = browser.find_element(By.ID, "trust")
     assert "did not verify" in trust.text  # the reason, as the technical detail
     assert "confirmed by" not in _body_text(browser).lower()
+
+
+def test_a_presentation_of_a_set_has_a_trust_line_for_each_credential(
+    browser: WebDriver, trusted_url: str, tmp_path: Path
+) -> None:
+    holder = mc.keys.generate("Ed25519")
+    presentation = mc.present([_listed_credential(), SIGNED], holder)
+    _open(browser, trusted_url)
+    _paste(browser, json.dumps(presentation))
+    assert _verdict(browser).text == "Verified"
+    lines = browser.find_elements(By.CSS_SELECTOR, "#trust li.trust-line")
+    assert [line.get_attribute("data-trust") for line in lines] == ["confirmed", "unconfirmed"]
+    assert lines[0].text.endswith(CONFIRMED["en"])
+    assert lines[0].text.lstrip("✓ \n").startswith("In credential 1 of the set")
+    assert lines[1].text.endswith(UNCONFIRMED["en"])

@@ -776,6 +776,11 @@
     const trust = trustOf(data);
     if (trust) {
       live.appendChild(renderTrust(data, trust, trustWarnings));
+    } else if (Array.isArray(report.credentials) && report.credentials.length > 1) {
+      const sets = renderSetTrust(report.credentials);
+      if (sets) {
+        live.appendChild(sets);
+      }
     }
     if (warnings.length) {
       live.appendChild(renderWarnings(warnings));
@@ -795,6 +800,32 @@
       details.appendChild(renderAnnex(data.microCredential, data));
     }
     details.appendChild(renderOtherChecks(checks, everyWarning));
+  }
+
+  // A presentation of several credentials has no issuer of its own: one trust line for each
+  // credential of the set that has an answer.
+  function renderSetTrust(credentials) {
+    const items = [];
+    credentials.forEach(function (inner, index) {
+      const trust = inner && typeof inner === "object" ? trustOf({trust: inner.trust}) : null;
+      if (trust) {
+        const confirmed = trust.issuer === "confirmed";
+        items.push(el("li", {className: "trust-line", attrs: {"data-trust": confirmed ? "confirmed" : "unconfirmed", "data-credential": String(index + 1)}}, [
+          icon(confirmed ? "✓" : "?"),
+          el("span", {}, [
+            el("span", {className: "trust-where", text: t("inCredential", {n: index + 1}) + ": "}),
+            el("strong", {text: trustLineText(trust)}),
+          ]),
+        ]));
+      }
+    });
+    if (!items.length) {
+      return null;
+    }
+    return el("section", {className: "trust trust-set", attrs: {"id": "trust", "data-trust": "set", "aria-label": t("field.issuerTrust")}}, [
+      el("ul", {className: "trust-list"}, items),
+      el("p", {className: "trust-note", text: t("trust.note")}),
+    ]);
   }
 
   // The trust line: whether the issuer's name is confirmed, and by what; beside the verdict,
