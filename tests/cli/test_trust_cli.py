@@ -178,3 +178,18 @@ def test_a_missing_source_file_is_a_usage_error(
     )
     assert code == 2
     assert "cannot be read" in err
+
+
+def test_worker_processes_use_the_same_trust_sources(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = [str(files["key"])] * 8  # eight inputs: verified in --jobs processes
+    args = ["verify", *paths, "--now", NOW, "--json", "--jobs", "2"]
+    code, out, _ = _run([*args, "--trusted-issuers", str(files["list"])], capsys)
+    assert code == 0
+    answers = [json.loads(line)["trust"] for line in out.splitlines()]
+    assert (
+        answers
+        == [{"issuer": "confirmed", "by": "list", "name": "Exempeluniversitetet", "source": "UHR"}]
+        * 8
+    )
