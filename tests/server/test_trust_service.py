@@ -364,3 +364,15 @@ def test_microcred_serve_with_a_trust_list_confirms_over_http(tmp_path: Path) ->
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)
+
+
+def test_trust_files_over_the_bounds_are_configuration_errors(tmp_path: Path) -> None:
+    """Files are bounded (4 MiB, 20,000 entries, microcred.verify's limits): over them the
+    service does not start, rather than holding or scanning an unbounded list."""
+    (tmp_path / "huge.json").write_bytes(b'{"issuers": [' + b" " * (4 * 1024 * 1024 + 1) + b"]}")
+    with pytest.raises(ConfigError, match=r"trusted_issuers file .*huge\.json"):
+        load_config(_write_config(tmp_path, trusted_issuers="huge.json"))
+    many = {f"did:example:{i}": {"name": f"Issuer {i}"} for i in range(20_001)}
+    (tmp_path / "many.json").write_text(json.dumps({"meta": {"name": "big"}, "registry": many}))
+    with pytest.raises(ConfigError, match=r"registry file .*many\.json"):
+        load_config(_write_config(tmp_path, registries=["many.json"]))
