@@ -193,3 +193,19 @@ def test_worker_processes_use_the_same_trust_sources(
         == [{"issuer": "confirmed", "by": "list", "name": "Exempeluniversitetet", "source": "UHR"}]
         * 8
     )
+
+
+def test_each_credential_of_a_presentation_has_its_trust_line(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    holder = keys.generate("Ed25519")
+    inner = [json.loads(files["key"].read_text()), json.loads(files["web"].read_text())]
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(mc.present(inner, holder, challenge="c-1")))
+    args = ["verify", str(path), "--now", NOW, "--controller-doc", str(files["doc"])]
+    _, out, _ = _run(args, capsys)
+    lines = out.splitlines()
+    first = lines.index("  credential 1: VERIFIED (data-integrity)")
+    assert lines[first + 1] == f"    {SELF_ASSERTED}"
+    second = lines.index("  credential 2: VERIFIED (data-integrity)")
+    assert lines[second + 1] == "    issuer confirmed by domain: uni.example (uni.example)"

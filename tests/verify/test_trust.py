@@ -287,6 +287,8 @@ def test_trust_list_formats(tmp_path: Path) -> None:
     assert found.lookup("https://hogskolan.example/issuer") == "Högskolan"
     assert found.lookup("did:web:evilhogskolan.example") is None
     assert load_trust_list(path.read_bytes()).name == "trust list"
+    bare = load_trust_list(b'[{"did": "did:key:z6Mk", "name": "A"}]')
+    assert bare == TrustList("trust list", {"did:key:z6Mk": "A"}, {})
     plain = load_trust_list({"did:key:z6Mk": "A", "uni.example/cs": "B"})
     assert plain.lookup("did:web:uni.example:cs:x") == "B"
     assert plain.lookup("did:web:uni.example:csx") is None
@@ -297,7 +299,8 @@ def test_trust_list_formats(tmp_path: Path) -> None:
     ("content", "words"),
     [
         (b"\x00\xff not json", "not JSON"),
-        (b"[1, 2]", "JSON object"),
+        (b"[1, 2]", "entry 0 is not an object"),
+        (b'"text"', "JSON object"),
         (b'{"issuers": {"a": 1}}', "name"),
         (b'{"issuers": [{"name": "x"}]}', "one of id or domain"),
         (b'{"issuers": [{"id": "mailto:x", "name": "x"}]}', "neither a DID"),
@@ -513,3 +516,32 @@ def test_an_sd_jwt_vc_iss_gets_the_answer() -> None:
 
 
 NOT_VERIFIED = "the credential did not verify, so nothing confirms who issued it"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=_JSON)
+def test_any_json_is_a_source_or_a_clear_error(value: Any) -> None:
+    """Hostile sources: whatever the JSON, a loaded source or TrustSourceError, nothing else."""
+    data = json.dumps(value).encode()
+    messages = []
+    for load in (load_trust_list, load_registry):
+        try:
+            load(data)
+        except TrustSourceError as exc:
+            messages.append(exc.message)
+    assert all(message.strip() for message in messages)
+
+
+def test_a_registry_named_in_its_meta(tmp_path: Path) -> None:
+    found = load_registry(_registry({ISSUER.did: "Uni"}, name="Sveriges register"))
+    assert found.name == "Sveriges register"
+    assert load_registry(found, name="Other").name == "Other"

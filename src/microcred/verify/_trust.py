@@ -204,8 +204,9 @@ def _domain(value: Any, what: str) -> str:
 
 def trust_list_from(value: Any, default_name: str = "trust list") -> TrustList:
     """A :class:`TrustList` from its JSON: ``{"name": ..., "issuers": [{"id": DID, "name":
-    ...}, {"domain": "uni.example", "name": ...}]}``, or a plain mapping of DID-or-domain to
-    name (``{"did:web:uni.example": "Uni"}``).
+    ...}, {"domain": "uni.example", "name": ...}]}`` (``did`` may stand for ``id``;
+    ``issuers`` may be a mapping of id to name; the array alone is a list without a name), or
+    a plain mapping of DID-or-domain to name (``{"did:web:uni.example": "Uni"}``).
 
     Raises:
         TrustSourceError: not of either shape, more than :data:`MAX_ENTRIES` entries, an
@@ -215,6 +216,8 @@ def trust_list_from(value: Any, default_name: str = "trust list") -> TrustList:
         return value
     name = default_name
     entries: list[tuple[str | None, str | None, Any]] = []
+    if isinstance(value, list):
+        value = {"issuers": value}
     if isinstance(value, Mapping) and "issuers" in value:
         if "name" in value:
             name = _text(value["name"], "the trust list's name")
@@ -228,9 +231,10 @@ def trust_list_from(value: Any, default_name: str = "trust list") -> TrustList:
         for index, entry in enumerate(issuers):
             if not isinstance(entry, Mapping):
                 raise TrustSourceError(f"trust list entry {index} is not an object")
-            if ("id" in entry) == ("domain" in entry):
+            ident = entry.get("id", entry.get("did"))
+            if (ident is not None) == ("domain" in entry):
                 raise TrustSourceError(f"trust list entry {index} needs one of id or domain")
-            entries.append((entry.get("id"), entry.get("domain"), entry.get("name")))
+            entries.append((ident, entry.get("domain"), entry.get("name")))
     elif isinstance(value, Mapping):
         if len(value) > MAX_ENTRIES:
             raise TrustSourceError(f"a trust list holds at most {MAX_ENTRIES} issuers")
@@ -240,7 +244,8 @@ def trust_list_from(value: Any, default_name: str = "trust list") -> TrustList:
     else:
         raise TrustSourceError(
             'a trust list is a JSON object: {"name": ..., "issuers": [{"id": ..., "name": ...}]}'
-            " or a mapping of DID or domain to name"
+            " or a mapping of DID or domain to name, not a JSON "
+            + type(value).__name__.replace("str", "string")
         )
     issuers_by_id: dict[str, str] = {}
     domains: dict[str, str] = {}
