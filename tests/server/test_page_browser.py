@@ -71,9 +71,15 @@ SIGNED = _signed()
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
+    with _serving(ServerConfig.from_keys([KEY])) as url:
+        yield url
+
+
+@contextmanager
+def _serving(config: ServerConfig) -> Iterator[str]:
+    """The service for ``config`` on a free loopback port, in a thread; its base URL."""
     sock = bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    config = ServerConfig.from_keys([KEY])
     server = uvicorn.Server(
         uvicorn.Config(create_app(config), log_config=None, lifespan="off", access_log=False)
     )
@@ -190,7 +196,8 @@ def test_valid_credential_is_verified_with_the_annex_i_table(
     assert "Notional workload" in headers
     assert browser.find_element(By.CSS_SELECTOR, ".credential-name").text == SIGNED["name"]
     subject = browser.find_element(By.CSS_SELECTOR, "#verdict .verdict-subject").text
-    assert subject == f"{SIGNED['name']}, issued by Exempeluniversitetet"
+    # a did:key issuer: verified, but its name is its own claim (issue 24)
+    assert subject == f"{SIGNED['name']}, issued by Exempeluniversitetet (self-asserted name)"
     assert browser.find_element(By.CSS_SELECTOR, ".issuer-id").text == KEY.did
     assert browser.find_element(By.CSS_SELECTOR, ".issuer-name").text == "Exempeluniversitetet"
     assert not browser.find_elements(By.ID, "failed-checks")
@@ -453,3 +460,164 @@ def test_revocation_that_was_not_checked_is_said_in_plain_words(
     assert title.endswith("Återkallelse kontrollerades inte")
     assert EVERY_CHECK["sv"] not in _body_text(browser)
     _screenshot(browser, tmp_path, "revocation-not-checked-sv")
+
+
+# ------------------------------------------------ issue 24: who issued it, really
+
+#: The issuer the trust-list service's list names, and the list's name.
+LISTED = mc.keys.generate("Ed25519")
+TRUST_LIST = {
+    "name": "Svenska lärosäten",
+    "issuers": [{"id": LISTED.did, "name": "Exempeluniversitetet"}],
+}
+
+
+def _listed_credential(issuer_name: str = "Exempeluniversitetet") -> dict[str, Any]:
+    """The example micro-credential, signed by LISTED, whose profile calls it ``issuer_name``."""
+    form = json.loads(FORM.read_text(encoding="utf-8"))
+    unsigned = MicroCredential.model_validate(form).to_ob3(issuer_id=LISTED.did).to_json()
+    unsigned["issuer"]["name"] = issuer_name
+    return mc.issue(unsigned, LISTED)
+
+
+@pytest.fixture(scope="module")
+def trusted_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A service whose configuration file names a trust list (``trusted_issuers``)."""
+    from microcred.server import load_config
+
+    folder = tmp_path_factory.mktemp("trusted-page")
+    (folder / "key.json").write_text(json.dumps(KEY.private_jwk()))
+    (folder / "trusted-issuers.json").write_text(json.dumps(TRUST_LIST), encoding="utf-8")
+    (folder / "serve.json").write_text(
+        json.dumps({"keys": ["key.json"], "trusted_issuers": "trusted-issuers.json"})
+    )
+    with _serving(load_config(folder / "serve.json")) as url:
+        yield url
+
+
+UNCONFIRMED = {
+    "en": "Issuer name not confirmed: self-asserted; the key is not linked to a domain or a "
+    "trust list",
+    "sv": "Utfärdarens namn är inte bekräftat: det är självuppgivet; nyckeln är inte kopplad "
+    "till en domän eller en förtroendelista",
+}
+CONFIRMED = {
+    "en": "Issuer confirmed by list: Exempeluniversitetet (Svenska lärosäten)",
+    "sv": "Utfärdare bekräftad av lista: Exempeluniversitetet (Svenska lärosäten)",
+}
+
+
+def _trust_line(driver: WebDriver) -> WebElement:
+    return driver.find_element(By.CSS_SELECTOR, "#result-live #trust #trust-line")
+
+
+def _switch(driver: WebDriver, language: str) -> None:
+    driver.find_element(By.CSS_SELECTOR, f".lang-button[data-lang='{language}']").click()
+
+
+def test_a_did_key_issuer_is_shown_unconfirmed_beside_the_verdict(
+    browser: WebDriver, trusted_url: str, tmp_path: Path
+) -> None:
+    _open(browser, trusted_url)
+    _paste(browser, json.dumps(SIGNED))  # KEY is not on the service's list
+    verdict = _verdict(browser)
+    assert verdict.text == "Verified"  # the verdict is the signature's, unchanged
+    line = _trust_line(browser)
+    assert line.text.lstrip("? ").strip() == UNCONFIRMED["en"]
+    trust = browser.find_element(By.ID, "trust")
+    assert trust.get_attribute("data-trust") == "unconfirmed"
+    # beside the verdict, never inside it
+    assert not browser.find_elements(By.CSS_SELECTOR, "#verdict #trust")
+    assert UNCONFIRMED["en"] not in browser.find_element(By.ID, "verdict").text
+    subject = browser.find_element(By.CSS_SELECTOR, "#verdict .verdict-subject").text
+    assert subject.endswith("issued by Exempeluniversitetet (self-asserted name)")
+    assert browser.find_element(By.CSS_SELECTOR, ".issuer-trust").text == (
+        "No: the name is self-asserted"
+    )
+    assert "confirmed by" not in _body_text(browser).lower()
+    assert _annex_value(browser, "awarding body") == "Exempeluniversitetet (self-asserted)"
+    _screenshot(browser, tmp_path, "trust-unconfirmed-en")
+    _switch(browser, "sv")
+    assert _verdict(browser).text == "Verifierad"
+    assert _trust_line(browser).text.lstrip("? ").strip() == UNCONFIRMED["sv"]
+
+
+def test_an_issuer_on_the_trust_list_is_shown_confirmed_in_swedish_and_english(
+    browser: WebDriver, trusted_url: str, tmp_path: Path
+) -> None:
+    _open(browser, trusted_url)
+    _switch(browser, "sv")
+    _paste(browser, json.dumps(_listed_credential()))
+    assert _verdict(browser).text == "Verifierad"
+    assert _trust_line(browser).text.lstrip("✓ ").strip() == CONFIRMED["sv"]
+    assert browser.find_element(By.ID, "trust").get_attribute("data-trust") == "confirmed"
+    assert CONFIRMED["sv"] not in browser.find_element(By.ID, "verdict").text
+    assert browser.find_element(By.CSS_SELECTOR, ".issuer-name").text == "Exempeluniversitetet"
+    assert browser.find_element(By.CSS_SELECTOR, ".issuer-trust").text == (
+        "Ja: av lista (Svenska lärosäten)"
+    )
+    assert not browser.find_elements(By.CSS_SELECTOR, ".issuer-claimed-name")  # names agree
+    assert _annex_value(browser, "awarding body") == "Exempeluniversitetet"  # confirmed
+    subject = browser.find_element(By.CSS_SELECTOR, "#verdict .verdict-subject").text
+    assert subject.endswith("utfärdat av Exempeluniversitetet")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#warnings")  # nothing "not checked"
+    _screenshot(browser, tmp_path, "trust-confirmed-sv")
+    _switch(browser, "en")
+    assert _trust_line(browser).text.lstrip("✓ ").strip() == CONFIRMED["en"]
+
+
+def test_a_differing_self_asserted_name_gives_way_to_the_confirmed_one(
+    browser: WebDriver, trusted_url: str, tmp_path: Path
+) -> None:
+    _open(browser, trusted_url)
+    _paste(browser, json.dumps(_listed_credential("Kungliga Exempelhögskolan")))
+    assert _verdict(browser).text == "Verified"
+    assert _trust_line(browser).text.lstrip("✓ ").strip() == CONFIRMED["en"]
+    # the confirmed name is the issuer; the credential's own name is shown, marked as such
+    assert browser.find_element(By.CSS_SELECTOR, ".issuer-name").text == "Exempeluniversitetet"
+    assert (
+        browser.find_element(By.CSS_SELECTOR, ".issuer-claimed-name").text
+        == "Kungliga Exempelhögskolan"
+    )
+    subject = browser.find_element(By.CSS_SELECTOR, "#verdict .verdict-subject").text
+    assert subject.endswith("issued by Exempeluniversitetet")
+    warning = browser.find_element(By.CSS_SELECTOR, "#trust [data-warning='trust.name']")
+    assert "The issuer's own name differs from the confirmed one" in warning.text
+    assert "“Kungliga Exempelhögskolan”" in warning.text
+    assert "only the confirmed name is vouched for" in warning.text
+    assert "trust.name:" in warning.text  # the verifier's technical message
+    assert _annex_value(browser, "awarding body") == "Kungliga Exempelhögskolan (self-asserted)"
+    # a name warning is not something that "was not checked"
+    assert not browser.find_elements(By.CSS_SELECTOR, "#warnings")
+    _screenshot(browser, tmp_path, "trust-name-differs-en")
+    _switch(browser, "sv")
+    warning = browser.find_element(By.CSS_SELECTOR, "#trust [data-warning='trust.name']")
+    assert "Utfärdarens egna namn skiljer sig från det bekräftade" in warning.text
+
+
+def test_a_listed_issuer_whose_credential_was_tampered_with_is_not_confirmed(
+    browser: WebDriver, trusted_url: str, tmp_path: Path
+) -> None:
+    tampered = {**_listed_credential(), "name": "Avancerad maskininlärning"}
+    _open(browser, trusted_url)
+    _paste(browser, json.dumps(tampered))
+    assert _verdict(browser).text == "Invalid"
+    assert _trust_line(browser).text.lstrip("? ").strip() == UNCONFIRMED["en"]
+    trust = browser.find_element(By.ID, "trust")
+    assert "did not verify" in trust.text  # the reason, as the technical detail
+    assert "confirmed by" not in _body_text(browser).lower()
+
+
+def test_a_presentation_of_a_set_has_a_trust_line_for_each_credential(
+    browser: WebDriver, trusted_url: str, tmp_path: Path
+) -> None:
+    holder = mc.keys.generate("Ed25519")
+    presentation = mc.present([_listed_credential(), SIGNED], holder)
+    _open(browser, trusted_url)
+    _paste(browser, json.dumps(presentation))
+    assert _verdict(browser).text == "Verified"
+    lines = browser.find_elements(By.CSS_SELECTOR, "#trust li.trust-line")
+    assert [line.get_attribute("data-trust") for line in lines] == ["confirmed", "unconfirmed"]
+    assert lines[0].text.endswith(CONFIRMED["en"])
+    assert lines[0].text.lstrip("✓ \n").startswith("In credential 1 of the set")
+    assert lines[1].text.endswith(UNCONFIRMED["en"])

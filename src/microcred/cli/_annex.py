@@ -32,6 +32,21 @@ _DISCLOSABLE_ELEMENTS = ("identification of the learner", "date of issuing", "gr
 
 __all__ = ["register"]
 
+#: What ``inspect`` says of the issuer: it checks no signature, so nothing confirms who
+#: issued the credential (``microcred verify --trusted-issuers / --registry`` does).
+INSPECT_TRUST: dict[str, Any] = {
+    "issuer": "unconfirmed",
+    "by": None,
+    "name": None,
+    "source": None,
+    "reason": "nothing was verified: inspect does not check the signature, so the issuer's "
+    "name is what the credential says of itself",
+}
+INSPECT_TRUST_LINE = (
+    "issuer: not confirmed (self-asserted): nothing was verified; inspect does not check the "
+    "signature (microcred verify PATH --trusted-issuers FILE / --registry FILE confirms it)"
+)
+
 
 def register(sub: Any) -> None:
     """Add the ``inspect`` and ``convert`` sub-commands."""
@@ -41,7 +56,8 @@ def register(sub: Any) -> None:
         description="Read PATH (Annex I form, OB 3.0 credential as JSON/JWT/baked image, ELM, "
         "or an SD-JWT VC and its presentations) and print its EU micro-credential elements; for "
         "an SD-JWT VC, what was disclosed and how many claims stayed hidden. Signatures are not "
-        "checked (see verify).",
+        "checked (see verify), so the issuer is never confirmed: the awarding body is the name "
+        "the credential gives itself (self-asserted).",
         epilog="Exit codes: 0 every mandatory element present (or not disclosed), 1 some "
         "missing, 2 unreadable.",
     )
@@ -137,7 +153,9 @@ def _not_disclosed(rows: list[ElementRow], shown: _Disclosure | None) -> list[st
 
 def run_inspect(args: argparse.Namespace) -> int:
     """Print the Annex I table; exit 1 when a mandatory element is missing (an SD-JWT VC's
-    element that may be in its hidden claims is *not disclosed*, not missing)."""
+    element that may be in its hidden claims is *not disclosed*, not missing). Nothing is
+    verified, so the issuer is said to be unconfirmed (``trust`` in ``--json``, the
+    ``issuer:`` line and the awarding body marked self-asserted in the text)."""
     m, kind, shown = _load(args.path)
     rows = element_rows(m, kind)
     hidden = _not_disclosed(rows, shown)
@@ -149,6 +167,7 @@ def run_inspect(args: argparse.Namespace) -> int:
             "missing": missing,
             "elements": {row.element: row.value for row in rows},
             "where": {row.element: row.where for row in rows},
+            "trust": dict(INSPECT_TRUST),
         }
         if shown is not None:
             record["sd_jwt_vc"] = {
@@ -178,7 +197,10 @@ def run_inspect(args: argparse.Namespace) -> int:
             mark = "\033[31mMISSING\033[0m"
         need = "mandatory" if mandatory else "optional "
         shown_value = (value[:50] + "…") if len(value) > 51 else value
+        if value and name == "awarding body":  # never shown as if it were confirmed
+            shown_value += " (self-asserted)"
         print(f"  {mark:<7} {need} {name:<{width}}  {shown_value:<52} [{row.where}]")
+    print(INSPECT_TRUST_LINE)
     if shown is not None and shown.disclosed:
         print("disclosed: " + ", ".join(shown.disclosed))
     if hidden:

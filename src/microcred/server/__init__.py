@@ -99,6 +99,24 @@ def bind(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> socket.socket:
     return sock
 
 
+def _trust_sources(config: ServerConfig) -> dict[str, object]:
+    """What the service confirms issuers by, for the ``listening`` log line: the trust list's
+    name, its number of entries, and each registry's name and size (never the entries)."""
+    listed = config.trusted_issuers
+    return {
+        "trusted_issuers": None
+        if listed is None
+        else {
+            "name": getattr(listed, "name", None),
+            "entries": len(getattr(listed, "issuers", {})) + len(getattr(listed, "domains", {})),
+        },
+        "registries": [
+            {"name": getattr(r, "name", None), "entries": len(getattr(r, "issuers", {}))}
+            for r in config.registries
+        ],
+    }
+
+
 def serve(
     config: ServerConfig,
     *,
@@ -115,7 +133,8 @@ def serve(
     configuration, its keys included, is made before they start, so every worker has the
     same), each holding at most ``max_pending`` requests at once (more get ``503``, see
     :class:`Backpressure`). Logs one JSON line per event on stderr, starting with
-    ``listening`` (its ``url`` has the real port when ``port`` is 0); a worker's lines carry
+    ``listening`` (its ``url`` has the real port when ``port`` is 0; ``trust`` names the trust
+    list and registries the service confirms issuers by); a worker's lines carry
     its ``worker`` index and ``pid``.
 
     Raises:
@@ -142,6 +161,7 @@ def serve(
         url=f"http://{shown}:{actual}",
         issuers=[route.describe() for route in config.issuers],
         max_request_bytes=config.max_request_bytes,
+        trust=_trust_sources(config),
         workers=workers,
         max_pending=max_pending,
     )

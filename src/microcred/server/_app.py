@@ -34,6 +34,7 @@ from ._http import (
 )
 from ._identifiers import IdentifierResolver
 from ._status import STATUS_OPTIONS, StatusService, status_routes
+from ._trust import trust_json
 from ._vcapi import jwt_issue_routes, verify_checks
 
 __all__ = ["create_app"]
@@ -74,6 +75,7 @@ class Service:
         self.status_lists = StatusService(config)  # the store, and the lists it publishes
         self.status = self.status_lists.fetcher(config.status_fetcher())
         self.identifiers = IdentifierResolver(config.controller_documents)
+        self.trust = config.trust_options()  # the trust list and registries, loaded once
 
     # ------------------------------------------------------------------ issuing
 
@@ -187,11 +189,12 @@ class Service:
     async def _verify(
         self, value: Any, *, request: Request | None = None, **options: Any
     ) -> VerificationReport:
-        """Verify ``value`` with the service's loader, resolver, limits, status lists and
-        inline-context policy (status is checked: a credential whose list is not configured
-        is indeterminate); on the event loop for a small body of ``request``, else in a
-        thread (see :func:`run_cpu`). An unexpected failure inside the library is the report's
-        ``internal`` check; it is logged by its check id alone (never the input)."""
+        """Verify ``value`` with the service's loader, resolver, limits, status lists, trust
+        list and issuer registries, and inline-context policy (status is checked: a
+        credential whose list is not configured is indeterminate); on the event loop for a
+        small body of ``request``, else in a thread (see :func:`run_cpu`). An unexpected
+        failure inside the library is the report's ``internal`` check; it is logged by its
+        check id alone (never the input)."""
         report = await run_cpu(
             request,  # None: a thread
             verify_credential,
@@ -201,6 +204,7 @@ class Service:
             limits=self.config.limits,
             status=self.status,
             allow_inline_contexts=self.config.allow_inline_contexts,
+            **self.trust,
             **options,
         )
         if any(check.id == "internal" for check in report.failed):
@@ -211,8 +215,12 @@ class Service:
     def _report_response(report: VerificationReport) -> Response:
         """200 with the report when verified, else 400 with it inside a problem. ``errors``
         lists every failed or unchecked check and ``warnings`` every warning, those of the
-        embedded credentials included (``credentials[i]`` has each one's own)."""
+        embedded credentials included (``credentials[i]`` has each one's own). ``trust`` is
+        the issuer-trust answer (``{"issuer", "by", "name", "source"}``, separate from
+        ``verified``): the report's own, or for a presentation of one credential, that
+        credential's; ``null`` when nothing names an issuer."""
         body = report.to_json()
+        body["trust"] = trust_json(report)
         body["errors"] = [_entry(c) for c in report.failed]
         body["warnings"] = [_entry(w) for w in report.all_warnings]
         if report.verified:

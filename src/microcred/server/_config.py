@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .. import _json
@@ -16,6 +17,9 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..proofs import SIGNING_SUITES, suite_by_name
 from ..status import MIN_LIST_BITS, ChainStatusLists, StaticStatusLists, StatusListFetcher
 from ._store import StoreError, open_store
+
+if TYPE_CHECKING:
+    from ..verify import IssuerRegistry, TrustList
 
 __all__ = ["ConfigError", "IssuerRoute", "ServerConfig", "StatusSettings", "load_config"]
 
@@ -222,6 +226,13 @@ class ServerConfig:
             worker only).
         status: the status lists the service publishes and updates (``None``: none; issuing
             with a status is refused and ``POST /credentials/status`` is not served).
+        trusted_issuers: the trust list every verification is given
+            (``verify(trusted_issuers=...)``): what :func:`microcred.verify.load_trust_list`
+            returns, or a mapping DID-or-domain → name; ``None``: none. An issuer on it is
+            ``trust.issuer == "confirmed"`` with ``by: "list"`` and the list's name.
+        registries: the issuer registries (DCC format) every verification is given
+            (``verify(registries=...)``), as :func:`microcred.verify.load_registry` returns
+            them.
     """
 
     issuers: tuple[IssuerRoute, ...] = ()
@@ -235,8 +246,11 @@ class ServerConfig:
     allow_inline_contexts: bool = False
     store: str | None = None
     status: StatusSettings | None = None
+    trusted_issuers: Any = None
+    registries: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
+        self._load_trust_sources()
         names = [route.name for route in self.issuers]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -250,6 +264,24 @@ class ServerConfig:
                     f"route {with_status[0]} adds a credentialStatus, but the configuration "
                     "has no status section (status lists to publish)"
                 )
+
+    def _load_trust_sources(self) -> None:
+        """Read ``trusted_issuers`` and ``registries`` now when given as paths, JSON or
+        mappings, so that every verification uses the same objects and a bad source is a
+        :class:`ConfigError` at start, never an error answer later."""
+        if self.trusted_issuers is None and not self.registries:
+            return
+        from ..verify import load_registry, load_trust_list
+
+        try:
+            if self.trusted_issuers is not None:
+                object.__setattr__(self, "trusted_issuers", load_trust_list(self.trusted_issuers))
+            if isinstance(self.registries, (str, bytes, bytearray, PathLike, Mapping)):
+                object.__setattr__(self, "registries", (self.registries,))
+            loaded = tuple(load_registry(source) for source in self.registries)
+            object.__setattr__(self, "registries", loaded)
+        except (MicrocredError, ValueError, TypeError) as exc:
+            raise ConfigError(f"trusted_issuers / registries: {exc}") from None
 
     @classmethod
     def from_keys(cls, keys: Iterable[KeyPair], **options: Any) -> ServerConfig:
@@ -301,6 +333,16 @@ class ServerConfig:
                 raise ConfigError(f"status list file {path} for {url}: {exc}") from None
         return ChainStatusLists(*lists)
 
+    def trust_options(self) -> dict[str, Any]:
+        """The ``verify()`` arguments for the configured trust list and registries (``{}``
+        when neither is configured)."""
+        options: dict[str, Any] = {}
+        if self.trusted_issuers is not None:
+            options["trusted_issuers"] = self.trusted_issuers
+        if self.registries:
+            options["registries"] = list(self.registries)
+        return options
+
     def route(self, name: str) -> IssuerRoute | None:
         """The issuing route called ``name``, if configured."""
         return next((r for r in self.issuers if r.name == name), None)
@@ -336,6 +378,8 @@ _CONFIG_MEMBERS = {
     "allow_inline_contexts",
     "store",
     "status",
+    "trusted_issuers",
+    "registries",
 }
 _STATUS_MEMBERS = {"base_url", "token", "token_file", "list_size", "ttl"}
 
@@ -390,6 +434,46 @@ def _store_location(path: Path, value: Any) -> str:
     return str(path.parent / value)
 
 
+def _openable(path: Path, what: str) -> None:
+    try:
+        path.open("rb").close()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what} file {path}: {exc.strerror or exc}") from None
+
+
+def load_trust_list_file(path: Path) -> TrustList:
+    """The trust list in ``path`` (``{"name": ..., "issuers": [{"id" | "domain", "name"}]}``,
+    see :func:`microcred.verify.load_trust_list`), read and checked now; its ``name`` (else
+    the file's name) is the ``source`` of the trust answers it confirms.
+
+    Raises:
+        ConfigError: the file is unreadable or is not a trust list (the message names it).
+    """
+    from ..verify import load_trust_list
+
+    _openable(path, "trusted_issuers")
+    try:
+        return load_trust_list(path)
+    except (MicrocredError, ValueError, TypeError) as exc:
+        raise ConfigError(f"trusted_issuers file {path} is not a trust list: {exc}") from None
+
+
+def load_registry_file(path: Path) -> IssuerRegistry:
+    """The issuer registry in ``path`` (the Digital Credentials Consortium's format, see
+    :func:`microcred.verify.load_registry`), read and checked now.
+
+    Raises:
+        ConfigError: the file is unreadable or is not a registry (the message names it).
+    """
+    from ..verify import load_registry
+
+    _openable(path, "registry")
+    try:
+        return load_registry(path)
+    except (MicrocredError, ValueError, TypeError) as exc:
+        raise ConfigError(f"registry file {path} is not an issuer registry: {exc}") from None
+
+
 def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConfig:
     """Read a JSON configuration file. Paths in it are relative to the file. Members (all
     optional)::
@@ -404,6 +488,8 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
          "allow_inline_contexts": false,
          "store": "state.sqlite3",                       # or "postgresql://..."
          "status": {"base_url": "https://issuer.example", "token_file": "status-token.txt"},
+         "trusted_issuers": "trusted-issuers.json",       # a trust list (docs/server.md)
+         "registries": ["dcc-registry.json"],            # issuer registries, DCC format
          "max_request_bytes": 2097152,
          "page": true}
 
@@ -414,11 +500,16 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
     kept in ``store`` (default: ``microcred-state.sqlite3`` beside the file); an issuer entry's
     ``"status": ["revocation"]`` gives every credential of that route an entry.
 
+    ``trusted_issuers`` names a trust list file and ``registries`` issuer registry files (the
+    DCC's format); both are read and checked now, and passed to every verification the service
+    does (``trust`` in its answers).
+
     ``extra_keys`` (from ``--key``) add routes after the file's. With no key at all the
     configuration is :meth:`ServerConfig.ephemeral`.
 
     Raises:
-        ConfigError: unreadable file, unknown member, a bad key, route or status list.
+        ConfigError: unreadable file, unknown member, a bad key, route, status list, trust
+            list or registry.
     """
     data = _read_json(path, "configuration file")
     if not isinstance(data, dict):
@@ -494,6 +585,13 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
         if not isinstance(data["allow_inline_contexts"], bool):
             raise ConfigError(f"{path}: allow_inline_contexts must be true or false")
         options["allow_inline_contexts"] = data["allow_inline_contexts"]
+    if "trusted_issuers" in data:
+        name = data["trusted_issuers"]
+        if not isinstance(name, str) or not name or "\x00" in name:
+            raise ConfigError(f"{path}: trusted_issuers must be a file name (a trust list)")
+        options["trusted_issuers"] = load_trust_list_file(base / name)
+    if "registries" in data:
+        options["registries"] = tuple(load_registry_file(p) for p in paths("registries"))
     if "status" in data:
         options["status"] = _status_settings(path, data["status"])
     if "store" in data:

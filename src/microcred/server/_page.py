@@ -13,6 +13,7 @@ from starlette.routing import Route
 from ..errors import MicrocredError
 from ..report import Check, VerificationReport
 from ._http import ApiError, log
+from ._trust import trust_json
 
 __all__ = ["page_report", "page_routes", "page_warnings"]
 
@@ -214,7 +215,10 @@ def page_report(report: VerificationReport) -> dict[str, Any]:
     credentials included, see :func:`page_warnings`), the issuer as the credential names it
     (for an SD-JWT, ``iss``), the Annex I table of a micro-credential and, for an SD-JWT, what
     the holder disclosed and how many claims stayed hidden (``disclosure``; the hidden claims
-    themselves never reach the verifier, and so never the page)."""
+    themselves never reach the verifier, and so never the page), and the issuer-trust answer
+    (``trust``: ``{"issuer": "confirmed" | "unconfirmed", "by", "name", "source"}``, see
+    :func:`microcred.server._trust.trust_json`; the page shows ``trust.name`` as the issuer
+    when confirmed, and ``issuer.name`` is what the credential asserts of itself)."""
     document = report.document if isinstance(report.document, dict) else {}
     return {
         "report": report.to_json(),
@@ -224,4 +228,5 @@ def page_report(report: VerificationReport) -> dict[str, Any]:
         "name": document.get("name") if isinstance(document.get("name"), str) else None,
         "microCredential": _micro_credential(document, report) if document else None,
         "disclosure": _disclosure(document, report),
+        "trust": trust_json(report),
     }

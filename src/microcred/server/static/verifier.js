@@ -171,6 +171,10 @@
       "en": {"name": "SD-JWT VC claims", "why": "A claim that must always be visible (the issuer, the type, the validity times, the holder's key, the status) was hidden or is malformed."},
       "sv": {"name": "SD-JWT VC-anspråk", "why": "Ett anspråk som alltid ska synas (utfärdaren, typen, giltighetstiderna, innehavarens nyckel, statusen) var dolt eller är felaktigt."}
     },
+    "trust.name": {
+      "en": {"name": "Issuer's name", "why": "The name the credential gives its issuer differs from the name a domain, trust list or registry confirms for the signing key; the confirmed name is the one to rely on."},
+      "sv": {"name": "Utfärdarens namn", "why": "Namnet som intyget anger för sin utfärdare skiljer sig från det namn som en domän, en förtroendelista eller ett register bekräftar för signeringsnyckeln; det bekräftade namnet är det som gäller."}
+    },
     "sdjwt.vct": {
       "en": {"name": "Credential type", "why": "The credential's type description (type metadata) could not be retrieved, does not match its integrity hash, or describes another type."},
       "sv": {"name": "Intygstyp", "why": "Beskrivningen av intygets typ (typmetadata) kunde inte hämtas, stämmer inte med sin kontrollsumma eller beskriver en annan typ."}
@@ -211,6 +215,10 @@
     "sdjwt.kb": {
       "en": {"name": "Not bound to the holder", "why": "The credential is bound to its holder's key, but it was shown without the holder's proof of possession (or without a one-time value from you), so it could be a copy shown by someone else."},
       "sv": {"name": "Inte bunden till innehavaren", "why": "Intyget är bundet till innehavarens nyckel, men visades utan innehavarens bevis på innehav (eller utan ett engångsvärde från dig), så det kan vara en kopia som någon annan visar upp."}
+    },
+    "trust.name": {
+      "en": {"name": "The issuer's own name differs from the confirmed one", "why": "The credential calls its issuer by another name than the one confirmed for its key. Anyone can write any name into a credential; only the confirmed name is vouched for, so it is the one shown as the issuer."},
+      "sv": {"name": "Utfärdarens egna namn skiljer sig från det bekräftade", "why": "Intyget kallar sin utfärdare för ett annat namn än det som är bekräftat för dess nyckel. Vem som helst kan skriva vilket namn som helst i ett intyg; bara det bekräftade namnet är garanterat, så det visas som utfärdare."}
     },
     "profile": {
       "en": {"name": "The profile was not applied", "why": "A profile was asked for, but it applies to credentials of the W3C data model; this SD-JWT credential was not checked against it."},
@@ -279,6 +287,25 @@
       "subject.claimed": "{name}, which claims to be issued by {issuer}",
       "subject.issuerOnly": "Issued by {issuer}",
       "subject.issuerClaimed": "Claims to be issued by {issuer}",
+      "subject.selfAsserted": "{name}, issued by {issuer} (self-asserted name)",
+      "subject.issuerSelfAsserted": "Issued by {issuer} (self-asserted name)",
+      "trust.confirmed.domain": "Issuer confirmed by domain: {name} ({source})",
+      "trust.confirmed.list": "Issuer confirmed by list: {name} ({source})",
+      "trust.confirmed.registry": "Issuer confirmed by registry: {name} ({source})",
+      "trust.confirmed.trusted-list": "Issuer confirmed by trusted list: {name} ({source})",
+      "trust.confirmed.other": "Issuer confirmed: {name} ({source})",
+      "trust.unconfirmed": "Issuer name not confirmed: self-asserted; the key is not linked to a domain or a trust list",
+      "trust.note": "Whether the issuer is confirmed is separate from the verdict: a valid signature proves which key signed, not who holds it.",
+      "trust.nameDiffers": "The credential calls its issuer “{claimed}”; the confirmed name is “{name}”.",
+      "field.issuerTrust": "Issuer confirmed",
+      "field.claimedName": "Name the credential gives its issuer (self-asserted)",
+      "value.trustConfirmed": "Yes: {how}",
+      "value.trustUnconfirmed": "No: the name is self-asserted",
+      "value.selfAsserted": "(self-asserted)",
+      "by.domain": "by domain",
+      "by.list": "by list",
+      "by.registry": "by registry",
+      "by.trusted-list": "by trusted list",
       "requestFailed": "Could not verify",
       "tooLarge": "The input is larger than this server accepts.",
       "networkError": "The server could not be reached. Check the connection and try again.",
@@ -375,6 +402,25 @@
       "subject.claimed": "{name}, som uppger sig vara utfärdat av {issuer}",
       "subject.issuerOnly": "Utfärdat av {issuer}",
       "subject.issuerClaimed": "Uppger sig vara utfärdat av {issuer}",
+      "subject.selfAsserted": "{name}, utfärdat av {issuer} (självuppgivet namn)",
+      "subject.issuerSelfAsserted": "Utfärdat av {issuer} (självuppgivet namn)",
+      "trust.confirmed.domain": "Utfärdare bekräftad av domän: {name} ({source})",
+      "trust.confirmed.list": "Utfärdare bekräftad av lista: {name} ({source})",
+      "trust.confirmed.registry": "Utfärdare bekräftad av register: {name} ({source})",
+      "trust.confirmed.trusted-list": "Utfärdare bekräftad av förtroendelista: {name} ({source})",
+      "trust.confirmed.other": "Utfärdare bekräftad: {name} ({source})",
+      "trust.unconfirmed": "Utfärdarens namn är inte bekräftat: det är självuppgivet; nyckeln är inte kopplad till en domän eller en förtroendelista",
+      "trust.note": "Om utfärdaren är bekräftad är skilt från resultatet: en giltig signatur visar vilken nyckel som signerade, inte vem som innehar den.",
+      "trust.nameDiffers": "Intyget kallar sin utfärdare ”{claimed}”; det bekräftade namnet är ”{name}”.",
+      "field.issuerTrust": "Utfärdare bekräftad",
+      "field.claimedName": "Namn som intyget anger för utfärdaren (självuppgivet)",
+      "value.trustConfirmed": "Ja: {how}",
+      "value.trustUnconfirmed": "Nej: namnet är självuppgivet",
+      "value.selfAsserted": "(självuppgivet)",
+      "by.domain": "av domän",
+      "by.list": "av lista",
+      "by.registry": "av register",
+      "by.trusted-list": "av förtroendelista",
       "requestFailed": "Kunde inte verifiera",
       "tooLarge": "Indata är större än vad servern tar emot.",
       "networkError": "Servern gick inte att nå. Kontrollera anslutningen och försök igen.",
@@ -538,6 +584,46 @@
     return asText(row.value);
   }
 
+  // The issuer-trust answer of the report ({issuer: "confirmed"|"unconfirmed", by, name,
+  // source}), or null for a server that gives none. Never part of the verdict.
+  function trustOf(data) {
+    const trust = data.trust;
+    if (!trust || typeof trust !== "object") {
+      return null;
+    }
+    return trust.issuer === "confirmed" && asText(trust.name) ? trust : {issuer: "unconfirmed", reason: trust.reason};
+  }
+
+  // The issuer's name to show: the confirmed one when confirmed, else what the credential says.
+  function shownIssuerName(data) {
+    const trust = trustOf(data);
+    if (trust && trust.issuer === "confirmed") {
+      return asText(trust.name);
+    }
+    return data.issuer && typeof data.issuer === "object" ? asText(data.issuer.name) : "";
+  }
+
+  // The name the credential gives its issuer when a confirmed name differs from it.
+  function differingClaimedName(data) {
+    const trust = trustOf(data);
+    const claimed = data.issuer && typeof data.issuer === "object" ? asText(data.issuer.name) : "";
+    return trust && trust.issuer === "confirmed" && claimed && claimed !== asText(trust.name) ? claimed : "";
+  }
+
+  function trustLineText(trust) {
+    if (trust.issuer !== "confirmed") {
+      return t("trust.unconfirmed");
+    }
+    const by = asText(trust.by);
+    const known = ["domain", "list", "registry", "trusted-list"].indexOf(by) >= 0;
+    const values = {name: asText(trust.name), source: asText(trust.source) || by};
+    return known ? t("trust.confirmed." + by, values) : t("trust.confirmed.other", values);
+  }
+
+  function isTrustWarning(item) {
+    return asText(item.check.id).indexOf("trust.") === 0;
+  }
+
   function elementLabel(name) {
     const entry = Object.prototype.hasOwnProperty.call(ELEMENTS, name) ? ELEMENTS[name] : null;
     return entry ? entry[language] : name;
@@ -657,7 +743,11 @@
     const checks = allChecks(report);
     const failed = checks.filter(function (item) { return item.check.status === "failed"; });
     const errors = checks.filter(function (item) { return item.check.status === "error"; });
-    const warnings = allWarnings(data, report);
+    // a warning about the issuer's name belongs with the trust answer, not with what was not
+    // checked (it does not mean a check was left out)
+    const everyWarning = allWarnings(data, report);
+    const warnings = everyWarning.filter(function (item) { return !isTrustWarning(item); });
+    const trustWarnings = everyWarning.filter(isTrustWarning);
 
     let summary;
     if (outcome === "verified" && warnings.length) {
@@ -683,6 +773,15 @@
         subjectLine(data, outcome),
       ]),
     ]));
+    const trust = trustOf(data);
+    if (trust) {
+      live.appendChild(renderTrust(data, trust, trustWarnings));
+    } else if (Array.isArray(report.credentials) && report.credentials.length > 1) {
+      const sets = renderSetTrust(report.credentials);
+      if (sets) {
+        live.appendChild(sets);
+      }
+    }
     if (warnings.length) {
       live.appendChild(renderWarnings(warnings));
     }
@@ -698,27 +797,107 @@
       details.appendChild(renderDisclosure(data.disclosure));
     }
     if (data.microCredential) {
-      details.appendChild(renderAnnex(data.microCredential));
+      details.appendChild(renderAnnex(data.microCredential, data));
     }
-    details.appendChild(renderOtherChecks(checks, warnings));
+    details.appendChild(renderOtherChecks(checks, everyWarning));
+  }
+
+  // A presentation of several credentials has no issuer of its own: one trust line for each
+  // credential of the set that has an answer.
+  function renderSetTrust(credentials) {
+    const items = [];
+    credentials.forEach(function (inner, index) {
+      const trust = inner && typeof inner === "object" ? trustOf({trust: inner.trust}) : null;
+      if (trust) {
+        const confirmed = trust.issuer === "confirmed";
+        items.push(el("li", {className: "trust-line", attrs: {"data-trust": confirmed ? "confirmed" : "unconfirmed", "data-credential": String(index + 1)}}, [
+          icon(confirmed ? "✓" : "?"),
+          el("span", {}, [
+            el("span", {className: "trust-where", text: t("inCredential", {n: index + 1}) + ": "}),
+            el("strong", {text: trustLineText(trust)}),
+          ]),
+        ]));
+      }
+    });
+    if (!items.length) {
+      return null;
+    }
+    return el("section", {className: "trust trust-set", attrs: {"id": "trust", "data-trust": "set", "aria-label": t("field.issuerTrust")}}, [
+      el("ul", {className: "trust-list"}, items),
+      el("p", {className: "trust-note", text: t("trust.note")}),
+    ]);
+  }
+
+  // The trust line: whether the issuer's name is confirmed, and by what; beside the verdict,
+  // in its own box, never part of it. A name the credential gives that differs from the
+  // confirmed one is said, with the trust.name warning's explanation.
+  function renderTrust(data, trust, trustWarnings) {
+    const confirmed = trust.issuer === "confirmed";
+    const box = el("section", {className: "trust " + (confirmed ? "trust-confirmed" : "trust-unconfirmed"), attrs: {"id": "trust", "data-trust": confirmed ? "confirmed" : "unconfirmed", "aria-label": t("field.issuerTrust")}}, [
+      el("p", {className: "trust-line", attrs: {"id": "trust-line"}}, [
+        icon(confirmed ? "✓" : "?"),
+        el("strong", {text: trustLineText(trust)}),
+      ]),
+    ]);
+    const claimed = differingClaimedName(data);
+    const ids = trustWarnings.map(function (item) { return asText(item.check.id); });
+    if (claimed && ids.indexOf("trust.name") < 0) {
+      ids.push("trust.name");
+    }
+    ids.filter(function (id, index) { return ids.indexOf(id) === index; }).forEach(function (id) {
+      const text = warningText(id);
+      const entry = el("div", {className: "trust-warning", attrs: {"data-warning": id}}, [
+        el("p", {className: "warning-name"}, [icon("⚠"), el("strong", {text: text.name})]),
+      ]);
+      if (id === "trust.name" && claimed) {
+        entry.appendChild(el("p", {className: "trust-names", text: t("trust.nameDiffers", {claimed: claimed, name: asText(trust.name)})}));
+      }
+      entry.appendChild(el("p", {className: "explanation", text: text.why}));
+      trustWarnings.forEach(function (item) {
+        if (asText(item.check.id) === id) {
+          entry.appendChild(el("p", {className: "technical"}, [
+            el("span", {className: "technical-label", text: t("technical") + " "}),
+            el("code", {text: id + ": " + asText(item.check.message)}),
+          ]));
+        }
+      });
+      box.appendChild(entry);
+    });
+    box.appendChild(el("p", {className: "trust-note", text: t("trust.note")}));
+    // why it is unconfirmed, when the line above does not already say it (a credential that
+    // did not verify, for example)
+    const reason = asText(trust.reason);
+    const said = STRINGS.en["trust.unconfirmed"];
+    if (!confirmed && reason && said.slice(said.length - reason.length) !== reason) {
+      box.appendChild(el("p", {className: "technical"}, [
+        el("span", {className: "technical-label", text: t("technical") + " "}),
+        el("code", {text: reason}),
+      ]));
+    }
+    return box;
   }
 
   // "<name>, issued by <issuer>": what the credential is, in one line (a claim until verified).
   function subjectLine(data, outcome) {
     const name = asText(data.name);
-    const issuer = data.issuer && typeof data.issuer === "object"
-      ? asText(data.issuer.name) || asText(data.issuer.id) : "";
+    const shownName = shownIssuerName(data);
+    const issuer = shownName || (data.issuer && typeof data.issuer === "object" ? asText(data.issuer.id) : "");
     if (!name && !issuer) {
       return null;
     }
     const verified = outcome === "verified";
+    const trust = trustOf(data);
+    // a verified credential whose issuer's name nothing confirms: the name is its own claim
+    const selfAsserted = verified && trust !== null && trust.issuer !== "confirmed" && shownName !== "";
     let text;
     if (name && issuer) {
-      text = t(verified ? "subject.issued" : "subject.claimed", {name: name, issuer: issuer});
+      const key = selfAsserted ? "subject.selfAsserted" : verified ? "subject.issued" : "subject.claimed";
+      text = t(key, {name: name, issuer: issuer});
     } else if (name) {
       text = name;
     } else {
-      text = t(verified ? "subject.issuerOnly" : "subject.issuerClaimed", {issuer: issuer});
+      const key = selfAsserted ? "subject.issuerSelfAsserted" : verified ? "subject.issuerOnly" : "subject.issuerClaimed";
+      text = t(key, {issuer: issuer});
     }
     return el("p", {className: "verdict-subject", text: text});
   }
@@ -814,7 +993,19 @@
     const list = el("dl", {className: "facts"});
     const issuer = data.issuer && typeof data.issuer === "object" ? data.issuer : {};
     definition(list, "field.name", asText(data.name) || t("noName"), "credential-name");
-    definition(list, "field.issuerName", asText(issuer.name) || t("notStated"), "issuer-name");
+    definition(list, "field.issuerName", shownIssuerName(data) || t("notStated"), "issuer-name");
+    const claimed = differingClaimedName(data);
+    if (claimed) {
+      definition(list, "field.claimedName", claimed, "issuer-claimed-name");
+    }
+    const trust = trustOf(data);
+    if (trust) {
+      const by = asText(trust.by);
+      const how = (["domain", "list", "registry", "trusted-list"].indexOf(by) >= 0 ? t("by." + by) : by)
+        + (asText(trust.source) ? " (" + asText(trust.source) + ")" : "");
+      definition(list, "field.issuerTrust", trust.issuer === "confirmed"
+        ? t("value.trustConfirmed", {how: how}) : t("value.trustUnconfirmed"), "issuer-trust");
+    }
     definition(list, "field.issuerId", asText(issuer.id) || t("notStated"), "issuer-id mono");
     if (asText(issuer.url)) {
       definition(list, "field.issuerUrl", issuer.url, "issuer-url mono");
@@ -865,7 +1056,12 @@
     return section;
   }
 
-  function renderAnnex(micro) {
+  function renderAnnex(micro, data) {
+    // a name of the awarding body that nothing confirms is marked as the credential's own
+    const trust = trustOf(data || {});
+    function selfAsserted(value) {
+      return trust !== null && !(trust.issuer === "confirmed" && value === asText(trust.name));
+    }
     const section = el("section", {className: "block", attrs: {"id": "annex", "aria-labelledby": "annex-title"}}, [
       el("h3", {text: t("annexHeading"), attrs: {"id": "annex-title"}}),
     ]);
@@ -911,7 +1107,11 @@
       } else if (isMissing) {
         tr.appendChild(el("td", {className: "value not-given", text: t("value.notGiven"), attrs: {"role": "cell"}}));
       } else {
-        tr.appendChild(el("td", {className: "value", text: value, attrs: {"role": "cell"}}));
+        const cell = el("td", {className: "value", text: value, attrs: {"role": "cell"}});
+        if (name === "awarding body" && selfAsserted(value)) {
+          cell.appendChild(el("span", {className: "self-asserted", text: " " + t("value.selfAsserted")}));
+        }
+        tr.appendChild(cell);
       }
       tr.appendChild(el("td", {
         className: mandatory ? "mandatory" : "optional",
