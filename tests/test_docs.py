@@ -33,3 +33,19 @@ def test_code_block_runs(
 
 def test_there_are_blocks_to_run() -> None:
     assert len(BLOCKS) >= 5
+
+
+def test_every_image_a_page_shows_is_in_the_repository() -> None:
+    """A ``![...](images/...)`` in docs/ names a file that is there (the verifier page's
+    screenshots in docs/verification.md are cropped from the browser test's)."""
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    shown = [
+        (page.name, target)
+        for page in docs.glob("*.md")
+        for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page.read_text(encoding="utf-8"))
+    ]
+    assert ("verification.md", "images/trust-confirmed-sv.png") in shown
+    for page, target in shown:
+        path = docs / target
+        assert path.is_file(), f"{page} shows {target}, which is not in docs/"
+        assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), f"{target} is not a PNG"
