@@ -16,11 +16,7 @@ error.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,12 +30,10 @@ from microcred import keys
 from microcred.errors import TrustSourceError
 from microcred.verify import load_registry
 
+from .conftest import NodeStack, node_helper
+
 pytestmark = pytest.mark.interop
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-CACHE = ROOT / ".interop" / "registry_node"
-FILES = ("package.json", "package-lock.json", "interop.mjs")
 NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
 
 SIGNER = keys.generate("Ed25519")
@@ -57,71 +51,15 @@ LISTED_B = {
 UNLISTED = ["did:web:other.example", "did:key:z6MkNotListed", "did:web:uni.example:sub"]
 
 
-class _Node:
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.process = process
-
-    def __call__(self, **message: Any) -> dict[str, Any]:
-        assert self.process.stdin is not None
-        assert self.process.stdout is not None
-        self.process.stdin.write(json.dumps(message) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        if not line:
-            raise RuntimeError("the Node registry helper exited")
-        answer: dict[str, Any] = json.loads(line)
-        if not answer.get("ok"):
-            raise RuntimeError(f"the Node registry helper failed: {answer.get('error')}")
-        return answer
-
-
 @pytest.fixture(scope="module")
-def node() -> Iterator[_Node]:
+def node() -> Iterator[NodeStack]:
     """The DCC client, installed once (``npm ci`` from the lock file) and started once."""
-    npm = shutil.which("npm")
-    if shutil.which("node") is None or npm is None:
-        pytest.skip(
-            "Node.js/npm not installed: registry interop with "
-            "@digitalcredentials/issuer-registry-client not run"
-        )
-    source = HERE / "registry_node"
-    CACHE.mkdir(parents=True, exist_ok=True)
-    stamp_value = hashlib.sha256(b"".join((source / n).read_bytes() for n in FILES[:2])).hexdigest()
-    for name in FILES:
-        shutil.copyfile(source / name, CACHE / name)
-    stamp = CACHE / ".stamp"
-    if not (
-        stamp.exists() and stamp.read_text() == stamp_value and (CACHE / "node_modules").is_dir()
-    ):
-        result = subprocess.run(
-            [str(npm), "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-            cwd=CACHE,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        if result.returncode != 0:
-            last = (result.stderr.strip().splitlines() or ["npm ci failed"])[-1]
-            reason = f"could not install @digitalcredentials/issuer-registry-client: {last}"
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"{reason} (CI must run the registry interop tests)")
-            pytest.skip(reason)
-        stamp.write_text(stamp_value)
-    process = subprocess.Popen(
-        ["node", str(CACHE / "interop.mjs")],
-        cwd=CACHE,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        yield _Node(process)
-    finally:
-        if process.stdin:
-            process.stdin.close()
-        process.wait(timeout=30)
+    with node_helper(
+        "registry_node",
+        "registry interop with @digitalcredentials/issuer-registry-client",
+        quiet=True,
+    ) as stack:
+        yield stack
 
 
 def _registry_file(path: Path, entries: dict[str, str]) -> Path:
@@ -149,7 +87,7 @@ def registries(tmp_path: Path) -> list[tuple[str, Path]]:
     ]
 
 
-def _client_lookup(node: _Node, registries: list[tuple[str, Path]], dids: list[str]) -> Any:
+def _client_lookup(node: NodeStack, registries: list[tuple[str, Path]], dids: list[str]) -> Any:
     known = [
         {"type": "dcc-legacy", "name": name, "url": f"https://registry.test/{path.name}"}
         for name, path in registries
@@ -162,7 +100,7 @@ def _client_lookup(node: _Node, registries: list[tuple[str, Path]], dids: list[s
 
 
 def test_microcred_and_the_dcc_client_agree_on_the_dids_and_their_names(
-    node: _Node, registries: list[tuple[str, Path]]
+    node: NodeStack, registries: list[tuple[str, Path]]
 ) -> None:
     dids = [*LISTED_A, *LISTED_B, *UNLISTED]
     theirs = _client_lookup(node, registries, dids)
@@ -186,7 +124,7 @@ def test_microcred_and_the_dcc_client_agree_on_the_dids_and_their_names(
 
 
 def test_the_trust_answer_names_the_registry_the_client_reports(
-    node: _Node, registries: list[tuple[str, Path]]
+    node: NodeStack, registries: list[tuple[str, Path]]
 ) -> None:
     signed = mc.issue(badge(SIGNER.did), SIGNER, created="2026-06-01T10:00:00Z")
     report = mc.verify(
@@ -199,7 +137,7 @@ def test_the_trust_answer_names_the_registry_the_client_reports(
 
 
 def test_a_file_that_is_no_registry_the_client_skips_and_microcred_refuses(
-    node: _Node, tmp_path: Path
+    node: NodeStack, tmp_path: Path
 ) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text("<html>not a registry</html>")

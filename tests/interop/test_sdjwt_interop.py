@@ -17,15 +17,10 @@ missing stack is a failure.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,12 +29,10 @@ import microcred as mc
 from microcred import keys
 from microcred.sdjwt import decode_sd_jwt, issue_sd_jwt_vc, present_sd_jwt
 
+from .conftest import NodeStack, node_helper
+
 pytestmark = pytest.mark.interop
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-CACHE = ROOT / ".interop" / "sdjwt_node"
-FILES = ("package.json", "package-lock.json", "interop.mjs")
 
 ISSUER = keys.generate("P-256")
 HOLDER = keys.generate("P-256")
@@ -59,64 +52,13 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-class _Node:
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.process = process
-
-    def __call__(self, **message: Any) -> dict[str, Any]:
-        assert self.process.stdin is not None
-        assert self.process.stdout is not None
-        self.process.stdin.write(json.dumps(message) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        if not line:
-            raise RuntimeError("the Node SD-JWT helper exited")
-        answer: dict[str, Any] = json.loads(line)
-        if not answer.get("ok"):
-            raise RuntimeError(f"the Node SD-JWT helper failed: {answer.get('error')}")
-        return answer
-
-
 @pytest.fixture(scope="module")
-def node() -> Iterator[_Node]:
+def node() -> Iterator[NodeStack]:
     """The @sd-jwt stack, installed once (``npm ci`` from the lock file) and started once."""
-    npm = shutil.which("npm")
-    if shutil.which("node") is None or npm is None:
-        _missing("Node.js/npm not installed: SD-JWT interop with @sd-jwt/sd-jwt-vc not run")
-    source = HERE / "sdjwt_node"
-    CACHE.mkdir(parents=True, exist_ok=True)
-    stamp_value = hashlib.sha256(b"".join((source / n).read_bytes() for n in FILES[:2])).hexdigest()
-    for name in FILES:
-        shutil.copyfile(source / name, CACHE / name)
-    stamp = CACHE / ".stamp"
-    if not (
-        stamp.exists() and stamp.read_text() == stamp_value and (CACHE / "node_modules").is_dir()
-    ):
-        result = subprocess.run(
-            [str(npm), "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-            cwd=CACHE,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        if result.returncode != 0:
-            last = (result.stderr.strip().splitlines() or ["npm ci failed"])[-1]
-            _missing(f"could not install @sd-jwt/sd-jwt-vc: {last}")
-        stamp.write_text(stamp_value)
-    process = subprocess.Popen(
-        ["node", str(CACHE / "interop.mjs")],
-        cwd=CACHE,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        yield _Node(process)
-    finally:
-        if process.stdin:
-            process.stdin.close()
-        process.wait(timeout=30)
+    with node_helper(
+        "sdjwt_node", "SD-JWT interop with @sd-jwt/sd-jwt-vc", node_required_in_ci=True
+    ) as stack:
+        yield stack
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +129,7 @@ def _verify_ours(text: str) -> mc.VerificationReport:
 # -- microcred → @sd-jwt (Node) ----------------------------------------------------------------
 
 
-def test_ours_verify_in_node(node: _Node) -> None:
+def test_ours_verify_in_node(node: NodeStack) -> None:
     answer = node(
         op="verify",
         token=_ours_presented(),
@@ -204,7 +146,7 @@ def test_ours_verify_in_node(node: _Node) -> None:
 
 
 @pytest.mark.parametrize("attack", [_reordered, _tampered])
-def test_node_refuses_our_tampered_or_reordered(node: _Node, attack: Any) -> None:
+def test_node_refuses_our_tampered_or_reordered(node: NodeStack, attack: Any) -> None:
     answer = node(
         op="verify",
         token=attack(_ours_presented()),
@@ -219,7 +161,7 @@ def test_node_refuses_our_tampered_or_reordered(node: _Node, attack: Any) -> Non
 # -- @sd-jwt (Node) → microcred ----------------------------------------------------------------
 
 
-def _theirs_node(node: _Node) -> str:
+def _theirs_node(node: NodeStack) -> str:
     issued = node(
         op="issue",
         claims={
@@ -246,7 +188,7 @@ def _theirs_node(node: _Node) -> str:
     )
 
 
-def test_node_issued_verify_in_microcred(node: _Node) -> None:
+def test_node_issued_verify_in_microcred(node: NodeStack) -> None:
     report = _verify_ours(_theirs_node(node))
     assert report.verified, report.failed
     assert report.format == "sd-jwt-vc"
@@ -260,7 +202,9 @@ def test_node_issued_verify_in_microcred(node: _Node) -> None:
 @pytest.mark.parametrize(
     ("attack", "check"), [(_reordered, "sdjwt.kb"), (_tampered, "sdjwt.digest")]
 )
-def test_microcred_refuses_node_tampered_or_reordered(node: _Node, attack: Any, check: str) -> None:
+def test_microcred_refuses_node_tampered_or_reordered(
+    node: NodeStack, attack: Any, check: str
+) -> None:
     report = _verify_ours(attack(_theirs_node(node)))
     assert report.outcome == "invalid"
     assert report.failed[0].id == check
