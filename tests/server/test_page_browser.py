@@ -11,8 +11,6 @@ import copy
 import json
 import os
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +22,6 @@ pytest.importorskip("starlette", reason="the [server] extra is not installed")
 pytest.importorskip("uvicorn", reason="the [server] extra is not installed")
 pytest.importorskip("selenium", reason="selenium (the browser test driver) is not installed")
 
-import uvicorn
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -39,7 +36,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 import microcred as mc
 from microcred.baking import bake, tiny_png
 from microcred.model import MicroCredential
-from microcred.server import ServerConfig, bind, create_app
+from microcred.server import ServerConfig
+
+from .conftest import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -71,31 +70,8 @@ SIGNED = _signed()
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    with _serving(ServerConfig.from_keys([KEY])) as url:
+    with serving(ServerConfig.from_keys([KEY])) as url:
         yield url
-
-
-@contextmanager
-def _serving(config: ServerConfig) -> Iterator[str]:
-    """The service for ``config`` on a free loopback port, in a thread; its base URL."""
-    sock = bind("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(config), log_config=None, lifespan="off", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @contextmanager
@@ -491,7 +467,7 @@ def trusted_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (folder / "serve.json").write_text(
         json.dumps({"keys": ["key.json"], "trusted_issuers": "trusted-issuers.json"})
     )
-    with _serving(load_config(folder / "serve.json")) as url:
+    with serving(load_config(folder / "serve.json")) as url:
         yield url
 
 

@@ -23,6 +23,8 @@ from microcred.model._sdjwt_mapping import to_sd_jwt_vc_claims
 from microcred.sdjwt import issue_sd_jwt_vc, present_sd_jwt
 from microcred.server import ServerConfig, create_app
 
+from .conftest import serving
+
 FORM = json.loads(
     (Path(__file__).resolve().parents[2] / "examples" / "data" / "annex-i-da123a.json").read_text()
 )
@@ -176,35 +178,8 @@ def test_the_page_names_the_signer_not_an_issuer_claim(client: TestClient) -> No
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     pytest.importorskip("uvicorn", reason="the [server] extra is not installed")
-    import threading
-    import time
-
-    import uvicorn
-
-    from microcred.server import bind
-
-    sock = bind("127.0.0.1", 0)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(ServerConfig.from_keys([KEY])),
-            log_config=None,
-            lifespan="off",
-            access_log=False,
-        )
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serving(ServerConfig.from_keys([KEY])) as url:
+        yield url
 
 
 def test_the_page_in_a_browser_shows_the_disclosure_and_never_the_hidden_claims(
