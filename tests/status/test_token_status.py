@@ -487,50 +487,13 @@ def test_any_status_claim_gives_a_named_outcome(reference: Any) -> None:
 
 def _certified() -> tuple[keys.KeyPair, list[str], bytes]:
     """A P-256 issuer key certified by a test root: (key, x5c, the root's DER)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+    from cryptography.hazmat.primitives import serialization
+    from tests._pki import name, root_and_leaf
 
-    def name(cn: str) -> x509.Name:
-        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-
-    def build(subject: str, public: Any, signer: Any, ca: bool) -> x509.Certificate:
-        builder = (
-            x509.CertificateBuilder()
-            .subject_name(name(subject))
-            .issuer_name(name("Status Test Root"))
-            .public_key(public)
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(NOW - timedelta(days=30))
-            .not_valid_after(NOW + timedelta(days=365))
-            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        )
-        if ca:
-            usage = dict.fromkeys(
-                ("content_commitment", "key_encipherment", "data_encipherment",
-                 "key_agreement", "encipher_only", "decipher_only"), False,
-            )  # fmt: skip
-            builder = builder.add_extension(
-                x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True, **usage),
-                critical=True,
-            ).add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-        else:
-            builder = builder.add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()),
-                critical=False,
-            ).add_extension(
-                x509.SubjectAlternativeName(
-                    [x509.UniformResourceIdentifier("https://issuer.example.org")]
-                ),
-                critical=False,
-            )
-        return builder.sign(signer, hashes.SHA256())
-
-    root_key = ec.generate_private_key(ec.SECP256R1())
-    root = build("Status Test Root", root_key.public_key(), root_key, True)
-    leaf_key = ec.generate_private_key(ec.SECP256R1())
-    leaf = build("issuer.example.org", leaf_key.public_key(), root_key, False)
+    root, leaf, leaf_key = root_and_leaf(
+        name("Status Test Root"), name("issuer.example.org"), san="https://issuer.example.org",
+        now=NOW,
+    )  # fmt: skip
     x5c = [base64.b64encode(leaf.public_bytes(serialization.Encoding.DER)).decode()]
     return (
         keys.KeyPair.from_cryptography(leaf_key),

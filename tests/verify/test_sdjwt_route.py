@@ -11,12 +11,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from hypothesis import given
 from hypothesis import strategies as st
+from tests._pki import certificate, name, root_and_leaf
 
 import microcred as mc
 from microcred import keys
@@ -302,58 +301,10 @@ def test_vc_sd_jwt_issuer_mismatch() -> None:
 # -- issuer keys: x5c ----------------------------------------------------------------------------
 
 
-def _cert(subject: str, key: Any, issuer: Any, issuer_key: Any, *, ca: bool, san: list[Any]):
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
-        .issuer_name(issuer)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - timedelta(days=30))
-        .not_valid_after(NOW + timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-    )
-    if ca:
-        builder = builder.add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        builder = builder.add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
-        )
-    else:
-        builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
-            critical=False,
-        )
-    if san:
-        builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
-    return builder.sign(issuer_key, hashes.SHA256())
-
-
 @pytest.fixture(scope="module")
 def pki() -> dict[str, Any]:
-    root_key = ec.generate_private_key(ec.SECP256R1())
-    root_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test Root")])
-    root = _cert("Test Root", root_key, root_name, root_key, ca=True, san=[])
-    leaf_key = ec.generate_private_key(ec.SECP256R1())
-    leaf = _cert(
-        "issuer.example.org",
-        leaf_key,
-        root_name,
-        root_key,
-        ca=False,
-        san=[x509.UniformResourceIdentifier("https://issuer.example.org")],
+    root, leaf, leaf_key = root_and_leaf(
+        name("Test Root"), name("issuer.example.org"), san="https://issuer.example.org", now=NOW
     )
     return {"root": root, "leaf": leaf, "key": keys.KeyPair.from_cryptography(leaf_key)}
 
@@ -385,8 +336,8 @@ def test_x5c_without_anchors_is_indeterminate(pki: dict[str, Any]) -> None:
 
 def test_x5c_to_another_anchor_refused(pki: dict[str, Any]) -> None:
     other_key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Other Root")])
-    other = _cert("Other Root", other_key, name, other_key, ca=True, san=[])
+    other_name = name("Other Root")
+    other = certificate(other_name, other_key, other_name, other_key, ca=True, now=NOW)
     report = mc.verify(_x5c_token(pki), now=NOW, trust_anchors=[other])
     assert _failed(report) == "sdjwt.issuer-key"
 

@@ -399,72 +399,13 @@ SIGNED = signed_badge()
 
 
 def _x5c_pki() -> tuple[Any, Any, keys.KeyPair]:
-    from datetime import timedelta
+    from tests._pki import name, root_and_leaf
 
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    root_key = ec.generate_private_key(ec.SECP256R1())
-    root_name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "SE"),
-            x509.NameAttribute(NameOID.COMMON_NAME, "Test Trust Anchor"),
-        ]
-    )
-    usage = x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=False,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=True,
-        crl_sign=True,
-        encipher_only=False,
-        decipher_only=False,
-    )
-    root = (
-        x509.CertificateBuilder()
-        .subject_name(root_name)
-        .issuer_name(root_name)
-        .public_key(root_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - timedelta(days=30))
-        .not_valid_after(NOW + timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(usage, critical=True)
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()), critical=False
-        )
-        .sign(root_key, hashes.SHA256())
-    )
-    leaf_key = ec.generate_private_key(ec.SECP256R1())
-    leaf = (
-        x509.CertificateBuilder()
-        .subject_name(
-            x509.Name(
-                [
-                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Exempeluniversitetet"),
-                    x509.NameAttribute(NameOID.COMMON_NAME, "issuer.uni.example"),
-                ]
-            )
-        )
-        .issuer_name(root_name)
-        .public_key(leaf_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - timedelta(days=30))
-        .not_valid_after(NOW + timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
-            critical=False,
-        )
-        .add_extension(
-            x509.SubjectAlternativeName([x509.UniformResourceIdentifier("https://uni.example")]),
-            critical=False,
-        )
-        .sign(root_key, hashes.SHA256())
+    root, leaf, leaf_key = root_and_leaf(
+        name("Test Trust Anchor", country="SE"),
+        name("issuer.uni.example", organization="Exempeluniversitetet"),
+        san="https://uni.example",
+        now=NOW,
     )
     return root, leaf, keys.KeyPair.from_cryptography(leaf_key)
 
