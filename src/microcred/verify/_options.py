@@ -229,18 +229,10 @@ class VerifyOptions:
     def for_status_list(self) -> VerifyOptions:
         """The options a status-list credential is verified with: the caller's own (suites,
         algorithms, resolver, loader, limits, time), without a profile or a presentation's
-        challenge; a list's own status is not checked (it would recurse)."""
-        return replace(
-            self,
-            challenge=None,
-            domain=None,
-            nonce=None,
-            audience=None,
-            require_key_binding=False,
-            profile=None,
-            check_status=False,
-            now=self.moment,
-        )
+        challenge; a list's own status is not checked (it would recurse). That is
+        :meth:`for_embedded` (no presentation-bound option, ``now`` fixed) without a profile
+        and a status check, so an option bound to a presentation is dropped in one place."""
+        return replace(self.for_embedded(), profile=None, check_status=False)
 
 
 def _schema_registry(schemas: Mapping[str, Any] | None) -> Mapping[str, Any]:
