@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ __all__ = [
     "EXIT_USAGE",
     "CliError",
     "add_output_arguments",
+    "datetime_option",
     "write_new_file",
     "write_output",
 ]
@@ -62,3 +64,17 @@ def write_output(text: str, output: str | None, *, force: bool) -> None:
         write_new_file(Path(output), text.encode("utf-8"), force=force)
     else:
         sys.stdout.write(text)
+
+
+def datetime_option(value: str, option: str) -> datetime:
+    """The ISO 8601 date-time an option was given (``--now``, ``--iat``, ``--created``), in UTC.
+
+    Raises:
+        CliError: ``value`` is not a date-time (the message names ``option``).
+    """
+    from .._vc import parse_datetime  # not at import: every command, --version too, loads this
+
+    moment = parse_datetime(value)
+    if moment is None:
+        raise CliError(f"{option} {value!r} is not an ISO 8601 date-time")
+    return moment.astimezone(timezone.utc)

@@ -8,9 +8,8 @@ import json
 from typing import Any
 
 from .. import issue as issue_credential
-from .._vc import parse_datetime
 from ..proofs import SIGNING_SUITES
-from ._common import EXIT_OK, CliError, add_output_arguments, write_output
+from ._common import EXIT_OK, CliError, add_output_arguments, datetime_option, write_output
 from ._io import read_json_object, read_key
 
 __all__ = ["register"]
@@ -112,8 +111,8 @@ def run(args: argparse.Namespace) -> int:
     """Sign and write the result."""
     document = read_json_object(args.credential, "credential")
     key = read_key(args.key)
-    if args.created is not None and parse_datetime(args.created) is None:
-        raise CliError(f"--created {args.created!r} is not an ISO 8601 date-time")
+    if args.created is not None:
+        datetime_option(args.created, "--created")  # checked here; the string is signed as given
     if args.format != "di" and (args.suite or args.mandatory_pointer or args.proof_form):
         raise CliError("--suite, --mandatory-pointer and --proof-form apply to --format di only")
     sd_jwt = args.format in ("sd-jwt-vc", "vc+sd-jwt")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from datetime import timezone
 from typing import Any
 
-from .._vc import parse_datetime
 from ..errors import MicrocredError
-from ._common import EXIT_OK, CliError, add_output_arguments, write_output
+from ._common import EXIT_OK, CliError, add_output_arguments, datetime_option, write_output
 from ._io import read_input, read_key
 
 __all__ = ["register"]
@@ -57,12 +55,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--nonce and --aud go into a key binding JWT: pass --holder-key too")
     if args.holder_key is not None and (not args.nonce or not args.aud):
         raise CliError("--holder-key needs --nonce N and --aud A (the verifier's)")
-    issued_at = None
-    if args.iat is not None:
-        issued_at = parse_datetime(args.iat)
-        if issued_at is None:
-            raise CliError(f"--iat {args.iat!r} is not an ISO 8601 date-time")
-        issued_at = issued_at.astimezone(timezone.utc)
+    issued_at = datetime_option(args.iat, "--iat") if args.iat is not None else None
     holder = read_key(args.holder_key) if args.holder_key else None
     try:
         result = present_sd_jwt(

@@ -9,12 +9,10 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
-from datetime import timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._profiles import PROFILES
-from .._vc import parse_datetime
 from ..errors import MicrocredError, TrustSourceError
 from ..jsonld import ChainLoader, NetworkLoader, default_loader
 from ..keys import DidResolver, DidWebResolver, HttpsControllerResolver, StaticResolver
@@ -30,7 +28,7 @@ from ..verify import (
     load_trust_list,
     verify_with,
 )
-from ._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, CliError
+from ._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, CliError, datetime_option
 from ._io import display_path, read_input, read_json_file
 
 if TYPE_CHECKING:
@@ -231,12 +229,7 @@ def _options(args: argparse.Namespace) -> VerifyOptions:
     """The verification options the command line asks for (the same in every process)."""
     if args.no_status and args.require_status:
         raise CliError("--no-status contradicts --require-status")
-    now = None
-    if args.now is not None:
-        now = parse_datetime(args.now)
-        if now is None:
-            raise CliError(f"--now {args.now!r} is not an ISO 8601 date-time")
-        now = now.astimezone(timezone.utc)
+    now = datetime_option(args.now, "--now") if args.now is not None else None
     fetcher = HttpsFetcher() if args.allow_network else None
     loader = (
         default_loader()
