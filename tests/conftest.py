@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from tests._postgres import postgres_server, postgres_url, unused_port
+
+__all__ = ["postgres_server", "postgres_url", "unused_port"]  # fixtures for every test
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT_ROOT.parent / "shared"

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .. import _json
+from .._store import StoreError, open_store
 from ..errors import MicrocredError
 from ..jsonld import StaticLoader
 from ..keys import KeyPair, generate
 from ..limits import DEFAULT_LIMITS, Limits
 from ..proofs import SIGNING_SUITES, suite_by_name
 from ..status import MIN_LIST_BITS, ChainStatusLists, StaticStatusLists, StatusListFetcher
-from ._store import StoreError, open_store
 
 if TYPE_CHECKING:
     from ..verify import IssuerRegistry, TrustList

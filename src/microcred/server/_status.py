@@ -2,7 +2,7 @@
 ``GET /status-lists/{id}``, entries changed by ``POST /credentials/status``, and the lists
 held here checked by the service's own verifier (no network).
 
-Every list lives in the service's :class:`~microcred.server._store.Store`, so all worker
+Every list lives in the service's :class:`~microcred._store.Store`, so all worker
 processes (and all hosts sharing a PostgreSQL store) allocate from and update the same lists:
 an index is drawn and a bit set inside one transaction that holds the list's row, and the list
 credential is re-signed before the transaction ends, so no update is ever lost and the list
@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .._store import Store, StoreError, open_store
 from .._vc import VC_V2
 from ..errors import FetchError, MicrocredError
 from ..keys import KeyPair
@@ -41,7 +42,6 @@ from ..status import (
 )
 from ._config import STATUS_PURPOSES, ConfigError, IssuerRoute, ServerConfig, StatusSettings
 from ._http import ApiError, json_body, log, problem_response
-from ._store import Store, StoreError, open_store
 
 __all__ = ["STATUS_OPTIONS", "StatusService", "status_routes"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from microcred.server._store import (
+from microcred._store import (
     PostgresStore,
     SqliteStore,
     Store,
@@ -136,7 +136,7 @@ def test_an_unreachable_postgres_is_a_store_error_without_the_password(unused_po
 _COUNTER = textwrap.dedent(
     """
     import pathlib, sys, time
-    from microcred.server._store import open_store
+    from microcred._store import open_store
 
     store = open_store(sys.argv[1])
     store.get("test", "counter")  # connected

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..errors import MicrocredError
+from .errors import MicrocredError
 
 __all__ = [
     "MEMORY",
