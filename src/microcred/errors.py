@@ -38,7 +38,9 @@ The tree::
     ├── NetworkError                   network
     │   ├── NetworkPolicyError         network.policy
     │   └── FetchError                 network.fetch
-    └── TrustSourceError               trust.source
+    ├── TrustSourceError               trust.source
+    └── ProtocolError                  protocol
+        └── OAuthError                 protocol.oauth
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ __all__ = [
     "MicrocredError",
     "NetworkError",
     "NetworkPolicyError",
+    "OAuthError",
+    "ProtocolError",
     "SafeModeError",
     "StrictReadingError",
     "TrustSourceError",
@@ -316,3 +320,30 @@ class TrustSourceError(MicrocredError):
     ``load_registry``)."""
 
     code = "trust.source"
+
+
+class ProtocolError(MicrocredError):
+    """A protocol exchange with a wallet or a client failed (OpenID4VCI, OpenID4VP)."""
+
+    code = "protocol"
+
+
+class OAuthError(ProtocolError):
+    """An OAuth 2.0 / OpenID4VC protocol error, answered to the client as ``{"error": ...,
+    "error_description": ...}`` with an HTTP status.
+
+    Attributes:
+        error: the registered error code (``invalid_grant``, ``invalid_proof``,
+            ``invalid_nonce``, ``invalid_request``, ...), what the client reads.
+        status: the HTTP status the service answers with (400 unless the protocol says
+            otherwise: 401 for ``invalid_client`` / ``invalid_token``, 429 when rate-limited).
+        description: ``error_description``, for a person; never holds a personal identifier.
+    """
+
+    code = "protocol.oauth"
+
+    def __init__(self, error: str, description: str, *, status: int = 400) -> None:
+        super().__init__(f"{error}: {description}")
+        self.error = error
+        self.description = description
+        self.status = status
