@@ -233,6 +233,8 @@ class ServerConfig:
         registries: the issuer registries (DCC format) every verification is given
             (``verify(registries=...)``), as :func:`microcred.verify.load_registry` returns
             them.
+        oid4vci: the OpenID4VCI issuer's settings (``server._oid4vci.Oid4vciSettings``, the
+            file's ``oid4vci`` section or ``serve --oid4vci``); ``None``: not served.
     """
 
     issuers: tuple[IssuerRoute, ...] = ()
@@ -248,6 +250,7 @@ class ServerConfig:
     status: StatusSettings | None = None
     trusted_issuers: Any = None
     registries: tuple[Any, ...] = ()
+    oid4vci: Any = None
 
     def __post_init__(self) -> None:
         self._load_trust_sources()
@@ -380,6 +383,7 @@ _CONFIG_MEMBERS = {
     "status",
     "trusted_issuers",
     "registries",
+    "oid4vci",
 }
 _STATUS_MEMBERS = {"base_url", "token", "token_file", "list_size", "ttl"}
 
@@ -594,16 +598,23 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
         options["registries"] = tuple(load_registry_file(p) for p in paths("registries"))
     if "status" in data:
         options["status"] = _status_settings(path, data["status"])
+    if "oid4vci" in data:  # docs/deliver-to-wallets.md
+        from ._oid4vci import parse_section
+
+        try:
+            options["oid4vci"] = parse_section(path, data["oid4vci"])
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
     if "store" in data:
         options["store"] = _store_location(path, data["store"])
-    elif "status" in data:
+    elif "status" in data or "oid4vci" in data:
         options["store"] = str(base / DEFAULT_STORE_FILE)
     if not routes:
         config = ServerConfig.ephemeral(**options)
     else:
         config = ServerConfig(issuers=tuple(routes), **options)
     config.status_fetcher()  # fail now, not at the first request, on a bad status list file
-    if config.status is not None:  # and on a store that cannot be used
+    if config.status is not None or config.oid4vci is not None:  # and on an unusable store
         try:
             open_store(config.store).check()
         except (ValueError, StoreError) as exc:
