@@ -106,9 +106,12 @@ def test_a_wrong_tx_code_is_invalid_grant_and_spends_the_offer_after_the_attempt
     issuer: Issuer,
 ) -> None:
     offer = issuer.create_offer(FORM, tx_code=True)
-    assert offer.tx_code is not None and offer.tx_code.isdigit() and len(offer.tx_code) == 6
+    assert offer.tx_code is not None
+    assert offer.tx_code.isdigit()
+    assert len(offer.tx_code) == 6
     grant = offer.offer["grants"][PRE_AUTHORIZED_GRANT]
-    assert grant["tx_code"]["input_mode"] == "numeric" and grant["tx_code"]["length"] == 6
+    assert grant["tx_code"]["input_mode"] == "numeric"
+    assert grant["tx_code"]["length"] == 6
     form = {"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": grant["pre-authorized_code"]}
     wrong = str((int(offer.tx_code) + 1) % 10**6).zfill(6)
     first = _refused("invalid_grant", issuer.token, {**form, "tx_code": wrong})

@@ -273,6 +273,6 @@ def test_the_section_configures_the_issuer(tmp_path: Path) -> None:
 )
 def test_a_bad_section_is_a_config_error(tmp_path: Path, section: Any, message: str) -> None:
     path = _write(tmp_path, section, **{"issuer.json": generate("P-256").to_json()})
-    with pytest.raises(ConfigError, match="oid4vci|credential|http|nope|offer_ttl") as caught:
+    with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert message in str(caught.value)
