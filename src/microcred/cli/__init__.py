@@ -45,6 +45,8 @@ _COMMANDS: dict[str, tuple[str, str]] = {
                "List)"),
     "bake": ("_bake", "bake a credential into a PNG or SVG badge image"),
     "unbake": ("_bake", "print the credential baked into a PNG or SVG badge image"),
+    "offer": ("_offer", "create an OpenID4VCI credential offer at a running service and print "
+              "its URI"),
     "serve": ("_serve", "run the VC API service and the verifier page (needs the [server] "
               "extra)"),
 }  # fmt: skip

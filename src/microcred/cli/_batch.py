@@ -19,6 +19,7 @@ from ..errors import MicrocredError
 from ._common import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, write_new_file
 from ._identity import add_identity_arguments, identity_policy, reporting_identity_warnings
 from ._io import read_json_file, read_key
+from ._offer import add_batch_arguments
 
 __all__ = ["MANIFEST", "STATUS_LIST", "SUSPENSION_LIST", "register"]
 
@@ -68,7 +69,7 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("roster", metavar="ROSTER.csv")
     parser.add_argument("--template", required=True, metavar="TEMPLATE.json")
-    parser.add_argument("--key", required=True, metavar="KEY.json")
+    parser.add_argument("--key", metavar="KEY.json", help="the issuer's key (not with --offers)")
     parser.add_argument("--out-dir", required=True, metavar="DIR")
     parser.add_argument("--workers", type=int, default=1, metavar="N", help="signing processes")
     parser.add_argument("--format", choices=["di", "jwt"], default="di")
@@ -117,6 +118,7 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--force", action="store_true", help="re-issue and overwrite every row")
     add_identity_arguments(parser)
+    add_batch_arguments(parser)  # --offers: docs/deliver-to-wallets.md
     parser.set_defaults(handler=run)
 
 
@@ -385,7 +387,9 @@ def _run(args: argparse.Namespace, identity: Any) -> int:
     except FormError as exc:
         problems = "\n".join(f"  {line}" for line in exc.problems)
         raise CliError(f"template {args.template} is not an Annex I form:\n{problems}") from None
-    key = read_key(args.key)
+    if not args.offers and not args.key:
+        raise CliError("--key KEY.json is required (unless --offers)")
+    key = None if args.offers else read_key(args.key)
     roster = _roster(args.roster, args.max_row_bytes)
     try:
         columns = recognise_columns(roster.headers, _column_overrides(args.column))
@@ -397,6 +401,10 @@ def _run(args: argparse.Namespace, identity: Any) -> int:
         raise
     print(columns.describe(), file=sys.stderr)
     try:
+        if args.offers:
+            from ._offer import batch_offers
+
+            return batch_offers(args, template, roster, columns)
         return _issue(args, identity, template, key, roster, columns)
     finally:
         roster.close()
