@@ -30,6 +30,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,9 @@ def _start(workers: int) -> tuple[subprocess.Popen[str], str]:
             while ready < workers:
                 if json.loads(process.stderr.readline()).get("event") == "worker ready":
                     ready += 1
+            # the service logs a line per request: read them away, or its pipe fills and it
+            # blocks
+            threading.Thread(target=process.stderr.read, daemon=True).start()
             return process, url
     process.kill()
     raise SystemExit("microcred serve did not start")

@@ -9,6 +9,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -56,12 +57,13 @@ def server() -> Iterator[str]:
         if url and ready == 2:
             break
     assert url is not None, "microcred serve did not start"
+    # its request log goes on: read it away so that the pipe never fills
+    threading.Thread(target=process.stderr.read, daemon=True).start()
     try:
         yield url
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)
-        process.stderr.close()
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
