@@ -62,7 +62,9 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
-def _start(workers: int) -> tuple[subprocess.Popen[str], str]:
+def start_service(workers: int) -> tuple[subprocess.Popen[str], str]:
+    """``microcred serve --oid4vci`` on a free loopback port with ``workers`` workers, once
+    they are all ready; the process and the service's URL."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -118,7 +120,7 @@ def run(learners: int, workers: int, configurations: list[str] | None) -> dict[s
     """One run; what it measured."""
     template = {k: v for k, v in FORM.items() if k != "learner"}
     holders = [generate("P-256") for _ in range(learners)]  # the wallets' keys, made before
-    process, url = _start(workers)
+    process, url = start_service(workers)
     http = UrllibHttp()
     try:
         cpu_start = _cpu_seconds(process.pid)

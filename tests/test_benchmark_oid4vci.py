@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,14 +15,19 @@ pytest.importorskip("uvicorn", reason="the [server] extra is not installed")
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_roster_benchmark_redeems_every_offer() -> None:
+def load_benchmark() -> Any:
+    """``benchmarks/oid4vci.py`` as a module (its ``run`` and ``start_service``)."""
     spec = importlib.util.spec_from_file_location("bench_oid4vci", ROOT / "benchmarks/oid4vci.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["bench_oid4vci"] = module
     spec.loader.exec_module(module)
-    result = module.run(3, 1, None)
+    return module
+
+
+def test_the_roster_benchmark_redeems_every_offer() -> None:
+    result = load_benchmark().run(3, 1, None)
     assert result["learners"] == 3
     assert result["credentials_per_learner"] == 3
     assert result["total_s"] > 0

@@ -4,12 +4,8 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import stat
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,43 +18,16 @@ from microcred.cli import main
 from microcred.keys import generate
 from microcred.oid4vci import UrllibHttp, parse_offer_uri, redeem_offer
 
+from ..test_benchmark_oid4vci import load_benchmark
+
 FORM_PATH = Path(__file__).resolve().parents[2] / "src/microcred/cli/demo_form.json"
 FORM: dict[str, Any] = json.loads(FORM_PATH.read_text("utf-8"))
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "microcred.cli",
-            "serve",
-            "--oid4vci",
-            "--port",
-            "0",
-            "--workers",
-            "2",
-            "--no-page",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stderr is not None
-    url = None
-    ready = 0
-    for _ in range(100):
-        entry = json.loads(process.stderr.readline() or "{}")
-        if entry.get("event") == "listening":
-            url = entry["url"]
-        ready += entry.get("event") == "worker ready"
-        if url and ready == 2:
-            break
-    assert url is not None, "microcred serve did not start"
-    # its request log goes on: read it away so that the pipe never fills
-    threading.Thread(target=process.stderr.read, daemon=True).start()
+    """``microcred serve --oid4vci`` with two workers sharing its store."""
+    process, url = load_benchmark().start_service(2)
     try:
         yield url
     finally:
@@ -97,8 +66,7 @@ def test_offer_prints_the_uri_and_the_tx_code(
 def test_offer_for_a_roster_row_by_reference(
     server: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    template = tmp_path / "template.json"
-    template.write_text(json.dumps({k: v for k, v in FORM.items() if k != "learner"}))
+    template = _template(tmp_path)
     row = tmp_path / "row.json"
     row.write_text(json.dumps({"Namn": "Kim Karlsson", "Betyg": "VG"}))
     code, out, _ = _run(
@@ -113,9 +81,7 @@ def test_offer_for_a_roster_row_by_reference(
 def test_a_refused_offer_says_why(
     server: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    template = tmp_path / "template.json"
-    template.write_text(json.dumps({k: v for k, v in FORM.items() if k != "learner"}))
-    code, out, err = _run(capsys, "offer", str(template), "--server", server)
+    code, out, err = _run(capsys, "offer", str(_template(tmp_path)), "--server", server)
     assert code == 2
     assert out == ""
     assert "invalid_request" in err
@@ -152,30 +118,15 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
 def test_batch_issue_offers_one_per_row(
     server: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    template = tmp_path / "template.json"
-    template.write_text(json.dumps({k: v for k, v in FORM.items() if k != "learner"}))
-    roster = tmp_path / "roster.csv"
-    roster.write_text(
+    roster = (
         "Namn,Ladok UID,Betyg\n"
         "Kim Karlsson,uid-1,G\n"
         "Ada Andersson,uid-2,U\n"
         "Kim Karlsson,uid-1,VG\n"
-        "Bo Berg,uid-3,VG\n",
-        encoding="utf-8",
+        "Bo Berg,uid-3,VG\n"
     )
-    out_dir = tmp_path / "offers"
-    code, _, err = _run(
-        capsys,
-        "batch-issue",
-        str(roster),
-        "--template",
-        str(template),
-        "--out-dir",
-        str(out_dir),
-        "--offers",
-        "--server",
-        server,
-        "--tx-code",
+    code, err, out_dir = _batch(
+        capsys, tmp_path, roster, "--offers", "--server", server, "--tx-code"
     )
     assert code == 1  # the duplicate learner failed
     assert "row 3: skipped: not a pass" in err
@@ -193,33 +144,37 @@ def test_batch_issue_offers_one_per_row(
     assert ldp["credentialSubject"]["result"][0]["value"] == "VG"
 
 
+def _template(tmp_path: Path) -> Path:
+    template = tmp_path / "template.json"
+    template.write_text(json.dumps({k: v for k, v in FORM.items() if k != "learner"}))
+    return template
+
+
+def _batch(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, roster_text: str, *extra: str
+) -> tuple[int, str, Path]:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(roster_text, encoding="utf-8")
+    out_dir = tmp_path / "out"
+    code, _, err = _run(
+        capsys,
+        "batch-issue",
+        str(roster),
+        "--template",
+        str(_template(tmp_path)),
+        "--out-dir",
+        str(out_dir),
+        *extra,
+    )
+    return code, err, out_dir
+
+
 def test_batch_issue_needs_a_key_without_offers(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    roster = tmp_path / "roster.csv"
-    roster.write_text("Namn,Betyg\nKim,G\n")
-    template = tmp_path / "template.json"
-    template.write_text(json.dumps({k: v for k, v in FORM.items() if k != "learner"}))
-    code, _, err = _run(
-        capsys,
-        "batch-issue",
-        str(roster),
-        "--template",
-        str(template),
-        "--out-dir",
-        str(tmp_path / "out"),
-    )
+    code, err, _ = _batch(capsys, tmp_path, "Namn,Betyg\nKim,G\n")
     assert code == 2
     assert "--key" in err
-    code, _, err = _run(
-        capsys,
-        "batch-issue",
-        str(roster),
-        "--template",
-        str(template),
-        "--out-dir",
-        str(tmp_path / "out"),
-        "--offers",
-    )
+    code, err, _ = _batch(capsys, tmp_path, "Namn,Betyg\nKim,G\n", "--offers")
     assert code == 2
     assert "--server" in err

@@ -211,6 +211,20 @@ def test_an_offer_for_a_roster_row_over_http(local: TestClient) -> None:
     assert len(received) == 3
 
 
+@pytest.mark.parametrize("host", ["issuer.example", "192.0.2.1:8080"])
+def test_without_a_base_url_only_a_loopback_url_is_an_issuer(host: str) -> None:
+    # OpenID4VCI 1.0 §12.2.1: the Credential Issuer Identifier uses the https scheme
+    with TestClient(_app(), base_url=BASE, client=LOCAL) as client:
+        for method, path in (
+            ("GET", "/.well-known/openid-credential-issuer"),
+            ("GET", "/.well-known/oauth-authorization-server"),
+            ("POST", "/oid4vci/nonce"),
+            ("POST", "/oid4vci/token"),
+        ):
+            answer = client.request(method, path, headers={"Host": host})
+            _oauth_error(answer, 400, "invalid_request")
+
+
 def test_without_oid4vci_there_are_no_routes() -> None:
     with TestClient(create_app(ServerConfig.ephemeral(page=False)), base_url=BASE) as client:
         assert client.get("/.well-known/openid-credential-issuer").status_code == 404
@@ -264,7 +278,9 @@ def test_the_section_configures_the_issuer(tmp_path: Path) -> None:
         ({"admin_token": ADMIN, "admin_token_file": "x"}, "one of"),
         ({"admin_token_file": "missing.txt"}, "cannot read"),
         ({"key": "missing.json"}, "cannot read"),
-        ({"base_url": "ftp://x", "key": "issuer.json"}, "http(s) URL"),
+        ({"base_url": "ftp://x", "key": "issuer.json"}, "https URL"),
+        ({"base_url": "http://issuer.example", "key": "issuer.json"}, "http only on loopback"),
+        ({"base_url": "https://x/?q=1", "key": "issuer.json"}, "without query"),
         ({"base_url": "https://x", "key": "issuer.json", "configurations": ["nope"]}, "nope"),
         ({"base_url": "https://x", "key": "issuer.json", "offer_ttl": 0}, "offer_ttl"),
         ({"configurations": "all"}, "list of ids"),

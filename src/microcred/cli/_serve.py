@@ -88,7 +88,6 @@ def run(args: argparse.Namespace) -> int:
     if max_pending < 1:
         raise CliError(f"--max-pending {max_pending}: needs at least 1")
     keys = [read_key(path) for path in args.key]
-    scratch = None
     try:
         if args.config:
             config = load_config(Path(args.config), extra_keys=keys)
@@ -107,8 +106,7 @@ def run(args: argparse.Namespace) -> int:
             page=config.page and not args.no_page,
             context_files=(*config.context_files, *extra),
         )
-        if args.oid4vci or config.oid4vci is not None:
-            config, scratch = _with_oid4vci(config)
+        config = _with_oid4vci(config, args.oid4vci)
         config.loader()  # fail now, not at the first request, on a bad context file
     except ConfigError as exc:
         raise CliError(str(exc)) from None
@@ -116,11 +114,6 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= port <= 65535:
         raise CliError(f"--port {port} is not a port number")
     try:
-        if scratch is not None:  # the offers of a service without a store die with it
-            import atexit
-            import shutil
-
-            atexit.register(shutil.rmtree, scratch, True)
         status = serve_forever(
             config,
             host=args.host or DEFAULT_HOST,
@@ -135,18 +128,23 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if status == 0 else EXIT_INVALID
 
 
-def _with_oid4vci(config: Any) -> tuple[Any, str | None]:
-    """``config`` with the OpenID4VCI issuer on (its defaults without an ``oid4vci``
-    section), and a store every worker shares: without one configured, a SQLite file in a
-    fresh private directory (returned, to be removed at exit)."""
+def _with_oid4vci(config: Any, asked: bool) -> Any:
+    """``config`` with the OpenID4VCI issuer on when ``asked`` (``--oid4vci``) or configured
+    (its defaults without an ``oid4vci`` section), and a store every worker shares: without
+    one configured, a SQLite file in a fresh private directory, removed at exit (the offers
+    of a service without a store die with it)."""
+    if not asked and config.oid4vci is None:
+        return config
+    import atexit
+    import shutil
+    import tempfile
+
     from ..server._oid4vci import Oid4vciSettings
 
     settings = config.oid4vci if config.oid4vci is not None else Oid4vciSettings()
-    scratch = None
     store = config.store
     if store is None:
-        import tempfile
-
         scratch = tempfile.mkdtemp(prefix="microcred-oid4vci-")
+        atexit.register(shutil.rmtree, scratch, True)
         store = str(Path(scratch) / "state.sqlite3")
-    return replace(config, oid4vci=settings, store=store), scratch
+    return replace(config, oid4vci=settings, store=store)

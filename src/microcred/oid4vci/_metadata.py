@@ -23,11 +23,12 @@ authorization server, for the pre-authorized code grant only).
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from .._issue import default_suite
 from ..jose import KEY_ALGORITHMS
@@ -160,19 +161,34 @@ CONFIGURATIONS: Mapping[str, CredentialConfiguration] = MappingProxyType(
 )
 
 
+def _loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _check_url(url: str) -> str:
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if (
-        parts is None
-        or parts.scheme not in ("https", "http")
-        or not parts.netloc
-        or parts.query
-        or parts.fragment
-    ):
+    """``url`` as a Credential Issuer Identifier: "a case sensitive URL using the https
+    scheme that contains scheme, host and, optionally, port number and path components, but
+    no query or fragment components" (OpenID4VCI 1.0 §12.2.1); ``http`` is accepted for a
+    loopback host only (trying the issuer on one machine)."""
+    parts: SplitResult | None = None
+    host: str | None = None
+    try:
+        if isinstance(url, str):
+            parts = urlsplit(url)
+            host = parts.hostname
+            parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        parts = None
+    if parts is None or not host or parts.query or parts.fragment or "?" in url or "#" in url:
         raise ValueError(
-            "the credential issuer identifier is an http(s) URL without query or fragment "
+            "the credential issuer identifier is an https URL without query or fragment "
             "(OpenID4VCI 1.0 §12.2.1)"
         )
+    if parts.scheme != "https" and not (parts.scheme == "http" and _loopback(host)):
+        raise ValueError("the credential issuer identifier is an https URL (http only on loopback)")
     return url.rstrip("/")
 
 

@@ -478,6 +478,19 @@ def load_registry_file(path: Path) -> IssuerRegistry:
         raise ConfigError(f"registry file {path} is not an issuer registry: {exc}") from None
 
 
+def _oid4vci_options(path: Path, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"oid4vci": settings}`` for the file's ``oid4vci`` section (docs/deliver-to-wallets.md),
+    ``{}`` without one."""
+    if "oid4vci" not in data:
+        return {}
+    from ._oid4vci import parse_section
+
+    try:
+        return {"oid4vci": parse_section(path, data["oid4vci"])}
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConfig:
     """Read a JSON configuration file. Paths in it are relative to the file. Members (all
     optional)::
@@ -495,6 +508,7 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
          "trusted_issuers": "trusted-issuers.json",       # a trust list (docs/server.md)
          "registries": ["dcc-registry.json"],            # issuer registries, DCC format
          "max_request_bytes": 2097152,
+         "oid4vci": {"base_url": "https://issuer.example"},   # docs/deliver-to-wallets.md
          "page": true}
 
     ``status_lists`` maps a status-list URL to the file holding that list credential (JSON or a
@@ -598,13 +612,7 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
         options["registries"] = tuple(load_registry_file(p) for p in paths("registries"))
     if "status" in data:
         options["status"] = _status_settings(path, data["status"])
-    if "oid4vci" in data:  # docs/deliver-to-wallets.md
-        from ._oid4vci import parse_section
-
-        try:
-            options["oid4vci"] = parse_section(path, data["oid4vci"])
-        except ValueError as exc:
-            raise ConfigError(str(exc)) from None
+    options.update(_oid4vci_options(path, data))
     if "store" in data:
         options["store"] = _store_location(path, data["store"])
     elif "status" in data or "oid4vci" in data:

@@ -110,6 +110,19 @@ def _admin_token(path: Path, value: Mapping[str, Any]) -> str | None:
     return token
 
 
+def _section_key(path: Path, value: Mapping[str, Any]) -> KeyPair | None:
+    if "key" not in value:
+        return None
+    if not isinstance(value["key"], str) or not value["key"]:
+        raise ValueError(f"{path}: oid4vci key must be a key file name")
+    try:
+        return KeyPair.from_private_jwk_bytes((path.parent / value["key"]).read_bytes())
+    except OSError as exc:
+        raise ValueError(f"cannot read the oid4vci key file: {exc.strerror}") from None
+    except MicrocredError as exc:
+        raise ValueError(f"the oid4vci key file: {exc}") from None
+
+
 def parse_section(path: Path, value: Any) -> Oid4vciSettings:
     """The ``oid4vci`` member of the configuration file ``path`` (paths relative to it).
 
@@ -125,16 +138,7 @@ def parse_section(path: Path, value: Any) -> Oid4vciSettings:
     base_url = value.get("base_url")
     if base_url is not None and not isinstance(base_url, str):
         raise ValueError(f"{path}: oid4vci base_url must be a URL")
-    key = None
-    if "key" in value:
-        if not isinstance(value["key"], str) or not value["key"]:
-            raise ValueError(f"{path}: oid4vci key must be a key file name")
-        try:
-            key = KeyPair.from_private_jwk_bytes((path.parent / value["key"]).read_bytes())
-        except OSError as exc:
-            raise ValueError(f"cannot read the oid4vci key file: {exc.strerror}") from None
-        except MicrocredError as exc:
-            raise ValueError(f"the oid4vci key file: {exc}") from None
+    key = _section_key(path, value)
     configurations = value.get("configurations")
     if configurations is not None and (
         not isinstance(configurations, list) or not all(isinstance(c, str) for c in configurations)
@@ -228,10 +232,21 @@ class Oid4vciService:
         return issuer
 
     def issuer(self, request: Request) -> Issuer:
-        """The issuer answering ``request`` (at ``base_url``, or at the URL it came to)."""
+        """The issuer answering ``request`` (at ``base_url``, or at the URL it came to).
+
+        Raises:
+            OAuthError: (``invalid_request``) without ``base_url``, a request to a URL that
+                is not an issuer identifier (plain http to a host that is not loopback, a
+                malformed ``Host``).
+        """
         if self.settings.base_url is not None:
             return self._issuer_at(self.settings.base_url)
-        return self._issuer_at(f"{request.url.scheme}://{request.url.netloc}")
+        try:
+            return self._issuer_at(f"{request.url.scheme}://{request.url.netloc}")
+        except ValueError as exc:
+            raise OAuthError(
+                "invalid_request", f"this service has no oid4vci base_url, and {exc}"
+            ) from None
 
     async def _body(self, request: Request, error: str) -> bytes:
         try:
@@ -243,11 +258,17 @@ class Oid4vciService:
 
     async def metadata(self, request: Request) -> Response:
         """``GET /.well-known/openid-credential-issuer``."""
-        return JSONResponse(self.issuer(request).metadata())
+        try:
+            return JSONResponse(self.issuer(request).metadata())
+        except OAuthError as exc:
+            return _oauth_response(exc)
 
     async def as_metadata(self, request: Request) -> Response:
         """``GET /.well-known/oauth-authorization-server``."""
-        return JSONResponse(self.issuer(request).authorization_server_metadata())
+        try:
+            return JSONResponse(self.issuer(request).authorization_server_metadata())
+        except OAuthError as exc:
+            return _oauth_response(exc)
 
     async def token(self, request: Request) -> Response:
         """``POST /oid4vci/token``: the Token Request, form-encoded (RFC 6749 §4.1.3)."""
@@ -264,7 +285,10 @@ class Oid4vciService:
 
     async def nonce(self, request: Request) -> Response:
         """``POST /oid4vci/nonce``."""
-        return JSONResponse(self.issuer(request).nonce(), headers=_NO_STORE)
+        try:
+            return JSONResponse(self.issuer(request).nonce(), headers=_NO_STORE)
+        except OAuthError as exc:
+            return _oauth_response(exc)
 
     async def credential(self, request: Request) -> Response:
         """``POST /oid4vci/credential``: the Credential Request (JSON) with a Bearer token."""
