@@ -470,3 +470,12 @@ def test_the_metadata_names_every_endpoint(issuer: Issuer) -> None:
     assert server["token_endpoint"] == f"{URL}/oid4vci/token"
     assert server["pre-authorized_grant_anonymous_access_supported"] is True
     assert json.dumps(metadata)  # JSON all the way down
+
+
+def test_an_offer_spent_by_wrong_tx_codes_is_no_longer_served(issuer: Issuer) -> None:
+    offer = issuer.create_offer(FORM, tx_code=True, by_reference=True)
+    code = offer.offer["grants"][PRE_AUTHORIZED_GRANT]["pre-authorized_code"]
+    form = {"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": code, "tx_code": "x"}
+    for _ in range(issuer.config.tx_code_attempts):
+        _refused("invalid_grant", issuer.token, form)
+    assert _refused("invalid_request", issuer.offer_by_reference, offer.id).status == 404

@@ -283,6 +283,8 @@ def test_the_section_configures_the_issuer(tmp_path: Path) -> None:
         ({"base_url": "https://x/?q=1", "key": "issuer.json"}, "without query"),
         ({"base_url": "https://x", "key": "issuer.json", "configurations": ["nope"]}, "nope"),
         ({"base_url": "https://x", "key": "issuer.json", "offer_ttl": 0}, "offer_ttl"),
+        ({"base_url": "http://issuer.example"}, "http only on loopback"),
+        ({"tx_code_length": 40}, "tx_code_length"),
         ({"configurations": "all"}, "list of ids"),
         ({"name": ["x"]}, "locales"),
     ],

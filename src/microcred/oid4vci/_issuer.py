@@ -268,13 +268,14 @@ class Issuer:
             return
         window = self._now() // 60
         key = client[:MAX_SECRET_CHARS]
-        current = self.store.get("oid4vci.rate", key)
-        count = 0
-        if current is not None:
-            value = json.loads(current.value)
-            count = value["count"] if value.get("window") == window else 0
-        record = {"window": window, "count": count + 1, "expires": (window + 1) * 60}
-        self.store.put("oid4vci.rate", key, _dump(record))
+        with self.store.transaction() as tx:  # one row per address, counted atomically
+            current = tx.get("oid4vci.rate", key, for_update=True)
+            count = 0
+            if current is not None:
+                value = json.loads(current.value)
+                count = value["count"] if value.get("window") == window else 0
+            record = {"window": window, "count": count + 1, "expires": (window + 1) * 60}
+            tx.put("oid4vci.rate", key, _dump(record))
 
     def _check_rate(self, client: str | None) -> None:
         if client is None:
@@ -337,7 +338,9 @@ class Issuer:
                 "the transaction code is wrong"
                 + (f" ({left} attempt(s) left)" if left > 0 else "; the offer is spent"),
             )
-            if left <= 0:
+            if left <= 0:  # spent: its offer by reference goes too
+                if record.get("offer"):
+                    self.store.take("oid4vci.offer", record["offer"])
                 raise problem
         if problem is not None:
             self.store.add("oid4vci.code", key, _dump(record))  # redeemable again

@@ -46,6 +46,7 @@ __all__ = [
     "CredentialConfiguration",
     "IssuerConfig",
     "authorization_server_metadata",
+    "issuer_identifier",
     "issuer_metadata",
 ]
 
@@ -168,8 +169,9 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def _check_url(url: str) -> str:
-    """``url`` as a Credential Issuer Identifier: "a case sensitive URL using the https
+def issuer_identifier(url: str) -> str:
+    """``url`` (without a trailing ``/``) as a Credential Issuer Identifier: "a case
+    sensitive URL using the https
     scheme that contains scheme, host and, optionally, port number and path components, but
     no query or fragment components" (OpenID4VCI 1.0 §12.2.1); ``http`` is accepted for a
     loopback host only (trying the issuer on one machine)."""
@@ -211,7 +213,6 @@ class IssuerConfig:
         tx_code_length: digits of a transaction code.
         tx_code_attempts: wrong transaction codes after which a pre-authorized code is spent.
         token_rate: failed token requests per minute one client address may make (then 429).
-        max_request_bytes: the largest request body an endpoint reads (then 413).
         identity: which of the learner's national id and e-mail go into the credentials
             (default: neither).
     """
@@ -229,11 +230,10 @@ class IssuerConfig:
     tx_code_length: int = 6
     tx_code_attempts: int = 3
     token_rate: int = 30
-    max_request_bytes: int = 64 * 1024
     identity: IdentityPolicy | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "url", _check_url(self.url))
+        object.__setattr__(self, "url", issuer_identifier(self.url))
         if not self.key.has_private_key:
             raise ValueError("the issuer's key has no private part")
         if self.key.key_type == "RSA":

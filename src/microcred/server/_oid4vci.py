@@ -46,7 +46,7 @@ from starlette.routing import Route
 
 from .. import _json
 from ..errors import MicrocredError, OAuthError
-from ..keys import KeyPair
+from ..keys import KeyPair, generate
 from ._http import ApiError, log, read_body
 
 if TYPE_CHECKING:
@@ -60,6 +60,8 @@ __all__ = ["Oid4vciSettings", "oid4vci_routes", "parse_section"]
 MIN_ADMIN_TOKEN = 16
 #: Issuers kept per issuer identifier when the identifier comes from the request.
 MAX_ISSUERS = 8
+#: The largest body an OpenID4VCI endpoint reads (then 413).
+MAX_BODY_BYTES = 64 * 1024
 _NO_STORE = {"Cache-Control": "no-store"}
 _OPTIONS = ("offer_ttl", "tx_code_length", "tx_code_attempts", "token_rate")
 
@@ -158,8 +160,8 @@ def parse_section(path: Path, value: Any) -> Oid4vciSettings:
         name,
         options,
     )
-    if base_url is not None and key is not None:
-        settings_issuer_config(settings, base_url, key)  # fail now on a bad value
+    # every value is checked now, not when the first request comes
+    settings_issuer_config(settings, base_url or "http://127.0.0.1", key or generate("P-256"))
     return settings
 
 
@@ -208,7 +210,7 @@ class Oid4vciService:
     def __init__(self, service: Service, settings: Oid4vciSettings) -> None:
         self.settings = settings
         self.store: Store = service.status_lists.store
-        self.max_request_bytes = min(service.config.max_request_bytes, 64 * 1024)
+        self.max_request_bytes = min(service.config.max_request_bytes, MAX_BODY_BYTES)
         key = settings.key
         if key is None:
             keys = [route.key for route in service.config.issuers]
