@@ -97,6 +97,22 @@ def test_wallet_redeems_an_offer(
         _check_bound(configuration, credential, holder.public_jwk())
 
 
+def test_wallet_with_dpop_gets_a_bound_token(wallets: NodeStack, issuer_url: str) -> None:
+    # RFC 9449: the wallet proves its key at the token and the credential endpoints
+    holder = generate("P-256")
+    offer = _offer(issuer_url, tx_code=True)
+    answer = wallets(
+        client="openid4vc",
+        offer=offer["uri"],
+        txCode=offer["tx_code"],
+        holderPrivateJwk=holder.private_jwk(),
+        dpop=True,
+    )
+    assert answer["tokenType"] == "DPoP"
+    for entry in answer["credentials"]:
+        _check_bound(entry["configuration"], entry["credential"], holder.public_jwk())
+
+
 def test_wallet_with_a_wrong_tx_code_gets_nothing(wallets: NodeStack, issuer_url: str) -> None:
     offer = _offer(issuer_url, tx_code=True)
     wrong = "0" * len(offer["tx_code"]) if offer["tx_code"] != "000000" else "111111"

@@ -42,6 +42,7 @@ class LocalHttp:
     def __init__(self, issuer: Issuer) -> None:
         self.issuer = issuer
         self.calls: list[str] = []
+        self.token_types: list[str] = []
 
     def _answer(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Any:
         issuer = self.issuer
@@ -50,12 +51,15 @@ class LocalHttp:
         if path == "/.well-known/oauth-authorization-server":
             return issuer.authorization_server_metadata()
         if path == "/oid4vci/token":
-            return issuer.token(dict(parse_qsl(body.decode())))
+            answer = issuer.token(dict(parse_qsl(body.decode())), dpop=headers.get("DPoP"))
+            self.token_types.append(answer["token_type"])
+            return answer
         if path == "/oid4vci/nonce":
             return issuer.nonce()
         if path == "/oid4vci/credential":
-            token = headers.get("Authorization", "")[7:]
-            return issuer.credential(token, json.loads(body))
+            scheme, _, token = headers.get("Authorization", "").partition(" ")
+            dpop = headers.get("DPoP")
+            return issuer.credential(token, json.loads(body), scheme=scheme, dpop=dpop)
         if path.startswith("/oid4vci/offers/"):
             return issuer.offer_by_reference(path.rsplit("/", 1)[1])
         raise OAuthError("invalid_request", f"no route {method} {path}", status=404)

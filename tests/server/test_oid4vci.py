@@ -95,6 +95,21 @@ def test_an_offer_is_redeemed_over_http(local: TestClient) -> None:
     _oauth_error(local.get(f"/oid4vci/offers/{offer_id}"), 404, "invalid_request")
 
 
+def test_an_offer_is_redeemed_with_dpop_over_http(local: TestClient) -> None:
+    offer = _offer(local)
+    received = redeem_offer(
+        offer["uri"], generate("P-256"), http=_http(local), dpop=generate("P-256")
+    )
+    assert len(received) == 3
+    # a DPoP proof the service refuses at the credential endpoint is a 401 with a DPoP challenge
+    headers = {"Authorization": "DPoP whatever", "DPoP": "a.b.c"}
+    answer = local.post("/oid4vci/credential", json={}, headers=headers)
+    _oauth_error(answer, 401, "invalid_token")
+    two = [("DPoP", "a.b.c"), ("DPoP", "d.e.f")]
+    twice = local.post("/oid4vci/token", data={"grant_type": "x"}, headers=two)
+    _oauth_error(twice, 400, "invalid_dpop_proof")
+
+
 def test_token_errors_are_oauth_error_objects(local: TestClient) -> None:
     offer = _offer(local)
     code = offer["offer"]["grants"][PRE_AUTHORIZED_GRANT]["pre-authorized_code"]

@@ -13,6 +13,7 @@ guide; :func:`redeem_offer` is a small wallet client.
 from __future__ import annotations
 
 from ._client import Http, Redeemed, UrllibHttp, key_proof, redeem_offer
+from ._dpop import check_dpop, dpop_proof, jwk_thumbprint
 from ._issuer import NAMESPACES, HolderKey, Issuer
 from ._metadata import (
     CONFIGURATIONS,
@@ -48,7 +49,10 @@ __all__ = [
     "Redeemed",
     "UrllibHttp",
     "authorization_server_metadata",
+    "check_dpop",
+    "dpop_proof",
     "issuer_metadata",
+    "jwk_thumbprint",
     "key_proof",
     "offer_uri",
     "parse_offer_uri",

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from ..errors import OAuthError
 from ..jose._jwt import _algorithm, _sign
 from ..keys import KeyPair
+from ._dpop import dpop_proof
 from ._metadata import PROOF_TYP
 from ._offer import PRE_AUTHORIZED_GRANT, parse_offer_uri
 
@@ -122,6 +123,7 @@ def redeem_offer(
     tx_code: str | None = None,
     configurations: Sequence[str] | None = None,
     by: str = "jwk",
+    dpop: KeyPair | None = None,
 ) -> list[Redeemed]:
     """Redeem the Credential Offer ``uri`` (pre-authorized code) as a wallet does: read the
     offer (GET it when by reference) and the issuer's metadata, get an access token (with
@@ -135,6 +137,8 @@ def redeem_offer(
         tx_code: the transaction code the learner was sent.
         configurations: the configurations to fetch (default: every offered one).
         by: key proofs name the key by ``jwk`` or ``kid``.
+        dpop: a key to bind the access token to (DPoP, RFC 9449): every token and
+            credential request then carries a DPoP proof by it.
 
     Returns:
         The credentials, in the offer's order.
@@ -161,11 +165,14 @@ def redeem_offer(
     if tx_code is not None:
         form["tx_code"] = tx_code
     headers = {**accept, "Content-Type": "application/x-www-form-urlencoded"}
+    if dpop is not None:
+        headers["DPoP"] = dpop_proof(dpop, method="POST", url=oauth["token_endpoint"])
     token = _json(
         *http("POST", oauth["token_endpoint"], headers=headers, body=urlencode(form).encode()),
         "the token endpoint",
     )
-    bearer = {**accept, "Authorization": f"Bearer {token['access_token']}"}
+    access = token["access_token"]
+    bearer = {**accept, "Authorization": f"{token.get('token_type', 'Bearer')} {access}"}
     supported = metadata["credential_configurations_supported"]
     received = []
     for configuration in configurations or offer["credential_configuration_ids"]:
@@ -175,11 +182,15 @@ def redeem_offer(
         )["c_nonce"]
         proof = key_proof(holder, audience=issuer, nonce=nonce, by=by)
         request = {"credential_configuration_id": configuration, "proofs": {"jwt": [proof]}}
+        headers = {**bearer, "Content-Type": "application/json"}
+        if dpop is not None:
+            url = metadata["credential_endpoint"]
+            headers["DPoP"] = dpop_proof(dpop, method="POST", url=url, access_token=access)
         answer = _json(
             *http(
                 "POST",
                 metadata["credential_endpoint"],
-                headers={**bearer, "Content-Type": "application/json"},
+                headers=headers,
                 body=json.dumps(request).encode("utf-8"),
             ),
             "the credential endpoint",

@@ -17,6 +17,7 @@ member (Unix seconds); an expired row is treated as absent. Namespaces:
   cannot be used to fill the store); it is recorded here when a key proof uses it, and a second
   use is refused.
 - ``oid4vci.rate``: failed token requests per client address in the current minute.
+- ``oid4vci.dpop``: the ``jti`` of the DPoP proofs used (:mod:`._dpop`), each once.
 
 Every refusal is an :class:`~microcred.errors.OAuthError` with the error code OpenID4VCI 1.0
 specifies (§6.3 token errors, §8.3.1.2 credential errors, RFC 6750 §3.1 ``invalid_token``);
@@ -42,6 +43,7 @@ from ..jose import KEY_ALGORITHMS
 from ..jose._jwt import _read_compact, _signing_input
 from ..keys import DidJwkResolver, DidKeyResolver, KeyPair, dereference, public_key_of_method
 from ..model.eu import MicroCredential, check_form
+from ._dpop import check_dpop
 from ._metadata import (
     CONFIGURATIONS,
     PROOF_ALGORITHMS,
@@ -55,7 +57,14 @@ from ._offer import PRE_AUTHORIZED_GRANT, Offer, offer_uri
 __all__ = ["NAMESPACES", "HolderKey", "Issuer"]
 
 #: The store namespaces the issuer keeps its state in.
-NAMESPACES = ("oid4vci.offer", "oid4vci.code", "oid4vci.token", "oid4vci.nonce", "oid4vci.rate")
+NAMESPACES = (
+    "oid4vci.offer",
+    "oid4vci.code",
+    "oid4vci.token",
+    "oid4vci.nonce",
+    "oid4vci.rate",
+    "oid4vci.dpop",
+)
 #: The longest key proof JWT read.
 MAX_PROOF_BYTES = 8 * 1024
 #: The longest code, token or transaction code read.
@@ -289,25 +298,47 @@ class Issuer:
                 "slow_down", "too many failed token requests; try again in a minute", status=429
             )
 
-    def token(self, form: Mapping[str, Any], *, client: str | None = None) -> dict[str, Any]:
+    def token(
+        self, form: Mapping[str, Any], *, client: str | None = None, dpop: str | None = None
+    ) -> dict[str, Any]:
         """The token endpoint (OpenID4VCI 1.0 §6): a Token Request's form parameters in, the
         Token Response out. ``client`` (the caller's address) counts failures for the rate
-        limit.
+        limit; ``dpop`` is the request's ``DPoP`` header: the token is then bound to its key
+        (``token_type: DPoP``).
 
         Raises:
             OAuthError: ``unsupported_grant_type``; ``invalid_request`` (a parameter missing,
                 a transaction code missing or not expected); ``invalid_grant`` (the code is
                 unknown, expired or used, or the transaction code is wrong); ``slow_down``
-                (429) after ``config.token_rate`` failures in a minute from ``client``.
+                (429) after ``config.token_rate`` failures in a minute from ``client``;
+                ``invalid_dpop_proof`` (a bad DPoP proof, or none when DPoP is required:
+                the code stays redeemable).
         """
         self._check_rate(client)
         try:
-            return self._token(form)
+            jkt = self._dpop_key(dpop, "token", None)
+            return self._token(form, jkt)
         except OAuthError:
             self._count_failure(client)
             raise
 
-    def _token(self, form: Mapping[str, Any]) -> dict[str, Any]:
+    def _dpop_key(self, dpop: str | None, endpoint: str, access_token: str | None) -> str | None:
+        """The thumbprint of the DPoP proof's key (``None`` without a proof, when allowed)."""
+        if dpop is None:
+            if self.config.dpop_required:
+                raise OAuthError("invalid_dpop_proof", "this issuer requires DPoP (RFC 9449)")
+            return None
+        return check_dpop(
+            dpop,
+            method="POST",
+            url=self.config.endpoint(endpoint),
+            now=self._now(),
+            max_age=self.config.proof_max_age,
+            store=self.store,
+            access_token=access_token,
+        )
+
+    def _token(self, form: Mapping[str, Any], jkt: str | None) -> dict[str, Any]:
         if form.get("grant_type") != PRE_AUTHORIZED_GRANT:
             raise OAuthError(
                 "unsupported_grant_type",
@@ -354,9 +385,11 @@ class Issuer:
             "form": record["form"],
             "offered": record["configurations"],
             "remaining": record["configurations"],
+            "jkt": jkt,
         }
         self.store.put("oid4vci.token", _digest(token), _dump(value))
-        return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
+        kind = "DPoP" if jkt else "Bearer"
+        return {"access_token": token, "token_type": kind, "expires_in": ttl}
 
     # ------------------------------------------------------------------ nonce endpoint
 
@@ -399,13 +432,22 @@ class Issuer:
             )
         return key, row, record
 
-    def credential(self, access_token: str | None, body: Mapping[str, Any]) -> dict[str, Any]:
+    def credential(
+        self,
+        access_token: str | None,
+        body: Mapping[str, Any],
+        *,
+        scheme: str = "Bearer",
+        dpop: str | None = None,
+    ) -> dict[str, Any]:
         """The credential endpoint (OpenID4VCI 1.0 §8): the Credential Request (its JSON) with
-        the access token of the ``Authorization: Bearer`` header in, the Credential Response
-        ``{"credentials": [{"credential": ...}]}`` out.
+        the access token of the ``Authorization`` header in, the Credential Response
+        ``{"credentials": [{"credential": ...}]}`` out. A DPoP-bound token comes with
+        ``scheme="DPoP"`` and the request's ``DPoP`` proof by the same key (RFC 9449 §7).
 
         Raises:
-            OAuthError: ``invalid_token`` (401); ``invalid_credential_request`` (malformed,
+            OAuthError: ``invalid_token`` (401: none, unknown, expired, or a DPoP-bound token
+                as Bearer); ``invalid_dpop_proof`` (401); ``invalid_credential_request`` (malformed,
                 or more than one key proof); ``unknown_credential_configuration`` (not
                 offered with this token); ``unknown_credential_identifier``;
                 ``credential_request_denied`` (already issued with this token);
@@ -414,6 +456,7 @@ class Issuer:
                 (the ``c_nonce`` is not this issuer's, expired, or used before).
         """
         key, row, record = self._token_record(access_token)
+        self._check_binding(record, access_token or "", scheme, dpop)
         if not isinstance(body, Mapping):
             raise OAuthError("invalid_credential_request", "the body must be a JSON object")
         configuration = self._requested_configuration(body, record)
@@ -431,6 +474,33 @@ class Issuer:
             )
         issued = self._issue(configuration, record["form"], holder)
         return {"credentials": [{"credential": issued}]}
+
+    def _check_binding(
+        self, record: Mapping[str, Any], access_token: str, scheme: str, dpop: str | None
+    ) -> None:
+        """A DPoP-bound token is presented as DPoP with a proof by its key; a Bearer token as
+        Bearer (RFC 9449 §7.1)."""
+        bound = record.get("jkt")
+        if not bound:
+            if scheme != "Bearer":
+                raise OAuthError("invalid_token", "this access token is a Bearer token", status=401)
+            return
+        if scheme != "DPoP":
+            raise OAuthError(
+                "invalid_token", "this access token is DPoP-bound: present it as DPoP", status=401
+            )
+        if dpop is None:
+            raise OAuthError("invalid_dpop_proof", "a DPoP proof is required", status=401)
+        try:
+            jkt = self._dpop_key(dpop, "credential", access_token)
+        except OAuthError as exc:
+            raise OAuthError(exc.error, exc.description, status=401) from None
+        if jkt != bound:
+            raise OAuthError(
+                "invalid_dpop_proof",
+                "the DPoP proof is by another key than the token's",
+                status=401,
+            )
 
     def _requested_configuration(self, body: Mapping[str, Any], record: Mapping[str, Any]) -> str:
         if "credential_identifier" in body:

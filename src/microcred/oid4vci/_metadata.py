@@ -36,6 +36,7 @@ from ..keys import KeyPair
 from ..model._sdjwt_mapping import SD_JWT_VC_TYPE
 from ..model.identity import IdentityPolicy
 from ..model.ob3 import OB3_CONTEXT, VC_V2
+from ._dpop import DPOP_ALGORITHMS
 from ._offer import PRE_AUTHORIZED_GRANT
 
 __all__ = [
@@ -213,6 +214,9 @@ class IssuerConfig:
         tx_code_length: digits of a transaction code.
         tx_code_attempts: wrong transaction codes after which a pre-authorized code is spent.
         token_rate: failed token requests per minute one client address may make (then 429).
+        dpop_required: every access token must be DPoP-bound (RFC 9449; HAIP 1.0): a token
+            request without a ``DPoP`` proof is refused. Without it a wallet that sends one
+            still gets a DPoP-bound token.
         identity: which of the learner's national id and e-mail go into the credentials
             (default: neither).
     """
@@ -230,6 +234,7 @@ class IssuerConfig:
     tx_code_length: int = 6
     tx_code_attempts: int = 3
     token_rate: int = 30
+    dpop_required: bool = False
     identity: IdentityPolicy | None = None
 
     def __post_init__(self) -> None:
@@ -252,6 +257,8 @@ class IssuerConfig:
             raise ValueError("tx_code_length must be between 4 and 12 digits")
         if not 1 <= self.tx_code_attempts <= 10:
             raise ValueError("tx_code_attempts must be between 1 and 10")
+        if not isinstance(self.dpop_required, bool):
+            raise ValueError("dpop_required must be true or false")
 
     def endpoint(self, name: str) -> str:
         """The URL of the endpoint ``name`` (``token``, ``nonce``, ``credential``, ``offers``)."""
@@ -283,4 +290,5 @@ def authorization_server_metadata(config: IssuerConfig) -> dict[str, Any]:
         "response_types_supported": [],
         "token_endpoint_auth_methods_supported": ["none"],
         "pre-authorized_grant_anonymous_access_supported": True,
+        "dpop_signing_alg_values_supported": list(DPOP_ALGORITHMS),
     }

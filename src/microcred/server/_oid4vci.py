@@ -22,7 +22,7 @@ The section (every member optional)::
                 "configurations": ["eu_micro_credential_dc_sd_jwt", ...],
                 "name": {"sv": "Exempeluniversitetet", "en": "Example University"},
                 "offer_ttl": 1209600, "tx_code_length": 6, "tx_code_attempts": 3,
-                "token_rate": 30}
+                "token_rate": 30, "dpop_required": false}
 
 Without ``base_url`` the issuer identifier is the URL the request came to (``http://127.0.0.1:
 8080``): for trying the issuer on one machine only, since a wallet elsewhere reaches the
@@ -63,7 +63,7 @@ MAX_ISSUERS = 8
 #: The largest body an OpenID4VCI endpoint reads (then 413).
 MAX_BODY_BYTES = 64 * 1024
 _NO_STORE = {"Cache-Control": "no-store"}
-_OPTIONS = ("offer_ttl", "tx_code_length", "tx_code_attempts", "token_rate")
+_OPTIONS = ("offer_ttl", "tx_code_length", "tx_code_attempts", "token_rate", "dpop_required")
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class Oid4vciSettings:
         configurations: the credential configurations offered (``None``: all).
         name: the issuer's display name per locale (``None``: a generic one).
         options: further :class:`~microcred.oid4vci.IssuerConfig` settings (``offer_ttl``,
-            ``tx_code_length``, ``tx_code_attempts``, ``token_rate``).
+            ``tx_code_length``, ``tx_code_attempts``, ``token_rate``, ``dpop_required``).
     """
 
     base_url: str | None = None
@@ -87,7 +87,7 @@ class Oid4vciSettings:
     admin_token: str | None = field(default=None, repr=False)
     configurations: tuple[str, ...] | None = None
     name: Mapping[str, str] | None = None
-    options: Mapping[str, int] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _admin_token(path: Path, value: Mapping[str, Any]) -> str | None:
@@ -184,7 +184,8 @@ def settings_issuer_config(settings: Oid4vciSettings, url: str, key: KeyPair) ->
 def _oauth_response(exc: OAuthError) -> JSONResponse:
     headers = dict(_NO_STORE)
     if exc.status == 401:
-        headers["WWW-Authenticate"] = f'Bearer error="{exc.error}"'
+        scheme = "DPoP" if exc.error == "invalid_dpop_proof" else "Bearer"
+        headers["WWW-Authenticate"] = f'{scheme} error="{exc.error}"'
     if exc.status == 429:
         headers["Retry-After"] = "60"
     return JSONResponse(
@@ -279,7 +280,8 @@ class Oid4vciService:
             form = _form(body)
             client = request.client.host if request.client else None
             issuer = self.issuer(request)
-            answer = await run_in_threadpool(issuer.token, form, client=client)
+            dpop = _dpop_header(request)
+            answer = await run_in_threadpool(issuer.token, form, client=client, dpop=dpop)
         except OAuthError as exc:
             log("oid4vci token refused", error=exc.error)
             return _oauth_response(exc)
@@ -295,7 +297,8 @@ class Oid4vciService:
     async def credential(self, request: Request) -> Response:
         """``POST /oid4vci/credential``: the Credential Request (JSON) with a Bearer token."""
         try:
-            token = _bearer(request)
+            scheme, token = _authorization(request)
+            dpop = _dpop_header(request)
             body = await self._body(request, "invalid_credential_request")
             try:
                 value = _json.loads(body)
@@ -306,7 +309,9 @@ class Oid4vciService:
             if not isinstance(value, dict):
                 raise OAuthError("invalid_credential_request", "the body must be a JSON object")
             issuer = self.issuer(request)
-            answer = await run_in_threadpool(issuer.credential, token, value)
+            answer = await run_in_threadpool(
+                issuer.credential, token, value, scheme=scheme, dpop=dpop
+            )
         except OAuthError as exc:
             log("oid4vci credential refused", error=exc.error)
             return _oauth_response(exc)
@@ -346,24 +351,44 @@ class Oid4vciService:
         if _is_loopback_request(request):
             return
         expected = self.settings.admin_token
-        given = _bearer(request, required=False)
+        scheme, given = _authorization(request, required=False)
         if expected is None:
             raise OAuthError(
                 "access_denied",
                 "offers are made from loopback only (the configuration has no admin token)",
                 status=403,
             )
-        if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
+        if (
+            scheme != "Bearer"
+            or given is None
+            or not hmac.compare_digest(given.encode(), expected.encode())
+        ):
             raise OAuthError("invalid_token", "the admin token is missing or wrong", status=401)
 
 
-def _bearer(request: Request, *, required: bool = True) -> str | None:
-    header = request.headers.get("authorization")
-    if header is None or header[:7].lower() != "bearer " or not header[7:].strip():
+def _authorization(request: Request, *, required: bool = True) -> tuple[str, str | None]:
+    """The ``Authorization`` header's scheme (``Bearer`` or ``DPoP``) and token.
+
+    Raises:
+        OAuthError: (``invalid_token``, 401) none, or another scheme, when ``required``.
+    """
+    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+    named = {"bearer": "Bearer", "dpop": "DPoP"}.get(scheme.lower())
+    if named is None or not token.strip():
         if required:
-            raise OAuthError("invalid_token", "a Bearer access token is required", status=401)
-        return None
-    return header[7:].strip()
+            raise OAuthError(
+                "invalid_token", "a Bearer or DPoP access token is required", status=401
+            )
+        return "Bearer", None
+    return named, token.strip()
+
+
+def _dpop_header(request: Request) -> str | None:
+    """The request's one ``DPoP`` header, if any (RFC 9449 §4.3: not more than one)."""
+    values = request.headers.getlist("dpop")
+    if len(values) > 1:
+        raise OAuthError("invalid_dpop_proof", "more than one DPoP header")
+    return values[0] if values else None
 
 
 def _form(body: bytes) -> dict[str, str]:

@@ -42,10 +42,15 @@ async function withOpenid4vc(request) {
   const client = new Openid4vciClient({ callbacks });
   const offer = await client.resolveCredentialOffer(request.offer);
   const metadata = await client.resolveIssuerMetadata(offer.credential_issuer);
-  const { accessTokenResponse } = await client.retrievePreAuthorizedCodeAccessTokenFromOffer({
+  // with request.dpop, the access token is bound to the holder's key (RFC 9449)
+  const dpopSigner = request.dpop
+    ? { signer: { method: 'jwk', alg: 'ES256', publicJwk: publicJwk(holder) } }
+    : undefined;
+  const { accessTokenResponse, dpop } = await client.retrievePreAuthorizedCodeAccessTokenFromOffer({
     credentialOffer: offer,
     issuerMetadata: metadata,
     txCode: request.txCode ?? undefined,
+    dpop: dpopSigner,
   });
   const credentials = [];
   for (const id of request.configurations ?? offer.credential_configuration_ids) {
@@ -61,13 +66,19 @@ async function withOpenid4vc(request) {
       accessToken: accessTokenResponse.access_token,
       credentialConfigurationId: id,
       proofs: { jwt: [jwt] },
+      dpop,
     });
     if (!response.ok) {
       throw new Error(`credential endpoint: ${JSON.stringify(response.credentialErrorResponseResult?.data ?? response.response?.status)}`);
     }
     credentials.push({ configuration: id, credential: response.credentialResponse.credentials[0].credential });
   }
-  return { ok: true, credentials, version: metadata.originalDraftVersion };
+  return {
+    ok: true,
+    credentials,
+    version: metadata.originalDraftVersion,
+    tokenType: accessTokenResponse.token_type,
+  };
 }
 
 async function withSphereon(request) {
