@@ -113,6 +113,39 @@ def test_wallet_with_dpop_gets_a_bound_token(wallets: NodeStack, issuer_url: str
         _check_bound(entry["configuration"], entry["credential"], holder.public_jwk())
 
 
+def test_wallet_reads_the_signed_metadata(wallets: NodeStack) -> None:
+    # OpenID4VCI 1.0 §12.2.3 / HAIP 1.0: asked for application/jwt, the issuer answers its
+    # metadata signed with the key its x5c leaf certificate certifies
+    import base64
+    from datetime import datetime, timezone
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from tests._pki import name, root_and_leaf
+
+    from microcred.keys import KeyPair
+    from microcred.server import ServerConfig
+    from microcred.server._oid4vci import Oid4vciSettings
+
+    root, leaf, leaf_key = root_and_leaf(
+        name("Test root"), name("Issuer"), san="https://issuer.example",
+        now=datetime.now(timezone.utc),
+    )  # fmt: skip
+    chain = tuple(base64.b64encode(c.public_bytes(Encoding.DER)).decode() for c in (leaf, root))
+    settings = Oid4vciSettings(key=KeyPair.from_cryptography(leaf_key), options={"x5c": chain})
+    with serving(ServerConfig.ephemeral(oid4vci=settings)) as url:
+        offer = _offer(url)
+        answer = wallets(
+            client="openid4vc",
+            offer=offer["uri"],
+            holderPrivateJwk=generate("P-256").private_jwk(),
+            trustedLeaf=chain[0],
+            configurations=["eu_micro_credential_dc_sd_jwt"],
+        )
+    assert answer["signedMetadata"] is True
+    assert answer["verified"] == ["x5c"]
+    assert verify(answer["credentials"][0]["credential"]).verified
+
+
 def test_wallet_with_a_wrong_tx_code_gets_nothing(wallets: NodeStack, issuer_url: str) -> None:
     offer = _offer(issuer_url, tx_code=True)
     wrong = "0" * len(offer["tx_code"]) if offer["tx_code"] != "000000" else "111111"

@@ -83,6 +83,54 @@ def test_the_metadata_is_at_the_well_known_paths(local: TestClient) -> None:
     assert server["token_endpoint"] == f"{BASE}/oid4vci/token"
 
 
+def test_the_metadata_is_json_unless_signed_metadata_is_configured(local: TestClient) -> None:
+    answer = local.get(
+        "/.well-known/openid-credential-issuer", headers={"Accept": "application/jwt"}
+    )
+    assert answer.headers["content-type"].startswith("application/json")
+
+
+def test_the_section_names_the_certificate_chain(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+    from tests._pki import name, root_and_leaf
+
+    from microcred.jose import decode_unverified
+
+    root, leaf, leaf_key = root_and_leaf(
+        name("Root"), name("Issuer"), san="https://issuer.example", now=datetime.now(timezone.utc)
+    )
+    pem = leaf_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    from microcred.keys import KeyPair
+
+    key = KeyPair.from_cryptography(load_pem_private_key(pem, None))  # type: ignore[arg-type]
+    files = {
+        "issuer.json": key.to_json(),
+        "chain.pem": (leaf.public_bytes(Encoding.PEM) + root.public_bytes(Encoding.PEM)).decode(),
+    }
+    path = _write(
+        tmp_path,
+        {"base_url": "https://issuer.example", "key": "issuer.json", "x5c": ["chain.pem"]},
+        **files,
+    )
+    with TestClient(create_app(load_config(path)), client=LOCAL) as client:
+        signed = client.get(
+            "/.well-known/openid-credential-issuer", headers={"Accept": "application/jwt, */*"}
+        )
+        assert signed.headers["content-type"].startswith("application/jwt")
+        header, payload = decode_unverified(signed.text)
+        assert len(header["x5c"]) == 2
+        assert payload["sub"] == "https://issuer.example"
+        plain = client.get("/.well-known/openid-credential-issuer")
+        assert plain.json()["credential_issuer"] == "https://issuer.example"
+    bad = _write(tmp_path, {"x5c": ["issuer.json"]})
+    with pytest.raises(ConfigError, match="no PEM certificate"):
+        load_config(bad)
+
+
 def test_an_offer_is_redeemed_over_http(local: TestClient) -> None:
     offer = _offer(local, tx_code=True, by_reference=True)
     assert offer["uri"].startswith("openid-credential-offer://?credential_offer_uri=")

@@ -51,6 +51,7 @@ from ._metadata import (
     IssuerConfig,
     authorization_server_metadata,
     issuer_metadata,
+    signed_issuer_metadata,
 )
 from ._offer import PRE_AUTHORIZED_GRANT, Offer, offer_uri
 
@@ -141,6 +142,14 @@ class Issuer:
     def metadata(self) -> dict[str, Any]:
         """The Credential Issuer Metadata (``/.well-known/openid-credential-issuer``)."""
         return issuer_metadata(self.config)
+
+    def signed_metadata(self) -> str:
+        """The Credential Issuer Metadata signed, with ``x5c`` (OpenID4VCI 1.0 §12.2.3).
+
+        Raises:
+            ValueError: the configuration has no certificate chain.
+        """
+        return signed_issuer_metadata(self.config, self._now())
 
     def authorization_server_metadata(self) -> dict[str, Any]:
         """The OAuth 2.0 Authorization Server Metadata

@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 from .._issue import default_suite
+from ..errors import MicrocredError
 from ..jose import KEY_ALGORITHMS
 from ..keys import KeyPair
 from ..model._sdjwt_mapping import SD_JWT_VC_TYPE
@@ -44,11 +45,13 @@ __all__ = [
     "ENDPOINTS",
     "PROOF_ALGORITHMS",
     "PROOF_TYP",
+    "SIGNED_METADATA_TYP",
     "CredentialConfiguration",
     "IssuerConfig",
     "authorization_server_metadata",
     "issuer_identifier",
     "issuer_metadata",
+    "signed_issuer_metadata",
 ]
 
 #: The paths of the endpoints below the issuer's URL.
@@ -170,6 +173,31 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _check_x5c(chain: tuple[str, ...], key: KeyPair) -> None:
+    """The chain's leaf certifies ``key``.
+
+    Raises:
+        ValueError: a certificate is not base64 DER, or the leaf is another key's.
+    """
+    import base64
+    import binascii
+
+    from cryptography import x509
+
+    try:
+        leaf = x509.load_der_x509_certificate(base64.b64decode(chain[0], validate=True))
+        for other in chain[1:]:
+            x509.load_der_x509_certificate(base64.b64decode(other, validate=True))
+    except (ValueError, binascii.Error, TypeError):
+        raise ValueError("x5c holds base64 DER X.509 certificates, the leaf first") from None
+    try:
+        certified = KeyPair.from_cryptography(leaf.public_key()).public_jwk()  # type: ignore[arg-type]
+    except (MicrocredError, TypeError):  # a key type microcred does not sign with
+        certified = None
+    if certified != key.public_jwk():
+        raise ValueError("the x5c leaf certificate is not for the issuer's key")
+
+
 def issuer_identifier(url: str) -> str:
     """``url`` (without a trailing ``/``) as a Credential Issuer Identifier: "a case
     sensitive URL using the https
@@ -214,6 +242,9 @@ class IssuerConfig:
         tx_code_length: digits of a transaction code.
         tx_code_attempts: wrong transaction codes after which a pre-authorized code is spent.
         token_rate: failed token requests per minute one client address may make (then 429).
+        x5c: the issuer's X.509 certificate chain (base64 DER, the leaf first, certifying
+            ``key``): the metadata is then also served signed (:meth:`signed_metadata`,
+            OpenID4VCI 1.0 §12.2.3), as HAIP 1.0 asks.
         dpop_required: every access token must be DPoP-bound (RFC 9449; HAIP 1.0): a token
             request without a ``DPoP`` proof is refused. Without it a wallet that sends one
             still gets a DPoP-bound token.
@@ -235,6 +266,7 @@ class IssuerConfig:
     tx_code_attempts: int = 3
     token_rate: int = 30
     dpop_required: bool = False
+    x5c: tuple[str, ...] = ()
     identity: IdentityPolicy | None = None
 
     def __post_init__(self) -> None:
@@ -259,10 +291,35 @@ class IssuerConfig:
             raise ValueError("tx_code_attempts must be between 1 and 10")
         if not isinstance(self.dpop_required, bool):
             raise ValueError("dpop_required must be true or false")
+        if self.x5c:
+            _check_x5c(self.x5c, self.key)
 
     def endpoint(self, name: str) -> str:
         """The URL of the endpoint ``name`` (``token``, ``nonce``, ``credential``, ``offers``)."""
         return self.url + ENDPOINTS[name]
+
+
+#: The ``typ`` of signed Credential Issuer Metadata (OpenID4VCI 1.0 §12.2.3).
+SIGNED_METADATA_TYP = "openidvci-issuer-metadata+jwt"
+
+
+def signed_issuer_metadata(config: IssuerConfig, now: int) -> str:
+    """The Credential Issuer Metadata as a JWT signed with the issuer's key, its certificate
+    chain in ``x5c`` (OpenID4VCI 1.0 §12.2.3): the metadata's members, with ``sub`` the
+    issuer identifier, ``iss`` the issuer, ``iat`` and a day's ``exp``.
+
+    Raises:
+        ValueError: ``config`` has no ``x5c``.
+    """
+    from ..jose._jwt import _algorithm, _sign
+
+    if not config.x5c:
+        raise ValueError("signed metadata needs the issuer's certificate chain (x5c)")
+    header = {"alg": _algorithm(config.key, None), "typ": SIGNED_METADATA_TYP,
+              "x5c": list(config.x5c)}  # fmt: skip
+    claims = {**issuer_metadata(config), "sub": config.url, "iss": config.url, "iat": now,
+              "exp": now + 24 * 3600}  # fmt: skip
+    return _sign(header, claims, config.key)
 
 
 def issuer_metadata(config: IssuerConfig) -> dict[str, Any]:

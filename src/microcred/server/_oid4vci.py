@@ -125,13 +125,34 @@ def _section_key(path: Path, value: Mapping[str, Any]) -> KeyPair | None:
         raise ValueError(f"the oid4vci key file: {exc}") from None
 
 
+def _section_x5c(path: Path, value: Any) -> tuple[str, ...]:
+    """The ``x5c`` member: PEM files (the leaf certificate first), as base64 DER."""
+    import base64
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{path}: oid4vci x5c lists certificate files (PEM), the leaf first")
+    chain: list[str] = []
+    for name in value:
+        try:
+            certificates = x509.load_pem_x509_certificates((path.parent / name).read_bytes())
+        except OSError as exc:
+            raise ValueError(f"cannot read the oid4vci x5c file {name}: {exc.strerror}") from None
+        except ValueError:
+            raise ValueError(f"{path}: oid4vci x5c file {name} holds no PEM certificate") from None
+        chain += [base64.b64encode(c.public_bytes(Encoding.DER)).decode() for c in certificates]
+    return tuple(chain)
+
+
 def parse_section(path: Path, value: Any) -> Oid4vciSettings:
     """The ``oid4vci`` member of the configuration file ``path`` (paths relative to it).
 
     Raises:
         ValueError: an unknown member, a bad value, an unreadable key or token file.
     """
-    known = {"base_url", "key", "admin_token", "admin_token_file", "configurations", "name"}
+    known = {"base_url", "key", "admin_token", "admin_token_file", "configurations", "name", "x5c"}
     if not isinstance(value, dict):
         raise ValueError(f"{path}: oid4vci must be a JSON object")
     unknown = sorted(set(value) - known - set(_OPTIONS))
@@ -152,6 +173,8 @@ def parse_section(path: Path, value: Any) -> Oid4vciSettings:
     ):
         raise ValueError(f"{path}: oid4vci name maps locales to names")
     options = {k: value[k] for k in _OPTIONS if k in value}
+    if "x5c" in value:
+        options["x5c"] = _section_x5c(path, value["x5c"])
     settings = Oid4vciSettings(
         base_url,
         key,
@@ -260,11 +283,17 @@ class Oid4vciService:
     # ------------------------------------------------------------------ routes
 
     async def metadata(self, request: Request) -> Response:
-        """``GET /.well-known/openid-credential-issuer``."""
+        """``GET /.well-known/openid-credential-issuer``: JSON, or with ``x5c`` configured and
+        ``Accept: application/jwt`` the signed metadata (OpenID4VCI 1.0 §12.2.3)."""
         try:
-            return JSONResponse(self.issuer(request).metadata())
+            issuer = self.issuer(request)
         except OAuthError as exc:
             return _oauth_response(exc)
+        accept = request.headers.get("accept", "")
+        wanted = {part.split(";")[0].strip().lower() for part in accept.split(",")}
+        if issuer.config.x5c and "application/jwt" in wanted:
+            return Response(issuer.signed_metadata(), media_type="application/jwt")
+        return JSONResponse(issuer.metadata())
 
     async def as_metadata(self, request: Request) -> Response:
         """``GET /.well-known/oauth-authorization-server``."""

@@ -5,7 +5,7 @@
 // "holderPrivateJwk": JWK, "configurations": [ids] (default: every offered one)}; answer:
 // {"ok": true, "credentials": [{"configuration", "credential"}]} or {"ok": false, "error"}.
 import { createInterface } from 'node:readline';
-import { createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, randomBytes, sign, verify } from 'node:crypto';
 import { Openid4vciClient, setGlobalConfig } from '@openid4vc/openid4vci';
 import { clientAuthenticationAnonymous } from '@openid4vc/oauth2';
 import { OpenID4VCIClientV1_0_15 } from '@sphereon/oid4vci-client';
@@ -27,8 +27,23 @@ function signCompact(privateJwk, header, payload) {
   return `${input}.${b64(signature)}`;
 }
 
+// signed issuer metadata (x5c): the signature is checked with the leaf certificate's key, and
+// the leaf must be the one the test trusts (request.trustedLeaf, base64 DER)
+function verifyX5c(request, verified) {
+  return async (signer, { compact }) => {
+    if (signer.method !== 'x5c' || signer.x5c[0] !== request.trustedLeaf) return { verified: false };
+    const key = new X509Certificate(Buffer.from(signer.x5c[0], 'base64')).publicKey;
+    const [header, payload, signature] = compact.split('.');
+    const ok = verify('sha256', Buffer.from(`${header}.${payload}`), { key, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(signature, 'base64url'));
+    if (ok) verified.push(signer.method);
+    return ok ? { verified: true, signerJwk: key.export({ format: 'jwk' }) } : { verified: false };
+  };
+}
+
 async function withOpenid4vc(request) {
   const holder = request.holderPrivateJwk;
+  const verified = [];
   const callbacks = {
     fetch,
     hash: (data, alg) => new Uint8Array(createHash(alg.replace('-', '')).update(data).digest()),
@@ -39,6 +54,16 @@ async function withOpenid4vc(request) {
       signerJwk: publicJwk(holder),
     }),
   };
+  if (request.trustedLeaf) {
+    callbacks.verifyJwt = verifyX5c(request, verified);
+    // the library sends no Accept header: this wallet asks for the signed metadata itself
+    callbacks.fetch = (url, init = {}) => {
+      if (!String(url).includes('/.well-known/openid-credential-issuer')) return fetch(url, init);
+      const headers = new Headers(init.headers);
+      headers.set('Accept', 'application/jwt, application/json;q=0.5');
+      return fetch(url, { ...init, headers });
+    };
+  }
   const client = new Openid4vciClient({ callbacks });
   const offer = await client.resolveCredentialOffer(request.offer);
   const metadata = await client.resolveIssuerMetadata(offer.credential_issuer);
@@ -78,6 +103,8 @@ async function withOpenid4vc(request) {
     credentials,
     version: metadata.originalDraftVersion,
     tokenType: accessTokenResponse.token_type,
+    signedMetadata: Boolean(metadata.signedCredentialIssuer),
+    verified,
   };
 }
 
