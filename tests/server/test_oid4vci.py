@@ -288,6 +288,23 @@ def test_without_a_base_url_only_a_loopback_url_is_an_issuer(host: str) -> None:
             _oauth_error(answer, 400, "invalid_request")
 
 
+def test_a_store_that_cannot_be_used_is_503_never_500(monkeypatch: pytest.MonkeyPatch) -> None:
+    from microcred._store import SqliteStore, StoreError
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise StoreError("sqlite (in memory) is unavailable: database is locked")
+
+    app = _app()
+    with TestClient(app, base_url=BASE, client=LOCAL, raise_server_exceptions=False) as client:
+        monkeypatch.setattr(SqliteStore, "transaction", broken)
+        form = {"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": "x"}
+        answer = client.post("/oid4vci/token", data=form)
+        _oauth_error(answer, 503, "temporarily_unavailable")
+        assert answer.headers["retry-after"] == "5"
+        offer = client.post("/oid4vci/offers", json={"form": FORM})
+        _oauth_error(offer, 503, "temporarily_unavailable")
+
+
 def test_without_oid4vci_there_are_no_routes() -> None:
     with TestClient(create_app(ServerConfig.ephemeral(page=False)), base_url=BASE) as client:
         assert client.get("/.well-known/openid-credential-issuer").status_code == 404

@@ -481,7 +481,13 @@ class Issuer:
             raise OAuthError(
                 "credential_request_denied", "this access token was used at the same time"
             )
-        issued = self._issue(configuration, record["form"], holder)
+        try:
+            issued = self._issue(configuration, record["form"], holder)
+        except (MicrocredError, ValueError) as exc:  # checked at the offer: not expected
+            raise OAuthError(
+                "credential_request_denied",
+                f"the credential cannot be issued ({type(exc).__name__})",
+            ) from None
         return {"credentials": [{"credential": issued}]}
 
     def _check_binding(

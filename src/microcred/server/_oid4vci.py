@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import _json
+from .._store import StoreError
 from ..errors import MicrocredError, OAuthError
 from ..keys import KeyPair, generate
 from ._http import ApiError, log, read_body
@@ -204,13 +206,20 @@ def settings_issuer_config(settings: Oid4vciSettings, url: str, key: KeyPair) ->
     return IssuerConfig(url, key, **extra)
 
 
-def _oauth_response(exc: OAuthError) -> JSONResponse:
+def _oauth_response(exc: OAuthError | StoreError) -> JSONResponse:
+    """The OAuth error object of ``exc`` (a store that cannot be used now: 503
+    ``temporarily_unavailable``, the store named in the log only)."""
+    if isinstance(exc, StoreError):
+        log("oid4vci store unavailable", logging.ERROR, error=type(exc).__name__)
+        exc = OAuthError(
+            "temporarily_unavailable", "the service cannot keep state now; try again", status=503
+        )
     headers = dict(_NO_STORE)
     if exc.status == 401:
         scheme = "DPoP" if exc.error == "invalid_dpop_proof" else "Bearer"
         headers["WWW-Authenticate"] = f'{scheme} error="{exc.error}"'
-    if exc.status == 429:
-        headers["Retry-After"] = "60"
+    if exc.status in (429, 503):
+        headers["Retry-After"] = "60" if exc.status == 429 else "5"
     return JSONResponse(
         {"error": exc.error, "error_description": exc.description},
         status_code=exc.status,
@@ -287,7 +296,7 @@ class Oid4vciService:
         ``Accept: application/jwt`` the signed metadata (OpenID4VCI 1.0 §12.2.3)."""
         try:
             issuer = self.issuer(request)
-        except OAuthError as exc:
+        except (OAuthError, StoreError) as exc:
             return _oauth_response(exc)
         accept = request.headers.get("accept", "")
         wanted = {part.split(";")[0].strip().lower() for part in accept.split(",")}
@@ -299,7 +308,7 @@ class Oid4vciService:
         """``GET /.well-known/oauth-authorization-server``."""
         try:
             return JSONResponse(self.issuer(request).authorization_server_metadata())
-        except OAuthError as exc:
+        except (OAuthError, StoreError) as exc:
             return _oauth_response(exc)
 
     async def token(self, request: Request) -> Response:
@@ -311,8 +320,8 @@ class Oid4vciService:
             issuer = self.issuer(request)
             dpop = _dpop_header(request)
             answer = await run_in_threadpool(issuer.token, form, client=client, dpop=dpop)
-        except OAuthError as exc:
-            log("oid4vci token refused", error=exc.error)
+        except (OAuthError, StoreError) as exc:
+            log("oid4vci token refused", error=getattr(exc, "error", "store"))
             return _oauth_response(exc)
         return JSONResponse(answer, headers=_NO_STORE)
 
@@ -320,7 +329,7 @@ class Oid4vciService:
         """``POST /oid4vci/nonce``."""
         try:
             return JSONResponse(self.issuer(request).nonce(), headers=_NO_STORE)
-        except OAuthError as exc:
+        except (OAuthError, StoreError) as exc:
             return _oauth_response(exc)
 
     async def credential(self, request: Request) -> Response:
@@ -341,8 +350,8 @@ class Oid4vciService:
             answer = await run_in_threadpool(
                 issuer.credential, token, value, scheme=scheme, dpop=dpop
             )
-        except OAuthError as exc:
-            log("oid4vci credential refused", error=exc.error)
+        except (OAuthError, StoreError) as exc:
+            log("oid4vci credential refused", error=getattr(exc, "error", "store"))
             return _oauth_response(exc)
         log("oid4vci issued", configuration=value.get("credential_configuration_id"))
         return JSONResponse(answer, headers=_NO_STORE)
@@ -360,7 +369,7 @@ class Oid4vciService:
                 raise OAuthError("invalid_request", f"the body is not JSON: {exc}") from None
             issuer = self.issuer(request)
             offer = await run_in_threadpool(_make_offer, issuer, value)
-        except OAuthError as exc:
+        except (OAuthError, StoreError) as exc:
             return _oauth_response(exc)
         log("oid4vci offer", by_reference=offer.by_reference, tx_code=offer.tx_code is not None)
         return JSONResponse(offer.to_json(), status_code=201, headers=_NO_STORE)
@@ -372,7 +381,7 @@ class Oid4vciService:
             offer = await run_in_threadpool(
                 issuer.offer_by_reference, request.path_params["offer_id"]
             )
-        except OAuthError as exc:
+        except (OAuthError, StoreError) as exc:
             return _oauth_response(exc)
         return JSONResponse(offer, headers=_NO_STORE)
 
@@ -467,7 +476,7 @@ def _make_offer(issuer: Issuer, value: Any) -> Any:
                 raise OAuthError("invalid_request", "template and row must be JSON objects")
             return issuer.create_offer_for_row(value["template"], value["row"], **options)
     except (ValueError, TypeError, MicrocredError) as exc:
-        if isinstance(exc, OAuthError):
+        if isinstance(exc, (OAuthError, StoreError)):
             raise
         raise OAuthError("invalid_request", f"no offer: {exc}"[:2000]) from None
     raise OAuthError("invalid_request", "give form, or template and row")
