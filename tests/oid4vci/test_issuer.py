@@ -479,3 +479,40 @@ def test_an_offer_spent_by_wrong_tx_codes_is_no_longer_served(issuer: Issuer) ->
     for _ in range(issuer.config.tx_code_attempts):
         _refused("invalid_grant", issuer.token, form)
     assert _refused("invalid_request", issuer.offer_by_reference, offer.id).status == 404
+
+
+def test_offers_survive_a_restart_and_are_shared_by_processes(
+    tmp_path: Any, issuer_key: KeyPair, holder: KeyPair, clock: Clock
+) -> None:
+    from microcred._store import SqliteStore
+
+    path = tmp_path / "state.sqlite3"
+    before = Issuer(IssuerConfig(URL, issuer_key), SqliteStore(path), clock=clock)
+    offer = before.create_offer(FORM, tx_code=True)
+    nonce = before.nonce()["c_nonce"]
+    before.store.close()
+    after = Issuer(IssuerConfig(URL, issuer_key), SqliteStore(path), clock=clock)
+    code = offer.offer["grants"][PRE_AUTHORIZED_GRANT]["pre-authorized_code"]
+    form = {"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": code}
+    token = after.token({**form, "tx_code": offer.tx_code})["access_token"]
+    proof = _proof(after, holder, nonce=nonce)  # a c_nonce of the same issuer key
+    assert after.credential(token, _request(SD_JWT, proof))["credentials"]
+    _refused("invalid_grant", before.token, {**form, "tx_code": offer.tx_code})
+
+
+def test_two_issuers_on_one_postgresql_store_redeem_each_others_offers(
+    postgres_url: str, issuer_key: KeyPair, holder: KeyPair, clock: Clock
+) -> None:
+    from microcred._store import open_store
+
+    first = Issuer(IssuerConfig(URL, issuer_key), open_store(postgres_url), clock=clock)
+    second = Issuer(IssuerConfig(URL, issuer_key), open_store(postgres_url), clock=clock)
+    offer = first.create_offer(FORM)
+    code = offer.offer["grants"][PRE_AUTHORIZED_GRANT]["pre-authorized_code"]
+    form = {"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": code}
+    token = second.token(form)["access_token"]
+    _refused("invalid_grant", first.token, form)  # single use across both
+    nonce = first.nonce()["c_nonce"]
+    assert second.credential(token, _request(SD_JWT, _proof(second, holder, nonce=nonce)))
+    replay = _proof(first, holder, nonce=nonce)
+    _refused("invalid_nonce", first.credential, token, _request(OB3_JWT, replay))
