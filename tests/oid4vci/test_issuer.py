@@ -516,3 +516,22 @@ def test_two_issuers_on_one_postgresql_store_redeem_each_others_offers(
     assert second.credential(token, _request(SD_JWT, _proof(second, holder, nonce=nonce)))
     replay = _proof(first, holder, nonce=nonce)
     _refused("invalid_nonce", first.credential, token, _request(OB3_JWT, replay))
+
+
+def test_wallet_attestation_is_an_extension_point(
+    issuer_key: KeyPair, clock: Clock, holder: KeyPair
+) -> None:
+    from microcred._store import MEMORY, SqliteStore
+
+    class AttestedOnly(Issuer):
+        def check_client(self, headers: Any) -> None:
+            if headers.get("oauth-client-attestation") != "a-valid-attestation":
+                raise OAuthError("invalid_client", "an attested wallet is required", status=401)
+
+    issuer = AttestedOnly(IssuerConfig(URL, issuer_key), SqliteStore(MEMORY), clock=clock)
+    offer = issuer.create_offer(FORM)
+    code = offer.offer["grants"][PRE_AUTHORIZED_GRANT]["pre-authorized_code"]
+    form = {"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": code}
+    assert _refused("invalid_client", issuer.token, form).status == 401
+    attested = {"oauth-client-attestation": "a-valid-attestation"}
+    assert issuer.token(form, headers=attested)["access_token"]  # the code was still there

@@ -305,6 +305,25 @@ def test_a_store_that_cannot_be_used_is_503_never_500(monkeypatch: pytest.Monkey
         _oauth_error(offer, 503, "temporarily_unavailable")
 
 
+def test_the_token_route_hands_the_attestation_headers_to_the_issuer(
+    local: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microcred.errors import OAuthError
+    from microcred.oid4vci import Issuer
+
+    seen: list[dict[str, str]] = []
+
+    def check_client(self: Issuer, headers: dict[str, str]) -> None:
+        seen.append(headers)
+        raise OAuthError("invalid_client", "not attested", status=401)
+
+    monkeypatch.setattr(Issuer, "check_client", check_client)
+    headers = {"OAuth-Client-Attestation": "a.b.c", "OAuth-Client-Attestation-PoP": "d.e.f"}
+    form = {"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": "x"}
+    _oauth_error(local.post("/oid4vci/token", data=form, headers=headers), 401, "invalid_client")
+    assert seen == [{"oauth-client-attestation": "a.b.c", "oauth-client-attestation-pop": "d.e.f"}]
+
+
 def test_without_oid4vci_there_are_no_routes() -> None:
     with TestClient(create_app(ServerConfig.ephemeral(page=False)), base_url=BASE) as client:
         assert client.get("/.well-known/openid-credential-issuer").status_code == 404

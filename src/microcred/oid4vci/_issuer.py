@@ -307,13 +307,36 @@ class Issuer:
                 "slow_down", "too many failed token requests; try again in a minute", status=429
             )
 
+    #: The request headers :meth:`check_client` is given (OAuth 2.0 Attestation-Based Client
+    #: Authentication: the wallet attestation and its proof of possession).
+    ATTESTATION_HEADERS = ("oauth-client-attestation", "oauth-client-attestation-pop")
+
+    def check_client(self, headers: Mapping[str, str]) -> None:
+        """The wallet attestation extension point (HAIP 1.0): called by :meth:`token` with
+        the request's :data:`ATTESTATION_HEADERS` (lower-case names; absent ones left out)
+        before the pre-authorized code is looked at. This issuer accepts anonymous wallets
+        (OpenID4VCI 1.0 §6: ``pre-authorized_grant_anonymous_access_supported``) and checks
+        nothing; a subclass that requires attested wallets verifies the attestation JWT and
+        its PoP here and raises ``OAuthError("invalid_client", ..., status=401)`` to refuse
+        (the code then stays redeemable).
+
+        Args:
+            headers: the attestation headers of the token request.
+        """
+
     def token(
-        self, form: Mapping[str, Any], *, client: str | None = None, dpop: str | None = None
+        self,
+        form: Mapping[str, Any],
+        *,
+        client: str | None = None,
+        dpop: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """The token endpoint (OpenID4VCI 1.0 §6): a Token Request's form parameters in, the
         Token Response out. ``client`` (the caller's address) counts failures for the rate
         limit; ``dpop`` is the request's ``DPoP`` header: the token is then bound to its key
-        (``token_type: DPoP``).
+        (``token_type: DPoP``); ``headers`` are the request's attestation headers, for
+        :meth:`check_client`.
 
         Raises:
             OAuthError: ``unsupported_grant_type``; ``invalid_request`` (a parameter missing,
@@ -325,6 +348,7 @@ class Issuer:
         """
         self._check_rate(client)
         try:
+            self.check_client(dict(headers or {}))
             jkt = self._dpop_key(dpop, "token", None)
             return self._token(form, jkt)
         except OAuthError:

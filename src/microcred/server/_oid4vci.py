@@ -319,7 +319,14 @@ class Oid4vciService:
             client = request.client.host if request.client else None
             issuer = self.issuer(request)
             dpop = _dpop_header(request)
-            answer = await run_in_threadpool(issuer.token, form, client=client, dpop=dpop)
+            attestation = {
+                name: request.headers[name]
+                for name in issuer.ATTESTATION_HEADERS
+                if name in request.headers
+            }
+            answer = await run_in_threadpool(
+                issuer.token, form, client=client, dpop=dpop, headers=attestation
+            )
         except (OAuthError, StoreError) as exc:
             log("oid4vci token refused", error=getattr(exc, "error", "store"))
             return _oauth_response(exc)
