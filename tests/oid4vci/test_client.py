@@ -59,3 +59,29 @@ def test_an_offer_without_a_pre_authorized_grant_is_refused() -> None:
 def test_urllib_http_fetches_http_urls_only() -> None:
     with pytest.raises(OAuthError, match="http"):
         UrllibHttp()("GET", "file:///etc/passwd", headers={}, body=None)
+
+
+def test_urllib_http_answers_a_redirect_without_following_it() -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", "http://192.0.2.1/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Redirect)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/x"
+        status, _ = UrllibHttp(timeout=10)("GET", url, headers={}, body=None)
+    finally:
+        thread.join(timeout=10)
+        server.server_close()
+    assert status == 302

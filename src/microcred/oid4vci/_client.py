@@ -36,6 +36,13 @@ class Http(Protocol):
     ) -> tuple[int, bytes]: ...
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is answered as it is (its status), never followed."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 class UrllibHttp:
     """:class:`Http` over the standard library (``http``/``https`` to the URLs it is given;
     no redirects are followed)."""
@@ -50,7 +57,8 @@ class UrllibHttp:
             raise OAuthError("invalid_request", "only http(s) URLs are fetched")
         request = urllib.request.Request(url, data=body, headers=dict(headers), method=method)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            opener = urllib.request.build_opener(_NoRedirect)
+            with opener.open(request, timeout=self.timeout) as response:
                 return response.status, response.read(MAX_RESPONSE_BYTES)
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read(MAX_RESPONSE_BYTES)
