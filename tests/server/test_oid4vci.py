@@ -393,3 +393,37 @@ def test_a_bad_section_is_a_config_error(tmp_path: Path, section: Any, message: 
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert message in str(caught.value)
+
+
+def test_the_guides_configuration_loads(tmp_path: Path) -> None:
+    """The ``oid4vci`` section docs/deliver-to-wallets.md shows is a working configuration."""
+    import re
+    from datetime import datetime, timezone
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from tests._pki import name, root_and_leaf
+
+    from microcred.keys import KeyPair
+
+    guide = Path(__file__).resolve().parents[2] / "docs" / "deliver-to-wallets.md"
+    block = re.search(r"```json\n(.*?)```", guide.read_text("utf-8"), flags=re.S)
+    assert block is not None
+    config = json.loads(block.group(1))
+    root, leaf, leaf_key = root_and_leaf(
+        name("Root"),
+        name("Issuer"),
+        san=config["oid4vci"]["base_url"],
+        now=datetime.now(timezone.utc),
+    )
+    (tmp_path / "p256.json").write_text(KeyPair.from_cryptography(leaf_key).to_json())
+    (tmp_path / "oid4vci-admin-token.txt").write_text(ADMIN)
+    (tmp_path / "issuer-certificate.pem").write_bytes(leaf.public_bytes(Encoding.PEM))
+    (tmp_path / "intermediate-ca.pem").write_bytes(root.public_bytes(Encoding.PEM))
+    path = tmp_path / "service.json"
+    path.write_text(json.dumps(config))
+    loaded = load_config(path)
+    assert loaded.oid4vci.base_url == config["oid4vci"]["base_url"]
+    assert len(loaded.oid4vci.options["x5c"]) == 2
+    with TestClient(create_app(loaded), client=LOCAL) as client:
+        metadata = client.get("/.well-known/openid-credential-issuer").json()
+        assert metadata["credential_issuer"] == config["oid4vci"]["base_url"]
