@@ -40,6 +40,12 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--no-page", action="store_true", help="serve the API only")
     parser.add_argument(
+        "--oid4vp",
+        action="store_true",
+        help="serve the OpenID4VP verifier (docs/ask-a-wallet.md); without an oid4vp section "
+        "in --config: a fresh key, a self-signed certificate for the host, one worker",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=None,
@@ -105,6 +111,10 @@ def run(args: argparse.Namespace) -> int:
     port = DEFAULT_PORT if args.port is None else args.port
     if not 0 <= port <= 65535:
         raise CliError(f"--port {port} is not a port number")
+    if args.oid4vp and config.oid4vp is None:
+        config = _ephemeral_verifier(config, args.host or DEFAULT_HOST, port)
+        if config.store is None:  # the verifier's state must be shared by the workers
+            workers = 1
     try:
         status = serve_forever(
             config,
@@ -118,3 +128,16 @@ def run(args: argparse.Namespace) -> int:
             f"cannot listen on {args.host or DEFAULT_HOST}:{port}: {exc.strerror}"
         ) from None
     return EXIT_OK if status == 0 else EXIT_INVALID
+
+
+def _ephemeral_verifier(config: Any, host: str, port: int) -> Any:
+    """``config`` with an OpenID4VP verifier of its own key at ``http://localhost:PORT``
+    (or the host given): its requests name that URL, so the port must be fixed; its state is
+    in this process (one worker) unless the configuration names a store."""
+    from ..server import is_loopback
+    from ..server._oid4vp import ephemeral_settings
+
+    if port == 0:
+        raise CliError("--oid4vp needs a fixed --port (the requests name the service's URL)")
+    shown = "localhost" if is_loopback(host) else host
+    return replace(config, oid4vp=ephemeral_settings(f"http://{shown}:{port}"))

@@ -273,7 +273,7 @@ class DcqlQuery:
         """What is missing for the answered credential query ids ``answered`` to satisfy the
         query: ``[]`` when they do, else a description of each unmet requirement."""
         if not self.credential_sets:
-            return [f"no presentation for {c.id}" for c in self.credentials if c.id not in answered]
+            return [f"no verified presentation for {c.id}" for c in self.credentials if c.id not in answered]
         missing = []
         for i, entry in enumerate(self.credential_sets):
             if entry.required and not any(set(o) <= answered for o in entry.options):

@@ -374,6 +374,10 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
         Route("/{route:path}/credentials/issue", service.issue_on_route, methods=["POST"]),
     ]
     routes += status_routes(service.status_lists)
+    if config.oid4vp is not None:  # the OpenID4VP verifier (_oid4vp.py)
+        from ._oid4vp import oid4vp_routes
+
+        routes += oid4vp_routes(service, config.oid4vp, page=config.page)
     if config.page:
         from ._page import page_routes
 

@@ -20,6 +20,7 @@ from ..status import MIN_LIST_BITS, ChainStatusLists, StaticStatusLists, StatusL
 
 if TYPE_CHECKING:
     from ..verify import IssuerRegistry, TrustList
+    from ._oid4vp import Oid4vpSettings
 
 __all__ = ["ConfigError", "IssuerRoute", "ServerConfig", "StatusSettings", "load_config"]
 
@@ -248,6 +249,7 @@ class ServerConfig:
     status: StatusSettings | None = None
     trusted_issuers: Any = None
     registries: tuple[Any, ...] = ()
+    oid4vp: Oid4vpSettings | None = None  # the OpenID4VP verifier (server/_oid4vp.py)
 
     def __post_init__(self) -> None:
         self._load_trust_sources()
@@ -380,6 +382,7 @@ _CONFIG_MEMBERS = {
     "status",
     "trusted_issuers",
     "registries",
+    "oid4vp",
 }
 _STATUS_MEMBERS = {"base_url", "token", "token_file", "list_size", "ttl"}
 
@@ -594,9 +597,13 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
         options["registries"] = tuple(load_registry_file(p) for p in paths("registries"))
     if "status" in data:
         options["status"] = _status_settings(path, data["status"])
+    if "oid4vp" in data:  # the OpenID4VP verifier's section, parsed by its module
+        from ._oid4vp import parse_section
+
+        options["oid4vp"] = parse_section(path, data["oid4vp"])
     if "store" in data:
         options["store"] = _store_location(path, data["store"])
-    elif "status" in data:
+    elif "status" in data or "oid4vp" in data:
         options["store"] = str(base / DEFAULT_STORE_FILE)
     if not routes:
         config = ServerConfig.ephemeral(**options)

@@ -1,0 +1,97 @@
+"""What the OpenID4VP tests share: an issuer, a holder, an EU micro-credential SD-JWT VC
+bound to the holder, OB 3.0 credentials, and a verifier with a certificate made here."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+import microcred as mc
+from microcred._store import MEMORY, SqliteStore
+from microcred.model import MicroCredential
+from microcred.oid4vp import Verifier, VerifierConfig
+from tests._credentials import badge
+
+ROOT = Path(__file__).resolve().parents[2]
+FORM = json.loads((ROOT / "examples" / "data" / "annex-i-da123a.json").read_text())
+ISSUER = mc.keys.generate("Ed25519")
+HOLDER = mc.keys.generate("P-256")
+SD_JWT_VC = MicroCredential.model_validate(FORM).to_sd_jwt_vc(
+    ISSUER, holder_jwk=HOLDER.public_jwk()
+)
+VCT = "https://microcred.dev/vct/eu-micro-credential/1"
+BADGE = badge(ISSUER.did, credentialSubject={**badge("x")["credentialSubject"], "id": HOLDER.did})
+LDP_VC = mc.issue(BADGE, ISSUER)
+JWT_VC = mc.jose.issue_jwt(BADGE, ISSUER)
+
+#: title, ECTS and issuer of an EU micro-credential (the service's default query)
+MICRO_QUERY: dict[str, Any] = {
+    "credentials": [
+        {
+            "id": "mc",
+            "format": "dc+sd-jwt",
+            "meta": {"vct_values": [VCT]},
+            "claims": [
+                {"path": ["credentialSubject", "achievement", "name"]},
+                {"path": ["credentialSubject", "achievement", "ECTS"]},
+                {"path": ["issuer", "name"]},
+            ],
+        }
+    ]
+}
+OB3_TYPES = {"type_values": [["VerifiableCredential", "OpenBadgeCredential"]]}
+
+
+def ob3_query(fmt: str, query_id: str = "badge") -> dict[str, Any]:
+    """A query for an OB 3.0 credential's achievement name in ``fmt``."""
+    return {
+        "credentials": [
+            {
+                "id": query_id,
+                "format": fmt,
+                "meta": OB3_TYPES,
+                "claims": [{"path": ["credentialSubject", "achievement", "name"]}],
+            }
+        ]
+    }
+
+
+def certificate(host: str) -> tuple[mc.keys.KeyPair, bytes]:
+    """A P-256 key and a self-signed certificate naming ``host`` (DNS SAN)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.now(timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return mc.keys.KeyPair.from_cryptography(key), cert.public_bytes(serialization.Encoding.DER)
+
+
+VERIFIER_KEY, VERIFIER_CERT = certificate("verifier.example")
+
+
+def verifier_config(base_url: str = "https://verifier.example", **options: Any) -> VerifierConfig:
+    """A verifier at ``base_url`` (``x509_san_dns`` with the certificate above by default)."""
+    if options.get("prefix") == "redirect_uri":
+        return VerifierConfig(base_url, **options)
+    return VerifierConfig(base_url, key=VERIFIER_KEY, certificates=(VERIFIER_CERT,), **options)
+
+
+def new_verifier(**options: Any) -> Verifier:
+    """A verifier on a private in-memory store."""
+    return Verifier(verifier_config(), SqliteStore(MEMORY), **options)
