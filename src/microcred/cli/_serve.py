@@ -40,6 +40,13 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--no-page", action="store_true", help="serve the API only")
     parser.add_argument(
+        "--oid4vci",
+        action="store_true",
+        help="serve the OpenID4VCI issuer (docs/deliver-to-wallets.md): the configuration's "
+        "oid4vci section, or by default the issuing key and the EU micro-credential as "
+        "dc+sd-jwt, jwt_vc_json and ldp_vc",
+    )
+    parser.add_argument(
         "--oid4vp",
         action="store_true",
         help="serve the OpenID4VP verifier (docs/ask-a-wallet.md); without an oid4vp section "
@@ -87,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     if max_pending < 1:
         raise CliError(f"--max-pending {max_pending}: needs at least 1")
     keys = [read_key(path) for path in args.key]
+    scratch = None
     try:
         if args.config:
             config = load_config(Path(args.config), extra_keys=keys)
@@ -105,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
             page=config.page and not args.no_page,
             context_files=(*config.context_files, *extra),
         )
+        if args.oid4vci or config.oid4vci is not None:
+            config, scratch = _with_oid4vci(config)
         config.loader()  # fail now, not at the first request, on a bad context file
     except ConfigError as exc:
         raise CliError(str(exc)) from None
@@ -116,6 +126,11 @@ def run(args: argparse.Namespace) -> int:
         if config.store is None:  # the verifier's state must be shared by the workers
             workers = 1
     try:
+        if scratch is not None:  # the offers of a service without a store die with it
+            import atexit
+            import shutil
+
+            atexit.register(shutil.rmtree, scratch, True)
         status = serve_forever(
             config,
             host=args.host or DEFAULT_HOST,
@@ -128,6 +143,23 @@ def run(args: argparse.Namespace) -> int:
             f"cannot listen on {args.host or DEFAULT_HOST}:{port}: {exc.strerror}"
         ) from None
     return EXIT_OK if status == 0 else EXIT_INVALID
+
+
+def _with_oid4vci(config: Any) -> tuple[Any, str | None]:
+    """``config`` with the OpenID4VCI issuer on (its defaults without an ``oid4vci``
+    section), and a store every worker shares: without one configured, a SQLite file in a
+    fresh private directory (returned, to be removed at exit)."""
+    from ..server._oid4vci import Oid4vciSettings
+
+    settings = config.oid4vci if config.oid4vci is not None else Oid4vciSettings()
+    scratch = None
+    store = config.store
+    if store is None:
+        import tempfile
+
+        scratch = tempfile.mkdtemp(prefix="microcred-oid4vci-")
+        store = str(Path(scratch) / "state.sqlite3")
+    return replace(config, oid4vci=settings, store=store), scratch
 
 
 def _ephemeral_verifier(config: Any, host: str, port: int) -> Any:

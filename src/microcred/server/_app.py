@@ -33,6 +33,7 @@ from ._http import (
     run_cpu,
 )
 from ._identifiers import IdentifierResolver
+from ._oid4vci import oid4vci_routes
 from ._status import STATUS_OPTIONS, StatusService, status_routes
 from ._trust import trust_json
 from ._vcapi import jwt_issue_routes, verify_checks
@@ -374,6 +375,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
         Route("/{route:path}/credentials/issue", service.issue_on_route, methods=["POST"]),
     ]
     routes += status_routes(service.status_lists)
+    routes += oid4vci_routes(service)  # docs/deliver-to-wallets.md
     if config.oid4vp is not None:  # the OpenID4VP verifier (_oid4vp.py)
         from ._oid4vp import oid4vp_routes
 

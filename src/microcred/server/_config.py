@@ -234,6 +234,8 @@ class ServerConfig:
         registries: the issuer registries (DCC format) every verification is given
             (``verify(registries=...)``), as :func:`microcred.verify.load_registry` returns
             them.
+        oid4vci: the OpenID4VCI issuer's settings (``server._oid4vci.Oid4vciSettings``, the
+            file's ``oid4vci`` section or ``serve --oid4vci``); ``None``: not served.
     """
 
     issuers: tuple[IssuerRoute, ...] = ()
@@ -249,6 +251,7 @@ class ServerConfig:
     status: StatusSettings | None = None
     trusted_issuers: Any = None
     registries: tuple[Any, ...] = ()
+    oid4vci: Any = None
     oid4vp: Oid4vpSettings | None = None  # the OpenID4VP verifier (server/_oid4vp.py)
 
     def __post_init__(self) -> None:
@@ -382,6 +385,7 @@ _CONFIG_MEMBERS = {
     "status",
     "trusted_issuers",
     "registries",
+    "oid4vci",
     "oid4vp",
 }
 _STATUS_MEMBERS = {"base_url", "token", "token_file", "list_size", "ttl"}
@@ -597,20 +601,27 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
         options["registries"] = tuple(load_registry_file(p) for p in paths("registries"))
     if "status" in data:
         options["status"] = _status_settings(path, data["status"])
-    if "oid4vp" in data:  # the OpenID4VP verifier's section, parsed by its module
-        from ._oid4vp import parse_section
+    if "oid4vci" in data:  # docs/deliver-to-wallets.md
+        from ._oid4vci import parse_section
 
-        options["oid4vp"] = parse_section(path, data["oid4vp"])
+        try:
+            options["oid4vci"] = parse_section(path, data["oid4vci"])
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+    if "oid4vp" in data:  # the OpenID4VP verifier's section, parsed by its module
+        from ._oid4vp import parse_section as parse_oid4vp
+
+        options["oid4vp"] = parse_oid4vp(path, data["oid4vp"])
     if "store" in data:
         options["store"] = _store_location(path, data["store"])
-    elif "status" in data or "oid4vp" in data:
+    elif "status" in data or "oid4vci" in data or "oid4vp" in data:
         options["store"] = str(base / DEFAULT_STORE_FILE)
     if not routes:
         config = ServerConfig.ephemeral(**options)
     else:
         config = ServerConfig(issuers=tuple(routes), **options)
     config.status_fetcher()  # fail now, not at the first request, on a bad status list file
-    if config.status is not None:  # and on a store that cannot be used
+    if config.status is not None or config.oid4vci is not None:  # and on an unusable store
         try:
             open_store(config.store).check()
         except (ValueError, StoreError) as exc:

@@ -252,11 +252,10 @@ def _oauth(handler: Handler) -> Handler:
 
 
 def qr_svg(text: str) -> str:
-    """``text`` as a QR code, an SVG ``data:`` URL."""
-    import segno
+    """``text`` as a QR code, an SVG ``data:`` URL (the offers' QR helper draws it)."""
+    from ..oid4vci._offer import qr_svg as draw
 
-    svg = segno.make(text, error="m").svg_inline(scale=4, border=2)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+    return "data:image/svg+xml;base64," + base64.b64encode(draw(text).encode()).decode("ascii")
 
 
 def _post_webhook(url: str, result: dict[str, Any]) -> None:
