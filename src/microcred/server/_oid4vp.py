@@ -14,7 +14,8 @@ Routes:
 - ``GET /oid4vp/requests/{id}/result``: the result (``pending`` until the wallet answers);
   the request's id is the capability (128 random bits).
 - ``POST /verifier/wallet-request`` (with the verifier page): a request with the default
-  query, for the page's "request from a wallet" mode.
+  query, for the page's "request from a wallet" mode (``GET /verifier/wallet`` tells the
+  page the mode is on).
 
 A configured ``webhook`` URL gets the result as JSON (``POST``, in the background, 5 s
 timeout) once a response has been processed; nothing else is ever sent out.
@@ -338,6 +339,10 @@ class Oid4vpService:
         answer = await run_in_threadpool(self._describe, DEFAULT_QUERY, mode)
         return JSONResponse(answer, status_code=201, headers={"Cache-Control": "no-store"})
 
+    async def page_probe(self, request: Request) -> Response:
+        """``GET /verifier/wallet``: the page's "request from a wallet" mode is on."""
+        return JSONResponse({"client_id": self.settings.verifier.client_id})
+
     async def request_object(self, request: Request) -> Response:
         """``GET /oid4vp/requests/{id}``."""
         token = await run_in_threadpool(self.verifier.request_object, request.path_params["id"])
@@ -385,7 +390,10 @@ def oid4vp_routes(service: Service, settings: Oid4vpSettings, *, page: bool) -> 
         Route("/oid4vp/response", _oauth(handlers.response), methods=["POST"]),
     ]
     if page:
-        routes.append(Route("/verifier/wallet-request", _oauth(handlers.page_request), methods=["POST"]))
+        routes += [
+            Route("/verifier/wallet", handlers.page_probe, methods=["GET"]),
+            Route("/verifier/wallet-request", _oauth(handlers.page_request), methods=["POST"]),
+        ]
     return routes
 
 
