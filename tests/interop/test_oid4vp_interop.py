@@ -19,10 +19,11 @@ import pytest
 pytest.importorskip("starlette", reason="the [server] extra is not installed")
 pytest.importorskip("uvicorn", reason="the [server] extra is not installed")
 
-from microcred.server import ServerConfig, bind
-from microcred.server._oid4vp import ephemeral_settings
 from tests.oid4vp._fixtures import HOLDER, SD_JWT_VC
 from tests.server.conftest import serving
+
+from microcred.server import ServerConfig, bind
+from microcred.server._oid4vp import ephemeral_settings
 
 from .conftest import NodeStack, node_helper
 
@@ -79,7 +80,8 @@ def test_the_wallet_answers_a_microcred_dcql_request_and_it_is_verified(
 ) -> None:
     created = service.create(response_mode=mode)
     answer = service.answer(created)
-    assert answer["prefix"] == "x509_san_dns" and answer["signed"] is True
+    assert answer["prefix"] == "x509_san_dns"
+    assert answer["signed"] is True
     assert answer["clientId"] == "x509_san_dns:localhost"
     assert answer["version"] == 100  # the library reads the request as OpenID4VP 1.0 final
     assert answer["responseMode"] == mode
@@ -87,7 +89,8 @@ def test_the_wallet_answers_a_microcred_dcql_request_and_it_is_verified(
     result = service.result(created)
     assert result["status"] == "verified", result["errors"]
     (entry,) = result["credentials"]["micro_credential"]
-    assert entry["verified"] and entry["format"] == "dc+sd-jwt"
+    assert entry["verified"]
+    assert entry["format"] == "dc+sd-jwt"
     values = {tuple(c["path"]): c["value"] for c in entry["claims"]}
     assert values[("issuer", "name")] == "Exempeluniversitetet"
     assert values[("credentialSubject", "achievement", "name")] == "Grundläggande maskininlärning"
@@ -113,9 +116,11 @@ def test_an_answer_for_another_nonce_or_audience_is_refused(
     assert answer["status"] == 400
     body = json.loads(answer["body"])
     assert body["error"] == "invalid_request"
-    assert "sdjwt.kb" in body["error_description"] and check in body["error_description"]
+    assert "sdjwt.kb" in body["error_description"]
+    assert check in body["error_description"]
     result = service.result(created)
-    assert result["status"] == "rejected" and not result["verified"]
+    assert result["status"] == "rejected"
+    assert not result["verified"]
 
 
 def test_an_unrequested_disclosure_from_the_wallet_is_refused(service: Service) -> None:

@@ -4,20 +4,16 @@ bound to the holder, OB 3.0 credentials, and a verifier with a certificate made 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from tests._credentials import badge
 
 import microcred as mc
 from microcred._store import MEMORY, SqliteStore
 from microcred.model import MicroCredential
 from microcred.oid4vp import Verifier, VerifierConfig
-from tests._credentials import badge
+from microcred.oid4vp._verifier import self_signed
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = json.loads((ROOT / "examples" / "data" / "annex-i-da123a.json").read_text())
@@ -63,26 +59,7 @@ def ob3_query(fmt: str, query_id: str = "badge") -> dict[str, Any]:
     }
 
 
-def certificate(host: str) -> tuple[mc.keys.KeyPair, bytes]:
-    """A P-256 key and a self-signed certificate naming ``host`` (DNS SAN)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
-    now = datetime.now(timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    return mc.keys.KeyPair.from_cryptography(key), cert.public_bytes(serialization.Encoding.DER)
-
-
-VERIFIER_KEY, VERIFIER_CERT = certificate("verifier.example")
+VERIFIER_KEY, VERIFIER_CERT = self_signed("verifier.example")
 
 
 def verifier_config(base_url: str = "https://verifier.example", **options: Any) -> VerifierConfig:

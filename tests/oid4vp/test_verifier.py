@@ -7,11 +7,6 @@ import json
 from typing import Any
 
 import pytest
-
-from microcred.errors import OAuthError
-from microcred.oid4vp import Verifier, VerifierConfig, answer_request, read_request
-from microcred.oid4vp._jwe import decrypt, encrypt, new_key, public_jwk
-from microcred._store import MEMORY, SqliteStore
 from tests.oid4vp._fixtures import (
     HOLDER,
     JWT_VC,
@@ -20,11 +15,16 @@ from tests.oid4vp._fixtures import (
     SD_JWT_VC,
     VERIFIER_CERT,
     VERIFIER_KEY,
-    certificate,
     new_verifier,
     ob3_query,
     verifier_config,
 )
+
+from microcred._store import MEMORY, SqliteStore
+from microcred.errors import OAuthError
+from microcred.oid4vp import Verifier, VerifierConfig, answer_request, read_request
+from microcred.oid4vp._jwe import decrypt, encrypt, new_key, public_jwk
+from microcred.oid4vp._verifier import self_signed
 
 
 def _fetcher(verifier: Verifier) -> Any:
@@ -49,7 +49,9 @@ def _id_of(verifier: Verifier, params: dict[str, Any]) -> str:
     return _IDS[params["state"]]
 
 
-def _track(verifier: Verifier, query: Any = MICRO_QUERY, mode: str = "direct_post") -> dict[str, Any]:
+def _track(
+    verifier: Verifier, query: Any = MICRO_QUERY, mode: str = "direct_post"
+) -> dict[str, Any]:
     request = verifier.create_request(query, response_mode=mode)
     params = read_request(request.uri, fetch=_fetcher(verifier))
     _IDS[params["state"]] = request.id
@@ -62,7 +64,9 @@ def _track(verifier: Verifier, query: Any = MICRO_QUERY, mode: str = "direct_pos
 def test_the_request_object_is_signed_typed_and_carries_the_request() -> None:
     verifier = new_verifier()
     request = verifier.create_request(MICRO_QUERY)
-    assert request.uri.startswith("openid4vp://?client_id=x509_san_dns%3Averifier.example&request_uri=")
+    assert request.uri.startswith(
+        "openid4vp://?client_id=x509_san_dns%3Averifier.example&request_uri="
+    )
     token = verifier.request_object(request.id)
     header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
     assert header["typ"] == "oauth-authz-req+jwt"
@@ -74,7 +78,8 @@ def test_the_request_object_is_signed_typed_and_carries_the_request() -> None:
     assert params["response_mode"] == "direct_post"
     assert params["response_uri"] == "https://verifier.example/oid4vp/response"
     assert params["dcql_query"] == MICRO_QUERY
-    assert params["nonce"] == request.nonce and params["state"] == request.state
+    assert params["nonce"] == request.nonce
+    assert params["state"] == request.state
     assert params["aud"] == "https://self-issued.me/v2"
     assert "dc+sd-jwt" in params["client_metadata"]["vp_formats_supported"]
     assert verifier.result(request.id).status == "pending"  # type: ignore[union-attr]
@@ -113,9 +118,9 @@ def test_redirect_uri_requests_go_by_value_unsigned() -> None:
 
 
 def test_the_configuration_checks_the_certificate() -> None:
-    with pytest.raises(ValueError, match="does not name verifier.other"):
+    with pytest.raises(ValueError, match=r"does not name verifier\.other"):
         VerifierConfig("https://verifier.other", key=VERIFIER_KEY, certificates=(VERIFIER_CERT,))
-    other_key, _ = certificate("verifier.example")
+    other_key, _ = self_signed("verifier.example")
     with pytest.raises(ValueError, match="does not certify the signing key"):
         VerifierConfig("https://verifier.example", key=other_key, certificates=(VERIFIER_CERT,))
     with pytest.raises(ValueError, match="needs a signing key"):
@@ -148,7 +153,8 @@ def test_a_wallet_answer_is_verified(mode: str, query: Any, credentials: Any) ->
     assert result.verified, result.errors
     (query_id,) = credentials
     (entry,) = result.credentials[query_id]
-    assert entry["verified"] and entry["errors"] == []
+    assert entry["verified"]
+    assert entry["errors"] == []
     assert entry["claims"][0]["path"] == ["credentialSubject", "achievement", "name"]
     assert verifier.result(request.id) == result
     assert hooked == [result.to_json()]
@@ -186,7 +192,9 @@ def test_a_vp_token_for_another_audience_is_refused() -> None:
 
 
 @pytest.mark.parametrize(("fmt", "credential"), [("ldp_vc", LDP_VC), ("jwt_vc_json", JWT_VC)])
-def test_a_w3c_presentation_for_another_nonce_or_domain_is_refused(fmt: str, credential: Any) -> None:
+def test_a_w3c_presentation_for_another_nonce_or_domain_is_refused(
+    fmt: str, credential: Any
+) -> None:
     verifier = new_verifier()
     for wrong in ({"nonce": "another"}, {"client_id": "x509_san_dns:other.example"}):
         params = _track(verifier, ob3_query(fmt))
@@ -202,7 +210,10 @@ def test_an_unrequested_disclosure_is_refused() -> None:
     disclose = {"mc": ["/credentialSubject/achievement/name", "/credentialSubject/identifier/0"]}
     form = answer_request(params, {"mc": SD_JWT_VC}, HOLDER, disclose=disclose)
     result = _rejected(verifier, form, params)
-    assert "mc[0]: dcql: claim /credentialSubject/identifier/0 was disclosed but not requested" in result["errors"]
+    assert (
+        "mc[0]: dcql: claim /credentialSubject/identifier/0 was disclosed but not requested"
+        in result["errors"]
+    )
     assert result["credentials"]["mc"][0]["claims"] == []  # nothing of a refused answer is kept
 
 
@@ -213,7 +224,10 @@ def test_an_undisclosed_requested_claim_is_refused() -> None:
     params = _track(verifier, query)
     form = answer_request(params, {"mc": SD_JWT_VC}, HOLDER, disclose={"mc": []})
     result = _rejected(verifier, form, params)
-    assert "mc[0]: dcql: requested claim ['credentialSubject', 'result'] is not disclosed" in result["errors"]
+    assert (
+        "mc[0]: dcql: requested claim ['credentialSubject', 'result'] is not disclosed"
+        in result["errors"]
+    )
 
 
 def test_a_replayed_response_is_refused_and_the_result_stays() -> None:
@@ -280,7 +294,11 @@ def test_a_tampered_or_misdirected_jwe_is_refused() -> None:
 def test_a_malformed_vp_token_is_refused(vp_token: str | None, error: str) -> None:
     verifier = new_verifier()
     params = _track(verifier)
-    form = {"state": params["state"]} if vp_token is None else {"state": params["state"], "vp_token": vp_token}
+    form = (
+        {"state": params["state"]}
+        if vp_token is None
+        else {"state": params["state"], "vp_token": vp_token}
+    )
     assert error in _rejected(verifier, form, params)["errors"]
 
 

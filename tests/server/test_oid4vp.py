@@ -16,11 +16,11 @@ pytest.importorskip("httpx2", reason="httpx2 (the ASGI test client's HTTP librar
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from starlette.testclient import TestClient
+from tests.oid4vp._fixtures import HOLDER, SD_JWT_VC, VERIFIER_CERT, VERIFIER_KEY, verifier_config
 
 from microcred.oid4vp import answer_request, read_request
 from microcred.server import ConfigError, ServerConfig, create_app, load_config
 from microcred.server._oid4vp import DEFAULT_QUERY, Oid4vpSettings, ephemeral_settings
-from tests.oid4vp._fixtures import HOLDER, SD_JWT_VC, VERIFIER_CERT, VERIFIER_KEY, verifier_config
 
 BASE = "https://verifier.example"
 TOKEN = "rp-admin-token-0123456789"
@@ -73,8 +73,11 @@ def test_the_relying_party_asks_the_wallet_answers_the_result_is_read(
     answer = _post(client, answer_request(params, {"micro_credential": SD_JWT_VC}, HOLDER))
     assert answer.status_code == 200, answer.text
     result = client.get(result_path).json()
-    assert result["status"] == "verified" and result["verified"] is True
-    claims = {tuple(c["path"]): c["value"] for c in result["credentials"]["micro_credential"][0]["claims"]}
+    assert result["status"] == "verified"
+    assert result["verified"] is True
+    claims = {
+        tuple(c["path"]): c["value"] for c in result["credentials"]["micro_credential"][0]["claims"]
+    }
     assert claims[("issuer", "name")] == "Exempeluniversitetet"
 
 
@@ -99,7 +102,8 @@ def test_another_nonce_gets_invalid_request_and_the_result_says_why(client: Test
     assert answer.json()["error"] == "invalid_request"
     assert "sdjwt.kb" in answer.json()["error_description"]
     result = client.get(created["result_uri"].removeprefix(BASE)).json()
-    assert result["status"] == "rejected" and not result["verified"]
+    assert result["status"] == "rejected"
+    assert not result["verified"]
 
 
 def test_an_oversized_response_gets_413_and_uses_nothing_up(client: TestClient) -> None:
@@ -113,9 +117,13 @@ def test_an_oversized_response_gets_413_and_uses_nothing_up(client: TestClient) 
 
 
 def test_an_oversized_or_invalid_request_creation_is_refused(client: TestClient) -> None:
-    big = client.post("/oid4vp/requests", content=b"{" + b" " * 40000 + b"}",
-                      headers={"content-type": "application/json"})  # fmt: skip
-    assert big.status_code == 413 and big.json()["error"] == "invalid_request"
+    big = client.post(
+        "/oid4vp/requests",
+        content=b"{" + b" " * 40000 + b"}",
+        headers={"content-type": "application/json"},
+    )
+    assert big.status_code == 413
+    assert big.json()["error"] == "invalid_request"
     query = {"credentials": [{**DEFAULT_QUERY["credentials"][0], "format": "mso_mdoc"}]}
     bad = client.post("/oid4vp/requests", json={"dcql_query": query})
     assert bad.status_code == 400
@@ -150,7 +158,8 @@ def test_unknown_requests_and_results_are_404(client: TestClient) -> None:
 def test_off_loopback_creating_a_request_needs_the_admin_token() -> None:
     with TestClient(_app(), client=("192.0.2.7", 5000), raise_server_exceptions=False) as remote:
         refused = remote.post("/oid4vp/requests", json={})
-        assert refused.status_code == 401 and refused.json()["error"] == "invalid_client"
+        assert refused.status_code == 401
+        assert refused.json()["error"] == "invalid_client"
         wrong = remote.post("/oid4vp/requests", json={}, headers={"authorization": "Bearer no"})
         assert wrong.status_code == 401
         ok = remote.post("/oid4vp/requests", json={}, headers={"authorization": f"Bearer {TOKEN}"})
@@ -179,7 +188,8 @@ def test_without_the_verifier_there_are_no_routes() -> None:
 
 def test_ephemeral_settings() -> None:
     dns = ephemeral_settings("http://localhost:8080")
-    assert dns.verifier.client_id == "x509_san_dns:localhost" and dns.ephemeral
+    assert dns.verifier.client_id == "x509_san_dns:localhost"
+    assert dns.ephemeral
     ip = ephemeral_settings("http://127.0.0.1:8080")
     assert ip.verifier.client_id == "redirect_uri:http://127.0.0.1:8080/oid4vp/response"
 
@@ -195,9 +205,14 @@ def _write_config(tmp_path: Path, section: dict[str, Any]) -> Path:
 
 
 def test_the_configuration_section(tmp_path: Path) -> None:
-    section = {"base_url": BASE, "key": "verifier-key.json", "certificates": "verifier.pem",
-               "admin_token_file": "token.txt", "webhook": "https://rp.example/hook",
-               "client_name": "Example employer"}  # fmt: skip
+    section = {
+        "base_url": BASE,
+        "key": "verifier-key.json",
+        "certificates": "verifier.pem",
+        "admin_token_file": "token.txt",
+        "webhook": "https://rp.example/hook",
+        "client_name": "Example employer",
+    }
     config = load_config(_write_config(tmp_path, section))
     assert config.oid4vp is not None
     assert config.oid4vp.verifier.client_id == "x509_san_dns:verifier.example"
@@ -215,17 +230,31 @@ def test_the_configuration_section(tmp_path: Path) -> None:
         ({"certificates": "token.txt"}, "holds no PEM certificate"),
     ],
 )
-def test_a_bad_configuration_section_is_named(tmp_path: Path, change: dict[str, Any], message: str) -> None:
-    section = {"base_url": BASE, "key": "verifier-key.json", "certificates": "verifier.pem", **change}
+def test_a_bad_configuration_section_is_named(
+    tmp_path: Path, change: dict[str, Any], message: str
+) -> None:
+    section = {
+        "base_url": BASE,
+        "key": "verifier-key.json",
+        "certificates": "verifier.pem",
+        **change,
+    }
     with pytest.raises(ConfigError, match=message):
         load_config(_write_config(tmp_path, section))
 
 
 def test_serve_without_a_section_makes_an_ephemeral_verifier() -> None:
-    from microcred.cli._serve import _ephemeral_verifier
     from microcred.cli._common import CliError
+    from microcred.cli._serve import _with_oid4vp
 
-    config = _ephemeral_verifier(ServerConfig.ephemeral(), "127.0.0.1", 8080)
+    plain = ServerConfig.ephemeral()
+    assert _with_oid4vp(plain, False, "127.0.0.1", 8080, 4) == (plain, 4)
+    config, workers = _with_oid4vp(plain, True, "127.0.0.1", 8080, 4)
+    assert config.oid4vp is not None
     assert config.oid4vp.verifier.base_url == "http://localhost:8080"
+    assert workers == 1  # no store: the state is in this process
+    shared, workers = _with_oid4vp(replace(plain, store="state.sqlite3"), True, "::1", 8080, 4)
+    assert workers == 4
+    assert shared.oid4vp is not None
     with pytest.raises(CliError, match="fixed --port"):
-        _ephemeral_verifier(replace(config, oid4vp=None), "127.0.0.1", 0)
+        _with_oid4vp(plain, True, "127.0.0.1", 0, 1)

@@ -23,11 +23,11 @@ pytest.importorskip("selenium", reason="selenium (the browser test driver) is no
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
+from tests.oid4vp._fixtures import HOLDER, SD_JWT_VC
 
 from microcred.oid4vp import answer_request, read_request
 from microcred.server import ServerConfig, bind
 from microcred.server._oid4vp import ephemeral_settings
-from tests.oid4vp._fixtures import HOLDER, SD_JWT_VC
 
 from .conftest import serving
 from .test_page_browser import ROOT, SCREENSHOTS, WAIT, _chromium, _open
@@ -73,7 +73,9 @@ def _wallet_answers(uri: str) -> None:
     params = read_request(uri, fetch=fetch)
     form = answer_request(params, {"micro_credential": SD_JWT_VC}, HOLDER)
     data = urllib.parse.urlencode(form).encode()
-    with urllib.request.urlopen(urllib.request.Request(params["response_uri"], data=data), timeout=30) as answer:
+    with urllib.request.urlopen(
+        urllib.request.Request(params["response_uri"], data=data), timeout=30
+    ) as answer:
         assert answer.status == 200
 
 
@@ -82,12 +84,17 @@ def test_the_page_asks_a_wallet_shows_the_qr_code_then_the_result(
 ) -> None:
     _open(browser, base_url)
     section = WebDriverWait(browser, WAIT).until(
-        lambda d: d.find_element(By.ID, "wallet-section").is_displayed() and d.find_element(By.ID, "wallet-section")
+        lambda d: (
+            d.find_element(By.ID, "wallet-section").is_displayed()
+            and d.find_element(By.ID, "wallet-section")
+        )
     )
     assert section.find_element(By.TAG_NAME, "h2").text == "Request from a wallet"
     browser.find_element(By.ID, "wallet-button").click()
     qr = WebDriverWait(browser, WAIT).until(
-        lambda d: d.find_element(By.ID, "wallet-qr").is_displayed() and d.find_element(By.ID, "wallet-qr")
+        lambda d: (
+            d.find_element(By.ID, "wallet-qr").is_displayed() and d.find_element(By.ID, "wallet-qr")
+        )
     )
     assert qr.get_attribute("src").startswith("data:image/svg+xml;base64,")
     assert qr.get_attribute("alt") == "QR code of the request to the wallet"
@@ -97,21 +104,28 @@ def test_the_page_asks_a_wallet_shows_the_qr_code_then_the_result(
     assert uri.startswith("openid4vp://?client_id=x509_san_dns%3Alocalhost&request_uri=")
     _wallet_answers(uri)
     verdict = WebDriverWait(browser, WAIT).until(
-        lambda d: d.find_elements(By.ID, "wallet-verdict") and d.find_element(By.ID, "wallet-verdict")
+        lambda d: (
+            d.find_elements(By.ID, "wallet-verdict") and d.find_element(By.ID, "wallet-verdict")
+        )
     )
     assert verdict.get_attribute("data-status") == "verified"
     assert verdict.find_element(By.CLASS_NAME, "wallet-verdict-title").text.startswith("✓ Verified")
     terms = [dt.text for dt in verdict.find_elements(By.TAG_NAME, "dt")]
     values = [dd.text for dd in verdict.find_elements(By.TAG_NAME, "dd")]
     assert terms[:3] == ["Title", "ECTS credits", "Issuer"]
-    assert values[0] == "Grundläggande maskininlärning" and values[2] == "Exempeluniversitetet"
+    assert values[0] == "Grundläggande maskininlärning"
+    assert values[2] == "Exempeluniversitetet"
     assert not browser.find_element(By.ID, "wallet-qr").is_displayed()  # used up: hidden
     browser.find_element(By.CSS_SELECTOR, ".lang-button[data-lang='sv']").click()
     WebDriverWait(browser, WAIT).until(
-        lambda d: d.find_element(By.CLASS_NAME, "wallet-verdict-title").text.startswith("✓ Verifierat")
+        lambda d: d.find_element(By.CLASS_NAME, "wallet-verdict-title").text.startswith(
+            "✓ Verifierat"
+        )
     )
     assert [dt.text for dt in browser.find_elements(By.CSS_SELECTOR, "#wallet-verdict dt")][:3] == [
-        "Titel", "ECTS-poäng", "Utfärdare"
+        "Titel",
+        "ECTS-poäng",
+        "Utfärdare",
     ]
     browser.find_element(By.CSS_SELECTOR, ".lang-button[data-lang='en']").click()
     _shot(browser, tmp_path, "ask-a-wallet-result")

@@ -121,10 +121,7 @@ def run(args: argparse.Namespace) -> int:
     port = DEFAULT_PORT if args.port is None else args.port
     if not 0 <= port <= 65535:
         raise CliError(f"--port {port} is not a port number")
-    if args.oid4vp and config.oid4vp is None:
-        config = _ephemeral_verifier(config, args.host or DEFAULT_HOST, port)
-        if config.store is None:  # the verifier's state must be shared by the workers
-            workers = 1
+    config, workers = _with_oid4vp(config, args.oid4vp, args.host or DEFAULT_HOST, port, workers)
     try:
         if scratch is not None:  # the offers of a service without a store die with it
             import atexit
@@ -162,14 +159,18 @@ def _with_oid4vci(config: Any) -> tuple[Any, str | None]:
     return replace(config, oid4vci=settings, store=store), scratch
 
 
-def _ephemeral_verifier(config: Any, host: str, port: int) -> Any:
-    """``config`` with an OpenID4VP verifier of its own key at ``http://localhost:PORT``
-    (or the host given): its requests name that URL, so the port must be fixed; its state is
-    in this process (one worker) unless the configuration names a store."""
+def _with_oid4vp(config: Any, enabled: bool, host: str, port: int, workers: int) -> tuple[Any, int]:
+    """With ``--oid4vp`` and no ``oid4vp`` section: ``config`` with an OpenID4VP verifier
+    of its own at ``http://localhost:PORT`` (or the host given; its requests name that URL,
+    so the port must be fixed), and the workers: one when the state is in this process
+    (no store configured)."""
+    if not enabled or config.oid4vp is not None:
+        return config, workers
     from ..server import is_loopback
     from ..server._oid4vp import ephemeral_settings
 
     if port == 0:
         raise CliError("--oid4vp needs a fixed --port (the requests name the service's URL)")
     shown = "localhost" if is_loopback(host) else host
-    return replace(config, oid4vp=ephemeral_settings(f"http://{shown}:{port}"))
+    config = replace(config, oid4vp=ephemeral_settings(f"http://{shown}:{port}"))
+    return config, workers if config.store is not None else 1

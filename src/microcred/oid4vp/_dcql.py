@@ -143,8 +143,16 @@ class CredentialQuery:
         Raises:
             OAuthError: ``invalid_request``, naming what is wrong or unsupported.
         """
-        allowed = {"id", "format", "meta", "claims", "claim_sets", "multiple",
-                   "require_cryptographic_holder_binding", "trusted_authorities"}  # fmt: skip
+        allowed = {
+            "id",
+            "format",
+            "meta",
+            "claims",
+            "claim_sets",
+            "multiple",
+            "require_cryptographic_holder_binding",
+            "trusted_authorities",
+        }
         obj = _members(obj, what, allowed, {"id", "format", "meta"})
         if not isinstance(obj["id"], str) or not _ID.match(obj["id"]):
             raise _bad(f"{what}.id must be 1-64 letters, digits, '_' or '-'")
@@ -273,7 +281,11 @@ class DcqlQuery:
         """What is missing for the answered credential query ids ``answered`` to satisfy the
         query: ``[]`` when they do, else a description of each unmet requirement."""
         if not self.credential_sets:
-            return [f"no verified presentation for {c.id}" for c in self.credentials if c.id not in answered]
+            return [
+                f"no verified presentation for {c.id}"
+                for c in self.credentials
+                if c.id not in answered
+            ]
         missing = []
         for i, entry in enumerate(self.credential_sets):
             if entry.required and not any(set(o) <= answered for o in entry.options):
@@ -297,7 +309,7 @@ def _element_matches(element: PathElement, token: str) -> bool:
 def _related(path: Sequence[PathElement], tokens: Sequence[str]) -> bool:
     """Whether the claim at ``tokens`` is on the claims path ``path``: the claim itself, a
     claim inside it, or one it is inside (needed to reach it)."""
-    return all(_element_matches(e, t) for e, t in zip(path, tokens))
+    return all(_element_matches(e, t) for e, t in zip(path, tokens, strict=False))
 
 
 def _select(node: Any, path: Sequence[PathElement]) -> list[Any]:

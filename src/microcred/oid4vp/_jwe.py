@@ -100,8 +100,12 @@ def encrypt(
         raise ValueError(f"enc must be one of {', '.join(ENCRYPTION_VALUES)}")
     ephemeral = ec.generate_private_key(ec.SECP256R1())
     numbers = ephemeral.public_key().public_numbers()
-    epk = {"kty": "EC", "crv": "P-256", "x": _b64(numbers.x.to_bytes(32, "big")),
-           "y": _b64(numbers.y.to_bytes(32, "big"))}  # fmt: skip
+    epk = {
+        "kty": "EC",
+        "crv": "P-256",
+        "x": _b64(numbers.x.to_bytes(32, "big")),
+        "y": _b64(numbers.y.to_bytes(32, "big")),
+    }
     header: dict[str, Any] = {"alg": "ECDH-ES", "enc": enc, "epk": epk}
     if "kid" in recipient:
         header["kid"] = recipient["kid"]
@@ -147,7 +151,8 @@ def decrypt(token: str, key: Mapping[str, Any], *, max_bytes: int) -> dict[str, 
     enc = header.get("enc")
     if header.get("alg") != "ECDH-ES" or enc not in ENCRYPTION_VALUES or encrypted_key:
         raise OAuthError(
-            "invalid_request", f"response: the JWE must use ECDH-ES with {'/'.join(ENCRYPTION_VALUES)}"
+            "invalid_request",
+            f"response: the JWE must use ECDH-ES with {'/'.join(ENCRYPTION_VALUES)}",
         )
     if "zip" in header or "crit" in header:
         raise OAuthError("invalid_request", "response: the JWE's zip/crit is not supported")

@@ -24,11 +24,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._store import Store
+from .._store import MEMORY, SqliteStore, Store
 from ..errors import MicrocredError, OAuthError
 from ..keys import KeyPair
 from . import _jwe
-from ._dcql import CredentialQuery, DcqlQuery, claim_problems, _select
+from ._dcql import CredentialQuery, DcqlQuery, _select, claim_problems
 from ._request import (
     PREFIXES,
     RESPONSE_MODES,
@@ -118,6 +118,18 @@ class VerifierConfig:
         if host not in [n.lower() for n in certificate_dns_names(self.certificates[0])]:
             raise ValueError(f"the leaf certificate does not name {host} as a DNS name")
 
+    @classmethod
+    def ephemeral(cls, base_url: str, **options: Any) -> VerifierConfig:
+        """A verifier at ``base_url`` with a fresh P-256 key and a self-signed certificate
+        naming its host (``x509_san_dns``; for trying it and for tests: no wallet trusts
+        such a certificate), or, when the host is an IP address, the ``redirect_uri``
+        prefix. ``options``: as for the class."""
+        host = host_of(base_url)
+        if _is_ip(host):
+            return cls(base_url, prefix="redirect_uri", **options)
+        key, certificate = self_signed(host)
+        return cls(base_url, key=key, certificates=(certificate,), **options)
+
     @property
     def response_uri(self) -> str:
         """Where wallets post their responses."""
@@ -133,6 +145,43 @@ class VerifierConfig:
     def request_uri(self, request_id: str) -> str:
         """Where the Request Object of ``request_id`` is fetched."""
         return f"{self.base_url.rstrip('/')}/oid4vp/requests/{request_id}"
+
+
+def _is_ip(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def self_signed(host: str, *, days: int = 30) -> tuple[KeyPair, bytes]:
+    """A fresh P-256 key and a self-signed certificate (DER) naming ``host`` as its DNS
+    subject alternative name, valid for ``days``."""
+    from datetime import datetime, timedelta, timezone
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.now(timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=days))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return KeyPair.from_cryptography(key), cert.public_bytes(serialization.Encoding.DER)
 
 
 @dataclass(frozen=True)
@@ -189,7 +238,8 @@ class Verifier:
 
     Args:
         config: the :class:`VerifierConfig`.
-        store: where requests, states and results are kept.
+        store: where requests, states and results are kept (default: a private in-memory
+            SQLite database: one process, lost at exit).
         verify: verifies one presentation (default :func:`microcred.verify.verify`); called
             with the binding options (``nonce``/``audience`` or ``challenge``/``domain``).
         webhook: called with the result's JSON once a response has been processed (never
@@ -201,14 +251,14 @@ class Verifier:
     def __init__(
         self,
         config: VerifierConfig,
-        store: Store,
+        store: Store | None = None,
         *,
         verify: VerifyFunction | None = None,
         webhook: Callable[[dict[str, Any]], None] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.config = config
-        self.store = store
+        self.store = store if store is not None else SqliteStore(MEMORY)
         self._verify = verify or _default_verify
         self._webhook = webhook
         self._clock = clock
@@ -243,7 +293,9 @@ class Verifier:
         """
         query = dcql if isinstance(dcql, DcqlQuery) else DcqlQuery.parse(dcql)
         if response_mode not in RESPONSE_MODES:
-            raise OAuthError("invalid_request", f"response_mode must be {' or '.join(RESPONSE_MODES)}")
+            raise OAuthError(
+                "invalid_request", f"response_mode must be {' or '.join(RESPONSE_MODES)}"
+            )
         request_id, config = new_secret(), self.config
         metadata: dict[str, Any] = {"vp_formats_supported": VP_FORMATS}
         if config.client_name:
@@ -270,7 +322,9 @@ class Verifier:
         record = {"parameters": request.parameters(), "key": key, "created": self._now()}
         self._put(REQUESTS, request_id, record, config.ttl)
         self._put(NONCES, request.state, {"id": request_id}, config.ttl)
-        self._put(RESULTS, request_id, PresentationResult(request_id, "pending").to_json(), config.ttl)
+        self._put(
+            RESULTS, request_id, PresentationResult(request_id, "pending").to_json(), config.ttl
+        )
         return request
 
     def request_object(self, request_id: str) -> str:
@@ -325,7 +379,12 @@ class Verifier:
             raise OAuthError("invalid_request", "the request has expired")
         request = _request_of(pending["id"], record, self.config)
         if "response" not in form and request.response_mode == "direct_post.jwt":
-            return self._finish(request.id, "rejected", {}, ["the request asked for an encrypted response (direct_post.jwt)"])
+            return self._finish(
+                request.id,
+                "rejected",
+                {},
+                ["the request asked for an encrypted response (direct_post.jwt)"],
+            )
         if "error" in payload:
             return self._finish(request.id, "error", {}, [_wallet_error(payload)])
         credentials, errors = self._check(request, payload.get("vp_token"))
@@ -391,25 +450,43 @@ class Verifier:
         """One presentation, verified and checked against its credential query."""
         shape = _shape_problem(query.format, value)
         if shape:
-            return {"verified": False, "outcome": "invalid", "format": query.format, "errors": [shape]}
+            return {
+                "verified": False,
+                "outcome": "invalid",
+                "format": query.format,
+                "errors": [shape],
+            }
         if query.format == "dc+sd-jwt":
-            options = {"nonce": request.nonce, "audience": request.client_id,
-                       "require_key_binding": query.require_cryptographic_holder_binding}  # fmt: skip
+            options = {
+                "nonce": request.nonce,
+                "audience": request.client_id,
+                "require_key_binding": query.require_cryptographic_holder_binding,
+            }
         else:
             options = {"challenge": request.nonce, "domain": request.client_id}
         try:
             report = self._verify(value, **options)
         except (MicrocredError, ValueError, TypeError) as exc:
-            return {"verified": False, "outcome": "invalid", "format": query.format,
-                    "errors": [f"cannot verify: {type(exc).__name__}"]}  # fmt: skip
+            return {
+                "verified": False,
+                "outcome": "invalid",
+                "format": query.format,
+                "errors": [f"cannot verify: {type(exc).__name__}"],
+            }
         return _entry(query, report)
 
 
 def _plausible(text: Any) -> bool:
-    return isinstance(text, str) and 0 < len(text) <= 64 and all(c.isalnum() or c in "-_" for c in text)
+    return (
+        isinstance(text, str)
+        and 0 < len(text) <= 64
+        and all(c.isalnum() or c in "-_" for c in text)
+    )
 
 
-def _request_of(request_id: str, record: Mapping[str, Any], config: VerifierConfig) -> AuthorizationRequest:
+def _request_of(
+    request_id: str, record: Mapping[str, Any], config: VerifierConfig
+) -> AuthorizationRequest:
     params = record["parameters"]
     by_reference = config.prefix == "x509_san_dns"
     return AuthorizationRequest(
@@ -476,7 +553,9 @@ def _entry(query: CredentialQuery, report: VerificationReport) -> dict[str, Any]
         for c in query.claims
         for v in (_select(credential, c.path) if credential is not None and not errors else [])
     ]
-    issuer = report.credentials[0] if report.kind == "presentation" and report.credentials else report
+    issuer = (
+        report.credentials[0] if report.kind == "presentation" and report.credentials else report
+    )
     return {
         "verified": report.verified and not errors,
         "outcome": report.outcome if not errors or not report.verified else "invalid",

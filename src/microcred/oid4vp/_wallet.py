@@ -76,7 +76,9 @@ def _verified_request_object(token: str) -> dict[str, Any]:
         leaf_der = base64.b64decode(header["x5c"][0])
         leaf = x509.load_der_x509_certificate(leaf_der)
         key = KeyPair.from_cryptography(leaf.public_key())  # type: ignore[arg-type]
-        valid = key.verifier(header["alg"]).verify(f"{protected}.{body}".encode(), _unb64(signature))
+        valid = key.verifier(header["alg"]).verify(
+            f"{protected}.{body}".encode(), _unb64(signature)
+        )
     except (ValueError, KeyError, TypeError, IndexError):
         raise _fail("the Request Object is not a JWT signed with an x5c certificate") from None
     if not valid or header.get("typ") != REQUEST_TYP or not isinstance(params, dict):

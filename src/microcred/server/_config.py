@@ -234,6 +234,9 @@ class ServerConfig:
         registries: the issuer registries (DCC format) every verification is given
             (``verify(registries=...)``), as :func:`microcred.verify.load_registry` returns
             them.
+        oid4vp: the OpenID4VP verifier (``server/_oid4vp.py``, ``docs/ask-a-wallet.md``):
+            its :class:`~microcred.server._oid4vp.Oid4vpSettings`, from the ``oid4vp``
+            section or ``serve --oid4vp``; ``None``: no ``/oid4vp`` routes.
         oid4vci: the OpenID4VCI issuer's settings (``server._oid4vci.Oid4vciSettings``, the
             file's ``oid4vci`` section or ``serve --oid4vci``); ``None``: not served.
     """
@@ -497,6 +500,7 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
          "status": {"base_url": "https://issuer.example", "token_file": "status-token.txt"},
          "trusted_issuers": "trusted-issuers.json",       # a trust list (docs/server.md)
          "registries": ["dcc-registry.json"],            # issuer registries, DCC format
+         "oid4vp": {"base_url": "https://verifier.example", ...},  # docs/ask-a-wallet.md
          "max_request_bytes": 2097152,
          "page": true}
 

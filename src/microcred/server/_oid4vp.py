@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import base64
 import hmac
-import ipaddress
 import json
 import logging
 import threading
@@ -45,7 +44,6 @@ from starlette.routing import Route
 
 from .._store import StoreError
 from ..errors import OAuthError
-from ..keys import KeyPair
 from ..oid4vp import Verifier, VerifierConfig
 from ._config import MIN_TOKEN_CHARS, ConfigError, read_key_file
 from ._http import ApiError, json_body, log, read_body
@@ -53,7 +51,13 @@ from ._http import ApiError, json_body, log, read_body
 if TYPE_CHECKING:
     from ._app import Service
 
-__all__ = ["DEFAULT_QUERY", "Oid4vpSettings", "ephemeral_settings", "oid4vp_routes", "parse_section"]
+__all__ = [
+    "DEFAULT_QUERY",
+    "Oid4vpSettings",
+    "ephemeral_settings",
+    "oid4vp_routes",
+    "parse_section",
+]
 
 #: The EU micro-credential SD-JWT VC type microcred issues.
 MICRO_CREDENTIAL_VCT = "https://microcred.dev/vct/eu-micro-credential/1"
@@ -96,54 +100,24 @@ class Oid4vpSettings:
     ephemeral: bool = False
 
 
-def _self_signed(host: str) -> tuple[KeyPair, bytes]:
-    """A fresh P-256 key and a self-signed certificate naming ``host`` (DNS)."""
-    from datetime import datetime, timedelta, timezone
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
-    now = datetime.now(timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    return KeyPair.from_cryptography(key), cert.public_bytes(serialization.Encoding.DER)
-
-
-def _is_dns_name(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return bool(host)
-    return False
-
-
 def ephemeral_settings(base_url: str) -> Oid4vpSettings:
     """Settings for ``serve --oid4vp`` without an ``oid4vp`` section: a fresh key with a
     self-signed certificate for the host of ``base_url`` (``x509_san_dns``), or, for an IP
-    address, the ``redirect_uri`` prefix (unsigned requests by value)."""
-    host = urlsplit(base_url).hostname or ""
-    if not _is_dns_name(host):
-        return Oid4vpSettings(VerifierConfig(base_url, prefix="redirect_uri"), ephemeral=True)
-    key, cert = _self_signed(host)
-    config = VerifierConfig(base_url, key=key, certificates=(cert,))
-    return Oid4vpSettings(config, ephemeral=True)
+    address, the ``redirect_uri`` prefix (see :meth:`VerifierConfig.ephemeral`)."""
+    return Oid4vpSettings(VerifierConfig.ephemeral(base_url), ephemeral=True)
 
 
-_MEMBERS = {"base_url", "prefix", "key", "certificates", "ttl", "admin_token_file",
-            "webhook", "client_name", "max_response_bytes"}  # fmt: skip
+_MEMBERS = {
+    "base_url",
+    "prefix",
+    "key",
+    "certificates",
+    "ttl",
+    "admin_token_file",
+    "webhook",
+    "client_name",
+    "max_response_bytes",
+}
 
 
 def _read_certificates(path: Path) -> tuple[bytes, ...]:
@@ -204,7 +178,11 @@ def parse_section(path: Path, value: Any) -> Oid4vpSettings:
     if not isinstance(value.get("base_url"), str):
         raise ConfigError(f"{path}: oid4vp needs base_url (the service's public URL)")
     key = read_key_file(path.parent / str(value["key"])) if "key" in value else None
-    certs = _read_certificates(path.parent / str(value["certificates"])) if "certificates" in value else ()
+    certs = (
+        _read_certificates(path.parent / str(value["certificates"]))
+        if "certificates" in value
+        else ()
+    )
     try:
         config = VerifierConfig(
             value["base_url"],
@@ -267,7 +245,7 @@ def _post_webhook(url: str, result: dict[str, Any]) -> None:
         data = json.dumps(result).encode()
         req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(req, timeout=WEBHOOK_TIMEOUT) as answer:  # noqa: S310
+            with urllib.request.urlopen(req, timeout=WEBHOOK_TIMEOUT) as answer:
                 answer.read(1024)
         except Exception as exc:  # any failure of the relying party's endpoint
             log("oid4vp webhook failed", logging.WARNING, error=type(exc).__name__)
@@ -293,7 +271,9 @@ class Oid4vpService:
             **service.trust,
         )
         hook = partial(_post_webhook, settings.webhook) if settings.webhook else None
-        self.verifier = Verifier(settings.verifier, service.status_lists.store, verify=check, webhook=hook)
+        self.verifier = Verifier(
+            settings.verifier, service.status_lists.store, verify=check, webhook=hook
+        )
 
     def _describe(self, dcql: Any, response_mode: str) -> dict[str, Any]:
         request = self.verifier.create_request(dcql, response_mode=response_mode)
@@ -318,7 +298,9 @@ class Oid4vpService:
         token = self.settings.admin_token
         given = request.headers.get("authorization", "")
         if token is None or not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            raise OAuthError("invalid_client", "creating a request needs the admin token", status=401)
+            raise OAuthError(
+                "invalid_client", "creating a request needs the admin token", status=401
+            )
 
     async def create(self, request: Request) -> Response:
         """``POST /oid4vp/requests``."""
@@ -330,7 +312,9 @@ class Oid4vpService:
         mode = body.get("response_mode", "direct_post")
         if not isinstance(mode, str):
             raise OAuthError("invalid_request", "response_mode must be a string")
-        answer = await run_in_threadpool(self._describe, body.get("dcql_query", DEFAULT_QUERY), mode)
+        answer = await run_in_threadpool(
+            self._describe, body.get("dcql_query", DEFAULT_QUERY), mode
+        )
         return JSONResponse(answer, status_code=201, headers={"Cache-Control": "no-store"})
 
     async def page_request(self, request: Request) -> Response:
@@ -346,14 +330,19 @@ class Oid4vpService:
     async def request_object(self, request: Request) -> Response:
         """``GET /oid4vp/requests/{id}``."""
         token = await run_in_threadpool(self.verifier.request_object, request.path_params["id"])
-        return Response(token, media_type="application/oauth-authz-req+jwt",
-                        headers={"Cache-Control": "no-store"})  # fmt: skip
+        return Response(
+            token,
+            media_type="application/oauth-authz-req+jwt",
+            headers={"Cache-Control": "no-store"},
+        )
 
     async def response(self, request: Request) -> Response:
         """``POST /oid4vp/response``."""
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/x-www-form-urlencoded":
-            raise OAuthError("invalid_request", "the response is an application/x-www-form-urlencoded form")
+            raise OAuthError(
+                "invalid_request", "the response is an application/x-www-form-urlencoded form"
+            )
         body = await read_body(request, self.settings.verifier.max_response_bytes)
         form = _form(body)
         result = await run_in_threadpool(self.verifier.receive, form)
@@ -370,10 +359,16 @@ class Oid4vpService:
 
 def _form(body: bytes) -> dict[str, str]:
     try:
-        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body),
-                          max_num_fields=16)  # fmt: skip
+        pairs = parse_qsl(
+            body.decode("utf-8"),
+            keep_blank_values=True,
+            strict_parsing=bool(body),
+            max_num_fields=16,
+        )
     except (UnicodeDecodeError, ValueError):
-        raise OAuthError("invalid_request", "the response is not a UTF-8 form of at most 16 fields") from None
+        raise OAuthError(
+            "invalid_request", "the response is not a UTF-8 form of at most 16 fields"
+        ) from None
     form = dict(pairs)
     if len(form) != len(pairs):
         raise OAuthError("invalid_request", "a form parameter is given twice")
@@ -399,6 +394,8 @@ def oid4vp_routes(service: Service, settings: Oid4vpSettings, *, page: bool) -> 
 
 def describe(settings: Oid4vpSettings) -> dict[str, Any]:
     """The verifier, for the ``listening`` log line."""
-    return {"client_id": settings.verifier.client_id, "ephemeral": settings.ephemeral,
-            "webhook": settings.webhook is not None}  # fmt: skip
-
+    return {
+        "client_id": settings.verifier.client_id,
+        "ephemeral": settings.ephemeral,
+        "webhook": settings.webhook is not None,
+    }
