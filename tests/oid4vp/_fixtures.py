@@ -12,7 +12,8 @@ from tests._credentials import badge
 import microcred as mc
 from microcred._store import MEMORY, SqliteStore
 from microcred.model import MicroCredential
-from microcred.oid4vp import Verifier, VerifierConfig
+from microcred.oid4vp import MICRO_CREDENTIAL_QUERY, Verifier, VerifierConfig
+from microcred.oid4vp._dcql import MICRO_CREDENTIAL_VCT
 from microcred.oid4vp._verifier import self_signed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,26 +23,13 @@ HOLDER = mc.keys.generate("P-256")
 SD_JWT_VC = MicroCredential.model_validate(FORM).to_sd_jwt_vc(
     ISSUER, holder_jwk=HOLDER.public_jwk()
 )
-VCT = "https://microcred.dev/vct/eu-micro-credential/1"
+VCT = MICRO_CREDENTIAL_VCT
 BADGE = badge(ISSUER.did, credentialSubject={**badge("x")["credentialSubject"], "id": HOLDER.did})
 LDP_VC = mc.issue(BADGE, ISSUER)
 JWT_VC = mc.jose.issue_jwt(BADGE, ISSUER)
 
 #: title, ECTS and issuer of an EU micro-credential (the service's default query)
-MICRO_QUERY: dict[str, Any] = {
-    "credentials": [
-        {
-            "id": "mc",
-            "format": "dc+sd-jwt",
-            "meta": {"vct_values": [VCT]},
-            "claims": [
-                {"path": ["credentialSubject", "achievement", "name"]},
-                {"path": ["credentialSubject", "achievement", "ECTS"]},
-                {"path": ["issuer", "name"]},
-            ],
-        }
-    ]
-}
+MICRO_QUERY = MICRO_CREDENTIAL_QUERY
 OB3_TYPES = {"type_values": [["VerifiableCredential", "OpenBadgeCredential"]]}
 
 

@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.oid4vp._fixtures import (
     HOLDER,
     JWT_VC,
@@ -113,7 +115,7 @@ def test_redirect_uri_requests_go_by_value_unsigned() -> None:
     assert params["dcql_query"] == MICRO_QUERY
     with pytest.raises(OAuthError, match="by value"):
         verifier.request_object(request.id)
-    result = verifier.receive(answer_request(params, {"mc": SD_JWT_VC}, HOLDER))
+    result = verifier.receive(answer_request(params, {"micro_credential": SD_JWT_VC}, HOLDER))
     assert result.verified
 
 
@@ -136,7 +138,7 @@ def test_the_configuration_checks_the_certificate() -> None:
 @pytest.mark.parametrize(
     ("query", "credentials"),
     [
-        (MICRO_QUERY, {"mc": SD_JWT_VC}),
+        (MICRO_QUERY, {"micro_credential": SD_JWT_VC}),
         (ob3_query("ldp_vc"), {"badge": LDP_VC}),
         (ob3_query("jwt_vc_json"), {"badge": JWT_VC}),
     ],
@@ -163,8 +165,8 @@ def test_a_wallet_answer_is_verified(mode: str, query: Any, credentials: Any) ->
 def test_the_micro_credential_answer_discloses_title_ects_and_issuer_only() -> None:
     verifier = new_verifier()
     params = _track(verifier)
-    result = verifier.receive(answer_request(params, {"mc": SD_JWT_VC}, HOLDER))
-    (entry,) = result.credentials["mc"]
+    result = verifier.receive(answer_request(params, {"micro_credential": SD_JWT_VC}, HOLDER))
+    (entry,) = result.credentials["micro_credential"]
     values = {tuple(c["path"]): c["value"] for c in entry["claims"]}
     assert values[("credentialSubject", "achievement", "name")] == "Grundläggande maskininlärning"
     assert values[("issuer", "name")] == "Exempeluniversitetet"
@@ -178,7 +180,9 @@ def test_the_micro_credential_answer_discloses_title_ects_and_issuer_only() -> N
 def test_a_vp_token_for_another_nonce_is_refused() -> None:
     verifier = new_verifier()
     params = _track(verifier)
-    form = answer_request({**params, "nonce": "another-nonce"}, {"mc": SD_JWT_VC}, HOLDER)
+    form = answer_request(
+        {**params, "nonce": "another-nonce"}, {"micro_credential": SD_JWT_VC}, HOLDER
+    )
     result = _rejected(verifier, form, params)
     assert any("sdjwt.kb" in e and "nonce" in e for e in result["errors"])
 
@@ -187,7 +191,9 @@ def test_a_vp_token_for_another_audience_is_refused() -> None:
     verifier = new_verifier()
     params = _track(verifier)
     other = {**params, "client_id": "x509_san_dns:other.example"}
-    result = _rejected(verifier, answer_request(other, {"mc": SD_JWT_VC}, HOLDER), params)
+    result = _rejected(
+        verifier, answer_request(other, {"micro_credential": SD_JWT_VC}, HOLDER), params
+    )
     assert any("sdjwt.kb" in e and "aud" in e for e in result["errors"])
 
 
@@ -207,14 +213,19 @@ def test_a_w3c_presentation_for_another_nonce_or_domain_is_refused(
 def test_an_unrequested_disclosure_is_refused() -> None:
     verifier = new_verifier()
     params = _track(verifier)
-    disclose = {"mc": ["/credentialSubject/achievement/name", "/credentialSubject/identifier/0"]}
-    form = answer_request(params, {"mc": SD_JWT_VC}, HOLDER, disclose=disclose)
+    disclose = {
+        "micro_credential": [
+            "/credentialSubject/achievement/name",
+            "/credentialSubject/identifier/0",
+        ]
+    }
+    form = answer_request(params, {"micro_credential": SD_JWT_VC}, HOLDER, disclose=disclose)
     result = _rejected(verifier, form, params)
+    unrequested = "claim /credentialSubject/identifier/0 was disclosed but not requested"
+    assert f"micro_credential[0]: dcql: {unrequested}" in result["errors"]
     assert (
-        "mc[0]: dcql: claim /credentialSubject/identifier/0 was disclosed but not requested"
-        in result["errors"]
-    )
-    assert result["credentials"]["mc"][0]["claims"] == []  # nothing of a refused answer is kept
+        result["credentials"]["micro_credential"][0]["claims"] == []
+    )  # nothing of a refused answer is kept
 
 
 def test_an_undisclosed_requested_claim_is_refused() -> None:
@@ -222,18 +233,18 @@ def test_an_undisclosed_requested_claim_is_refused() -> None:
     query = json.loads(json.dumps(MICRO_QUERY))
     query["credentials"][0]["claims"].append({"path": ["credentialSubject", "result"]})
     params = _track(verifier, query)
-    form = answer_request(params, {"mc": SD_JWT_VC}, HOLDER, disclose={"mc": []})
-    result = _rejected(verifier, form, params)
-    assert (
-        "mc[0]: dcql: requested claim ['credentialSubject', 'result'] is not disclosed"
-        in result["errors"]
+    form = answer_request(
+        params, {"micro_credential": SD_JWT_VC}, HOLDER, disclose={"micro_credential": []}
     )
+    result = _rejected(verifier, form, params)
+    missing = "requested claim ['credentialSubject', 'result'] is not disclosed"
+    assert f"micro_credential[0]: dcql: {missing}" in result["errors"]
 
 
 def test_a_replayed_response_is_refused_and_the_result_stays() -> None:
     verifier = new_verifier()
     params = _track(verifier)
-    form = answer_request(params, {"mc": SD_JWT_VC}, HOLDER)
+    form = answer_request(params, {"micro_credential": SD_JWT_VC}, HOLDER)
     first = verifier.receive(form)
     with pytest.raises(OAuthError, match="unknown, expired or already answered state"):
         verifier.receive(form)
@@ -243,7 +254,7 @@ def test_a_replayed_response_is_refused_and_the_result_stays() -> None:
 def test_a_replayed_encrypted_response_is_refused() -> None:
     verifier = new_verifier()
     params = _track(verifier, mode="direct_post.jwt")
-    form = answer_request(params, {"mc": SD_JWT_VC}, HOLDER)
+    form = answer_request(params, {"micro_credential": SD_JWT_VC}, HOLDER)
     assert verifier.receive(form).verified
     with pytest.raises(OAuthError, match="kid names no open request"):
         verifier.receive(form)
@@ -255,13 +266,15 @@ def test_a_response_to_an_expired_request_is_refused() -> None:
     params = _track(verifier)
     now[0] += 301
     with pytest.raises(OAuthError, match="unknown, expired"):
-        verifier.receive(answer_request(params, {"mc": SD_JWT_VC}, HOLDER))
+        verifier.receive(answer_request(params, {"micro_credential": SD_JWT_VC}, HOLDER))
 
 
 def test_an_unencrypted_answer_to_a_direct_post_jwt_request_is_refused() -> None:
     verifier = new_verifier()
     params = _track(verifier, mode="direct_post.jwt")
-    plain = answer_request({**params, "response_mode": "direct_post"}, {"mc": SD_JWT_VC}, HOLDER)
+    plain = answer_request(
+        {**params, "response_mode": "direct_post"}, {"micro_credential": SD_JWT_VC}, HOLDER
+    )
     result = _rejected(verifier, plain, params)
     assert result["errors"] == ["the request asked for an encrypted response (direct_post.jwt)"]
 
@@ -269,7 +282,7 @@ def test_an_unencrypted_answer_to_a_direct_post_jwt_request_is_refused() -> None
 def test_a_tampered_or_misdirected_jwe_is_refused() -> None:
     verifier = new_verifier()
     params = _track(verifier, mode="direct_post.jwt")
-    form = answer_request(params, {"mc": SD_JWT_VC}, HOLDER)
+    form = answer_request(params, {"micro_credential": SD_JWT_VC}, HOLDER)
     head, key, iv, text, tag = form["response"].split(".")
     flipped = text[:-2] + ("A" if text[-2] != "A" else "B") + text[-1]
     with pytest.raises(OAuthError, match="does not decrypt"):
@@ -286,9 +299,15 @@ def test_a_tampered_or_misdirected_jwe_is_refused() -> None:
         ("[", "vp_token is not JSON"),
         ("[]", "vp_token must be a non-empty JSON object keyed by credential query id"),
         ('{"other": ["x"]}', "vp_token answers 1 credential query id(s) the request has not"),
-        ('{"mc": []}', "vp_token.mc must be a non-empty array"),
-        ('{"mc": ["a", "b"]}', "vp_token.mc has more presentations than the query allows"),
-        ('{"mc": [{"a": 1}]}', "mc[0]: a dc+sd-jwt presentation is a string"),
+        ('{"micro_credential": []}', "vp_token.micro_credential must be a non-empty array"),
+        (
+            '{"micro_credential": ["a", "b"]}',
+            "vp_token.micro_credential has more presentations than the query allows",
+        ),
+        (
+            '{"micro_credential": [{"a": 1}]}',
+            "micro_credential[0]: a dc+sd-jwt presentation is a string",
+        ),
     ],
 )
 def test_a_malformed_vp_token_is_refused(vp_token: str | None, error: str) -> None:
@@ -328,3 +347,26 @@ def test_the_jwe_round_trips_and_jwcrypto_decrypts_ours() -> None:
     made = jwe.JWE(b'{"b": 2}', json.dumps({"alg": "ECDH-ES", "enc": "A128GCM", "kid": "k"}))
     made.add_recipient(jwk.JWK(**public_jwk(key)))
     assert decrypt(made.serialize(compact=True), key, max_bytes=1024) == {"b": 2}
+
+
+FIELDS = st.sampled_from(["state", "vp_token", "response", "error", "nonce"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    form=st.dictionaries(
+        FIELDS, st.text(max_size=40) | st.sampled_from(["{}", '{"a": [1]}', "a.b.c.d.e"])
+    )
+)
+def test_hostile_responses_are_oauth_errors_and_verify_nothing(form: dict[str, str]) -> None:
+    verifier = new_verifier()
+    params = _track(verifier)
+    if "state" in form and form["state"] == "":
+        form["state"] = params["state"]  # sometimes the real state, with a hostile rest
+    outcome = ""
+    try:
+        outcome = verifier.receive(form).status
+    except OAuthError as exc:
+        outcome = exc.error
+    assert outcome in ("invalid_request", "error")  # only a wallet's error response is taken
+    assert verifier.result(_id_of(verifier, params)).status in ("pending", "rejected", "error")  # type: ignore[union-attr]

@@ -21,12 +21,13 @@ identifier; :meth:`Verifier.result` is what the relying party reads. ``microcred
 
 from __future__ import annotations
 
-from ._dcql import ClaimQuery, CredentialQuery, CredentialSet, DcqlQuery
+from ._dcql import MICRO_CREDENTIAL_QUERY, ClaimQuery, CredentialQuery, CredentialSet, DcqlQuery
 from ._request import AuthorizationRequest
 from ._verifier import PresentationResult, Verifier, VerifierConfig
 from ._wallet import answer_request, read_request
 
 __all__ = [
+    "MICRO_CREDENTIAL_QUERY",
     "AuthorizationRequest",
     "ClaimQuery",
     "CredentialQuery",

@@ -22,6 +22,7 @@ from ..errors import OAuthError
 
 __all__ = [
     "FORMATS",
+    "MICRO_CREDENTIAL_QUERY",
     "ClaimQuery",
     "CredentialQuery",
     "CredentialSet",
@@ -40,6 +41,25 @@ MAX_SETS = 16
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
 
 PathElement = str | int | None
+
+#: The EU micro-credential SD-JWT VC type microcred issues (``MicroCredential.to_sd_jwt_vc``).
+MICRO_CREDENTIAL_VCT = "https://microcred.dev/vct/eu-micro-credential/1"
+#: A query for an EU micro-credential that discloses its title, ECTS credits and issuer
+#: (what the verifier page asks for, and the service's default).
+MICRO_CREDENTIAL_QUERY: dict[str, Any] = {
+    "credentials": [
+        {
+            "id": "micro_credential",
+            "format": "dc+sd-jwt",
+            "meta": {"vct_values": [MICRO_CREDENTIAL_VCT]},
+            "claims": [
+                {"path": ["credentialSubject", "achievement", "name"]},
+                {"path": ["credentialSubject", "achievement", "ECTS"]},
+                {"path": ["issuer", "name"]},
+            ],
+        }
+    ]
+}
 
 
 def _bad(message: str) -> OAuthError:

@@ -44,7 +44,7 @@ from starlette.routing import Route
 
 from .._store import StoreError
 from ..errors import OAuthError
-from ..oid4vp import Verifier, VerifierConfig
+from ..oid4vp import MICRO_CREDENTIAL_QUERY, Verifier, VerifierConfig
 from ._config import MIN_TOKEN_CHARS, ConfigError, read_key_file
 from ._http import ApiError, json_body, log, read_body
 
@@ -59,24 +59,9 @@ __all__ = [
     "parse_section",
 ]
 
-#: The EU micro-credential SD-JWT VC type microcred issues.
-MICRO_CREDENTIAL_VCT = "https://microcred.dev/vct/eu-micro-credential/1"
 #: What the page (and a request without ``dcql_query``) asks for: an EU micro-credential,
 #: disclosing its title, ECTS credits and issuer.
-DEFAULT_QUERY: dict[str, Any] = {
-    "credentials": [
-        {
-            "id": "micro_credential",
-            "format": "dc+sd-jwt",
-            "meta": {"vct_values": [MICRO_CREDENTIAL_VCT]},
-            "claims": [
-                {"path": ["credentialSubject", "achievement", "name"]},
-                {"path": ["credentialSubject", "achievement", "ECTS"]},
-                {"path": ["issuer", "name"]},
-            ],
-        }
-    ]
-}
+DEFAULT_QUERY = MICRO_CREDENTIAL_QUERY
 #: The largest relying-party request body (a DCQL query is small).
 MAX_CREATE_BYTES = 32 * 1024
 WEBHOOK_TIMEOUT = 5.0
@@ -257,22 +242,10 @@ class Oid4vpService:
     """The verifier's request handlers, bound to the service."""
 
     def __init__(self, service: Service, settings: Oid4vpSettings) -> None:
-        from ..verify import verify
-
         self.settings = settings
-        config = service.config
-        check = partial(
-            verify,
-            resolver=service.resolver,
-            loader=service.loader,
-            limits=config.limits,
-            status=service.status,
-            allow_inline_contexts=config.allow_inline_contexts,
-            **service.trust,
-        )
         hook = partial(_post_webhook, settings.webhook) if settings.webhook else None
         self.verifier = Verifier(
-            settings.verifier, service.status_lists.store, verify=check, webhook=hook
+            settings.verifier, service.status_lists.store, verify=service.verify_now, webhook=hook
         )
 
     def _describe(self, dcql: Any, response_mode: str) -> dict[str, Any]:
