@@ -4,7 +4,9 @@ Credo; pinned in ``oid4vp_node/``): it scans a microcred request (``openid4vp://
 certificate's DNS name checked by the library), answers the DCQL query with an SD-JWT VC
 presented by ``@sd-jwt/sd-jwt-vc`` (Key Binding JWT with the request's nonce and client
 identifier), posts it (``direct_post``, or ``direct_post.jwt`` encrypted with ``jose``) to a
-running ``microcred serve``, and microcred verifies it.
+running ``microcred serve``, and microcred verifies it. The other way round, the library's
+verifier side reads the answers microcred's holder helper makes (``dc+sd-jwt``, ``ldp_vc``,
+``jwt_vc_json``; a ``direct_post.jwt`` JWE decrypted by ``jose``).
 """
 
 from __future__ import annotations
@@ -19,9 +21,17 @@ import pytest
 pytest.importorskip("starlette", reason="the [server] extra is not installed")
 pytest.importorskip("uvicorn", reason="the [server] extra is not installed")
 
-from tests.oid4vp._fixtures import HOLDER, SD_JWT_VC
+from tests.oid4vp._fixtures import HOLDER, JWT_VC, LDP_VC, SD_JWT_VC, ob3_query
 from tests.server.conftest import serving
 
+from microcred.oid4vp import (
+    MICRO_CREDENTIAL_QUERY,
+    Verifier,
+    VerifierConfig,
+    answer_request,
+    read_request,
+)
+from microcred.oid4vp._jwe import decrypt
 from microcred.server import ServerConfig, bind
 from microcred.server._oid4vp import ephemeral_settings
 
@@ -130,3 +140,42 @@ def test_an_unrequested_disclosure_from_the_wallet_is_refused(service: Service) 
     assert answer["status"] == 400
     assert "was disclosed but not requested" in json.loads(answer["body"])["error_description"]
     assert service.result(created)["status"] == "rejected"
+
+
+@pytest.mark.parametrize("mode", ["direct_post", "direct_post.jwt"])
+@pytest.mark.parametrize(
+    ("query", "credential"),
+    [
+        (MICRO_CREDENTIAL_QUERY, SD_JWT_VC),
+        (ob3_query("ldp_vc"), LDP_VC),
+        (ob3_query("jwt_vc_json"), JWT_VC),
+    ],
+    ids=["dc+sd-jwt", "ldp_vc", "jwt_vc_json"],
+)
+def test_the_library_s_verifier_side_reads_microcred_s_answer(
+    service: Service, mode: str, query: dict[str, Any], credential: Any
+) -> None:
+    """The holder helper's answer, as the library's verifier side parses it (the JWE of
+    direct_post.jwt decrypted by jose): the state, and per credential query id the
+    presentation microcred's verifier accepts."""
+    verifier = Verifier(VerifierConfig.ephemeral("https://verifier.example"))
+    request = verifier.create_request(query, response_mode=mode)
+    params = read_request(request.uri, fetch=lambda url: verifier.request_object(request.id))
+    query_id = query["credentials"][0]["id"]
+    form = answer_request(params, {query_id: credential}, HOLDER)
+    record = verifier.store.get("oid4vp.request", request.id)
+    assert record is not None
+    private = json.loads(record.value)["key"]
+    parsed = service.wallet(op="parse_response", request=params, response=form, privateJwk=private)
+    assert parsed["type"] == "dcql"
+    assert parsed["state"] == request.state
+    assert parsed["encrypted"] is (mode == "direct_post.jwt")
+    (presentation,) = parsed["presentations"][query_id]
+    # the presentation the library read is the one microcred's verifier accepts
+    if mode == "direct_post":
+        sent = json.loads(form["vp_token"])
+    else:
+        sent = decrypt(form["response"], private, max_bytes=1 << 20)["vp_token"]
+    assert sent == {query_id: [presentation]}
+    result = verifier.receive(form)
+    assert result.verified, result.errors

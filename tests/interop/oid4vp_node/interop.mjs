@@ -3,15 +3,17 @@
 // the signed Request Object for x509_san_dns), answers its DCQL query with an SD-JWT VC
 // presented by @sd-jwt/sd-jwt-vc (Key Binding JWT with the request's nonce and client_id),
 // encrypts the response with jose for direct_post.jwt, and submits it.
-// Requests, one JSON object per line: {"op": "answer", "uri", "credential",
-// "holderPrivateJwk", "override"?}; answers: {"ok": true, ...} or {"ok": false, "error"}.
+// Its verifier side reads a response microcred's holder helper made (decrypting a
+// direct_post.jwt JWE with jose). Requests, one JSON object per line: {"op": "answer", "uri",
+// "credential", "holderPrivateJwk", "override"?} or {"op": "parse_response", "request",
+// "response", "privateJwk"?}; answers: {"ok": true, ...} or {"ok": false, "error"}.
 import { createInterface } from 'node:readline';
 import { X509Certificate, createHash, randomBytes } from 'node:crypto';
-import { Openid4vpClient } from '@openid4vc/openid4vp';
+import { Openid4vpClient, Openid4vpVerifier } from '@openid4vc/openid4vp';
 import { setGlobalConfig } from '@openid4vc/oauth2';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { ES256, digest, generateSalt } from '@sd-jwt/crypto-nodejs';
-import { CompactEncrypt, compactVerify, importJWK } from 'jose';
+import { CompactEncrypt, compactDecrypt, compactVerify, importJWK } from 'jose';
 
 // the tests' verifier runs on http://localhost (never in a real wallet)
 setGlobalConfig({ allowInsecureUrls: true });
@@ -136,13 +138,39 @@ async function answer(request) {
   };
 }
 
+// the verifier side: the library parses and validates a response to a request
+async function parseResponse(request) {
+  const decryptJwe = async (jwe) => {
+    const key = await importJWK(request.privateJwk, 'ECDH-ES');
+    const { plaintext } = await compactDecrypt(jwe, key);
+    return { decrypted: true, decryptionJwk: request.privateJwk, payload: new TextDecoder().decode(plaintext) };
+  };
+  const verifierCallbacks = { ...callbacks, decryptJwe };
+  const verifier = new Openid4vpVerifier({ callbacks: verifierCallbacks });
+  // (0.4.6: this method takes the callbacks in its options, not from the constructor's)
+  const parsed = await verifier.parseOpenid4vpAuthorizationResponse({
+    authorizationResponse: request.response,
+    authorizationRequestPayload: request.request,
+    callbacks: verifierCallbacks,
+  });
+  return {
+    ok: true,
+    type: parsed.type,
+    presentations: parsed.dcql ? parsed.dcql.presentations : null,
+    state: parsed.authorizationResponsePayload.state,
+    encrypted: parsed.jarm !== undefined,
+  };
+}
+
+const OPS = { answer, parse_response: parseResponse };
+
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   let reply;
   try {
     const request = JSON.parse(line);
-    if (request.op !== 'answer') throw new Error(`unknown op ${request.op}`);
-    reply = await answer(request);
+    if (!OPS[request.op]) throw new Error(`unknown op ${request.op}`);
+    reply = await OPS[request.op](request);
   } catch (error) {
     reply = { ok: false, error: String(error && error.message ? error.message : error) };
   }
