@@ -296,7 +296,12 @@ def test_a_tampered_or_misdirected_jwe_is_refused() -> None:
     ("vp_token", "error"),
     [
         (None, "the response has no vp_token"),
-        ("[", "vp_token is not JSON"),
+        ("[", "vp_token is not JSON (or too large or deep)"),
+        (
+            '{"micro_credential": ["a"], "micro_credential": ["b"]}',
+            "vp_token is not JSON (or too large or deep)",
+        ),
+        ("[" * 5000, "vp_token is not JSON (or too large or deep)"),
         ("[]", "vp_token must be a non-empty JSON object keyed by credential query id"),
         ('{"other": ["x"]}', "vp_token answers 1 credential query id(s) the request has not"),
         ('{"micro_credential": []}', "vp_token.micro_credential must be a non-empty array"),
@@ -319,6 +324,18 @@ def test_a_malformed_vp_token_is_refused(vp_token: str | None, error: str) -> No
         else {"state": params["state"], "vp_token": vp_token}
     )
     assert error in _rejected(verifier, form, params)["errors"]
+
+
+def test_a_failing_webhook_changes_nothing() -> None:
+    def hook(result: dict[str, Any]) -> None:
+        raise ConnectionError("the relying party is down")
+
+    verifier = new_verifier(webhook=hook)
+    params = _track(verifier)
+    assert verifier.receive(
+        answer_request(params, {"micro_credential": SD_JWT_VC}, HOLDER)
+    ).verified
+    assert verifier.result(_id_of(verifier, params)).verified  # type: ignore[union-attr]
 
 
 def test_a_wallet_error_response_is_recorded() -> None:

@@ -181,6 +181,19 @@ def test_the_page_request_and_the_webhook(monkeypatch: pytest.MonkeyPatch) -> No
     assert [(url, r["status"]) for url, r in sent] == [("https://rp.example/results", "verified")]
 
 
+def test_the_page_creates_a_bounded_number_of_requests() -> None:
+    from microcred.server._oid4vp import PAGE_REQUESTS_PER_MINUTE
+
+    with TestClient(_app(), client=("203.0.113.9", 1), raise_server_exceptions=False) as page:
+        assert page.get("/verifier/wallet").json() == {"client_id": "x509_san_dns:verifier.example"}
+        answers = [
+            page.post("/verifier/wallet-request") for _ in range(PAGE_REQUESTS_PER_MINUTE + 1)
+        ]
+    assert [a.status_code for a in answers[:-1]] == [201] * PAGE_REQUESTS_PER_MINUTE
+    assert answers[-1].status_code == 429
+    assert answers[-1].json()["error"] == "slow_down"
+
+
 def test_without_the_verifier_there_are_no_routes() -> None:
     with TestClient(create_app(ServerConfig.ephemeral()), raise_server_exceptions=False) as plain:
         assert plain.post("/oid4vp/response", data={"a": "b"}).status_code in (404, 405)

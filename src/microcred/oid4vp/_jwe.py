@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import OAuthError
+from ..errors import MicrocredError, OAuthError
 
 __all__ = ["ENCRYPTION_VALUES", "decrypt", "encrypt", "new_key", "public_jwk"]
 
@@ -173,7 +173,7 @@ def decrypt(token: str, key: Mapping[str, Any], *, max_bytes: int) -> dict[str, 
 
     try:
         value = loads(plain)
-    except Exception:
+    except (MicrocredError, RecursionError):
         raise OAuthError("invalid_request", "response: the JWE payload is not JSON") from None
     if not isinstance(value, dict):
         raise OAuthError("invalid_request", "response: the JWE payload is not a JSON object")

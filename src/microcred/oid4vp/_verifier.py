@@ -21,9 +21,11 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .. import _json
 from .._store import MEMORY, SqliteStore, Store
 from ..errors import MicrocredError, OAuthError
 from ..keys import KeyPair
@@ -243,8 +245,8 @@ class Verifier:
         verify: verifies one presentation (default :func:`microcred.verify.verify`); called
             with the binding options (``nonce``/``audience`` or ``challenge``/``domain``).
         webhook: called with the result's JSON once a response has been processed (never
-            anything else: no network unless the caller's function does it); an exception
-            it raises is left to the caller's function to handle and never changes the result.
+            anything else: no network unless the caller's function does it); the result is
+            stored first, and an exception the hook raises is not passed on.
         clock: the current time (Unix seconds).
     """
 
@@ -420,7 +422,8 @@ class Verifier:
         self._put(RESULTS, request_id, result.to_json(), self.config.result_ttl)
         self.store.take(REQUESTS, request_id)  # its key and nonce are of no further use
         if self._webhook is not None:
-            self._webhook(result.to_json())
+            with suppress(Exception):  # the caller's hook: the result is stored whatever it does
+                self._webhook(result.to_json())
         if status == "verified" or status == "error":
             return result
         raise OAuthError("invalid_request", "; ".join(errors)[:1000])
@@ -514,9 +517,9 @@ def _parse_vp_token(vp_token: Any, dcql: DcqlQuery) -> tuple[dict[str, list[Any]
     if not isinstance(vp_token, str):
         return {}, ["the response has no vp_token"]
     try:
-        value = json.loads(vp_token)
-    except (ValueError, RecursionError):
-        return {}, ["vp_token is not JSON"]
+        value = _json.loads(vp_token)  # bounded in size and depth, no duplicate member
+    except (MicrocredError, RecursionError):
+        return {}, ["vp_token is not JSON (or too large or deep)"]
     if not isinstance(value, dict) or not value:
         return {}, ["vp_token must be a non-empty JSON object keyed by credential query id"]
     unknown = [k for k in value if dcql.query(k) is None]

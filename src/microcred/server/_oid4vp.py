@@ -30,6 +30,7 @@ import hmac
 import json
 import logging
 import threading
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -62,6 +63,11 @@ __all__ = [
 #: What the page (and a request without ``dcql_query``) asks for: an EU micro-credential,
 #: disclosing its title, ECTS credits and issuer.
 DEFAULT_QUERY = MICRO_CREDENTIAL_QUERY
+#: Requests the page may create per client address and minute (one process), so that the
+#: public page cannot be used to fill the store.
+PAGE_REQUESTS_PER_MINUTE = 20
+#: The addresses it keeps count of at most (the oldest are forgotten).
+PAGE_CLIENTS = 4096
 #: The largest relying-party request body (a DCQL query is small).
 MAX_CREATE_BYTES = 32 * 1024
 WEBHOOK_TIMEOUT = 5.0
@@ -243,6 +249,7 @@ class Oid4vpService:
 
     def __init__(self, service: Service, settings: Oid4vpSettings) -> None:
         self.settings = settings
+        self._page_counts: dict[tuple[str, int], int] = {}
         hook = partial(_post_webhook, settings.webhook) if settings.webhook else None
         self.verifier = Verifier(
             settings.verifier, service.status_lists.store, verify=service.verify_now, webhook=hook
@@ -290,8 +297,20 @@ class Oid4vpService:
         )
         return JSONResponse(answer, status_code=201, headers={"Cache-Control": "no-store"})
 
+    def _page_allowed(self, request: Request) -> None:
+        """At most :data:`PAGE_REQUESTS_PER_MINUTE` page requests per client and minute."""
+        key = (request.client.host if request.client else "", int(time.time() // 60))
+        counts = self._page_counts
+        counts[key] = counts.get(key, 0) + 1
+        while len(counts) > PAGE_CLIENTS:
+            del counts[next(iter(counts))]
+        if counts[key] > PAGE_REQUESTS_PER_MINUTE:
+            raise OAuthError("slow_down", "too many requests from this address", status=429)
+
     async def page_request(self, request: Request) -> Response:
-        """``POST /verifier/wallet-request``: the page's request (the default query)."""
+        """``POST /verifier/wallet-request``: the page's request (the default query), at
+        most :data:`PAGE_REQUESTS_PER_MINUTE` a minute from one address."""
+        self._page_allowed(request)
         mode = request.query_params.get("response_mode", "direct_post")
         answer = await run_in_threadpool(self._describe, DEFAULT_QUERY, mode)
         return JSONResponse(answer, status_code=201, headers={"Cache-Control": "no-store"})
