@@ -615,7 +615,10 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
     if "oid4vp" in data:  # the OpenID4VP verifier's section, parsed by its module
         from ._oid4vp import parse_section as parse_oid4vp
 
-        options["oid4vp"] = parse_oid4vp(path, data["oid4vp"])
+        try:
+            options["oid4vp"] = parse_oid4vp(path, data["oid4vp"], read_key=read_key_file)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
     if "store" in data:
         options["store"] = _store_location(path, data["store"])
     elif "status" in data or "oid4vci" in data or "oid4vp" in data:

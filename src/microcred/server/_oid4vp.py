@@ -45,8 +45,8 @@ from starlette.routing import Route
 
 from .._store import StoreError
 from ..errors import OAuthError
+from ..keys import KeyPair
 from ..oid4vp import MICRO_CREDENTIAL_QUERY, Verifier, VerifierConfig
-from ._config import MIN_TOKEN_CHARS, ConfigError, read_key_file
 from ._http import ApiError, json_body, log, read_body
 
 if TYPE_CHECKING:
@@ -68,6 +68,8 @@ DEFAULT_QUERY = MICRO_CREDENTIAL_QUERY
 PAGE_REQUESTS_PER_MINUTE = 20
 #: The addresses it keeps count of at most (the oldest are forgotten).
 PAGE_CLIENTS = 4096
+#: The shortest admin token accepted (as the status token).
+MIN_ADMIN_TOKEN = 16
 #: The largest relying-party request body (a DCQL query is small).
 MAX_CREATE_BYTES = 32 * 1024
 WEBHOOK_TIMEOUT = 5.0
@@ -118,9 +120,9 @@ def _read_certificates(path: Path) -> tuple[bytes, ...]:
     try:
         certs = x509.load_pem_x509_certificates(path.read_bytes())
     except OSError as exc:
-        raise ConfigError(f"cannot read certificate file {path}: {exc.strerror or exc}") from None
+        raise ValueError(f"cannot read certificate file {path}: {exc.strerror or exc}") from None
     except ValueError:
-        raise ConfigError(f"certificate file {path} holds no PEM certificate") from None
+        raise ValueError(f"certificate file {path} holds no PEM certificate") from None
     return tuple(c.public_bytes(serialization.Encoding.DER) for c in certs)
 
 
@@ -131,9 +133,9 @@ def _token(path: Path, value: Mapping[str, Any]) -> str | None:
     try:
         token = file.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
-        raise ConfigError(f"cannot read the oid4vp admin token file {file}") from None
-    if len(token) < MIN_TOKEN_CHARS or not token.isprintable():
-        raise ConfigError(f"the oid4vp admin token must be at least {MIN_TOKEN_CHARS} characters")
+        raise ValueError(f"cannot read the oid4vp admin token file {file}") from None
+    if len(token) < MIN_ADMIN_TOKEN or not token.isprintable():
+        raise ValueError(f"the oid4vp admin token must be at least {MIN_ADMIN_TOKEN} characters")
     return token
 
 
@@ -142,11 +144,11 @@ def _webhook(path: Path, value: Any) -> str | None:
         return None
     parts = urlsplit(value) if isinstance(value, str) else None
     if parts is None or parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ConfigError(f"{path}: oid4vp webhook must be an http(s) URL")
+        raise ValueError(f"{path}: oid4vp webhook must be an http(s) URL")
     return str(value)
 
 
-def parse_section(path: Path, value: Any) -> Oid4vpSettings:
+def parse_section(path: Path, value: Any, *, read_key: Callable[[Path], KeyPair]) -> Oid4vpSettings:
     """The ``oid4vp`` section of the configuration file ``path`` (paths in it relative to
     the file)::
 
@@ -159,16 +161,16 @@ def parse_section(path: Path, value: Any) -> Oid4vpSettings:
                    "client_name": "Example employer", "ttl": 300}
 
     Raises:
-        ConfigError: a member is missing, unknown or unusable (the message names it).
+        ValueError: a member is missing, unknown or unusable (the message names it).
     """
     if not isinstance(value, dict):
-        raise ConfigError(f"{path}: oid4vp must be a JSON object")
+        raise ValueError(f"{path}: oid4vp must be a JSON object")
     unknown = sorted(set(value) - _MEMBERS)
     if unknown:
-        raise ConfigError(f"{path}: oid4vp: unknown member(s) {', '.join(unknown)}")
+        raise ValueError(f"{path}: oid4vp: unknown member(s) {', '.join(unknown)}")
     if not isinstance(value.get("base_url"), str):
-        raise ConfigError(f"{path}: oid4vp needs base_url (the service's public URL)")
-    key = read_key_file(path.parent / str(value["key"])) if "key" in value else None
+        raise ValueError(f"{path}: oid4vp needs base_url (the service's public URL)")
+    key = read_key(path.parent / str(value["key"])) if "key" in value else None
     certs = (
         _read_certificates(path.parent / str(value["certificates"]))
         if "certificates" in value
@@ -185,7 +187,7 @@ def parse_section(path: Path, value: Any) -> Oid4vpSettings:
             client_name=value.get("client_name"),
         )
     except (ValueError, TypeError) as exc:
-        raise ConfigError(f"{path}: oid4vp: {exc}") from None
+        raise ValueError(f"{path}: oid4vp: {exc}") from None
     return Oid4vpSettings(config, _token(path, value), _webhook(path, value.get("webhook")))
 
 
