@@ -160,6 +160,8 @@ def parse_section(path: Path, value: Any, *, read_key: Callable[[Path], KeyPair]
                    "webhook": "https://rp.example/results",
                    "client_name": "Example employer", "ttl": 300}
 
+    ``read_key`` reads the private JWK file that ``key`` names.
+
     Raises:
         ValueError: a member is missing, unknown or unusable (the message names it).
     """
