@@ -8,13 +8,16 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import socket
+
     from microcred.server import ServerConfig
 
 
 @contextmanager
-def serving(config: ServerConfig) -> Iterator[str]:
-    """The service for ``config`` on a free loopback port, in a thread; its base URL (the
-    browser tests' server)."""
+def serving(config: ServerConfig, *, sock: socket.socket | None = None) -> Iterator[str]:
+    """The service for ``config`` on a free loopback port (or the bound ``sock``: a service
+    whose configuration names its own URL), in a thread; its base URL (the browser tests'
+    server)."""
     import threading
     import time
 
@@ -22,7 +25,7 @@ def serving(config: ServerConfig) -> Iterator[str]:
 
     from microcred.server import bind, create_app
 
-    sock = bind("127.0.0.1", 0)
+    sock = sock or bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(create_app(config), log_config=None, lifespan="off", access_log=False)

@@ -171,7 +171,7 @@ def test_index_labels_every_control() -> None:
     html = dict(page.tags[0][1]) if page.tags[0][0] == "html" else {}
     assert html.get("lang") == "en"
     live = [attrs for _, attrs in page.tags if attrs.get("aria-live")]
-    assert [attrs.get("id") for attrs in live] == ["result-live"]
+    assert [attrs.get("id") for attrs in live] == ["wallet-live", "result-live"]
     buttons = [attrs for tag, attrs in page.tags if tag == "button" and attrs.get("data-lang")]
     assert sorted(b["data-lang"] or "" for b in buttons) == list(LANGUAGES)
     assert all(b.get("aria-pressed") in ("true", "false") for b in buttons)

@@ -47,6 +47,12 @@ def register(sub: Any) -> None:
         "dc+sd-jwt, jwt_vc_json and ldp_vc",
     )
     parser.add_argument(
+        "--oid4vp",
+        action="store_true",
+        help="serve the OpenID4VP verifier (docs/ask-a-wallet.md); without an oid4vp section "
+        "in --config: a fresh key, a self-signed certificate for the host, one worker",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=None,
@@ -113,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
     port = DEFAULT_PORT if args.port is None else args.port
     if not 0 <= port <= 65535:
         raise CliError(f"--port {port} is not a port number")
+    config, workers = _with_oid4vp(config, args.oid4vp, args.host or DEFAULT_HOST, port, workers)
     try:
         status = serve_forever(
             config,
@@ -148,3 +155,20 @@ def _with_oid4vci(config: Any, asked: bool) -> Any:
         atexit.register(shutil.rmtree, scratch, True)
         store = str(Path(scratch) / "state.sqlite3")
     return replace(config, oid4vci=settings, store=store)
+
+
+def _with_oid4vp(config: Any, enabled: bool, host: str, port: int, workers: int) -> tuple[Any, int]:
+    """With ``--oid4vp`` and no ``oid4vp`` section: ``config`` with an OpenID4VP verifier
+    of its own at ``http://localhost:PORT`` (or the host given; its requests name that URL,
+    so the port must be fixed), and the workers: one when the state is in this process
+    (no store configured)."""
+    if not enabled or config.oid4vp is not None:
+        return config, workers
+    from ..server import is_loopback
+    from ..server._oid4vp import ephemeral_settings
+
+    if port == 0:
+        raise CliError("--oid4vp needs a fixed --port (the requests name the service's URL)")
+    shown = "localhost" if is_loopback(host) else host
+    config = replace(config, oid4vp=ephemeral_settings(f"http://{shown}:{port}"))
+    return config, workers if config.store is not None else 1

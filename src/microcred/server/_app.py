@@ -196,9 +196,16 @@ class Service:
         small body of ``request``, else in a thread (see :func:`run_cpu`). An unexpected
         failure inside the library is the report's ``internal`` check; it is logged by its
         check id alone (never the input)."""
-        report = await run_cpu(
-            request,  # None: a thread
-            verify_credential,
+        report = await run_cpu(request, self.verify_now, value, **options)  # None: a thread
+        if any(check.id == "internal" for check in report.failed):
+            log("verification internal error", logging.ERROR, check="internal")
+        return report
+
+    def verify_now(self, value: Any, **options: Any) -> VerificationReport:
+        """:func:`microcred.verify.verify` of ``value`` with the service's loader, resolver,
+        limits, status lists, trust sources and inline-context policy (and ``options``), in
+        the calling thread."""
+        return verify_credential(
             value,
             resolver=self.resolver,
             loader=self.loader,
@@ -208,9 +215,6 @@ class Service:
             **self.trust,
             **options,
         )
-        if any(check.id == "internal" for check in report.failed):
-            log("verification internal error", logging.ERROR, check="internal")
-        return report
 
     @staticmethod
     def _report_response(report: VerificationReport) -> Response:
@@ -376,6 +380,10 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
     ]
     routes += status_routes(service.status_lists)
     routes += oid4vci_routes(service)  # docs/deliver-to-wallets.md
+    if config.oid4vp is not None:  # the OpenID4VP verifier (_oid4vp.py)
+        from ._oid4vp import oid4vp_routes
+
+        routes += oid4vp_routes(service, config.oid4vp, page=config.page)
     if config.page:
         from ._page import page_routes
 

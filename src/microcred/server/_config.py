@@ -20,6 +20,7 @@ from ..status import MIN_LIST_BITS, ChainStatusLists, StaticStatusLists, StatusL
 
 if TYPE_CHECKING:
     from ..verify import IssuerRegistry, TrustList
+    from ._oid4vp import Oid4vpSettings
 
 __all__ = ["ConfigError", "IssuerRoute", "ServerConfig", "StatusSettings", "load_config"]
 
@@ -233,6 +234,9 @@ class ServerConfig:
         registries: the issuer registries (DCC format) every verification is given
             (``verify(registries=...)``), as :func:`microcred.verify.load_registry` returns
             them.
+        oid4vp: the OpenID4VP verifier (``server/_oid4vp.py``, ``docs/ask-a-wallet.md``):
+            its :class:`~microcred.server._oid4vp.Oid4vpSettings`, from the ``oid4vp``
+            section or ``serve --oid4vp``; ``None``: no ``/oid4vp`` routes.
         oid4vci: the OpenID4VCI issuer's settings (``server._oid4vci.Oid4vciSettings``, the
             file's ``oid4vci`` section or ``serve --oid4vci``); ``None``: not served.
     """
@@ -251,6 +255,7 @@ class ServerConfig:
     trusted_issuers: Any = None
     registries: tuple[Any, ...] = ()
     oid4vci: Any = None
+    oid4vp: Oid4vpSettings | None = None  # the OpenID4VP verifier (server/_oid4vp.py)
 
     def __post_init__(self) -> None:
         self._load_trust_sources()
@@ -384,6 +389,7 @@ _CONFIG_MEMBERS = {
     "trusted_issuers",
     "registries",
     "oid4vci",
+    "oid4vp",
 }
 _STATUS_MEMBERS = {"base_url", "token", "token_file", "list_size", "ttl"}
 
@@ -478,17 +484,23 @@ def load_registry_file(path: Path) -> IssuerRegistry:
         raise ConfigError(f"registry file {path} is not an issuer registry: {exc}") from None
 
 
-def _oid4vci_options(path: Path, data: Mapping[str, Any]) -> dict[str, Any]:
-    """``{"oid4vci": settings}`` for the file's ``oid4vci`` section (docs/deliver-to-wallets.md),
-    ``{}`` without one."""
-    if "oid4vci" not in data:
-        return {}
-    from ._oid4vci import parse_section
-
+def _protocol_sections(path: Path, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings of the file's ``oid4vci`` (docs/deliver-to-wallets.md) and ``oid4vp``
+    (docs/ask-a-wallet.md) sections, each parsed by its own module (loaded only when the
+    section is there); ``{}`` without them."""
+    options: dict[str, Any] = {}
     try:
-        return {"oid4vci": parse_section(path, data["oid4vci"])}
+        if "oid4vci" in data:
+            from ._oid4vci import parse_section
+
+            options["oid4vci"] = parse_section(path, data["oid4vci"])
+        if "oid4vp" in data:
+            from ._oid4vp import parse_section as parse_oid4vp
+
+            options["oid4vp"] = parse_oid4vp(path, data["oid4vp"], read_key=read_key_file)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+    return options
 
 
 def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConfig:
@@ -507,6 +519,7 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
          "status": {"base_url": "https://issuer.example", "token_file": "status-token.txt"},
          "trusted_issuers": "trusted-issuers.json",       # a trust list (docs/server.md)
          "registries": ["dcc-registry.json"],            # issuer registries, DCC format
+         "oid4vp": {"base_url": "https://verifier.example", ...},  # docs/ask-a-wallet.md
          "max_request_bytes": 2097152,
          "oid4vci": {"base_url": "https://issuer.example"},   # docs/deliver-to-wallets.md
          "page": true}
@@ -612,10 +625,10 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
         options["registries"] = tuple(load_registry_file(p) for p in paths("registries"))
     if "status" in data:
         options["status"] = _status_settings(path, data["status"])
-    options.update(_oid4vci_options(path, data))
+    options.update(_protocol_sections(path, data))
     if "store" in data:
         options["store"] = _store_location(path, data["store"])
-    elif "status" in data or "oid4vci" in data:
+    elif "status" in data or "oid4vci" in data or "oid4vp" in data:
         options["store"] = str(base / DEFAULT_STORE_FILE)
     if not routes:
         config = ServerConfig.ephemeral(**options)

@@ -21,6 +21,7 @@ __all__ = ["page_report", "page_routes", "page_warnings"]
 STATIC_FILES = {
     "index.html": "text/html; charset=utf-8",
     "verifier.js": "text/javascript; charset=utf-8",
+    "wallet.js": "text/javascript; charset=utf-8",
     "verifier.css": "text/css; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
