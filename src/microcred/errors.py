@@ -39,6 +39,10 @@ The tree::
     │   ├── NetworkPolicyError         network.policy
     │   └── FetchError                 network.fetch
     ├── TrustSourceError               trust.source
+    ├── JadesError                     jades
+    │   ├── JadesFormatError           jades.format
+    │   ├── TimeStampTokenError        jades.timestamp
+    │   └── CertificateError           jades.certificate
     └── ProtocolError                  protocol
         └── OAuthError                 protocol.oauth
 """
@@ -51,6 +55,7 @@ __all__ = [
     "DID_ERROR_TYPES",
     "BakingError",
     "CanonicalizationLimitError",
+    "CertificateError",
     "ContextIntegrityError",
     "ContextLimitError",
     "DidError",
@@ -62,6 +67,8 @@ __all__ = [
     "InputTooLargeError",
     "InvalidDidError",
     "InvalidKeyError",
+    "JadesError",
+    "JadesFormatError",
     "JsonLdError",
     "JsonLdProcessingError",
     "KeyMaterialError",
@@ -73,6 +80,7 @@ __all__ = [
     "ProtocolError",
     "SafeModeError",
     "StrictReadingError",
+    "TimeStampTokenError",
     "TrustSourceError",
     "UnknownContextError",
     "UnsupportedKeyTypeError",
@@ -320,6 +328,35 @@ class TrustSourceError(MicrocredError):
     ``load_registry``)."""
 
     code = "trust.source"
+
+
+class JadesError(MicrocredError):
+    """A JAdES signature (ETSI TS 119 182-1, the seal of a European Digital Credential)
+    that cannot be read or checked (``microcred.edc``)."""
+
+    code = "jades"
+
+
+class JadesFormatError(JadesError):
+    """Not a JWS JSON serialization of the JAdES profile: a member missing or of the wrong
+    type, a header that is not base64url JSON, a ``crit`` parameter not understood, an
+    ``etsiU`` entry that cannot be read, or a size or count over the limits."""
+
+    code = "jades.format"
+
+
+class TimeStampTokenError(JadesError):
+    """An RFC 3161 time-stamp token that cannot be read (malformed ASN.1, not a signed
+    TSTInfo, over the size limits) or does not verify (imprint, TSA signature)."""
+
+    code = "jades.timestamp"
+
+
+class CertificateError(JadesError):
+    """An X.509 certificate, CRL or OCSP response of a JAdES signature that cannot be read
+    (malformed DER, over the size or count limits)."""
+
+    code = "jades.certificate"
 
 
 class ProtocolError(MicrocredError):
