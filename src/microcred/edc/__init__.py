@@ -1,0 +1,12 @@
+"""European Digital Credentials: JAdES seals (ETSI TS 119 182-1) over ELM credentials and
+the EU trusted lists (ETSI TS 119 612) their certificates are anchored in.
+
+The heavy libraries (``asn1crypto``, ``lxml``, ``signxml``) are imported only when a seal is
+made or a trusted list read (the ``[edc]`` extra).
+"""
+
+from __future__ import annotations
+
+from ._seal import HttpTsa, TimestampAuthority, seal
+
+__all__ = ["HttpTsa", "TimestampAuthority", "seal"]
