@@ -39,10 +39,13 @@ The tree::
     │   ├── NetworkPolicyError         network.policy
     │   └── FetchError                 network.fetch
     ├── TrustSourceError               trust.source
+    │   └── TrustedListError           trust.source.trusted_list
     ├── JadesError                     jades
     │   ├── JadesFormatError           jades.format
     │   ├── TimeStampTokenError        jades.timestamp
     │   └── CertificateError           jades.certificate
+    ├── SealError                      seal
+    │   └── TimestampAuthorityError    seal.timestamp
     └── ProtocolError                  protocol
         └── OAuthError                 protocol.oauth
 """
@@ -79,9 +82,12 @@ __all__ = [
     "OAuthError",
     "ProtocolError",
     "SafeModeError",
+    "SealError",
     "StrictReadingError",
     "TimeStampTokenError",
+    "TimestampAuthorityError",
     "TrustSourceError",
+    "TrustedListError",
     "UnknownContextError",
     "UnsupportedKeyTypeError",
 ]
@@ -357,6 +363,30 @@ class CertificateError(JadesError):
     (malformed DER, over the size or count limits)."""
 
     code = "jades.certificate"
+
+
+class TrustedListError(TrustSourceError):
+    """An EU trusted list (ETSI TS 119 612 XML: the List of Trusted Lists or a national
+    list) cannot be used: not readable, too large, not XML of that schema, or its XAdES
+    signature does not verify with the certificates the caller pins
+    (``microcred.edc.load_trusted_list``)."""
+
+    code = "trust.source.trusted_list"
+
+
+class SealError(MicrocredError):
+    """A JAdES seal cannot be made (``microcred.edc.seal``): the key does not match the
+    seal certificate, the chain is not a chain, the certificate is not valid at the signing
+    time or may not sign, or the credential is not a JSON object."""
+
+    code = "seal"
+
+
+class TimestampAuthorityError(SealError):
+    """The time-stamping authority did not give a usable RFC 3161 time-stamp token: no
+    answer, a refusal, or a token over other data than asked."""
+
+    code = "seal.timestamp"
 
 
 class ProtocolError(MicrocredError):

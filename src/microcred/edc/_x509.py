@@ -16,8 +16,6 @@ after the time it is used for).
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import functools
 from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
@@ -323,6 +321,9 @@ def _short(exc: Exception) -> str:
 def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
     """Run ``coroutine`` to completion, also when called from inside an event loop (the
     service): then in a worker thread of its own."""
+    import asyncio
+    import concurrent.futures
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
