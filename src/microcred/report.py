@@ -159,11 +159,19 @@ class SealInfo:
     timestamp_time: str | None = None
 
     def summary(self) -> str:
-        """The seal in one line: ``sealed by <holder> (<country>), qualified seal`` (or
-        ``advanced seal`` when the certificate is not qualified)."""
+        """The seal in one line, as the certificate declares it: ``sealed by <holder>
+        (<country>), qualified certificate (QcCompliance), QSCD``; ``not a qualified
+        certificate`` without QcCompliance. Whether an EU trusted list confirms it is the
+        trust answer's."""
         where = f" ({self.country})" if self.country else ""
-        kind = "qualified seal" if self.qualified else "seal (not a qualified certificate)"
-        return f"sealed by {self.holder}{where}, {kind}"
+        if self.qualified is None:
+            kind = "qualified status not readable"
+        elif self.qualified:
+            kind = "qualified certificate (QcCompliance)"
+        else:
+            kind = "not a qualified certificate"
+        device = ", QSCD" if self.qscd else ""
+        return f"sealed by {self.holder}{where}, {kind}{device}"
 
     def to_json(self) -> dict[str, Any]:
         """Every attribute as a JSON member (``qc_types`` as an array)."""

@@ -85,7 +85,10 @@ def test_the_annex_sample_names_its_seal_holder(shared_standards: Path) -> None:
     report = _verify(load(shared_standards, ANNEX), ANNEX, shared_standards)
     assert report.seal is not None
     assert report.seal.holder == "ORGANIZACION TEST"
-    assert report.seal.summary() == "sealed by ORGANIZACION TEST (ES), qualified seal"
+    assert (
+        report.seal.summary()
+        == "sealed by ORGANIZACION TEST (ES), qualified certificate (QcCompliance)"
+    )
     assert report.seal.certificate_serial == "3378f4d568b289fb8ed0c03"
     chain = report.check("jades.chain")
     assert chain is not None

@@ -68,7 +68,7 @@ def test_the_annex_sample_verifies_through_the_pipeline(shared_standards: Path) 
     assert report.trust is not None
     assert report.trust.confirmed
     assert (report.trust.by, report.trust.name) == ("trusted-list", "ORGANIZACION TEST")
-    assert {w.id for w in report.warnings} >= {"contexts"}
+    assert {w.id for w in report.warnings} >= {"jades.contexts"}
     body = report.to_json()
     assert body["jades_level"] == "B-LTA"
     assert body["seal"]["holder"] == "ORGANIZACION TEST"
@@ -131,7 +131,10 @@ def test_a_b_b_seal_verifies_at_level_b_b(kind: str, algorithm: str | None) -> N
     assert report.verified, report.failed
     assert report.jades_level == "B-B"
     assert report.seal is not None
-    assert report.seal.summary() == "sealed by Exempeluniversitetet (SE), qualified seal"
+    assert (
+        report.seal.summary()
+        == "sealed by Exempeluniversitetet (SE), qualified certificate (QcCompliance), QSCD"
+    )
     assert report.seal.qscd is True
     assert report.seal.qc_types == ("eseal",)
     # nothing says whether the seal certificate was revoked: a warning, not silence

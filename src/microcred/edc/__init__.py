@@ -12,7 +12,14 @@ The heavy libraries (``asn1crypto``, ``pyhanko-certvalidator``, ``lxml``, ``sign
 
 from __future__ import annotations
 
-from ._jades import JADES_ALGORITHMS, JadesSigned, check_jades, looks_like_jades, verify_jades
+from ._jades import (
+    JADES_ALGORITHMS,
+    JadesSigned,
+    check_jades,
+    looks_like_jades,
+    read_sealed,
+    verify_jades,
+)
 from ._jws import JwsJson, JwsSignature, is_jws_json, read_jws_json
 from ._seal import HttpTsa, TimestampAuthority, seal
 
@@ -27,6 +34,7 @@ __all__ = [
     "is_jws_json",
     "looks_like_jades",
     "read_jws_json",
+    "read_sealed",
     "seal",
     "verify_jades",
 ]

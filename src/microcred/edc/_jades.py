@@ -71,7 +71,7 @@ from typing import TYPE_CHECKING, Any
 from .. import _json
 from ..errors import CertificateError, JadesFormatError, MicrocredError, TimeStampTokenError
 from ..limits import DEFAULT_LIMITS, Limits
-from ..report import JadesLevel, SealInfo, VerificationReport
+from ..report import CheckStatus, JadesLevel, SealInfo, VerificationReport
 from ._jws import JwsJson, JwsSignature, b64url_decode, b64url_encode, check_crit, read_jws_json
 from ._tsp import TimeStamp, read_token, verify_token
 from ._x509 import (
@@ -94,6 +94,7 @@ __all__ = [
     "JadesSigned",
     "check_jades",
     "looks_like_jades",
+    "read_sealed",
     "verify_jades",
 ]
 
@@ -185,6 +186,39 @@ class _State:
     sig_times: list[datetime] = field(default_factory=list)
     arc_ok: bool = False
     b_b: bool = False
+
+
+def read_sealed(
+    value: Any, *, limits: Limits = DEFAULT_LIMITS
+) -> tuple[dict[str, Any], SealInfo | None]:
+    """The payload of a JAdES-sealed document and who its signing certificate names,
+    **without verifying anything** (for ``microcred inspect``: what the seal claims).
+
+    Args:
+        value: the parsed JWS JSON serialization.
+        limits: JSON limits for the headers and payload.
+
+    Returns:
+        The payload (a JSON object) and the :class:`~microcred.report.SealInfo` of
+        ``x5c[0]`` (``None`` when there is no readable certificate).
+
+    Raises:
+        JadesFormatError: not a JWS JSON serialization, or a payload that is not a JSON
+            object.
+    """
+    jws = read_jws_json(value, limits=limits)
+    try:
+        document = _json.loads(jws.payload_bytes, limits=limits)
+    except (MicrocredError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise JadesFormatError(f"the payload is not JSON: {exc}"[:300]) from None
+    if not isinstance(document, dict):
+        raise JadesFormatError("the payload is not a JSON object")
+    state = _State(jws, jws.signatures[0])
+    try:
+        state.certificates = _x5c(state.signature.protected.get("x5c"))
+    except (JadesFormatError, CertificateError):
+        return document, None
+    return document, _seal_info(state.certificates[0], state)
 
 
 def verify_jades(
@@ -627,8 +661,17 @@ class _Stamp:
 
     token: TimeStamp
     tsa: asn1_x509.Certificate
-    check: str
-    path: str
+
+
+@dataclass
+class _StampOutcome:
+    """What one time-stamp component's check found: its status and message, its tokens
+    (once they verified), and the time they prove (once their TSAs validated)."""
+
+    status: CheckStatus
+    message: str
+    stamps: list[_Stamp] = field(default_factory=list)
+    proven: datetime | None = None
 
 
 def _check_timestamps(
@@ -643,37 +686,24 @@ def _check_timestamps(
     signature = state.signature
     moment = now
     arcs = [(i, c) for i, c in enumerate(state.components) if c.name == "arcTst"]
-    arc_checks: list[tuple[str, str, str]] = []
+    found: list[tuple[_StampOutcome, str]] = []
     for index, component in reversed(arcs):
-        path = f"{signature.path}.header.etsiU[{index}]"
         data = _archive_input(state, index)
-        stamps = _stamps(report, "jades.arcTst", component.value, data, state, path)
-        if stamps is None:
-            continue
-        proven = _validate_stamps(report, stamps, state, anchors, moment)
-        if proven is not None:
-            moment = proven
+        outcome = _stamp_outcome(component.value, data, state, anchors, moment, "archive")
+        found.append((outcome, f"{signature.path}.header.etsiU[{index}]"))
+        if outcome.proven is not None:
+            moment = outcome.proven
             state.arc_ok = True
-            arc_checks.append(("passed", _stamp_text("archive", stamps), path))
-    for status, message, path in reversed(arc_checks):
-        report.add("jades.arcTst", status, message, path)  # type: ignore[arg-type]
+    for outcome, path in reversed(found):
+        report.add("jades.arcTst", outcome.status, outcome.message, path)
     sig_components = [(i, c) for i, c in enumerate(state.components) if c.name == "sigTst"]
     for index, component in sig_components:
+        data = signature.signature_b64.encode("ascii")
+        outcome = _stamp_outcome(component.value, data, state, anchors, moment, "signature")
+        if outcome.proven is not None:
+            state.sig_times.append(outcome.proven)
         path = f"{signature.path}.header.etsiU[{index}]"
-        stamps = _stamps(
-            report,
-            "jades.sigTst",
-            component.value,
-            signature.signature_b64.encode("ascii"),
-            state,
-            path,
-        )
-        if stamps is None:
-            continue
-        proven = _validate_stamps(report, stamps, state, anchors, moment)
-        if proven is not None:
-            state.sig_times.append(proven)
-            report.add("jades.sigTst", "passed", _stamp_text("signature", stamps), path)
+        report.add("jades.sigTst", outcome.status, outcome.message, path)
     if not sig_components:
         report.add("jades.sigTst", "skipped", "no signature time-stamp (sigTst): level B-B at most")
     _check_content_stamps(report, state, anchors, moment, now)
@@ -692,21 +722,14 @@ def _check_content_stamps(
     if value is None:
         report.add("jades.adoTst", "skipped", "no content time-stamp (adoTst)")
         return
-    stamps = _stamps(report, "jades.adoTst", value, state.jws.payload.encode("utf-8"), state, path)
-    if stamps is None:
-        return
-    if _validate_stamps(report, stamps, state, anchors, moment) is None:
-        return
+    data = state.jws.payload.encode("utf-8")
+    outcome = _stamp_outcome(value, data, state, anchors, moment, "content")
     latest = min(state.sig_times) if state.sig_times else now
-    if any(s.token.gen_time > latest for s in stamps):
-        report.add(
-            "jades.adoTst",
-            "failed",
-            "the content time-stamp is later than the signature time-stamp",
-            path,
+    if outcome.proven is not None and any(s.token.gen_time > latest for s in outcome.stamps):
+        outcome = _StampOutcome(
+            "failed", "the content time-stamp is later than the signature time-stamp"
         )
-        return
-    report.add("jades.adoTst", "passed", _stamp_text("content", stamps), path)
+    report.add("jades.adoTst", outcome.status, outcome.message, path)
 
 
 def _check_stamp_order(report: VerificationReport, state: _State, skew: timedelta) -> None:
@@ -743,35 +766,59 @@ def _archive_input(state: _State, index: int) -> bytes | None:
     )
 
 
-def _stamps(
-    report: VerificationReport,
-    check: str,
+def _stamp_outcome(
     value: Any,
     data: bytes | None,
     state: _State,
-    path: str,
-) -> list[_Stamp] | None:
-    """Read and verify the tokens of one time-stamp component over ``data``; ``None`` (the
-    report says why) when one does not verify."""
+    anchors: Sequence[asn1_x509.Certificate],
+    moment: datetime,
+    what: str,
+) -> _StampOutcome:
+    """Read and verify the tokens of one time-stamp component over ``data``, then validate
+    each TSA certificate's path at ``moment``."""
     if data is None:
-        report.add(
-            check,
+        return _StampOutcome(
             "error",
             "the archive time-stamp covers clear JSON etsiU elements, whose canonicalization "
             "is not implemented: it was not checked",
-            path,
         )
-        return None
     try:
-        tokens = _tokens(value)
-        found = []
-        for der in tokens:
+        stamps = []
+        for der in _tokens(value):
             token = read_token(der)
-            found.append(_Stamp(token, verify_token(token, data, state.extra), check, path))
+            stamps.append(_Stamp(token, verify_token(token, data, state.extra)))
     except (JadesFormatError, TimeStampTokenError) as exc:
-        report.add(check, "failed", exc.message, path)
-        return None
-    return found
+        return _StampOutcome("failed", exc.message)
+    if not anchors:
+        return _StampOutcome(
+            "error",
+            "the time-stamp verifies, but no trust anchors were given for its TSA "
+            "certificate (trust_anchors=, --trust-anchor)",
+            stamps,
+        )
+    for stamp in stamps:
+        try:
+            validate_chain(
+                stamp.tsa,
+                intermediates=[*stamp.token.certificates, *state.extra],
+                anchors=anchors,
+                moment=moment,
+                crls=state.crls,
+                ocsps=state.ocsps,
+            )
+        except ChainError as exc:
+            return _StampOutcome(
+                "failed" if exc.kind in ("revoked", "invalid") else "error",
+                f"the time-stamp verifies, but its TSA certificate ({describe(stamp.tsa)}) "
+                f"does not validate at {moment:%Y-%m-%dT%H:%M:%SZ}: {exc.message}"[:400],
+                stamps,
+            )
+    first = stamps[0]
+    message = (
+        f"{what} time-stamp of {first.token.gen_time:%Y-%m-%dT%H:%M:%SZ} by "
+        f"{describe(first.tsa)}: imprint, TSA signature and certificate verified"
+    )
+    return _StampOutcome("passed", message, stamps, min(s.token.gen_time for s in stamps))
 
 
 def _tokens(value: Any) -> list[bytes]:
@@ -791,56 +838,6 @@ def _tokens(value: Any) -> list[bytes]:
             raise JadesFormatError(f"tstTokens[{index}]: type {str(kind)[:40]!r} is not DER")
         found.append(_b64_value(token, f"tstTokens[{index}]"))
     return found
-
-
-def _validate_stamps(
-    report: VerificationReport,
-    stamps: Sequence[_Stamp],
-    state: _State,
-    anchors: Sequence[asn1_x509.Certificate],
-    moment: datetime,
-) -> datetime | None:
-    """Validate each TSA certificate's path at ``moment``; the earliest time proven, or
-    ``None`` (the report says why)."""
-    if not anchors:
-        report.add(
-            stamps[0].check,
-            "error",
-            "the time-stamp verifies, but no trust anchors were given for its TSA "
-            "certificate (trust_anchors=, --trust-anchor)",
-            stamps[0].path,
-        )
-        return None
-    for stamp in stamps:
-        intermediates = [*stamp.token.certificates, *state.extra]
-        try:
-            validate_chain(
-                stamp.tsa,
-                intermediates=intermediates,
-                anchors=anchors,
-                moment=moment,
-                crls=state.crls,
-                ocsps=state.ocsps,
-            )
-        except ChainError as exc:
-            status = "failed" if exc.kind in ("revoked", "invalid") else "error"
-            report.add(
-                stamp.check,
-                status,  # type: ignore[arg-type]
-                f"the time-stamp verifies, but its TSA certificate ({describe(stamp.tsa)}) "
-                f"does not validate at {moment:%Y-%m-%dT%H:%M:%SZ}: {exc.message}"[:400],
-                stamp.path,
-            )
-            return None
-    return min(s.token.gen_time for s in stamps)
-
-
-def _stamp_text(what: str, stamps: Sequence[_Stamp]) -> str:
-    first = stamps[0]
-    return (
-        f"{what} time-stamp of {first.token.gen_time:%Y-%m-%dT%H:%M:%SZ} by "
-        f"{describe(first.tsa)}: imprint, TSA signature and certificate verified"
-    )
 
 
 # -- the chain, revocation, QCStatements, level ----------------------------------------------

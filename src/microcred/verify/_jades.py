@@ -12,7 +12,7 @@ and compares with the issuer's own name). A seal whose chain did not validate bi
 the shared checks still run on the payload, and the report is not verified.
 
 The payload's JSON-LD contexts are not processed (the seal signs the payload's bytes, and the
-ELM context is not one microcred holds offline): the report warns ``contexts``.
+ELM context is not one microcred holds offline): the report warns ``jades.contexts``.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def route(
     document = signed.document
     report.document = document
     report.warn(
-        "contexts",
+        "jades.contexts",
         "the payload's JSON-LD contexts were not processed: the seal signs its JSON bytes",
     )
     secured = Secured(document, kind)
