@@ -158,6 +158,20 @@ def _not_disclosed(rows: list[ElementRow], shown: _Disclosure | None) -> list[st
     return absent  # a type of its own: any claim may be in a Disclosure
 
 
+def _seal_record(seal: SealInfo | None) -> dict[str, Any]:
+    """``{"seal": ...}`` for ``inspect --json`` of a sealed credential (never verified)."""
+    return {} if seal is None else {"seal": {**seal.to_json(), "verified": False}}
+
+
+def _print_seal(seal: SealInfo | None) -> None:
+    """The lines ``inspect`` prints of a sealed credential's seal, marked not verified."""
+    if seal is None:
+        return
+    print(f"  JAdES seal (not verified; see verify): {seal.summary()}")
+    print(f"    certificate: {seal.certificate_subject} (serial {seal.certificate_serial})")
+    print(f"    signing time: {seal.signing_time or 'not given'}")
+
+
 def run_inspect(args: argparse.Namespace) -> int:
     """Print the Annex I table; exit 1 when a mandatory element is missing (an SD-JWT VC's
     element that may be in its hidden claims is *not disclosed*, not missing). Nothing is
@@ -176,8 +190,7 @@ def run_inspect(args: argparse.Namespace) -> int:
             "where": {row.element: row.where for row in rows},
             "trust": dict(INSPECT_TRUST),
         }
-        if seal is not None:
-            record["seal"] = {**seal.to_json(), "verified": False}
+        record.update(_seal_record(seal))
         if shown is not None:
             record["sd_jwt_vc"] = {
                 "vct": shown.vct,
@@ -188,10 +201,7 @@ def run_inspect(args: argparse.Namespace) -> int:
         print(json.dumps(record, ensure_ascii=False))
         return EXIT_INVALID if missing else EXIT_OK
     print(f"{args.path}: EU micro-credential (Council Recommendation 2022/C 243/02, Annex I)")
-    if seal is not None:
-        print(f"  JAdES seal (not verified; see verify): {seal.summary()}")
-        print(f"    certificate: {seal.certificate_subject} (serial {seal.certificate_serial})")
-        print(f"    signing time: {seal.signing_time or 'not given'}")
+    _print_seal(seal)
     if shown is not None:
         print(
             f"  SD-JWT VC, vct {shown.vct}: {len(shown.disclosed)} claim(s) disclosed, "
