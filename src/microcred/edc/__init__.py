@@ -8,5 +8,23 @@ made or a trusted list read (the ``[edc]`` extra).
 from __future__ import annotations
 
 from ._seal import HttpTsa, TimestampAuthority, seal
+from ._tl import (
+    SealTrust,
+    TrustedList,
+    TrustService,
+    assess_seal,
+    fetch_trusted_lists,
+    load_trusted_list,
+)
 
-__all__ = ["HttpTsa", "TimestampAuthority", "seal"]
+__all__ = [
+    "HttpTsa",
+    "SealTrust",
+    "TimestampAuthority",
+    "TrustService",
+    "TrustedList",
+    "assess_seal",
+    "fetch_trusted_lists",
+    "load_trusted_list",
+    "seal",
+]
