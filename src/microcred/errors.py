@@ -40,6 +40,10 @@ The tree::
     │   └── FetchError                 network.fetch
     ├── TrustSourceError               trust.source
     │   └── TrustedListError           trust.source.trusted_list
+    ├── JadesError                     jades
+    │   ├── JadesFormatError           jades.format
+    │   ├── TimeStampTokenError        jades.timestamp
+    │   └── CertificateError           jades.certificate
     ├── SealError                      seal
     │   └── TimestampAuthorityError    seal.timestamp
     └── ProtocolError                  protocol
@@ -54,6 +58,7 @@ __all__ = [
     "DID_ERROR_TYPES",
     "BakingError",
     "CanonicalizationLimitError",
+    "CertificateError",
     "ContextIntegrityError",
     "ContextLimitError",
     "DidError",
@@ -65,6 +70,8 @@ __all__ = [
     "InputTooLargeError",
     "InvalidDidError",
     "InvalidKeyError",
+    "JadesError",
+    "JadesFormatError",
     "JsonLdError",
     "JsonLdProcessingError",
     "KeyMaterialError",
@@ -77,6 +84,7 @@ __all__ = [
     "SafeModeError",
     "SealError",
     "StrictReadingError",
+    "TimeStampTokenError",
     "TimestampAuthorityError",
     "TrustSourceError",
     "TrustedListError",
@@ -326,6 +334,35 @@ class TrustSourceError(MicrocredError):
     ``load_registry``)."""
 
     code = "trust.source"
+
+
+class JadesError(MicrocredError):
+    """A JAdES signature (ETSI TS 119 182-1, the seal of a European Digital Credential)
+    that cannot be read or checked (``microcred.edc``)."""
+
+    code = "jades"
+
+
+class JadesFormatError(JadesError):
+    """Not a JWS JSON serialization of the JAdES profile: a member missing or of the wrong
+    type, a header that is not base64url JSON, a ``crit`` parameter not understood, an
+    ``etsiU`` entry that cannot be read, or a size or count over the limits."""
+
+    code = "jades.format"
+
+
+class TimeStampTokenError(JadesError):
+    """An RFC 3161 time-stamp token that cannot be read (malformed ASN.1, not a signed
+    TSTInfo, over the size limits) or does not verify (imprint, TSA signature)."""
+
+    code = "jades.timestamp"
+
+
+class CertificateError(JadesError):
+    """An X.509 certificate, CRL or OCSP response of a JAdES signature that cannot be read
+    (malformed DER, over the size or count limits)."""
+
+    code = "jades.certificate"
 
 
 class TrustedListError(TrustSourceError):

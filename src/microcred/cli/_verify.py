@@ -132,7 +132,8 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="PEM",
-        help="a trusted root certificate (PEM file) for an SD-JWT's x5c issuer chain (repeatable)",
+        help="a trusted root certificate (PEM or DER file) for an SD-JWT's x5c issuer chain, "
+        "or a JAdES seal's and its time-stamps' chains (repeatable)",
     )
     parser.add_argument(
         "--trusted-issuers",
@@ -285,16 +286,19 @@ def _registries(args: argparse.Namespace) -> list[IssuerRegistry]:
 
 
 def _trust_anchors(args: argparse.Namespace) -> list[bytes]:
-    """The certificates of ``--trust-anchor PEM`` files."""
+    """The certificates of ``--trust-anchor`` files (PEM, one or more, or DER)."""
     anchors = []
     for path in args.trust_anchor:
         data = read_input(path)
         from cryptography import x509
 
         try:
-            x509.load_pem_x509_certificates(data)
+            if b"-----BEGIN" in data:
+                x509.load_pem_x509_certificates(data)
+            else:
+                x509.load_der_x509_certificate(data)
         except ValueError:
-            raise CliError(f"--trust-anchor {path}: not a PEM certificate") from None
+            raise CliError(f"--trust-anchor {path}: not a PEM or DER certificate") from None
         anchors.append(data)
     return anchors
 
@@ -457,6 +461,8 @@ def format_report(name: str, report: VerificationReport, *, as_json: bool) -> st
     lines = [f"{name}: {report.outcome.upper()} ({report.format} {report.kind})"]
     if report.trust is not None:
         lines.append(f"  {report.trust.summary()}")
+    if report.format == "jades":
+        lines += seal_lines(report, "  ")
     if report.disclosed is not None:
         lines.append(
             f"  disclosed: {len(report.disclosed)} claim(s); hidden: {report.hidden_count} "
@@ -465,6 +471,23 @@ def format_report(name: str, report: VerificationReport, *, as_json: bool) -> st
     _check_lines(report, "  ", lines)
     lines += [f"  warning: {w.id}: {w.message}" for w in report.all_warnings]
     return "\n".join(lines) + "\n"
+
+
+def seal_lines(report: VerificationReport, indent: str) -> list[str]:
+    """A JAdES report's seal (who, by its certificate; signing and time-stamp times) and the
+    level established, as printed."""
+    level = report.jades_level or "none (the signature did not verify)"
+    seal = report.seal
+    if seal is None:
+        return [f"{indent}JAdES level: {level}"]
+    times = f"signing time {seal.signing_time or 'not given'}"
+    if seal.timestamp_time:
+        times += f", time-stamped {seal.timestamp_time}"
+    return [
+        f"{indent}seal: {seal.summary()}",
+        f"{indent}  certificate: {seal.certificate_subject} (serial {seal.certificate_serial})",
+        f"{indent}  {times}; JAdES level: {level}",
+    ]
 
 
 def _check_lines(report: VerificationReport, indent: str, lines: list[str]) -> None:

@@ -2,7 +2,8 @@
 
 The pipeline is the only caller of the routes; a route never calls back into it. Each route
 (:mod:`._di` for Data Integrity, :mod:`._jwt` for compact JWS, the latter also for the token
-of an enveloped credential or presentation, :mod:`._enveloped`) turns its input into a
+of an enveloped credential or presentation, :mod:`._enveloped`; :mod:`._jades` for a JAdES
+seal in the JWS JSON serialization) turns its input into a
 :class:`~._secured.Secured` document with the signatures that verified; the shared steps then
 run once, whatever the route: issuer/holder binding (:mod:`._binding`), then for a credential
 subject, validity, status, schema and profile (:mod:`._body`), and the credentials inside a
@@ -240,6 +241,16 @@ def _guarded(report: VerificationReport, value: Any, options: VerifyOptions) -> 
 def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> Secured | None:
     """Route ``value`` (a JSON object, a compact JWS or an SD-JWT), then the shared checks;
     the secured document (``None`` when no route produced one)."""
+    # a JAdES seal (JWS JSON serialization with b64: false, sigT or etsiU) is routed before
+    # the SD-JWT JSON serialization check, which would claim any "payload" object
+    if isinstance(value, dict) and "payload" in value and "@context" not in value:
+        from ..edc import looks_like_jades
+
+        if looks_like_jades(value):
+            from . import _jades
+
+            secured = _jades.route(report, value, options)
+            return _shared(report, secured, options)
     # the SD-JWT layer loads only for what may be an SD-JWT (the cold start of the others):
     # JWS JSON Serialization has a "payload" member, the compact form a "~" (never in a JWS)
     if isinstance(value, dict) and "payload" in value and "@context" not in value:
@@ -271,6 +282,13 @@ def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> Secu
     else:
         report.add("format", "failed", "neither a JSON object nor a compact JWS")
         return None
+    return _shared(report, secured, options)
+
+
+def _shared(
+    report: VerificationReport, secured: Secured | None, options: VerifyOptions
+) -> Secured | None:
+    """The shared checks on what a route secured (nothing when it secured nothing)."""
     if secured is None:
         return None
     check_binding(report, secured, options.resolver)
