@@ -153,9 +153,7 @@ class HttpsFetcher:
     ) -> bytes:
         """POST ``body`` (of ``content_type``) to ``url``, under the same rules as
         :meth:`fetch` (an RFC 3161 time-stamp request, ``microcred.edc.HttpTsa``)."""
-        return self._exchange(
-            "POST", url, (body, content_type), accept=accept, max_bytes=max_bytes
-        )
+        return self._exchange("POST", url, (body, content_type), accept=accept, max_bytes=max_bytes)
 
     def _exchange(
         self,

@@ -83,12 +83,15 @@ class TrustAnswer:
             ``unconfirmed`` (none does; always so for a credential that did not verify).
         by: the source that confirmed it: ``domain`` (a ``did:web``/``https:`` issuer whose
             key its own DID or controller document lists), ``list`` (the caller's trust
-            list), ``registry`` (an issuer registry) or ``trusted-list`` (an ``x5c`` chain to
-            the caller's trust anchors); ``None`` when unconfirmed.
+            list), ``registry`` (an issuer registry), ``trusted-list`` (an ``x5c`` chain to
+            the caller's trust anchors) or ``eu-trusted-list`` (a JAdES seal whose
+            certificate an EU trusted list makes a qualified seal at the signing time);
+            ``None`` when unconfirmed.
         name: the confirmed name (``None`` when unconfirmed).
         source: the domain, the trust list's name, the registry's name, or the trust
             anchor's subject (``None`` when unconfirmed).
         reason: for ``unconfirmed``, why, in one plain English sentence.
+        country: for ``eu-trusted-list``, the seal holder's country (its certificate's).
     """
 
     issuer: Literal["confirmed", "unconfirmed"]
@@ -96,6 +99,7 @@ class TrustAnswer:
     name: str | None = None
     source: str | None = None
     reason: str | None = None
+    country: str | None = None
 
     @property
     def confirmed(self) -> bool:
@@ -105,6 +109,9 @@ class TrustAnswer:
     def summary(self) -> str:
         """The answer as one line, as the CLI prints it: ``issuer confirmed by <by>: <name>
         (<source>)``, or ``issuer name not confirmed: <reason>``."""
+        if self.confirmed and self.by == "eu-trusted-list":
+            holder = f"{self.name}, {self.country}" if self.country else f"{self.name}"
+            return f"sealed by {holder} with a qualified seal per the {self.source}"
         if self.confirmed:
             return f"issuer confirmed by {self.by}: {self.name} ({self.source})"
         return f"issuer name not confirmed: {self.reason or 'nothing confirms who issued it'}"
@@ -120,6 +127,8 @@ class TrustAnswer:
         }
         if self.reason is not None:
             data["reason"] = self.reason
+        if self.country is not None:
+            data["country"] = self.country
         return data
 
 

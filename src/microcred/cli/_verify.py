@@ -148,7 +148,42 @@ def register(sub: Any) -> None:
         help="an issuer registry in the DCC format (JSON), optionally named (repeatable; "
         "the first that lists an issuer names it)",
     )
+    parser.add_argument(
+        "--trusted-list",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an EU trusted list (ETSI TS 119 612 XML): the List of Trusted Lists first, "
+        "then national lists, checked against --trusted-list-signer and the List of Trusted "
+        "Lists' pointers (repeatable)",
+    )
+    parser.add_argument(
+        "--trusted-list-signer",
+        action="append",
+        default=[],
+        metavar="PEM",
+        help="a certificate a --trusted-list may be signed with (the List of Trusted Lists' "
+        "signing certificates as the Official Journal publishes them; repeatable)",
+    )
     parser.set_defaults(handler=run)
+
+
+def _trusted_lists(args: argparse.Namespace) -> list[Any]:
+    """The lists of ``--trusted-list`` (in order; a national list may be pinned by the List
+    of Trusted Lists loaded before it)."""
+    if not args.trusted_list:
+        return []
+    from ..edc import load_trusted_list
+
+    signers = [read_input(path) for path in args.trusted_list_signer]
+    loaded: list[Any] = []
+    for path in args.trusted_list:
+        lotl = next((t for t in reversed(loaded) if t.is_lotl), None)
+        try:
+            loaded.append(load_trusted_list(Path(path), signing_certificates=signers, lotl=lotl))
+        except TrustSourceError as exc:
+            raise CliError(f"--trusted-list: {exc}") from None
+    return loaded
 
 
 def _resolver(args: argparse.Namespace, fetcher: HttpsFetcher | None) -> DidResolver | None:
@@ -255,6 +290,7 @@ def _options(args: argparse.Namespace) -> VerifyOptions:
         metadata_fetcher=fetcher,
         trusted_issuers=_trust_list(args),
         registries=_registries(args),
+        trusted_lists=_trusted_lists(args),
     )
 
 

@@ -22,6 +22,14 @@ from ._jades import (
 )
 from ._jws import JwsJson, JwsSignature, is_jws_json, read_jws_json
 from ._seal import HttpTsa, TimestampAuthority, seal
+from ._tl import (
+    SealTrust,
+    TrustedList,
+    TrustService,
+    assess_seal,
+    fetch_trusted_lists,
+    load_trusted_list,
+)
 
 __all__ = [
     "JADES_ALGORITHMS",
@@ -29,9 +37,15 @@ __all__ = [
     "JadesSigned",
     "JwsJson",
     "JwsSignature",
+    "SealTrust",
     "TimestampAuthority",
+    "TrustService",
+    "TrustedList",
+    "assess_seal",
     "check_jades",
+    "fetch_trusted_lists",
     "is_jws_json",
+    "load_trusted_list",
     "looks_like_jades",
     "read_jws_json",
     "read_sealed",

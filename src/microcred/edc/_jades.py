@@ -63,7 +63,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -270,6 +270,7 @@ def check_jades(
     max_clock_skew: timedelta,
     limits: Limits,
     algorithms: Collection[str] | None = None,
+    anchors_at: Callable[[datetime], Sequence[bytes]] | None = None,
 ) -> JadesSigned | None:
     """Run the JAdES checks (module docs) on ``value`` into ``report``.
 
@@ -281,6 +282,8 @@ def check_jades(
         max_clock_skew: tolerance between ``sigT`` and the time-stamps.
         limits: JSON limits.
         algorithms: accepted ``alg`` values (default :data:`JADES_ALGORITHMS`).
+        anchors_at: more trust anchors for the seal certificate's path, by the time the
+            path is validated at (the EU trusted lists' services granted then).
 
     Returns:
         The payload and what was established, or ``None`` when the checks stopped before
@@ -310,6 +313,9 @@ def check_jades(
         report.seal = replace(
             report.seal, timestamp_time=f"{min(state.sig_times):%Y-%m-%dT%H:%M:%SZ}"
         )
+    if anchors_at is not None:
+        proven = min(state.sig_times) if state.sig_times else now
+        anchors = [*anchors, *_anchors(anchors_at(proven))]
     anchor, revocation = _check_chain(report, state, leaf, anchors, now)
     _check_qc(report, leaf)
     report.jades_level = _level(report, state, revocation)

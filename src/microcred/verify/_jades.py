@@ -17,6 +17,7 @@ ELM context is not one microcred holds offline): the report warns ``jades.contex
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from .._vc import holder_id, issuer_id
@@ -26,6 +27,26 @@ from ._options import VerifyOptions
 from ._secured import Kind, Secured, Signature, relationship_for
 
 __all__ = ["route"]
+
+
+def _seal_trust(report: VerificationReport, value: dict[str, Any], options: VerifyOptions) -> Any:
+    """What the EU trusted lists say of the seal's ``x5c`` at the time its path was
+    validated at: the signature time-stamp's, else the verification's (``sigT`` is only
+    claimed)."""
+    from datetime import datetime
+
+    from ..edc import assess_seal, read_jws_json
+
+    seal = report.seal
+    when = options.moment
+    if seal is not None and seal.timestamp_time is not None:
+        when = datetime.fromisoformat(seal.timestamp_time.replace("Z", "+00:00"))
+    chain = read_jws_json(value, limits=options.limits).signatures[0].protected.get("x5c")
+    try:
+        certificates = [base64.b64decode(c) for c in chain] if isinstance(chain, list) else []
+    except (ValueError, TypeError):
+        certificates = []
+    return assess_seal(options.trusted_lists, certificates, when)
 
 
 def route(
@@ -50,6 +71,7 @@ def route(
             "(pip install 'microcred[edc]')",
         )
         return None
+    lists = options.trusted_lists
     signed = check_jades(
         report,
         value,
@@ -58,6 +80,7 @@ def route(
         max_clock_skew=options.max_clock_skew,
         limits=options.limits,
         algorithms=options.algorithms,
+        anchors_at=(lambda when: [d for t in lists for d in t.anchors_at(when)]) if lists else None,
     )
     if signed is None or not signed.signed:
         return None
@@ -69,6 +92,8 @@ def route(
         "the payload's JSON-LD contexts were not processed: the seal signs its JSON bytes",
     )
     secured = Secured(document, kind)
+    if lists:
+        secured.seal_trust = _seal_trust(report, value, options)
     if signed.anchor is None or signed.seal is None:
         return secured
     subject = holder_id(document) if kind == "presentation" else issuer_id(document)

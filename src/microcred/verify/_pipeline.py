@@ -70,6 +70,7 @@ def verify(
     metadata_fetcher: Fetcher | None = None,
     trusted_issuers: Any = None,
     registries: Iterable[Any] | None = None,
+    trusted_lists: Iterable[Any] | None = None,
 ) -> VerificationReport:
     """Verify a credential or presentation and report every check.
 
@@ -121,6 +122,11 @@ def verify(
             ...}, {"domain": ..., "name": ...}]}``).
         registries: issuer registries in the DCC format (:func:`load_registry`): each a
             registry, a path, or the JSON's bytes.
+        trusted_lists: EU trusted lists loaded with :func:`microcred.edc.load_trusted_list`
+            (their signature checked): a JAdES seal's certificate is anchored in their CA/QC
+            services granted at the signing time, and the trust answer says "sealed by
+            <organisation, country> with a qualified seal per the EU trusted list" or why
+            not.
 
     Returns:
         A :class:`~microcred.report.VerificationReport`; never raises for a bad credential.
@@ -160,6 +166,7 @@ def verify(
             metadata_fetcher=metadata_fetcher,
             trusted_issuers=trusted_issuers,
             registries=registries,
+            trusted_lists=trusted_lists,
         )
     elif not isinstance(options, VerifyOptions):
         raise TypeError("options must be a microcred.verify.VerifyOptions")
@@ -194,6 +201,7 @@ _DEFAULTS: dict[str, Any] = {
     "metadata_fetcher": None,
     "trusted_issuers": None,
     "registries": None,
+    "trusted_lists": None,
 }
 
 
