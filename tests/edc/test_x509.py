@@ -20,7 +20,9 @@ from tests.edc._pki import NOW, ca_certificate, new_key, qc_statements, seal_pki
 
 from microcred.edc._x509 import (
     MAX_CERTIFICATE_BYTES,
+    MAX_PATH_SEARCH,
     ChainError,
+    bound_search,
     load_certificate,
     qc_info,
     validate_chain,
@@ -132,6 +134,33 @@ def test_a_certificate_loop_ends_without_a_path() -> None:
             moment=NOW,
         )
     assert caught.value.kind == "untrusted"
+
+
+def test_a_crafted_set_of_same_named_cas_is_refused_before_the_search() -> None:
+    """Seven CAs of one name, each certifying the others (32 certificates): the chains that
+    link up by name number in the millions, so the path builder would not end in time. The
+    count stops at MAX_PATH_SEARCH and the search is not started."""
+    keys = [new_key() for _ in range(7)]
+    same = name("Same CA")
+    crafted = [
+        ca_certificate(same, keys[i], same, keys[j]) for i in range(7) for j in range(7) if i != j
+    ][:32]
+    leaf = ca_certificate(name("Leaf"), new_key(), same, keys[0])
+    with pytest.raises(ChainError) as caught:
+        validate_chain(
+            _asn1(leaf),
+            intermediates=[_asn1(c) for c in crafted],
+            anchors=[_asn1(seal_pki().root)],
+            moment=NOW,
+        )
+    assert caught.value.kind == "untrusted"
+    assert f"over {MAX_PATH_SEARCH} candidate paths" in caught.value.message
+
+
+def test_the_path_search_bound_leaves_real_chains_alone(pki: Any) -> None:
+    """A chain and a cross-certified copy of its CA: a handful of candidates."""
+    cross = ca_certificate(pki.ca.subject, pki.ca_key, pki.root.subject, pki.root_key)
+    bound_search(_asn1(pki.certificate), [_asn1(pki.ca), _asn1(cross), _asn1(pki.root)])
 
 
 def test_validation_runs_inside_an_event_loop(pki: Any) -> None:

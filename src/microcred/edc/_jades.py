@@ -659,7 +659,15 @@ def _utc_time(value: Any) -> datetime | None:
 
 
 def _anchors(trust_anchors: Sequence[bytes]) -> list[asn1_x509.Certificate]:
-    return [load_certificate(der, "trust anchor") for der in trust_anchors]
+    """The caller's anchors as read; one that cannot be (over the certificate size limit,
+    DER ``asn1crypto`` refuses) is left out: it anchors nothing."""
+    found = []
+    for der in trust_anchors:
+        try:
+            found.append(load_certificate(der, "trust anchor"))
+        except CertificateError:
+            continue
+    return found
 
 
 # -- time-stamps -------------------------------------------------------------------------------

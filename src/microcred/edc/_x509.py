@@ -31,8 +31,10 @@ __all__ = [
     "MAX_CERTIFICATE_BYTES",
     "MAX_CRL_BYTES",
     "MAX_OCSP_BYTES",
+    "MAX_PATH_SEARCH",
     "ChainResult",
     "QcInfo",
+    "bound_search",
     "load_certificate",
     "qc_info",
     "subject_attribute",
@@ -45,6 +47,10 @@ MAX_CERTIFICATE_BYTES = 32 * 1024
 MAX_CRL_BYTES = 2 * 1024 * 1024
 #: The largest OCSP response read (DER bytes).
 MAX_OCSP_BYTES = 256 * 1024
+#: The most certificates a path search may visit (see :func:`bound_search`).
+MAX_PATH_SEARCH = 256
+#: The longest certification path searched (certificates below the anchor).
+MAX_PATH_LENGTH = 10
 
 _QC_COMPLIANCE = "0.4.0.1862.1.1"
 _QC_SSCD = "0.4.0.1862.1.4"
@@ -248,6 +254,7 @@ def validate_chain(
     if moment.utcoffset() is None:
         raise ValueError("moment must be timezone-aware")
     crls, ocsps = list(crls), list(ocsps)
+    bound_search(certificate, [*intermediates, *_ocsp_certificates(ocsps)])
     if crls or ocsps:
         try:
             path = _run(_validate(certificate, intermediates, anchors, moment, crls, ocsps, True))
@@ -257,6 +264,62 @@ def validate_chain(
                 raise
     path = _run(_validate(certificate, intermediates, anchors, moment, crls, ocsps, False))
     return _result(path, False)
+
+
+def bound_search(certificate: asn1_x509.Certificate, pool: Sequence[asn1_x509.Certificate]) -> None:
+    """Refuse validation data whose candidate paths are too many to search.
+
+    The path builder tries every chain of certificates whose names link up; a crafted set
+    (many CAs of one name certifying each other) makes their number grow exponentially. The
+    simple chains from ``certificate`` through ``pool``, linked by issuer and subject name
+    alone (a superset of what the builder tries, up to :data:`MAX_PATH_LENGTH`), are counted
+    first, and over :data:`MAX_PATH_SEARCH` the search is not started.
+
+    Raises:
+        ChainError: (``untrusted``) over the limit.
+    """
+    by_subject: dict[str, list[bytes]] = {}
+    issuers: dict[bytes, str] = {}
+    try:
+        for candidate in pool:
+            der = candidate.dump()
+            if der not in issuers:  # each certificate once, however often it is given
+                by_subject.setdefault(candidate.subject.hashable, []).append(der)
+                issuers[der] = candidate.issuer.hashable
+        start = certificate.dump()
+        issuers[start] = certificate.issuer.hashable
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ChainError("invalid", f"a certificate's name cannot be read ({exc})") from None
+    stack: list[tuple[bytes, tuple[bytes, ...]]] = [(start, (start,))]
+    visited = 0
+    while stack:
+        current, seen = stack.pop()
+        visited += 1
+        if visited > MAX_PATH_SEARCH:
+            raise ChainError(
+                "untrusted",
+                f"the certificates given link up into over {MAX_PATH_SEARCH} candidate paths "
+                "(a certificate loop or a crafted set): the path search was not started",
+            )
+        if len(seen) > MAX_PATH_LENGTH:
+            continue
+        for issuer in by_subject.get(issuers[current], ()):
+            if issuer not in seen:
+                stack.append((issuer, (*seen, issuer)))
+
+
+def _ocsp_certificates(ocsps: Sequence[bytes]) -> list[asn1_x509.Certificate]:
+    """The certificates OCSP responses carry (the path builder uses them too)."""
+    from asn1crypto import ocsp
+
+    found: list[asn1_x509.Certificate] = []
+    for der in ocsps:
+        try:
+            basic = ocsp.OCSPResponse.load(der).basic_ocsp_response
+            found += list(basic["certs"] or []) if basic is not None else []
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError):
+            continue  # an unreadable response: the validator refuses it on its own
+    return found
 
 
 def _result(path: Any, checked: bool) -> ChainResult:
