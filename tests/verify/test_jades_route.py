@@ -255,6 +255,29 @@ def test_a_certificate_loop_in_the_validation_data_ends(
     assert chain.status == "error"
 
 
+def test_a_crafted_set_of_cas_in_the_validation_data_is_refused_quickly(
+    sealed: tuple[dict[str, Any], Any],
+) -> None:
+    """Seven CAs named as the seal's issuing CA, certifying each other, in xVals: the report
+    names the bound (the path search would otherwise run for minutes)."""
+    document, pki = sealed
+    keys = [new_key() for _ in range(7)]
+    same = name("Test Qualified Seal CA", organization="Test QTSP", country="SE")
+    crafted = [
+        ca_certificate(same, keys[i], same, keys[j]) for i in range(7) for j in range(7) if i != j
+    ][:32]
+    values = [{"x509Cert": {"val": base64.b64encode(_der(c)).decode()}} for c in crafted]
+    bombed = copy.deepcopy(document)
+    bombed["signatures"][0]["header"] = {"etsiU": [b64url(json.dumps({"xVals": values}).encode())]}
+    header = protected(document)
+    header["x5c"] = header["x5c"][:1]
+    report = mc.verify(with_protected(bombed, header), trust_anchors=[_der(pki.root)], now=NOW)
+    chain = report.check("jades.chain")
+    assert chain is not None
+    assert chain.status == "error"
+    assert "candidate paths" in chain.message
+
+
 def test_timestamp_bombs_are_refused(shared_standards: Path) -> None:
     document = load(shared_standards, ANNEX)
     index = component_index(document, "sigTst")
