@@ -61,6 +61,7 @@ TSL = "http://uri.etsi.org/02231/v2#"
 _TSLX = "http://uri.etsi.org/02231/v2/additionaltypes#"
 _ECC = "http://uri.etsi.org/TrstSvc/SvcInfoExt/eSigDir-1999-93-EC-TrustedList/#"
 _XML = "http://www.w3.org/XML/1998/namespace"
+_DS = "http://www.w3.org/2000/09/xmldsig#"
 
 LOTL_TYPE = "http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUlistofthelists"
 CA_QC = "http://uri.etsi.org/TrstSvc/Svctype/CA/QC"
@@ -244,15 +245,23 @@ def _certificates(pinned: Any) -> list[bytes]:
         raise TypeError("signing_certificates: certificates, DER or PEM") from None
 
 
-def _verified_root(data: bytes, pinned: Sequence[bytes], label: str) -> tuple[Any, bytes]:
+def _verified_root(
+    data: bytes, unverified: Any, pinned: Sequence[bytes], label: str
+) -> tuple[Any, bytes]:
     """The signed TrustServiceStatusList element and the pinned certificate that verified
-    its XAdES signature."""
+    its XAdES signature (the list's own ``ds:Signature``, a child of its root, with the
+    references its ``SignedInfo`` has: the list and the signed properties, and with some
+    signers the key info)."""
     from cryptography import x509
     from signxml.exceptions import InvalidInput, InvalidSignature
     from signxml.xades.xades import XAdESSignatureConfiguration, XAdESVerifier
 
-    references = data.count(b"Reference URI=") or data.count(b":Reference ")
-    expect = XAdESSignatureConfiguration(expect_references=max(2, min(references, 3)))
+    references = len(
+        unverified.findall(f"{{{_DS}}}Signature/{{{_DS}}}SignedInfo/{{{_DS}}}Reference")
+    )
+    expect = XAdESSignatureConfiguration(
+        location="./", expect_references=max(2, min(references, 3))
+    )
     failure = "no pinned certificate"
     for der in pinned:
         certificate = x509.load_der_x509_certificate(der)
@@ -308,7 +317,7 @@ def load_trusted_list(
             f"{label}: no certificate to check its signature with (give the List of Trusted "
             "Lists' signing certificates, or the List of Trusted Lists that points to it)"
         )
-    root, signer = _verified_root(data, pinned, label)
+    root, signer = _verified_root(data, unverified, pinned, label)
     parsed = _trusted_list(root, signer, label)
     if territory and parsed.territory != territory:
         raise TrustedListError(f"{label}: its signed territory is not the one it shows")
