@@ -79,7 +79,7 @@ def test_a_file_that_is_no_certificate_is_a_usage_error(
         ["verify", str(shared_standards / ANNEX), "--trust-anchor", str(bad)], capsys
     )
     assert code == 2
-    assert "not a PEM or DER certificate" in err
+    assert "not a PEM certificate (nor a DER one)" in err
 
 
 def test_inspect_shows_the_seal_unverified(

@@ -319,3 +319,17 @@ def _annex_text() -> tuple[str, list[bytes]]:
 
 
 ANNEX_TEXT, ANNEX_ANCHORS = _annex_text()
+
+
+def test_without_the_edc_extra_a_seal_is_indeterminate_with_the_reason(
+    shared_standards: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pyhanko_certvalidator", None)  # import fails
+    report = mc.verify(load(shared_standards, ANNEX))
+    assert report.outcome == "indeterminate"
+    check = report.check("jades.format")
+    assert check is not None
+    assert check.status == "error"
+    assert "pip install 'microcred[edc]'" in check.message

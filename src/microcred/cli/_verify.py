@@ -334,7 +334,9 @@ def _trust_anchors(args: argparse.Namespace) -> list[bytes]:
             else:
                 x509.load_der_x509_certificate(data)
         except ValueError:
-            raise CliError(f"--trust-anchor {path}: not a PEM or DER certificate") from None
+            raise CliError(
+                f"--trust-anchor {path}: not a PEM certificate (nor a DER one)"
+            ) from None
         anchors.append(data)
     return anchors
 

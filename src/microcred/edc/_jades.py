@@ -154,12 +154,14 @@ class JadesSigned:
         anchor: the trust anchor's subject the signing certificate's path validated to
             (``None``: it did not validate).
         seal: who sealed it, from the signing certificate.
+        path: where the signature is (``$.signatures[0]``, or ``$`` when flattened).
     """
 
     document: dict[str, Any]
     signed: bool
     anchor: str | None
     seal: SealInfo | None
+    path: str = "$.signatures[0]"
 
 
 @dataclass
@@ -186,6 +188,8 @@ class _State:
     sig_times: list[datetime] = field(default_factory=list)
     arc_ok: bool = False
     b_b: bool = False
+    #: TSA certificate (DER) and moment → how its path validated (``None``: it did)
+    tsa_paths: dict[tuple[bytes, datetime], ChainError | None] = field(default_factory=dict)
 
 
 def read_sealed(
@@ -297,7 +301,7 @@ def check_jades(
     allowed = set(algorithms or JADES_ALGORITHMS) & set(JADES_ALGORITHMS)
     leaf = _check_header(report, state, allowed, limits)
     if leaf is None:
-        return JadesSigned(document, False, None, None)
+        return JadesSigned(document, False, None, None, state.signature.path)
     report.seal = _seal_info(leaf, state)
     state.b_b = _check_references(report, state, leaf)
     signed = _check_signature(report, state, leaf)
@@ -315,7 +319,7 @@ def check_jades(
     anchor, revocation = _check_chain(report, state, leaf, anchors, now)
     _check_qc(report, leaf)
     report.jades_level = _level(report, state, revocation)
-    return JadesSigned(document, signed, anchor, report.seal)
+    return JadesSigned(document, signed, anchor, report.seal, state.signature.path)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -803,6 +807,29 @@ def _stamp_outcome(
             stamps,
         )
     for stamp in stamps:
+        problem = _tsa_path(stamp, state, anchors, moment)
+        if problem is not None:
+            return _StampOutcome(
+                "failed" if problem.kind in ("revoked", "invalid") else "error",
+                f"the time-stamp verifies, but its TSA certificate ({describe(stamp.tsa)}) "
+                f"does not validate at {moment:%Y-%m-%dT%H:%M:%SZ}: {problem.message}"[:400],
+                stamps,
+            )
+    first = stamps[0]
+    message = (
+        f"{what} time-stamp of {first.token.gen_time:%Y-%m-%dT%H:%M:%SZ} by "
+        f"{describe(first.tsa)}: imprint, TSA signature and certificate verified"
+    )
+    return _StampOutcome("passed", message, stamps, min(s.token.gen_time for s in stamps))
+
+
+def _tsa_path(
+    stamp: _Stamp, state: _State, anchors: Sequence[asn1_x509.Certificate], moment: datetime
+) -> ChainError | None:
+    """How the path of ``stamp``'s TSA certificate validates at ``moment`` (``None``: it
+    does), once per certificate and moment (the tokens of one TSA share it)."""
+    key = (stamp.tsa.dump(), moment)
+    if key not in state.tsa_paths:
         try:
             validate_chain(
                 stamp.tsa,
@@ -812,19 +839,10 @@ def _stamp_outcome(
                 crls=state.crls,
                 ocsps=state.ocsps,
             )
+            state.tsa_paths[key] = None
         except ChainError as exc:
-            return _StampOutcome(
-                "failed" if exc.kind in ("revoked", "invalid") else "error",
-                f"the time-stamp verifies, but its TSA certificate ({describe(stamp.tsa)}) "
-                f"does not validate at {moment:%Y-%m-%dT%H:%M:%SZ}: {exc.message}"[:400],
-                stamps,
-            )
-    first = stamps[0]
-    message = (
-        f"{what} time-stamp of {first.token.gen_time:%Y-%m-%dT%H:%M:%SZ} by "
-        f"{describe(first.tsa)}: imprint, TSA signature and certificate verified"
-    )
-    return _StampOutcome("passed", message, stamps, min(s.token.gen_time for s in stamps))
+            state.tsa_paths[key] = exc
+    return state.tsa_paths[key]
 
 
 def _tokens(value: Any) -> list[bytes]:

@@ -59,6 +59,18 @@ def route(
         chain validated), or ``None`` when the signature did not verify (the report says
         why).
     """
+    try:
+        import asn1crypto  # noqa: F401
+        import pyhanko_certvalidator  # noqa: F401
+    except ImportError:
+        report.format = "jades"
+        report.add(
+            "jades.format",
+            "error",
+            "a JAdES seal is checked with the [edc] extra, which is not installed "
+            "(pip install 'microcred[edc]')",
+        )
+        return None
     lists = options.trusted_lists
     signed = check_jades(
         report,
@@ -87,7 +99,7 @@ def route(
     subject = holder_id(document) if kind == "presentation" else issuer_id(document)
     secured.signatures.append(
         Signature(
-            "$.signatures[0]",
+            signed.path,
             f"x5c:{signed.seal.certificate_subject}",
             subject,
             relationship_for(kind),

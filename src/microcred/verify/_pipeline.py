@@ -112,7 +112,8 @@ def verify(
         require_key_binding: an SD-JWT must come with a valid Key Binding JWT.
         kb_max_age: how old a Key Binding JWT's ``iat`` may be.
         trust_anchors: certificates (``cryptography`` objects, PEM or DER bytes) an SD-JWT's
-            ``x5c`` chain must validate to.
+            ``x5c`` chain must validate to, and a JAdES seal's certificate and time-stamping
+            authorities (``docs/edc.md``).
         metadata_fetcher: fetches SD-JWT VC type metadata (an https ``vct``) and JWT VC Issuer
             Metadata (``{iss}/.well-known/jwt-vc-issuer``); without one nothing is fetched.
         trusted_issuers: the caller's trust list for the trust answer (``report.trust``): a
