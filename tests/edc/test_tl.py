@@ -249,3 +249,16 @@ def test_the_time_zone_of_the_signing_time_counts() -> None:
     stockholm = timezone(timedelta(hours=2))
     just_before = datetime(2026, 5, 1, 1, 59, tzinfo=stockholm)
     assert assess_seal(made.load(), made.chain(), just_before).outcome == "qualified"
+
+
+def test_a_signature_that_is_not_the_lists_own_is_refused(lists: Lists) -> None:
+    """TS 119 612 clause 5.7: the list's signature is enveloped, a child of its root; one
+    moved elsewhere in the document is not the list's signature."""
+    from lxml import etree
+
+    eu = load_trusted_list(lists.lotl_xml, signing_certificates=lists.lotl_cert)
+    document = etree.fromstring(lists.se_xml)
+    signature = document.find("{http://www.w3.org/2000/09/xmldsig#}Signature")
+    document.find("{http://uri.etsi.org/02231/v2#}SchemeInformation").append(signature)
+    with pytest.raises(TrustedListError, match="signature does not verify"):
+        load_trusted_list(etree.tostring(document), lotl=eu)

@@ -61,6 +61,7 @@ TSL = "http://uri.etsi.org/02231/v2#"
 _TSLX = "http://uri.etsi.org/02231/v2/additionaltypes#"
 _ECC = "http://uri.etsi.org/TrstSvc/SvcInfoExt/eSigDir-1999-93-EC-TrustedList/#"
 _XML = "http://www.w3.org/XML/1998/namespace"
+_DS = "http://www.w3.org/2000/09/xmldsig#"
 
 LOTL_TYPE = "http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUlistofthelists"
 CA_QC = "http://uri.etsi.org/TrstSvc/Svctype/CA/QC"
@@ -73,16 +74,6 @@ QUALIFIED_STATUSES = frozenset(
 )
 _USES = ("ForeSignatures", "ForeSeals", "ForWebSiteAuthentication")
 _XML_MIME = "application/vnd.etsi.tsl+xml"
-
-_QC_STATEMENTS = "1.3.6.1.5.5.7.1.3"
-_QC_COMPLIANCE = "0.4.0.1862.1.1"
-_QC_SSCD = "0.4.0.1862.1.4"
-_QC_TYPE = "0.4.0.1862.1.6"
-_QC_TYPE_NAMES = {
-    "0.4.0.1862.1.6.1": "esign",
-    "0.4.0.1862.1.6.2": "eseal",
-    "0.4.0.1862.1.6.3": "web",
-}
 
 
 @dataclass(frozen=True)
@@ -239,40 +230,38 @@ def _parse(data: bytes, label: str) -> Any:
 
 def _certificates(pinned: Any) -> list[bytes]:
     """DER certificates from certificates, DER, PEM (one or several) or a sequence."""
-    from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding
+
+    from ..errors import SealError
+    from ._seal import _load_certificates
 
     if pinned is None:
         return []
-    if isinstance(pinned, x509.Certificate):
-        return [bytes(pinned.public_bytes(Encoding.DER))]
-    if isinstance(pinned, str):
-        pinned = pinned.encode("ascii", "replace")
-    if isinstance(pinned, (bytes, bytearray)):
-        try:
-            if b"-----BEGIN" in pinned:
-                return [
-                    bytes(c.public_bytes(Encoding.DER))
-                    for c in x509.load_pem_x509_certificates(bytes(pinned))
-                ]
-            x509.load_der_x509_certificate(bytes(pinned))
-        except ValueError as exc:
-            raise TrustedListError(f"a pinned certificate cannot be read: {exc}") from None
-        return [bytes(pinned)]
-    if isinstance(pinned, Iterable):
-        return [der for item in pinned for der in _certificates(item)]
-    raise TypeError("signing_certificates: certificates, DER or PEM")
+    try:
+        return [bytes(c.public_bytes(Encoding.DER)) for c in _load_certificates(pinned)]
+    except SealError as exc:
+        raise TrustedListError(f"a pinned certificate cannot be read: {exc.message}") from None
+    except TypeError:
+        raise TypeError("signing_certificates: certificates, DER or PEM") from None
 
 
-def _verified_root(data: bytes, pinned: Sequence[bytes], label: str) -> tuple[Any, bytes]:
+def _verified_root(
+    data: bytes, unverified: Any, pinned: Sequence[bytes], label: str
+) -> tuple[Any, bytes]:
     """The signed TrustServiceStatusList element and the pinned certificate that verified
-    its XAdES signature."""
+    its XAdES signature (the list's own ``ds:Signature``, a child of its root, with the
+    references its ``SignedInfo`` has: the list and the signed properties, and with some
+    signers the key info)."""
     from cryptography import x509
     from signxml.exceptions import InvalidInput, InvalidSignature
     from signxml.xades.xades import XAdESSignatureConfiguration, XAdESVerifier
 
-    references = data.count(b"Reference URI=") or data.count(b":Reference ")
-    expect = XAdESSignatureConfiguration(expect_references=max(2, min(references, 3)))
+    references = len(
+        unverified.findall(f"{{{_DS}}}Signature/{{{_DS}}}SignedInfo/{{{_DS}}}Reference")
+    )
+    expect = XAdESSignatureConfiguration(
+        location="./", expect_references=max(2, min(references, 3))
+    )
     failure = "no pinned certificate"
     for der in pinned:
         certificate = x509.load_der_x509_certificate(der)
@@ -328,7 +317,7 @@ def load_trusted_list(
             f"{label}: no certificate to check its signature with (give the List of Trusted "
             "Lists' signing certificates, or the List of Trusted Lists that points to it)"
         )
-    root, signer = _verified_root(data, pinned, label)
+    root, signer = _verified_root(data, unverified, pinned, label)
     parsed = _trusted_list(root, signer, label)
     if territory and parsed.territory != territory:
         raise TrustedListError(f"{label}: its signed territory is not the one it shows")
@@ -572,30 +561,19 @@ class SealTrust:
 
 def qc_statements(certificate: x509.Certificate) -> tuple[bool, tuple[str, ...], bool]:
     """``(QcCompliance, QcType names, QcSSCD)`` from a certificate's QCStatements (ETSI EN
-    319 412-5); all false/empty without the extension or when it cannot be read."""
-    from asn1crypto import core
-    from cryptography import x509
+    319 412-5, read by :func:`~microcred.edc._x509.qc_info`); all false/empty without the
+    extension or when it is malformed."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from ..errors import CertificateError
+    from ._x509 import qc_info
 
     try:
-        value = certificate.extensions.get_extension_for_oid(
-            x509.ObjectIdentifier(_QC_STATEMENTS)
-        ).value
-        raw = value.value if isinstance(value, x509.UnrecognizedExtension) else value.public_bytes()
-        statements = core.Sequence.load(raw, strict=True)
-        compliance, sscd, types = False, False, []
-        for index in range(min(len(statements), 32)):
-            statement = core.Sequence.load(statements[index].dump())
-            oid = core.ObjectIdentifier.load(statement[0].dump()).dotted
-            compliance = compliance or oid == _QC_COMPLIANCE
-            sscd = sscd or oid == _QC_SSCD
-            if oid == _QC_TYPE and len(statement) > 1:
-                listed = core.Sequence.load(statement[1].dump())
-                for position in range(min(len(listed), 8)):
-                    type_oid = core.ObjectIdentifier.load(listed[position].dump()).dotted
-                    types.append(_QC_TYPE_NAMES.get(type_oid, type_oid))
-        return compliance, tuple(types), sscd
-    except (x509.ExtensionNotFound, ValueError, TypeError, KeyError, IndexError):
+        info = qc_info(asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER)))
+    except (CertificateError, ValueError):
         return False, (), False
+    return info.compliance, info.types, info.qscd
 
 
 def _policies(certificate: x509.Certificate) -> set[str]:

@@ -389,7 +389,10 @@ def assess(
     if report.kind == "presentation":
         return
     issuer = _issuer_of(report)
-    answer = _answer(report, secured, issuer, trusted_issuers, registries)
+    if secured is not None and secured.seal_trust is not None:
+        answer = _eu_answer(report, secured, issuer, trusted_issuers, registries)
+    else:
+        answer = _answer(report, secured, issuer, trusted_issuers, registries)
     report.trust = answer
     if not answer.confirmed or answer.name is None or answer.source is None:
         return
@@ -440,8 +443,6 @@ def _answer(
     trusted_issuers: TrustList | None,
     registries: tuple[IssuerRegistry, ...],
 ) -> TrustAnswer:
-    if secured is not None and secured.seal_trust is not None:
-        return _eu_answer(report, secured, issuer, trusted_issuers, registries)
     if not report.verified or secured is None or not secured.signatures:
         return TrustAnswer("unconfirmed", reason=NOT_VERIFIED)
     issuer_check = report.check("issuer")
