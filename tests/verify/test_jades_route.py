@@ -232,6 +232,17 @@ def test_malformed_asn1_in_x5c_is_refused(sealed: tuple[dict[str, Any], Any]) ->
         assert report.outcome == "invalid"
 
 
+def _leaf_with_xvals(document: dict[str, Any], certificates: list[Any]) -> dict[str, Any]:
+    """``document`` with only its seal certificate in ``x5c`` (its CA reachable through
+    the anchors alone) and ``certificates`` as its ``xVals``."""
+    values = [{"x509Cert": {"val": base64.b64encode(_der(c)).decode()}} for c in certificates]
+    changed = copy.deepcopy(document)
+    changed["signatures"][0]["header"] = {"etsiU": [b64url(json.dumps({"xVals": values}).encode())]}
+    header = protected(document)
+    header["x5c"] = header["x5c"][:1]
+    return with_protected(changed, header)
+
+
 def test_a_certificate_loop_in_the_validation_data_ends(
     sealed: tuple[dict[str, Any], Any],
 ) -> None:
@@ -240,16 +251,8 @@ def test_a_certificate_loop_in_the_validation_data_ends(
     key_x, key_y = new_key(), new_key()
     x_by_y = ca_certificate(name("Loop X"), key_x, name("Loop Y"), key_y)
     y_by_x = ca_certificate(name("Loop Y"), key_y, name("Loop X"), key_x)
-    values = [{"x509Cert": {"val": base64.b64encode(_der(c)).decode()}} for c in (x_by_y, y_by_x)]
-    looped = copy.deepcopy(document)
-    looped["signatures"][0]["header"] = {
-        "etsiU": [b64url(json.dumps({"xVals": values * 16}).encode())]
-    }
-    header = protected(document)
-    header["x5c"] = header["x5c"][:1]  # the seal's CA only reachable through the anchors
-    report = mc.verify(
-        with_protected(looped, header), trust_anchors=[_der(seal_pki().root)], now=NOW
-    )
+    looped = _leaf_with_xvals(document, [x_by_y, y_by_x] * 16)
+    report = mc.verify(looped, trust_anchors=[_der(seal_pki().root)], now=NOW)
     chain = report.check("jades.chain")
     assert chain is not None
     assert chain.status == "error"
@@ -266,12 +269,8 @@ def test_a_crafted_set_of_cas_in_the_validation_data_is_refused_quickly(
     crafted = [
         ca_certificate(same, keys[i], same, keys[j]) for i in range(7) for j in range(7) if i != j
     ][:32]
-    values = [{"x509Cert": {"val": base64.b64encode(_der(c)).decode()}} for c in crafted]
-    bombed = copy.deepcopy(document)
-    bombed["signatures"][0]["header"] = {"etsiU": [b64url(json.dumps({"xVals": values}).encode())]}
-    header = protected(document)
-    header["x5c"] = header["x5c"][:1]
-    report = mc.verify(with_protected(bombed, header), trust_anchors=[_der(pki.root)], now=NOW)
+    bombed = _leaf_with_xvals(document, crafted)
+    report = mc.verify(bombed, trust_anchors=[_der(pki.root)], now=NOW)
     chain = report.check("jades.chain")
     assert chain is not None
     assert chain.status == "error"
