@@ -39,6 +39,13 @@ The tree::
     │   ├── NetworkPolicyError         network.policy
     │   └── FetchError                 network.fetch
     ├── TrustSourceError               trust.source
+    │   └── TrustedListError           trust.source.trusted_list
+    ├── JadesError                     jades
+    │   ├── JadesFormatError           jades.format
+    │   ├── TimeStampTokenError        jades.timestamp
+    │   └── CertificateError           jades.certificate
+    ├── SealError                      seal
+    │   └── TimestampAuthorityError    seal.timestamp
     └── ProtocolError                  protocol
         └── OAuthError                 protocol.oauth
 """
@@ -51,6 +58,7 @@ __all__ = [
     "DID_ERROR_TYPES",
     "BakingError",
     "CanonicalizationLimitError",
+    "CertificateError",
     "ContextIntegrityError",
     "ContextLimitError",
     "DidError",
@@ -62,6 +70,8 @@ __all__ = [
     "InputTooLargeError",
     "InvalidDidError",
     "InvalidKeyError",
+    "JadesError",
+    "JadesFormatError",
     "JsonLdError",
     "JsonLdProcessingError",
     "KeyMaterialError",
@@ -72,8 +82,12 @@ __all__ = [
     "OAuthError",
     "ProtocolError",
     "SafeModeError",
+    "SealError",
     "StrictReadingError",
+    "TimeStampTokenError",
+    "TimestampAuthorityError",
     "TrustSourceError",
+    "TrustedListError",
     "UnknownContextError",
     "UnsupportedKeyTypeError",
 ]
@@ -320,6 +334,59 @@ class TrustSourceError(MicrocredError):
     ``load_registry``)."""
 
     code = "trust.source"
+
+
+class JadesError(MicrocredError):
+    """A JAdES signature (ETSI TS 119 182-1, the seal of a European Digital Credential)
+    that cannot be read or checked (``microcred.edc``)."""
+
+    code = "jades"
+
+
+class JadesFormatError(JadesError):
+    """Not a JWS JSON serialization of the JAdES profile: a member missing or of the wrong
+    type, a header that is not base64url JSON, a ``crit`` parameter not understood, an
+    ``etsiU`` entry that cannot be read, or a size or count over the limits."""
+
+    code = "jades.format"
+
+
+class TimeStampTokenError(JadesError):
+    """An RFC 3161 time-stamp token that cannot be read (malformed ASN.1, not a signed
+    TSTInfo, over the size limits) or does not verify (imprint, TSA signature)."""
+
+    code = "jades.timestamp"
+
+
+class CertificateError(JadesError):
+    """An X.509 certificate, CRL or OCSP response of a JAdES signature that cannot be read
+    (malformed DER, over the size or count limits)."""
+
+    code = "jades.certificate"
+
+
+class TrustedListError(TrustSourceError):
+    """An EU trusted list (ETSI TS 119 612 XML: the List of Trusted Lists or a national
+    list) cannot be used: not readable, too large, not XML of that schema, or its XAdES
+    signature does not verify with the certificates the caller pins
+    (``microcred.edc.load_trusted_list``)."""
+
+    code = "trust.source.trusted_list"
+
+
+class SealError(MicrocredError):
+    """A JAdES seal cannot be made (``microcred.edc.seal``): the key does not match the
+    seal certificate, the chain is not a chain, the certificate is not valid at the signing
+    time or may not sign, or the credential is not a JSON object."""
+
+    code = "seal"
+
+
+class TimestampAuthorityError(SealError):
+    """The time-stamping authority did not give a usable RFC 3161 time-stamp token: no
+    answer, a refusal, or a token over other data than asked."""
+
+    code = "seal.timestamp"
 
 
 class ProtocolError(MicrocredError):

@@ -146,6 +146,24 @@ class HttpsFetcher:
 
     def fetch(self, url: str, *, accept: str, max_bytes: int) -> bytes:
         """GET ``url`` and return at most ``max_bytes`` of body (a larger body is an error)."""
+        return self._exchange("GET", url, None, accept=accept, max_bytes=max_bytes)
+
+    def post(
+        self, url: str, body: bytes, *, content_type: str, accept: str, max_bytes: int
+    ) -> bytes:
+        """POST ``body`` (of ``content_type``) to ``url``, under the same rules as
+        :meth:`fetch` (an RFC 3161 time-stamp request, ``microcred.edc.HttpTsa``)."""
+        return self._exchange("POST", url, (body, content_type), accept=accept, max_bytes=max_bytes)
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        upload: tuple[bytes, str] | None,
+        *,
+        accept: str,
+        max_bytes: int,
+    ) -> bytes:
         deadline = time.monotonic() + self._limits.network_timeout
         scheme, host, port, target = self._check_url(url)
         for _hop in range(self._limits.max_redirects + 1):
@@ -159,10 +177,11 @@ class HttpsFetcher:
             else:
                 conn = _PinnedHTTPConnection(host, address, port, remaining)
             try:
+                headers = {"Accept": accept, "Host": host, "User-Agent": "microcred"}
+                if upload is not None:
+                    headers["Content-Type"] = upload[1]
                 conn.request(
-                    "GET",
-                    target,
-                    headers={"Accept": accept, "Host": host, "User-Agent": "microcred"},
+                    method, target, body=None if upload is None else upload[0], headers=headers
                 )
                 response = conn.getresponse()
                 if response.status in (301, 302, 303, 307, 308):

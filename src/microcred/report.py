@@ -29,7 +29,9 @@ from .errors import MicrocredError
 __all__ = [
     "Check",
     "CheckStatus",
+    "JadesLevel",
     "Outcome",
+    "SealInfo",
     "TrustAnswer",
     "VerificationError",
     "VerificationReport",
@@ -37,6 +39,11 @@ __all__ = [
 
 CheckStatus = Literal["passed", "failed", "skipped", "error"]
 Outcome = Literal["verified", "invalid", "indeterminate"]
+#: The JAdES baseline level a verification established (ETSI TS 119 182-1 §6): ``B-B`` (the
+#: signature and its signing certificate), ``B-T`` (and a signature time-stamp that verified),
+#: ``B-LT`` (and the validation data in ``xVals``/``rVals`` the chain was checked with),
+#: ``B-LTA`` (and an archive time-stamp that verified).
+JadesLevel = Literal["B-B", "B-T", "B-LT", "B-LTA"]
 
 
 @dataclass(frozen=True)
@@ -76,12 +83,15 @@ class TrustAnswer:
             ``unconfirmed`` (none does; always so for a credential that did not verify).
         by: the source that confirmed it: ``domain`` (a ``did:web``/``https:`` issuer whose
             key its own DID or controller document lists), ``list`` (the caller's trust
-            list), ``registry`` (an issuer registry) or ``trusted-list`` (an ``x5c`` chain to
-            the caller's trust anchors); ``None`` when unconfirmed.
+            list), ``registry`` (an issuer registry), ``trusted-list`` (an ``x5c`` chain to
+            the caller's trust anchors) or ``eu-trusted-list`` (a JAdES seal whose
+            certificate an EU trusted list makes a qualified seal at the signing time);
+            ``None`` when unconfirmed.
         name: the confirmed name (``None`` when unconfirmed).
         source: the domain, the trust list's name, the registry's name, or the trust
             anchor's subject (``None`` when unconfirmed).
         reason: for ``unconfirmed``, why, in one plain English sentence.
+        country: for ``eu-trusted-list``, the seal holder's country (its certificate's).
     """
 
     issuer: Literal["confirmed", "unconfirmed"]
@@ -89,6 +99,7 @@ class TrustAnswer:
     name: str | None = None
     source: str | None = None
     reason: str | None = None
+    country: str | None = None
 
     @property
     def confirmed(self) -> bool:
@@ -98,6 +109,9 @@ class TrustAnswer:
     def summary(self) -> str:
         """The answer as one line, as the CLI prints it: ``issuer confirmed by <by>: <name>
         (<source>)``, or ``issuer name not confirmed: <reason>``."""
+        if self.confirmed and self.by == "eu-trusted-list":
+            holder = f"{self.name}, {self.country}" if self.country else f"{self.name}"
+            return f"sealed by {holder} with a qualified seal per the {self.source}"
         if self.confirmed:
             return f"issuer confirmed by {self.by}: {self.name} ({self.source})"
         return f"issuer name not confirmed: {self.reason or 'nothing confirms who issued it'}"
@@ -113,7 +127,75 @@ class TrustAnswer:
         }
         if self.reason is not None:
             data["reason"] = self.reason
+        if self.country is not None:
+            data["country"] = self.country
         return data
+
+
+@dataclass(frozen=True)
+class SealInfo:
+    """Who sealed a JAdES-sealed credential (a European Digital Credential), as its signing
+    certificate says: read from the certificate, so it is the certificate's word, and it is
+    confirmed only as far as :attr:`VerificationReport.trust` says.
+
+    Attributes:
+        holder: the seal's holder as the certificate names it (its organizationName, else
+            its commonName).
+        organisation: the certificate subject's organizationName (``None``: none).
+        country: the certificate subject's countryName (ISO 3166 alpha-2), if any.
+        qualified: ``True`` when the certificate declares itself an EU qualified certificate
+            (QCStatement ``QcCompliance``), ``False`` when it has QCStatements without it or
+            none, ``None`` when they could not be read.
+        qc_types: the ``QcType`` statements, as ``"eseal"``, ``"esign"``, ``"web"``.
+        qscd: ``True`` when the certificate declares its key in a qualified signature/seal
+            creation device (``QcSSCD``), ``None`` when unknown.
+        certificate_subject: the certificate's subject (RFC 4514, at most 200 characters).
+        certificate_serial: its serial number (hexadecimal).
+        signing_time: the time the signature claims (``sigT``, ISO 8601), or ``None``.
+        timestamp_time: the time the signature time-stamp (``sigTst``) proves, ISO 8601,
+            when one verified.
+    """
+
+    holder: str
+    organisation: str | None
+    country: str | None
+    qualified: bool | None
+    qc_types: tuple[str, ...]
+    qscd: bool | None
+    certificate_subject: str
+    certificate_serial: str
+    signing_time: str | None
+    timestamp_time: str | None = None
+
+    def summary(self) -> str:
+        """The seal in one line, as the certificate declares it: ``sealed by <holder>
+        (<country>), qualified certificate (QcCompliance), QSCD``; ``not a qualified
+        certificate`` without QcCompliance. Whether an EU trusted list confirms it is the
+        trust answer's."""
+        where = f" ({self.country})" if self.country else ""
+        if self.qualified is None:
+            kind = "qualified status not readable"
+        elif self.qualified:
+            kind = "qualified certificate (QcCompliance)"
+        else:
+            kind = "not a qualified certificate"
+        device = ", QSCD" if self.qscd else ""
+        return f"sealed by {self.holder}{where}, {kind}{device}"
+
+    def to_json(self) -> dict[str, Any]:
+        """Every attribute as a JSON member (``qc_types`` as an array)."""
+        return {
+            "holder": self.holder,
+            "organisation": self.organisation,
+            "country": self.country,
+            "qualified": self.qualified,
+            "qc_types": list(self.qc_types),
+            "qscd": self.qscd,
+            "certificate_subject": self.certificate_subject,
+            "certificate_serial": self.certificate_serial,
+            "signing_time": self.signing_time,
+            "timestamp_time": self.timestamp_time,
+        }
 
 
 def status_of(exc: MicrocredError) -> CheckStatus:
@@ -142,7 +224,9 @@ class VerificationReport:
         checks: every check in the order it ran.
         format: ``"data-integrity"``, ``"jwt"``, ``"vc+jwt"``, ``"sd-jwt-vc"`` (SD-JWT VC,
             ``typ`` ``dc+sd-jwt``), ``"vc+sd-jwt"`` (a VC 2.0 credential secured with SD-JWT),
-            ``"sd-jwt"`` (an SD-JWT that is neither), or ``"unknown"``.
+            ``"sd-jwt"`` (an SD-JWT that is neither), ``"jades"`` (a JAdES signature in the
+            JWS JSON serialization, as European Digital Credentials are sealed), or
+            ``"unknown"``.
         kind: ``"credential"``, ``"presentation"`` or ``"unknown"``.
         document: the credential as verified (for a JWT, the credential it carries), if parsed.
             Read it only when :attr:`verified` is true: then every member a reader finds by
@@ -159,6 +243,11 @@ class VerificationReport:
         trust: who issued the credential as the caller's sources confirm it
             (:class:`TrustAnswer`); set for every credential report, ``None`` for a
             presentation's own report (its credentials carry theirs).
+        jades_level: for a JAdES-sealed document (``format`` ``"jades"``), the baseline level
+            the checks established (:data:`JadesLevel`), ``None`` when not even B-B was (or
+            for other formats).
+        seal: for a JAdES-sealed document, who sealed it per its signing certificate
+            (:class:`SealInfo`), once the certificate could be read; ``None`` otherwise.
     """
 
     checks: list[Check] = field(default_factory=list)
@@ -170,6 +259,8 @@ class VerificationReport:
     disclosed: list[str] | None = None
     hidden_count: int | None = None
     trust: TrustAnswer | None = None
+    jades_level: JadesLevel | None = None
+    seal: SealInfo | None = None
 
     @property
     def issuer_name(self) -> str | None:
@@ -267,6 +358,9 @@ class VerificationReport:
             data["hidden_count"] = self.hidden_count
         if self.trust is not None:
             data["trust"] = self.trust.to_json()
+        if self.format == "jades":
+            data["jades_level"] = self.jades_level
+            data["seal"] = self.seal.to_json() if self.seal is not None else None
         if self.credentials:
             data["credentials"] = [inner.to_json() for inner in self.credentials]
         return data

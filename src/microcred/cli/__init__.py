@@ -36,6 +36,8 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "present": ("_present", "present an SD-JWT with only the chosen claims disclosed, with "
                 "key binding (holder)"),
     "verify": ("_verify", "verify credentials, presentations or JWTs"),
+    "seal": ("_seal", "seal an ELM credential as a European Digital Credential (JAdES, eIDAS "
+             "seal)"),
     "validate": ("_validate", "validate documents against the OB 3.0, CLR 2.0, EU "
                  "micro-credential or ELM profile"),
     "inspect": ("_annex", "show the Annex I elements of a micro-credential and what is missing"),

@@ -25,6 +25,7 @@ from ._io import read_input, read_json_object, read_key
 
 if TYPE_CHECKING:
     from ..model.eu import MicroCredential
+    from ..report import SealInfo
 
 #: The Annex I elements an EU micro-credential SD-JWT VC of microcred's (or DC4EU's) type may
 #: hold in Disclosures (``DEFAULT_DISCLOSABLE``); every other element is always in clear.
@@ -102,11 +103,17 @@ class _Disclosure:
     hidden: int
 
 
-def _load(path: str) -> tuple[MicroCredential, SourceKind, _Disclosure | None]:
+def _load(path: str) -> tuple[MicroCredential, SourceKind, _Disclosure | None, SealInfo | None]:
     from ..model.eu import MicroCredential, read_any
 
     try:
         value, description = read_document(read_input(path), limits=DEFAULT_LIMITS)
+        seal = None
+        if isinstance(value, dict) and "payload" in value:
+            from ..edc import looks_like_jades, read_sealed
+
+            if looks_like_jades(value):  # a sealed EDC: its payload, and who the seal names
+                value, seal = read_sealed(value, limits=DEFAULT_LIMITS)
         if isinstance(value, str) and description.startswith("SD-JWT"):
             from ..sdjwt import decode_sd_jwt
 
@@ -119,18 +126,18 @@ def _load(path: str) -> tuple[MicroCredential, SourceKind, _Disclosure | None]:
                 vct if isinstance(vct, str) else None, processed.disclosed, processed.hidden
             )
             # the claims are OB 3.0's (credentialSubject.achievement...): located as for OB 3.0
-            return MicroCredential.from_sd_jwt_vc(processed.claims), "ob3", shown
+            return MicroCredential.from_sd_jwt_vc(processed.claims), "ob3", shown, None
         if isinstance(value, str):
             from ..jose import credential_unverified
 
             value = credential_unverified(value, max_bytes=DEFAULT_LIMITS.max_jwt_bytes)
-        return read_any(value), source_kind(value), None
+        return read_any(value), source_kind(value), None, seal
     except (MicrocredError, ValueError) as exc:
         raise CliError(f"{path}: {_first_line(exc)}") from None
 
 
 def _load_with_kind(path: str) -> tuple[MicroCredential, SourceKind]:
-    m, kind, _ = _load(path)
+    m, kind, _, _ = _load(path)
     return m, kind
 
 
@@ -151,12 +158,26 @@ def _not_disclosed(rows: list[ElementRow], shown: _Disclosure | None) -> list[st
     return absent  # a type of its own: any claim may be in a Disclosure
 
 
+def _seal_record(seal: SealInfo | None) -> dict[str, Any]:
+    """``{"seal": ...}`` for ``inspect --json`` of a sealed credential (never verified)."""
+    return {} if seal is None else {"seal": {**seal.to_json(), "verified": False}}
+
+
+def _print_seal(seal: SealInfo | None) -> None:
+    """The lines ``inspect`` prints of a sealed credential's seal, marked not verified."""
+    if seal is None:
+        return
+    print(f"  JAdES seal (not verified; see verify): {seal.summary()}")
+    print(f"    certificate: {seal.certificate_subject} (serial {seal.certificate_serial})")
+    print(f"    signing time: {seal.signing_time or 'not given'}")
+
+
 def run_inspect(args: argparse.Namespace) -> int:
     """Print the Annex I table; exit 1 when a mandatory element is missing (an SD-JWT VC's
     element that may be in its hidden claims is *not disclosed*, not missing). Nothing is
     verified, so the issuer is said to be unconfirmed (``trust`` in ``--json``, the
     ``issuer:`` line and the awarding body marked self-asserted in the text)."""
-    m, kind, shown = _load(args.path)
+    m, kind, shown, seal = _load(args.path)
     rows = element_rows(m, kind)
     hidden = _not_disclosed(rows, shown)
     missing = [name for name in m.missing if name not in hidden]
@@ -169,6 +190,7 @@ def run_inspect(args: argparse.Namespace) -> int:
             "where": {row.element: row.where for row in rows},
             "trust": dict(INSPECT_TRUST),
         }
+        record.update(_seal_record(seal))
         if shown is not None:
             record["sd_jwt_vc"] = {
                 "vct": shown.vct,
@@ -179,6 +201,7 @@ def run_inspect(args: argparse.Namespace) -> int:
         print(json.dumps(record, ensure_ascii=False))
         return EXIT_INVALID if missing else EXIT_OK
     print(f"{args.path}: EU micro-credential (Council Recommendation 2022/C 243/02, Annex I)")
+    _print_seal(seal)
     if shown is not None:
         print(
             f"  SD-JWT VC, vct {shown.vct}: {len(shown.disclosed)} claim(s) disclosed, "

@@ -132,7 +132,8 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="PEM",
-        help="a trusted root certificate (PEM file) for an SD-JWT's x5c issuer chain (repeatable)",
+        help="a trusted root certificate (PEM or DER file) for an SD-JWT's x5c issuer chain, "
+        "or a JAdES seal's and its time-stamps' chains (repeatable)",
     )
     parser.add_argument(
         "--trusted-issuers",
@@ -147,7 +148,42 @@ def register(sub: Any) -> None:
         help="an issuer registry in the DCC format (JSON), optionally named (repeatable; "
         "the first that lists an issuer names it)",
     )
+    parser.add_argument(
+        "--trusted-list",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an EU trusted list (ETSI TS 119 612 XML): the List of Trusted Lists first, "
+        "then national lists, checked against --trusted-list-signer and the List of Trusted "
+        "Lists' pointers (repeatable)",
+    )
+    parser.add_argument(
+        "--trusted-list-signer",
+        action="append",
+        default=[],
+        metavar="PEM",
+        help="a certificate a --trusted-list may be signed with (the List of Trusted Lists' "
+        "signing certificates as the Official Journal publishes them; repeatable)",
+    )
     parser.set_defaults(handler=run)
+
+
+def _trusted_lists(args: argparse.Namespace) -> list[Any]:
+    """The lists of ``--trusted-list`` (in order; a national list may be pinned by the List
+    of Trusted Lists loaded before it)."""
+    if not args.trusted_list:
+        return []
+    from ..edc import load_trusted_list
+
+    signers = [read_input(path) for path in args.trusted_list_signer]
+    loaded: list[Any] = []
+    for path in args.trusted_list:
+        lotl = next((t for t in reversed(loaded) if t.is_lotl), None)
+        try:
+            loaded.append(load_trusted_list(Path(path), signing_certificates=signers, lotl=lotl))
+        except TrustSourceError as exc:
+            raise CliError(f"--trusted-list: {exc}") from None
+    return loaded
 
 
 def _resolver(args: argparse.Namespace, fetcher: HttpsFetcher | None) -> DidResolver | None:
@@ -254,6 +290,7 @@ def _options(args: argparse.Namespace) -> VerifyOptions:
         metadata_fetcher=fetcher,
         trusted_issuers=_trust_list(args),
         registries=_registries(args),
+        trusted_lists=_trusted_lists(args),
     )
 
 
@@ -285,16 +322,21 @@ def _registries(args: argparse.Namespace) -> list[IssuerRegistry]:
 
 
 def _trust_anchors(args: argparse.Namespace) -> list[bytes]:
-    """The certificates of ``--trust-anchor PEM`` files."""
+    """The certificates of ``--trust-anchor`` files (PEM, one or more, or DER)."""
     anchors = []
     for path in args.trust_anchor:
         data = read_input(path)
         from cryptography import x509
 
         try:
-            x509.load_pem_x509_certificates(data)
+            if b"-----BEGIN" in data:
+                x509.load_pem_x509_certificates(data)
+            else:
+                x509.load_der_x509_certificate(data)
         except ValueError:
-            raise CliError(f"--trust-anchor {path}: not a PEM certificate") from None
+            raise CliError(
+                f"--trust-anchor {path}: not a PEM certificate (nor a DER one)"
+            ) from None
         anchors.append(data)
     return anchors
 
@@ -457,6 +499,8 @@ def format_report(name: str, report: VerificationReport, *, as_json: bool) -> st
     lines = [f"{name}: {report.outcome.upper()} ({report.format} {report.kind})"]
     if report.trust is not None:
         lines.append(f"  {report.trust.summary()}")
+    if report.format == "jades":
+        lines += seal_lines(report, "  ")
     if report.disclosed is not None:
         lines.append(
             f"  disclosed: {len(report.disclosed)} claim(s); hidden: {report.hidden_count} "
@@ -465,6 +509,23 @@ def format_report(name: str, report: VerificationReport, *, as_json: bool) -> st
     _check_lines(report, "  ", lines)
     lines += [f"  warning: {w.id}: {w.message}" for w in report.all_warnings]
     return "\n".join(lines) + "\n"
+
+
+def seal_lines(report: VerificationReport, indent: str) -> list[str]:
+    """A JAdES report's seal (who, by its certificate; signing and time-stamp times) and the
+    level established, as printed."""
+    level = report.jades_level or "none (the signature did not verify)"
+    seal = report.seal
+    if seal is None:
+        return [f"{indent}JAdES level: {level}"]
+    times = f"signing time {seal.signing_time or 'not given'}"
+    if seal.timestamp_time:
+        times += f", time-stamped {seal.timestamp_time}"
+    return [
+        f"{indent}seal: {seal.summary()}",
+        f"{indent}  certificate: {seal.certificate_subject} (serial {seal.certificate_serial})",
+        f"{indent}  {times}; JAdES level: {level}",
+    ]
 
 
 def _check_lines(report: VerificationReport, indent: str, lines: list[str]) -> None:

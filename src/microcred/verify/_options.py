@@ -63,6 +63,9 @@ class VerifyOptions:
         trusted_issuers: the caller's trust list (DIDs or domains with names) for the trust
             answer (``report.trust``); ``None``: none.
         registries: issuer registries (DCC format) for the trust answer.
+        trusted_lists: EU trusted lists (:func:`microcred.edc.load_trusted_list`): their
+            CA/QC services granted at the signing time anchor a JAdES seal's certificate,
+            and the trust answer says whether the seal is qualified per them.
     """
 
     now: datetime | None = None
@@ -89,6 +92,7 @@ class VerifyOptions:
     metadata_fetcher: Fetcher | None = None
     trusted_issuers: TrustList | None = field(default=None, hash=False)
     registries: tuple[IssuerRegistry, ...] = field(default=(), hash=False)
+    trusted_lists: tuple[Any, ...] = field(default=(), hash=False)
 
     @property
     def kb_nonce(self) -> str | None:
@@ -131,6 +135,7 @@ class VerifyOptions:
         metadata_fetcher: Fetcher | None = None,
         trusted_issuers: Any = None,
         registries: Iterable[Any] | None = None,
+        trusted_lists: Iterable[Any] | None = None,
     ) -> VerifyOptions:
         """Options from ``verify()``'s keyword arguments (see its docstring), checked.
 
@@ -206,6 +211,7 @@ class VerifyOptions:
             if trusted_issuers is not None
             else None,
             registries=registries_from(registries),
+            trusted_lists=_trusted_lists(trusted_lists),
         )
 
     @property
@@ -233,6 +239,23 @@ class VerifyOptions:
         :meth:`for_embedded` (no presentation-bound option, ``now`` fixed) without a profile
         and a status check, so an option bound to a presentation is dropped in one place."""
         return replace(self.for_embedded(), profile=None, check_status=False)
+
+
+def _trusted_lists(lists: Iterable[Any] | None) -> tuple[Any, ...]:
+    """``trusted_lists=``: loaded :class:`~microcred.edc.TrustedList` objects (a list is
+    loaded with the certificates it is pinned to, so a path is not enough)."""
+    if lists is None:
+        return ()
+    from ..edc._tl import TrustedList
+
+    found = (lists,) if isinstance(lists, TrustedList) else tuple(lists)
+    for item in found:
+        if not isinstance(item, TrustedList):
+            raise TypeError(
+                "trusted_lists: lists loaded with microcred.edc.load_trusted_list (which "
+                f"checks their signature), not {type(item).__name__}"
+            )
+    return found
 
 
 def _schema_registry(schemas: Mapping[str, Any] | None) -> Mapping[str, Any]:

@@ -2,7 +2,8 @@
 
 The pipeline is the only caller of the routes; a route never calls back into it. Each route
 (:mod:`._di` for Data Integrity, :mod:`._jwt` for compact JWS, the latter also for the token
-of an enveloped credential or presentation, :mod:`._enveloped`) turns its input into a
+of an enveloped credential or presentation, :mod:`._enveloped`; :mod:`._jades` for a JAdES
+seal in the JWS JSON serialization) turns its input into a
 :class:`~._secured.Secured` document with the signatures that verified; the shared steps then
 run once, whatever the route: issuer/holder binding (:mod:`._binding`), then for a credential
 subject, validity, status, schema and profile (:mod:`._body`), and the credentials inside a
@@ -69,6 +70,7 @@ def verify(
     metadata_fetcher: Fetcher | None = None,
     trusted_issuers: Any = None,
     registries: Iterable[Any] | None = None,
+    trusted_lists: Iterable[Any] | None = None,
 ) -> VerificationReport:
     """Verify a credential or presentation and report every check.
 
@@ -110,7 +112,8 @@ def verify(
         require_key_binding: an SD-JWT must come with a valid Key Binding JWT.
         kb_max_age: how old a Key Binding JWT's ``iat`` may be.
         trust_anchors: certificates (``cryptography`` objects, PEM or DER bytes) an SD-JWT's
-            ``x5c`` chain must validate to.
+            ``x5c`` chain must validate to, and a JAdES seal's certificate and time-stamping
+            authorities (``docs/edc.md``).
         metadata_fetcher: fetches SD-JWT VC type metadata (an https ``vct``) and JWT VC Issuer
             Metadata (``{iss}/.well-known/jwt-vc-issuer``); without one nothing is fetched.
         trusted_issuers: the caller's trust list for the trust answer (``report.trust``): a
@@ -119,6 +122,11 @@ def verify(
             ...}, {"domain": ..., "name": ...}]}``).
         registries: issuer registries in the DCC format (:func:`load_registry`): each a
             registry, a path, or the JSON's bytes.
+        trusted_lists: EU trusted lists loaded with :func:`microcred.edc.load_trusted_list`
+            (their signature checked): a JAdES seal's certificate is anchored in their CA/QC
+            services granted at the signing time, and the trust answer says "sealed by
+            <organisation, country> with a qualified seal per the EU trusted list" or why
+            not.
 
     Returns:
         A :class:`~microcred.report.VerificationReport`; never raises for a bad credential.
@@ -158,6 +166,7 @@ def verify(
             metadata_fetcher=metadata_fetcher,
             trusted_issuers=trusted_issuers,
             registries=registries,
+            trusted_lists=trusted_lists,
         )
     elif not isinstance(options, VerifyOptions):
         raise TypeError("options must be a microcred.verify.VerifyOptions")
@@ -192,6 +201,7 @@ _DEFAULTS: dict[str, Any] = {
     "metadata_fetcher": None,
     "trusted_issuers": None,
     "registries": None,
+    "trusted_lists": None,
 }
 
 
@@ -240,6 +250,16 @@ def _guarded(report: VerificationReport, value: Any, options: VerifyOptions) -> 
 def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> Secured | None:
     """Route ``value`` (a JSON object, a compact JWS or an SD-JWT), then the shared checks;
     the secured document (``None`` when no route produced one)."""
+    # a JAdES seal (JWS JSON serialization with b64: false, sigT or etsiU) is routed before
+    # the SD-JWT JSON serialization check, which would claim any "payload" object
+    if isinstance(value, dict) and "payload" in value and "@context" not in value:
+        from ..edc import looks_like_jades
+
+        if looks_like_jades(value):
+            from . import _jades
+
+            secured = _jades.route(report, value, options)
+            return _shared(report, secured, options)
     # the SD-JWT layer loads only for what may be an SD-JWT (the cold start of the others):
     # JWS JSON Serialization has a "payload" member, the compact form a "~" (never in a JWS)
     if isinstance(value, dict) and "payload" in value and "@context" not in value:
@@ -271,6 +291,13 @@ def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> Secu
     else:
         report.add("format", "failed", "neither a JSON object nor a compact JWS")
         return None
+    return _shared(report, secured, options)
+
+
+def _shared(
+    report: VerificationReport, secured: Secured | None, options: VerifyOptions
+) -> Secured | None:
+    """The shared checks on what a route secured (nothing when it secured nothing)."""
     if secured is None:
         return None
     check_binding(report, secured, options.resolver)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ..edc._tl import SealTrust
 
 __all__ = ["Kind", "Secured", "Signature"]
 
@@ -43,11 +46,14 @@ class Secured:
         kind: ``credential`` or ``presentation``.
         signatures: the signatures that verified (empty: none did, and the route has said
             why in the report).
+        seal_trust: for a JAdES seal checked against EU trusted lists, what they say of
+            its certificate at the signing time (``None``: no lists were given).
     """
 
     document: dict[str, Any]
     kind: Kind
     signatures: list[Signature] = field(default_factory=list)
+    seal_trust: SealTrust | None = None
 
     @property
     def relationship(self) -> str:

@@ -16,6 +16,13 @@ precedence when several confirm:
    document lists, as the caller's resolver served it. A domain confirms the *domain*, not
    a name: the confirmed name is the domain itself.
 
+Before them all, ``eu-trusted-list``: a JAdES seal that the EU trusted lists the caller
+loaded (``trusted_lists=``) make a qualified seal at the signing time confirms the seal
+holder's organisation and country ("sealed by <organisation, country> with a qualified seal
+per the EU trusted list"). A seal they do not (not anchored, a service withdrawn at the
+signing time, not a qualified certificate for seals) says why, when no other source
+confirms the issuer.
+
 A credential that did not verify is never confirmed.
 """
 
@@ -25,7 +32,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -382,7 +389,10 @@ def assess(
     if report.kind == "presentation":
         return
     issuer = _issuer_of(report)
-    answer = _answer(report, secured, issuer, trusted_issuers, registries)
+    if secured is not None and secured.seal_trust is not None:
+        answer = _eu_answer(report, secured, issuer, trusted_issuers, registries)
+    else:
+        answer = _answer(report, secured, issuer, trusted_issuers, registries)
     report.trust = answer
     if not answer.confirmed or answer.name is None or answer.source is None:
         return
@@ -400,6 +410,30 @@ def assess(
                 f"({answer.by}) names it {answer.name[:120]!r}"
             )
         report.warn("trust.name", message, "$.issuer.name")
+
+
+def _eu_answer(
+    report: VerificationReport,
+    secured: Secured,
+    issuer: str | None,
+    trusted_issuers: TrustList | None,
+    registries: tuple[IssuerRegistry, ...],
+) -> TrustAnswer:
+    """The answer for a seal checked against EU trusted lists (``secured.seal_trust``)."""
+    trust = secured.seal_trust
+    seal = report.seal
+    assert trust is not None
+    if report.verified and trust.qualified and seal is not None and secured.signatures:
+        name = seal.organisation or seal.holder
+        return TrustAnswer(
+            "confirmed", "eu-trusted-list", name, trust.list_label, country=seal.country
+        )
+    other = _answer(report, replace(secured, seal_trust=None), issuer, trusted_issuers, registries)
+    if other.confirmed:
+        return other
+    if trust.qualified:
+        return other  # qualified per the list, but the credential did not verify
+    return TrustAnswer("unconfirmed", reason=f"{trust.reason} (EU trusted lists)")
 
 
 def _answer(

@@ -87,6 +87,58 @@
       "en": {"name": "Profile", "why": "The credential does not meet the requirements of the profile it was checked against."},
       "sv": {"name": "Profil", "why": "Intyget uppfyller inte kraven i den profil som det kontrollerades mot."}
     },
+    "jades.contexts": {
+      "en": {"name": "Sealed credential's vocabulary", "why": "The JSON-LD vocabularies a sealed credential names are not processed: the seal covers its text as it is."},
+      "sv": {"name": "Det stämplade intygets vokabulär", "why": "De JSON-LD-vokabulärer som ett stämplat intyg anger bearbetas inte: stämpeln täcker dess text som den är."}
+    },
+    "jades.format": {
+      "en": {"name": "JAdES seal format", "why": "The sealed document is not a readable JWS JSON serialization of a JAdES seal (its members, its payload, or its unsigned validation data are malformed or over the limits)."},
+      "sv": {"name": "JAdES-stämpelns format", "why": "Det stämplade dokumentet är inte en läsbar JWS JSON-serialisering av en JAdES-stämpel (dess delar, dess innehåll eller dess osignerade valideringsdata är felaktiga eller över gränserna)."}
+    },
+    "jades.header": {
+      "en": {"name": "JAdES seal header", "why": "The seal's protected header does not fit the JAdES profile: an algorithm that is not accepted or does not fit the certificate's key, a critical parameter this verifier does not process, or no signing time or certificate."},
+      "sv": {"name": "JAdES-stämpelns huvud", "why": "Stämpelns skyddade huvud passar inte JAdES-profilen: en algoritm som inte godtas eller inte passar certifikatets nyckel, en kritisk parameter som den här verifieraren inte behandlar, eller ingen signeringstid eller inget certifikat."}
+    },
+    "jades.x5t": {
+      "en": {"name": "Seal certificate thumbprint", "why": "The thumbprint the seal gives of its certificate is not that of the certificate it carries, so the certificate may have been replaced."},
+      "sv": {"name": "Stämpelcertifikatets tumavtryck", "why": "Tumavtrycket som stämpeln anger för sitt certifikat är inte avtrycket av certifikatet den bär, så certifikatet kan ha bytts ut."}
+    },
+    "jades.kid": {
+      "en": {"name": "Seal certificate reference", "why": "The issuer and serial number the seal names are not those of the certificate it carries."},
+      "sv": {"name": "Stämpelcertifikatets referens", "why": "Utfärdaren och serienumret som stämpeln anger är inte de för certifikatet den bär."}
+    },
+    "jades.signature": {
+      "en": {"name": "Seal signature", "why": "The seal's signature does not match the credential and its protected header: the credential was changed after it was sealed, or was never sealed with this certificate's key."},
+      "sv": {"name": "Stämpelns signatur", "why": "Stämpelns signatur stämmer inte med intyget och dess skyddade huvud: intyget har ändrats efter att det stämplades, eller stämplades aldrig med det här certifikatets nyckel."}
+    },
+    "jades.sigT": {
+      "en": {"name": "Signing time", "why": "The time the seal claims it was made is not a valid time, lies outside its certificate's validity, or is later than the time-stamp that proves when it existed."},
+      "sv": {"name": "Signeringstid", "why": "Tiden som stämpeln anger att den gjordes är ingen giltig tid, ligger utanför certifikatets giltighet, eller är senare än tidsstämpeln som visar när den fanns."}
+    },
+    "jades.sigTst": {
+      "en": {"name": "Signature time-stamp", "why": "The time-stamp over the seal's signature does not verify (it stamps other data, or its time-stamping authority's signature or certificate is wrong or not trusted)."},
+      "sv": {"name": "Signaturens tidsstämpel", "why": "Tidsstämpeln över stämpelns signatur går inte att verifiera (den stämplar andra data, eller tidsstämplingstjänstens signatur eller certifikat är fel eller inte betrott)."}
+    },
+    "jades.adoTst": {
+      "en": {"name": "Content time-stamp", "why": "The time-stamp over the credential's content does not verify, or is later than the signature time-stamp."},
+      "sv": {"name": "Innehållets tidsstämpel", "why": "Tidsstämpeln över intygets innehåll går inte att verifiera, eller är senare än signaturens tidsstämpel."}
+    },
+    "jades.arcTst": {
+      "en": {"name": "Archive time-stamp", "why": "The archive time-stamp, which protects the seal and its validation data over time, does not verify, or its time-stamping authority cannot be trusted now."},
+      "sv": {"name": "Arkivtidsstämpel", "why": "Arkivtidsstämpeln, som skyddar stämpeln och dess valideringsdata över tid, går inte att verifiera, eller så går dess tidsstämplingstjänst inte att lita på nu."}
+    },
+    "jades.chain": {
+      "en": {"name": "Seal certificate chain", "why": "The seal's certificate does not lead to a trusted authority (none was configured, or its chain ends elsewhere), had expired with nothing proving the seal was made in time, or may not sign."},
+      "sv": {"name": "Stämpelcertifikatets kedja", "why": "Stämpelns certifikat leder inte till en betrodd utfärdare (ingen var inställd, eller kedjan slutar någon annanstans), hade gått ut utan att något visar att stämpeln gjordes i tid, eller får inte signera."}
+    },
+    "jades.revocation": {
+      "en": {"name": "Seal certificate revocation", "why": "The seal's certificate was revoked, according to the revocation information the seal carries."},
+      "sv": {"name": "Spärrning av stämpelcertifikatet", "why": "Stämpelns certifikat var spärrat, enligt den spärrinformation som stämpeln bär."}
+    },
+    "jades.qc": {
+      "en": {"name": "Qualified certificate statements", "why": "The seal's certificate says whether it is an EU qualified certificate for electronic seals; this is reported, not judged."},
+      "sv": {"name": "Uttalanden om kvalificerat certifikat", "why": "Stämpelns certifikat anger om det är ett kvalificerat EU-certifikat för elektroniska stämplar; det redovisas, det bedöms inte."}
+    },
     "jwt.header": {
       "en": {"name": "JWT header", "why": "The token's header does not fit the kind of token it claims to be (its declared type or content type, or where it carries the credential), or it demands processing this verifier does not support, so the token cannot be trusted."},
       "sv": {"name": "JWT-huvud", "why": "Tokenets huvud passar inte den sorts token som det utger sig för att vara (dess angivna typ eller innehållstyp, eller var det bär intyget), eller så kräver det behandling som den här verifieraren inte stöder, så tokenet går inte att lita på."}
@@ -184,6 +236,14 @@
   // What a warning means: something a reader would assume was checked but was not. By the id
   // of the check concerned; "name" is said in plain words, never as the technical id.
   const WARNINGS = /* BEGIN:WARNINGS */ {
+    "jades.revocation": {
+      "en": {"name": "The seal certificate's revocation was not checked", "why": "The seal carries no usable revocation information for its certificate, and none is looked up, so the certificate may have been revoked when the credential was sealed."},
+      "sv": {"name": "Spärrning av stämpelcertifikatet kontrollerades inte", "why": "Stämpeln bär ingen användbar spärrinformation för sitt certifikat, och ingen slås upp, så certifikatet kan ha varit spärrat när intyget stämplades."}
+    },
+    "jades.contexts": {
+      "en": {"name": "The credential's vocabulary was not processed", "why": "The seal signs the credential's text exactly as it is; the JSON-LD vocabularies it names were not loaded, so its terms were read by their names only."},
+      "sv": {"name": "Intygets vokabulär bearbetades inte", "why": "Stämpeln signerar intygets text exakt som den är; de JSON-LD-vokabulärer det anger laddades inte, så dess termer lästes bara efter sina namn."}
+    },
     "contexts": {
       "en": {"name": "The text direction is not signed", "why": "Some texts say in which direction they are written (left to right or right to left). The signature covers the texts and their languages, but not that direction, so do not rely on it when showing them."},
       "sv": {"name": "Textriktningen är inte signerad", "why": "Några texter anger i vilken riktning de skrivs (vänster till höger eller höger till vänster). Signaturen täcker texterna och deras språk, men inte riktningen, så lita inte på den när de visas."}
@@ -296,6 +356,17 @@
       "trust.confirmed.other": "Issuer confirmed: {name} ({source})",
       "trust.unconfirmed": "Issuer name not confirmed: self-asserted; the key is not linked to a domain or a trust list",
       "trust.note": "Whether the issuer is confirmed is separate from the verdict: a valid signature proves which key signed, not who holds it.",
+      "seal.heading": "Electronic seal (JAdES)",
+      "seal.by": "Sealed by {holder}",
+      "seal.country": "Country: {country}",
+      "seal.qualified": "Qualified certificate: yes (the certificate declares QcCompliance)",
+      "seal.notQualified": "Qualified certificate: no",
+      "seal.qscd": "Key in a qualified seal creation device (QSCD)",
+      "seal.level": "JAdES level established: {level}",
+      "seal.noLevel": "JAdES level established: none",
+      "seal.time": "Signing time: {time}",
+      "seal.timestamped": "Time-stamped: {time}",
+      "seal.note": "The seal's holder, country and qualified status are what its certificate says; whether a trust anchor or an EU trusted list confirms them is the issuer answer.",
       "trust.nameDiffers": "The credential calls its issuer “{claimed}”; the confirmed name is “{name}”.",
       "field.issuerTrust": "Issuer confirmed",
       "field.claimedName": "Name the credential gives its issuer (self-asserted)",
@@ -411,6 +482,17 @@
       "trust.confirmed.other": "Utfärdare bekräftad: {name} ({source})",
       "trust.unconfirmed": "Utfärdarens namn är inte bekräftat: det är självuppgivet; nyckeln är inte kopplad till en domän eller en förtroendelista",
       "trust.note": "Om utfärdaren är bekräftad är skilt från resultatet: en giltig signatur visar vilken nyckel som signerade, inte vem som innehar den.",
+      "seal.heading": "Elektronisk stämpel (JAdES)",
+      "seal.by": "Stämplat av {holder}",
+      "seal.country": "Land: {country}",
+      "seal.qualified": "Kvalificerat certifikat: ja (certifikatet anger QcCompliance)",
+      "seal.notQualified": "Kvalificerat certifikat: nej",
+      "seal.qscd": "Nyckeln i en kvalificerad anordning för att skapa stämplar (QSCD)",
+      "seal.level": "Fastställd JAdES-nivå: {level}",
+      "seal.noLevel": "Fastställd JAdES-nivå: ingen",
+      "seal.time": "Signeringstid: {time}",
+      "seal.timestamped": "Tidsstämplad: {time}",
+      "seal.note": "Stämpelns innehavare, land och kvalificering är vad dess certifikat säger; om ett förtroendeankare eller en EU-förtroendelista bekräftar dem är utfärdarsvaret.",
       "trust.nameDiffers": "Intyget kallar sin utfärdare ”{claimed}”; det bekräftade namnet är ”{name}”.",
       "field.issuerTrust": "Utfärdare bekräftad",
       "field.claimedName": "Namn som intyget anger för utfärdaren (självuppgivet)",
@@ -782,6 +864,9 @@
         live.appendChild(sets);
       }
     }
+    if (report.seal && typeof report.seal === "object") {
+      live.appendChild(renderSeal(report.seal, report.jades_level));
+    }
     if (warnings.length) {
       live.appendChild(renderWarnings(warnings));
     }
@@ -800,6 +885,37 @@
       details.appendChild(renderAnnex(data.microCredential, data));
     }
     details.appendChild(renderOtherChecks(checks, everyWarning));
+  }
+
+  // The seal of a JAdES-sealed credential (a European Digital Credential): who its certificate
+  // names, the country, whether the certificate declares itself qualified, and the level the
+  // checks established. What the certificate says, never coloured like the verdict.
+  function renderSeal(seal, level) {
+    const qualified = seal.qualified === true;
+    const lines = [
+      el("p", {className: "trust-line", attrs: {"id": "seal-holder"}}, [
+        icon("✉"),
+        el("strong", {text: t("seal.by", {holder: asText(seal.holder)})}),
+      ]),
+    ];
+    if (asText(seal.country)) {
+      lines.push(el("p", {attrs: {"id": "seal-country"}, text: t("seal.country", {country: asText(seal.country)})}));
+    }
+    lines.push(el("p", {attrs: {"id": "seal-qualified", "data-qualified": qualified ? "yes" : "no"}, text: t(qualified ? "seal.qualified" : "seal.notQualified")}));
+    if (seal.qscd === true) {
+      lines.push(el("p", {attrs: {"id": "seal-qscd"}, text: t("seal.qscd")}));
+    }
+    lines.push(el("p", {attrs: {"id": "seal-level"}, text: asText(level) ? t("seal.level", {level: asText(level)}) : t("seal.noLevel")}));
+    if (asText(seal.signing_time)) {
+      lines.push(el("p", {text: t("seal.time", {time: asText(seal.signing_time)})}));
+    }
+    if (asText(seal.timestamp_time)) {
+      lines.push(el("p", {text: t("seal.timestamped", {time: asText(seal.timestamp_time)})}));
+    }
+    lines.push(el("p", {className: "trust-note", text: t("seal.note")}));
+    return el("section", {className: "trust seal", attrs: {"id": "seal", "aria-label": t("seal.heading")}}, [
+      el("h3", {className: "seal-heading", text: t("seal.heading")}),
+    ].concat(lines));
   }
 
   // A presentation of several credentials has no issuer of its own: one trust line for each
