@@ -376,3 +376,31 @@ def test_http_tsa_refusal_and_wrong_nonce_are_named() -> None:
     assert _granted_token(granted, 5, "http://tsa.example")
     with pytest.raises(TimestampAuthorityError, match="nonce differs"):
         _granted_token(granted, 6, "http://tsa.example")
+
+
+def test_a_certificate_larger_than_a_verifier_accepts_is_refused() -> None:
+    """A seal is never made that microcred's own verifier would refuse to read (the
+    verifier's per-certificate limit, ``edc._x509.MAX_CERTIFICATE_BYTES``)."""
+
+    from tests.edc._pki import new_key, seal_name
+
+    from microcred.edc._x509 import MAX_CERTIFICATE_BYTES
+
+    key = new_key()
+    subject = seal_name("X", "SE", "NTRSE-1")
+    filler = x509.UnrecognizedExtension(
+        x509.ObjectIdentifier("1.3.6.1.4.1.99999.1"), b"\x04\x00" * MAX_CERTIFICATE_BYTES
+    )
+    big = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(NOW - timedelta(days=1))
+        .not_valid_after(NOW + timedelta(days=1))
+        .add_extension(filler, critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    with pytest.raises(SealError, match=f"over {MAX_CERTIFICATE_BYTES} bytes"):
+        seal(CREDENTIAL, key, [big], signing_time=NOW)

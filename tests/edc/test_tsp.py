@@ -113,6 +113,27 @@ def test_a_token_over_the_size_limit_is_refused_before_parsing() -> None:
         read_token(b"\x30\x84" + b"\x00" * MAX_TOKEN_BYTES)
 
 
+def test_a_token_whose_digest_algorithms_leave_out_its_signers_is_refused(
+    tsa: LocalTsa,
+) -> None:
+    """RFC 5652 §5.1: digestAlgorithms lists the signers' digest algorithms. Nothing signs
+    that list, so a token where it was changed is refused, not read past."""
+    info = cms.ContentInfo.load(_token(tsa))
+    signed = info["content"]
+    changed = cms.SignedData(
+        {
+            "version": signed["version"],
+            "digest_algorithms": [{"algorithm": "sha512"}],
+            "encap_content_info": signed["encap_content_info"],
+            "certificates": signed["certificates"],
+            "signer_infos": signed["signer_infos"],
+        }
+    )
+    der = cms.ContentInfo({"content_type": "signed_data", "content": changed}).dump()
+    with pytest.raises(TimeStampTokenError, match="do not list its signer's digest algorithm"):
+        read_token(der)
+
+
 def test_a_token_with_too_many_certificates_is_refused(tsa: LocalTsa) -> None:
     info = cms.ContentInfo.load(_token(tsa))
     signed = info["content"]

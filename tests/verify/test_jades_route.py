@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests._pki import name
 from tests.edc._pki import NOW, ca_certificate, new_key, seal_pki
@@ -314,6 +314,8 @@ _MEMBERS = st.sampled_from(["payload", "protected", "signature", "etsiU"])
 
 
 @settings(max_examples=40)
+# a character of the archive time-stamp's digestAlgorithms (covered by no CMS signature)
+@example(member="etsiU", at=103, char="0")
 @given(member=_MEMBERS, at=st.integers(min_value=0, max_value=10**6), char=st.characters())
 def test_a_changed_character_never_verifies(member: str, at: int, char: str) -> None:
     document = json.loads(ANNEX_TEXT)

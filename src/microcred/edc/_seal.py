@@ -31,6 +31,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import FetchError, NetworkPolicyError, SealError, TimestampAuthorityError
+from ._x509 import MAX_CERTIFICATE_BYTES
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -44,8 +45,8 @@ __all__ = ["ALGORITHMS", "HttpTsa", "TimestampAuthority", "seal"]
 ALGORITHMS = ("RS256", "PS256", "ES256", "ES384")
 #: The most certificates a chain given to :func:`seal` may hold.
 MAX_CHAIN = 10
-#: The largest certificate (DER bytes) and time-stamp token accepted.
-MAX_CERTIFICATE_BYTES = 64 * 1024
+#: The largest time-stamp token accepted (the largest certificate is the verifier's,
+#: :data:`._x509.MAX_CERTIFICATE_BYTES`: a seal is never made that could not be verified).
 MAX_TOKEN_BYTES = 256 * 1024
 #: The largest credential (its JSON text, bytes) sealed.
 MAX_PAYLOAD_BYTES = 16 * 1024 * 1024
@@ -143,7 +144,14 @@ def _chain(certificate_chain: Any) -> list[x509.Certificate]:
     if len(chain) > MAX_CHAIN:
         raise SealError(f"the certificate chain holds more than {MAX_CHAIN} certificates")
     from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.serialization import Encoding
 
+    for certificate in chain:
+        if len(certificate.public_bytes(Encoding.DER)) > MAX_CERTIFICATE_BYTES:
+            raise SealError(
+                f"a certificate of the chain is over {MAX_CERTIFICATE_BYTES} bytes "
+                "(the most a verifier accepts)"
+            )
     for index in range(len(chain) - 1):
         try:
             chain[index].verify_directly_issued_by(chain[index + 1])

@@ -96,6 +96,14 @@ def read_token(der: bytes) -> TimeStamp:
             raise TimeStampTokenError("time-stamp token does not hold a TSTInfo")
         if len(signed["signer_infos"]) != 1:
             raise TimeStampTokenError("a time-stamp token has exactly one signer")
+        # RFC 5652 §5.1: digestAlgorithms lists the signers' message-digest algorithms; it is
+        # covered by no signature, so a token whose list leaves out its signer's is refused
+        # rather than read past (a change there must never go unnoticed)
+        listed = {a["algorithm"].dotted for a in signed["digest_algorithms"]}
+        if signed["signer_infos"][0]["digest_algorithm"]["algorithm"].dotted not in listed:
+            raise TimeStampTokenError(
+                "the token's digestAlgorithms do not list its signer's digest algorithm"
+            )
         certificates = signed["certificates"]
         if certificates is not None and len(certificates) > MAX_TOKEN_CERTIFICATES:
             raise TimeStampTokenError(
