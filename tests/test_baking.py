@@ -425,6 +425,9 @@ def test_predefined_entities_and_character_references_are_fine() -> None:
 
 
 def test_large_hostile_inputs_stay_linear() -> None:
+    """Hostile 4 MiB inputs are refused in linear work. A quadratic scan of 4 MiB would take
+    hours of CPU: the bound is this process's CPU time (not wall time, which other processes
+    on the machine stretch), far above what a linear scan needs (about 1 s)."""
     megabytes = 4 * 1024 * 1024
     cases = [
         b"<!DOCTYPE [" + b"]" * megabytes,
@@ -434,10 +437,10 @@ def test_large_hostile_inputs_stay_linear() -> None:
         _png_with(_chunk(b"tEXt", b"") * (megabytes // 12)),
     ]
     for data in cases:
-        started = time.monotonic()
+        started = time.process_time()
         with pytest.raises(BakingError):
             baking.unbake(data)
-        assert time.monotonic() - started < 5
+        assert time.process_time() - started < 30
 
 
 # ------------------------------------------------------------------------ properties
