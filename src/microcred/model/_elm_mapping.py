@@ -43,6 +43,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .._data import TINY_PNG
 from . import vocab
 from ._ns import EXT_NS
 
@@ -178,8 +179,6 @@ def _number_text(value: Decimal) -> str:
 
 
 def _display(ids: _Ids, title: str, language: str) -> dict[str, Any]:
-    from ..baking import tiny_png
-
     lang = _language_concept(language)
     return {
         "id": ids("displayParameter"),
@@ -199,7 +198,7 @@ def _display(ids: _Ids, title: str, language: str) -> dict[str, Any]:
                         "image": {
                             "id": ids("mediaObject"),
                             "type": "MediaObject",
-                            "content": base64.b64encode(tiny_png()).decode("ascii"),
+                            "content": base64.b64encode(TINY_PNG).decode("ascii"),
                             "contentEncoding": {
                                 "id": "http://data.europa.eu/snb/encoding/6146cde7dd",
                                 "type": "Concept",
