@@ -13,12 +13,10 @@ from ._did import (
     HttpsControllerResolver,
     StaticResolver,
     default_resolver,
-    dereference,
     did_document,
     did_jwk_document,
     did_key_document,
     did_web_url,
-    is_authorized,
     publishable_document,
 )
 from ._identifiers import (
@@ -27,10 +25,10 @@ from ._identifiers import (
     publication_url,
     split_verification_method,
 )
-from ._keypair import (
-    KeyPair,
-    KeyType,
-    generate,
+from ._keypair import KeyPair, KeyType, generate
+from ._methods import (
+    dereference,
+    is_authorized,
     key_type_of_method,
     public_key_of_method,
     verifier_for_method,
