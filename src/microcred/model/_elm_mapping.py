@@ -667,6 +667,12 @@ class _Claim:
         return _first(self.achievement.get("awardedBy")) or {}
 
     @functools.cached_property
+    def notes(self) -> list[tuple[str | None, str]]:
+        """``(subject, text)`` of each note on ``LA`` (the subject under :data:`EXT_NS`)."""
+        notes = [n for n in _many(self.achievement.get("additionalNote")) if isinstance(n, Mapping)]
+        return [(_note_subject(n), _text(n.get("noteLiteral"), self.language) or "") for n in notes]
+
+    @functools.cached_property
     def assessed(self) -> Mapping[str, Any] | None:
         """``LA.provenBy`` (the LearningAssessment), if any."""
         return next(
@@ -818,54 +824,52 @@ def _read_workload(c: _Claim, form: dict[str, Any]) -> None:
         form["workload"] = workload
 
 
-def _note_number(level: str) -> _NoteReader:
-    def read(form: dict[str, Any], levels: dict[str, Any], text: str) -> None:
+#: The notes on ``LA`` that carry a part of the level: their ``subject`` → the level's member.
+_LEVEL_NOTES = {"qfEheaCycle": "cycle", "seqfLevel": "seqf"}
+
+
+def _read_level(c: _Claim, form: dict[str, Any]) -> None:
+    """Level: ``LAS.eqfLevel``; the QF-EHEA cycle and the SeQF level from notes on ``LA``."""
+    level: dict[str, Any] = {}
+    eqf_uri = (_first(c.spec.get("eqfLevel")) or {}).get("id", "")
+    if isinstance(eqf_uri, str) and eqf_uri.rsplit("/", 1)[-1].isdigit():
+        level["eqf"] = int(eqf_uri.rsplit("/", 1)[-1])
+    for kind, text in c.notes:
+        member = _LEVEL_NOTES.get(kind or "")
         number = re.search(r"(\d+)$", text)
-        if number:
-            levels[level] = int(number.group(1))
+        if member and number:
+            level[member] = int(number.group(1))
+    if level:
+        form["level"] = level
 
-    return read
 
-
-def _note_supervision(form: dict[str, Any], levels: dict[str, Any], text: str) -> None:
+def _note_supervision(form: dict[str, Any], text: str) -> None:
     form["supervision"] = text
 
 
-def _note_stackable(form: dict[str, Any], levels: dict[str, Any], text: str) -> None:
+def _note_stackable(form: dict[str, Any], text: str) -> None:
     form.setdefault("stackability", {"part_of": []})["stackable"] = text == "stackable"
 
 
-def _note_part_of(form: dict[str, Any], levels: dict[str, Any], text: str) -> None:
+def _note_part_of(form: dict[str, Any], text: str) -> None:
     form.setdefault("stackability", {"stackable": True, "part_of": []})["part_of"].append(text)
 
 
-_NoteReader = Callable[[dict[str, Any], dict[str, Any], str], None]
-#: The notes microcred writes on ``LA`` for elements ELM has no property for, by the
-#: ``subject`` concept under :data:`EXT_NS`: what each sets (in the form, or in its level).
-_NOTE_READERS: dict[str, _NoteReader] = {
-    "qfEheaCycle": _note_number("cycle"),
-    "seqfLevel": _note_number("seqf"),
+#: The notes on ``LA`` for the other elements ELM has no property for, by their ``subject``.
+_NOTE_READERS: dict[str, Callable[[dict[str, Any], str], None]] = {
     "supervision": _note_supervision,
     "stackable": _note_stackable,
     "partOf": _note_part_of,
 }
 
 
-def _read_level(c: _Claim, form: dict[str, Any]) -> None:
-    """Level (``LAS.eqfLevel``; cycle and SeQF level from the notes on ``LA``), and the other
-    elements those notes carry (supervision without a grade, stackability)."""
-    level: dict[str, Any] = {}
-    eqf_uri = (_first(c.spec.get("eqfLevel")) or {}).get("id", "")
-    if isinstance(eqf_uri, str) and eqf_uri.rsplit("/", 1)[-1].isdigit():
-        level["eqf"] = int(eqf_uri.rsplit("/", 1)[-1])
-    notes = [n for n in _many(c.achievement.get("additionalNote")) if isinstance(n, Mapping)]
-    for note in notes:
-        kind, text = _note_subject(note), _text(note.get("noteLiteral"), c.language) or ""
+def _read_notes(c: _Claim, form: dict[str, Any]) -> None:
+    """Integration and stackability (notes ``stackable``, ``partOf``), and supervision when
+    there is no graded assessment to carry it (note ``supervision``)."""
+    for kind, text in c.notes:
         reader = _NOTE_READERS.get(kind or "")
         if reader is not None:
-            reader(form, level, text)
-    if level:
-        form["level"] = level
+            reader(form, text)
 
 
 def _read_assessment(c: _Claim, form: dict[str, Any]) -> None:
@@ -960,6 +964,7 @@ ELEMENT_READERS: tuple[tuple[str, _Reader], ...] = (
     ("learning outcomes", _read_outcomes),
     ("notional workload", _read_workload),
     ("level", _read_level),
+    ("integration and stackability", _read_notes),
     ("type of assessment", _read_assessment),
     ("form of participation", _read_participation),
     ("type of quality assurance", _read_quality_assurance),
