@@ -562,6 +562,13 @@ def _first(value: Any) -> Any:
     return items[0] if items else None
 
 
+def _node(value: Any) -> Mapping[str, Any]:
+    """The (first) node of a property, or ``{}`` when it holds no JSON object (a reader
+    finds nothing in a value of the wrong JSON type, rather than failing on it)."""
+    first = _first(value)
+    return first if isinstance(first, Mapping) else {}
+
+
 def _texts(value: Any) -> dict[str, str]:
     """A language map (``{"en": "x"}`` or ``{"en": ["x"]}``) as ``{lang: text}``."""
     if isinstance(value, str):
@@ -652,7 +659,7 @@ class _Claim:
         self.document = document
         self.person = person
         self.achievement = achievement
-        self.spec: Any = _first(achievement.get("specifiedBy")) or {}
+        self.spec: Mapping[str, Any] = _node(achievement.get("specifiedBy"))
         self.titles = _texts(achievement.get("title")) or _texts(self.spec.get("title"))
         self.language = _language_of(document, self.titles)
 
@@ -664,7 +671,7 @@ class _Claim:
     @functools.cached_property
     def awarding(self) -> Any:
         """``LA.awardedBy`` (the AwardingProcess)."""
-        return _first(self.achievement.get("awardedBy")) or {}
+        return _node(self.achievement.get("awardedBy"))
 
     @functools.cached_property
     def notes(self) -> list[tuple[str | None, str]]:
@@ -701,7 +708,7 @@ def _national_id(person: Mapping[str, Any]) -> dict[str, Any] | None:
     national = _first(person.get("nationalID"))
     if not (isinstance(national, Mapping) and national.get("notation")):
         return None
-    country = (national.get("spatial") or {}).get("id", "")
+    country = _node(national.get("spatial")).get("id", "")
     return {
         "country": vocab.alpha2_of(country) if country else "SE",
         "value": national["notation"],
@@ -759,8 +766,8 @@ def _read_issuer(c: _Claim, form: dict[str, Any]) -> None:
         "name": _text(issuer.get("legalName"), c.language),
         "country": _country(issuer),
         "region": _region(issuer, c.language),
-        "url": (_first(issuer.get("homepage")) or {}).get("contentURL"),
-        "legal_identifier": (_first(issuer.get("registration")) or {}).get("notation"),
+        "url": _node(issuer.get("homepage")).get("contentURL"),
+        "legal_identifier": _node(issuer.get("registration")).get("notation"),
     }
     form["issuer"] = {k: v for k, v in found.items() if v}
 
@@ -768,7 +775,7 @@ def _read_issuer(c: _Claim, form: dict[str, Any]) -> None:
 def _read_awarding_bodies(c: _Claim, form: dict[str, Any]) -> None:
     """Awarding body (``LA.awardedBy.awardingBody[]``), when it is not the issuer alone."""
     bodies = [b for b in _many(c.awarding.get("awardingBody")) if isinstance(b, Mapping)]
-    if not bodies or (len(bodies) == 1 and bodies[0].get("id") == c.issuer.get("id")):
+    if not bodies or (len(bodies) == 1 and bodies[0].get("id") == _node(c.issuer).get("id")):
         return
     form["awarding_bodies"] = [
         {
@@ -809,13 +816,20 @@ def _read_outcomes(c: _Claim, form: dict[str, Any]) -> None:
     form["learning_outcomes"] = outcomes
 
 
+def _decimal(value: Any, where: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:  # decimal.InvalidOperation
+        raise ValueError(f"the ELM credential's {where} is not a number") from None
+
+
 def _read_workload(c: _Claim, form: dict[str, Any]) -> None:
     """Notional workload (``LAS.creditPoint[]`` in ECTS, ``LAS.volumeOfLearning`` in hours)."""
     workload: dict[str, Any] = {}
     for credit in _many(c.spec.get("creditPoint")):
-        framework = (credit.get("framework") or {}) if isinstance(credit, Mapping) else {}
+        framework = _node(credit.get("framework")) if isinstance(credit, Mapping) else {}
         if framework.get("id") == vocab.ects().uri and credit.get("point") is not None:
-            workload["ects"] = Decimal(str(credit["point"]))
+            workload["ects"] = _decimal(credit["point"], "creditPoint.point")
     volume = c.spec.get("volumeOfLearning")
     hours = re.fullmatch(r"PT(\d+(?:\.\d+)?)H", volume) if isinstance(volume, str) else None
     if hours:
@@ -831,7 +845,7 @@ _LEVEL_NOTES = {"qfEheaCycle": "cycle", "seqfLevel": "seqf"}
 def _read_level(c: _Claim, form: dict[str, Any]) -> None:
     """Level: ``LAS.eqfLevel``; the QF-EHEA cycle and the SeQF level from notes on ``LA``."""
     level: dict[str, Any] = {}
-    eqf_uri = (_first(c.spec.get("eqfLevel")) or {}).get("id", "")
+    eqf_uri = _node(c.spec.get("eqfLevel")).get("id", "")
     if isinstance(eqf_uri, str) and eqf_uri.rsplit("/", 1)[-1].isdigit():
         level["eqf"] = int(eqf_uri.rsplit("/", 1)[-1])
     for kind, text in c.notes:
@@ -900,11 +914,11 @@ def _read_quality_assurance(c: _Claim, form: dict[str, Any]) -> None:
     if not isinstance(accreditation, Mapping):
         return
     kind = _label(accreditation.get("dcType")) or ""
-    agent = accreditation.get("accreditingAgent") or {}
+    agent = _node(accreditation.get("accreditingAgent"))
     qa = {
         "type": _QA_NAMES.get(kind, kind.replace(EXT_NS, "")),
         "body": _text(agent.get("legalName"), c.language),
-        "url": (_first(agent.get("homepage")) or {}).get("contentURL"),
+        "url": _node(agent.get("homepage")).get("contentURL"),
     }
     form["quality_assurance"] = {k: v for k, v in qa.items() if v}
 
@@ -921,12 +935,12 @@ def _read_grade(c: _Claim, form: dict[str, Any]) -> None:
     assessed = c.assessed
     if assessed is None:
         return
-    grade = _text((assessed.get("grade") or {}).get("noteLiteral"), c.language)
+    grade = _text(_node(assessed.get("grade")).get("noteLiteral"), c.language)
     if not grade:
         return
     form["grade"] = {"value": grade}
     assessment_spec = c.assessment_spec
-    scheme = (assessment_spec or {}).get("gradingScheme") if assessment_spec else None
+    scheme = _node(assessment_spec).get("gradingScheme")
     scale = _text(_first(scheme).get("title")) if isinstance(_first(scheme), Mapping) else None
     if scale:
         form["grade"]["scale"] = scale
@@ -989,6 +1003,8 @@ def elm_form(document: Mapping[str, Any]) -> dict[str, Any]:
     Raises:
         ValueError: the document is not an ELM credential with a learning achievement.
     """
+    if not isinstance(document, Mapping):
+        raise ValueError("an ELM credential is a JSON object")
     person = _first(document.get("credentialSubject"))
     if not isinstance(person, Mapping):
         raise ValueError("an ELM credential has a credentialSubject (Person)")

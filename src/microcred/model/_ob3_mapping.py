@@ -466,6 +466,20 @@ def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else value
 
 
+def _node(value: Any) -> Mapping[str, Any]:
+    """The (first) object of a property, or ``{}`` when it holds none (a value of the wrong
+    JSON type carries no element, rather than failing the reader)."""
+    first = _first(value)
+    return first if isinstance(first, Mapping) else {}
+
+
+def _items(value: Any) -> list[Any]:
+    """The values of a property that may hold one value or an array of them."""
+    if isinstance(value, list):
+        return value
+    return [] if value is None else [value]
+
+
 class _Badge:
     """The parts of an OB 3.0 credential the element readers share: the credential, its
     subject, the subject's achievement and that achievement's ``euMicroCredential``
@@ -473,10 +487,9 @@ class _Badge:
 
     def __init__(self, credential: Mapping[str, Any]) -> None:
         self.credential = credential
-        self.subject: Any = _first(credential.get("credentialSubject")) or {}
-        self.achievement: Any = self.subject.get("achievement") or {}
-        ext = self.achievement.get("euMicroCredential") or {}
-        self.ext: Mapping[str, Any] = ext if isinstance(ext, Mapping) else {}
+        self.subject = _node(credential.get("credentialSubject"))
+        self.achievement = _node(self.subject.get("achievement"))
+        self.ext = _node(self.achievement.get("euMicroCredential"))
 
 
 def _read_title(b: _Badge, form: dict[str, Any]) -> None:
@@ -636,6 +649,8 @@ def from_ob3(credential: Mapping[str, Any]) -> dict[str, Any]:
     Returns:
         The form as a dict (``MicroCredential.from_ob3`` validates it).
     """
+    if not isinstance(credential, Mapping):
+        raise ValueError("an OB 3.0 credential is a JSON object")
     form: dict[str, Any] = {"type": "MicroCredential"}
     badge = _Badge(credential)
     for _, read in ELEMENT_READERS:
@@ -658,7 +673,7 @@ def _learner(subject: Mapping[str, Any]) -> dict[str, Any]:
         learner["id"] = subject["id"]
     identifiers: list[dict[str, str]] = []
     hashed: list[dict[str, Any]] = []
-    for item in subject.get("identifier") or []:
+    for item in _items(subject.get("identifier")):
         if not isinstance(item, Mapping):
             continue
         kind = item.get("identityType")
@@ -688,11 +703,11 @@ def _issuer(issuer: Any) -> dict[str, Any]:
     found: dict[str, Any] = {"id": issuer.get("id"), "name": issuer.get("name")}
     if issuer.get("url"):
         found["url"] = issuer["url"]
-    address = issuer.get("address") or {}
+    address = _node(issuer.get("address"))
     if isinstance(address, Mapping):
         found["country"] = address.get("addressCountryCode")
         found["region"] = address.get("addressRegion")
-    for entry in issuer.get("otherIdentifier") or []:
+    for entry in _items(issuer.get("otherIdentifier")):
         if isinstance(entry, Mapping) and entry.get("identifierType") == "ext:LegalIdentifier":
             found["legal_identifier"] = entry.get("identifier")
     return {k: v for k, v in found.items() if v is not None}
@@ -723,12 +738,12 @@ def _outcomes(ext: Mapping[str, Any], achievement: Mapping[str, Any]) -> list[di
     # a plain OB 3.0 badge: ESCO alignments, else the criteria narrative
     aligned = [
         {"text": a.get("targetName"), "esco": a.get("targetUrl")}
-        for a in achievement.get("alignment") or []
+        for a in _items(achievement.get("alignment"))
         if isinstance(a, Mapping) and "data.europa.eu/esco" in str(a.get("targetUrl"))
     ]
     if aligned:
         return aligned
-    narrative = (achievement.get("criteria") or {}).get("narrative")
+    narrative = _node(achievement.get("criteria")).get("narrative")
     if isinstance(narrative, str) and narrative.strip():
         lines = [line.strip().lstrip("-*• ").strip() for line in narrative.splitlines()]
         return [{"text": line} for line in lines if line]
@@ -739,7 +754,7 @@ def _level(ext: Mapping[str, Any], achievement: Mapping[str, Any]) -> dict[str, 
     level: dict[str, Any] = {}
     uri = ext.get("eqfLevel")
     if not isinstance(uri, str):
-        for a in achievement.get("alignment") or []:
+        for a in _items(achievement.get("alignment")):
             if isinstance(a, Mapping) and "data.europa.eu/snb/eqf/" in str(a.get("targetUrl")):
                 uri = a["targetUrl"]
     if isinstance(uri, str) and uri.rstrip("/").rsplit("/", 1)[-1].isdigit():
@@ -754,7 +769,7 @@ def _level(ext: Mapping[str, Any], achievement: Mapping[str, Any]) -> dict[str, 
 def _grade(
     subject: Mapping[str, Any], achievement: Mapping[str, Any], ext: Mapping[str, Any]
 ) -> dict[str, Any] | None:
-    results = subject.get("result") or []
+    results = _items(subject.get("result"))
     for result in results:
         if isinstance(result, Mapping) and isinstance(result.get("value"), str):
             grade: dict[str, Any] = {"value": result["value"]}

@@ -926,8 +926,10 @@ def read_any(document: Mapping[str, Any]) -> MicroCredential:
         ValueError: the document is none of these, or a value is not valid
             (``pydantic.ValidationError`` and :class:`FormError` are ValueErrors).
     """
+    if not isinstance(document, Mapping):
+        raise ValueError("not a JSON object: an Annex I form or a credential is one")
     kinds = document.get("type")
-    types = set(kinds if isinstance(kinds, list) else [kinds])
+    types = {k for k in (kinds if isinstance(kinds, list) else [kinds]) if isinstance(k, str)}
     if "MicroCredential" in types and "VerifiableCredential" not in types:
         problems = _member_problems(MicroCredential, document, "")
         if problems:
