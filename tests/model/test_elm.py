@@ -4,17 +4,15 @@ writer per Annex I element, each element round trip, and hostile ELM documents."
 from __future__ import annotations
 
 import base64
-import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from tests.model._forms import ELEMENTS, FORM, ISSUER, JSON, ROUND_TRIPS, form, replaced_nodes
 
 from microcred.baking import image_kind, tiny_png
-from microcred.model import MANDATORY_ELEMENTS, OPTIONAL_ELEMENTS, MicroCredential
+from microcred.model import OPTIONAL_ELEMENTS, MicroCredential
 from microcred.model._elm_mapping import (
     ACHIEVEMENT_WRITERS,
     ELEMENT_READERS,
@@ -24,24 +22,9 @@ from microcred.model._elm_mapping import (
 from microcred.model._ns import EXT_NS
 from microcred.model.elm import from_elm
 
-ROOT = Path(__file__).resolve().parents[2]
-FORM: dict[str, Any] = json.loads((ROOT / "examples" / "data" / "annex-i-da123a.json").read_text())
-ISSUER = "did:web:exempel-universitet.example"
-ELEMENTS = (*MANDATORY_ELEMENTS, *OPTIONAL_ELEMENTS)
 
-
-def _form(**changes: Any) -> dict[str, Any]:
-    form = copy.deepcopy(FORM)
-    for name, value in changes.items():
-        if value is None:
-            form.pop(name, None)
-        else:
-            form[name] = value
-    return form
-
-
-def _elm(form: dict[str, Any], **options: Any) -> dict[str, Any]:
-    return MicroCredential.model_validate(form).to_elm(
+def _elm(annex: dict[str, Any], **options: Any) -> dict[str, Any]:
+    return MicroCredential.model_validate(annex).to_elm(
         issuer_id=ISSUER, credential_id="urn:uuid:1", **options
     )
 
@@ -63,41 +46,11 @@ def test_the_writers_are_named_by_annex_i_elements() -> None:
     assert len(set(names)) == len(names)
 
 
-# (element, the form's changes): each changed element must come back as it went in
-ROUND_TRIPS: list[tuple[str, dict[str, Any]]] = [
-    ("title of the micro-credential", {"title": "Machine learning", "code": "X1"}),
-    ("title of the micro-credential", {"title": {"sv": "Maskininlärning", "en": "ML"}}),
-    ("country of the issuer", {"issuer": {"id": ISSUER, "name": "Uni", "country": "FI"}}),
-    (
-        "awarding body",
-        {"awarding_bodies": [{"name": "A", "country": "SE"}, {"name": "B", "country": "FI"}]},
-    ),
-    ("date of issuing", {"issued": "2026-01-02T03:04:05Z", "awarded": "2026-01-01"}),
-    ("learning outcomes", {"learning_outcomes": [{"text": "a"}, {"text": "b"}]}),
-    ("notional workload", {"workload": {"ects": 3, "hours": 80}}),
-    ("notional workload", {"workload": {"ects": 2.5}}),
-    ("level", {"level": {"eqf": 7, "cycle": 2}}),
-    ("level", {"level": {"eqf": 5, "seqf": 5}}),
-    ("type of assessment", {"assessment": {"type": "oral examination", "description": "d"}}),
-    ("form of participation", {"participation": "blended"}),
-    ("form of participation", {"participation": "work-based"}),
-    ("type of quality assurance", {"quality_assurance": {"type": "programme", "body": "UKÄ"}}),
-    ("prerequisites", {"prerequisites": "none"}),
-    ("supervision and identity verification", {"supervision": "unsupervised-without-id"}),
-    ("supervision and identity verification", {"supervision": "supervised-with-id", "grade": None}),
-    ("grade", {"grade": {"value": "A", "scale": "A-F"}}),
-    ("grade", {"grade": {"value": "5"}}),
-    ("integration and stackability", {"stackability": {"stackable": False}}),
-    ("integration and stackability", {"stackability": {"stackable": True, "part_of": ["X", "Y"]}}),
-    ("further information", {"further_information": "more"}),
-]
-
-
 @pytest.mark.parametrize(("element", "changes"), ROUND_TRIPS)
 def test_each_element_round_trips(element: str, changes: dict[str, Any]) -> None:
     assert element in ELEMENTS
-    micro = MicroCredential.model_validate(_form(**changes))
-    back = from_elm(_elm(_form(**changes)))
+    micro = MicroCredential.model_validate(form(**changes))
+    back = from_elm(_elm(form(**changes)))
     for field, value in changes.items():
         if value is not None:
             assert getattr(back, field) == getattr(micro, field), field
@@ -113,13 +66,13 @@ def test_an_absent_optional_element_stays_absent(element: str) -> None:
         "integration and stackability": "stackability",
         "further information": "further_information",
     }[element]
-    back = from_elm(_elm(_form(**{field: None})))
+    back = from_elm(_elm(form(**{field: None})))
     assert getattr(back, field) is None
     assert element not in back.present_optional
 
 
 def test_supervision_with_a_grade_is_the_assessments_id_verification() -> None:
-    elm = _elm(_form(supervision="supervised-with-id"))
+    elm = _elm(form(supervision="supervised-with-id"))
     (assessment,) = _achievement(elm)["provenBy"]
     assert assessment["idVerification"]["prefLabel"] == {"en": ["Supervised with ID Verification"]}
     subjects = [n.get("subject", {}).get("id") for n in _achievement(elm)["additionalNote"]]
@@ -127,14 +80,14 @@ def test_supervision_with_a_grade_is_the_assessments_id_verification() -> None:
 
 
 def test_supervision_without_a_grade_is_a_note() -> None:
-    elm = _elm(_form(grade=None, supervision="unsupervised-with-id"))
+    elm = _elm(form(grade=None, supervision="unsupervised-with-id"))
     assert "provenBy" not in _achievement(elm)
     notes = {n["subject"]["id"]: n["noteLiteral"] for n in _achievement(elm)["additionalNote"]}
     assert notes[f"{EXT_NS}supervision"] == {"en": ["unsupervised-with-id"]}
 
 
 def test_the_assessments_id_verification_wins_over_a_supervision_note() -> None:
-    elm = _elm(_form(supervision="supervised-with-id"))
+    elm = _elm(form(supervision="supervised-with-id"))
     _achievement(elm)["additionalNote"].append(
         {
             "id": "urn:epass:note:99",
@@ -147,7 +100,7 @@ def test_the_assessments_id_verification_wins_over_a_supervision_note() -> None:
 
 
 def test_notes_are_numbered_in_the_order_they_are_written() -> None:
-    elm = _elm(_form(level={"eqf": 6, "cycle": 1, "seqf": 6}))
+    elm = _elm(form(level={"eqf": 6, "cycle": 1, "seqf": 6}))
     ids = [n["id"] for n in _achievement(elm)["additionalNote"]]
     subjects = [n["subject"]["id"][len(EXT_NS) :] for n in _achievement(elm)["additionalNote"]]
     # the prerequisites and the grade are notes too (numbered 3 and 4)
@@ -215,57 +168,13 @@ def test_a_node_of_the_wrong_json_type_is_read_as_absent(path: tuple[Any, ...], 
     for step in path[:-1]:
         node = node[step]
     node[path[-1]] = value
-    form = elm_form(elm)  # no AttributeError or TypeError
-    assert form["type"] == "MicroCredential"
-    json.dumps(form, default=str)
-
-
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(
-                ["id", "type", "title", "notation", "noteLiteral", "subject", "prefLabel", "en"]
-            ),
-            children,
-            max_size=3,
-        )
-    ),
-    max_leaves=12,
-)
-
-
-def _mutations() -> st.SearchStrategy[dict[str, Any]]:
-    """The example's ELM credential with one node replaced by arbitrary JSON."""
-    base = _elm(FORM, include_email=True)
-    paths: list[tuple[Any, ...]] = []
-
-    def walk(node: Any, path: tuple[Any, ...]) -> None:
-        if path:
-            paths.append(path)
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(value, (*path, key))
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                walk(value, (*path, index))
-
-    walk(base, ())
-
-    def replaced(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
-        document = copy.deepcopy(base)
-        node: Any = document
-        for step in path[:-1]:
-            node = node[step]
-        node[path[-1]] = value
-        return document
-
-    return st.builds(replaced, st.sampled_from(paths), _JSON)
+    read = elm_form(elm)  # no AttributeError or TypeError
+    assert read["type"] == "MicroCredential"
+    json.dumps(read, default=str)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_mutations())
+@given(replaced_nodes(_elm(FORM, include_email=True)))
 def test_a_mutated_credential_is_read_or_refused_with_a_value_error(
     document: dict[str, Any],
 ) -> None:
@@ -277,10 +186,10 @@ def test_a_mutated_credential_is_read_or_refused_with_a_value_error(
 
 
 @settings(max_examples=200, deadline=None)
-@given(_JSON)
+@given(JSON)
 def test_arbitrary_json_is_read_or_refused_with_a_value_error(document: Any) -> None:
     try:
-        form = elm_form(document)
+        read = elm_form(document)
     except ValueError:
         return
-    assert form["type"] == "MicroCredential"
+    assert read["type"] == "MicroCredential"
