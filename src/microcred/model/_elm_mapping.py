@@ -41,14 +41,12 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._data import TINY_PNG
 from . import vocab
+from ._form import AnnexIForm
 from ._ns import EXT_NS
-
-if TYPE_CHECKING:
-    from .eu import MicroCredential
 
 __all__ = ["EDC_CONTEXT", "elm_form", "to_elm"]
 
@@ -231,7 +229,7 @@ class _Writing:
     and title, the issuer (Organisation) and the AwardingProcess, and the notes on ``LA``
     collected on the way (written in the order they are made)."""
 
-    def __init__(self, m: MicroCredential, issuer_id: str | None) -> None:
+    def __init__(self, m: AnnexIForm, issuer_id: str | None) -> None:
         assert m.issuer is not None
         assert m.issuer.country
         self.m = m
@@ -489,7 +487,7 @@ def _person(w: _Writing, include_email: bool) -> dict[str, Any]:
 
 
 def to_elm(
-    m: MicroCredential, *, issuer_id: str | None, credential_id: str, include_email: bool = False
+    m: AnnexIForm, *, issuer_id: str | None, credential_id: str, include_email: bool = False
 ) -> dict[str, Any]:
     """The ELM European Digital Credential (JSON, unsigned) for a complete micro-credential.
 

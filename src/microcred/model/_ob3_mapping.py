@@ -12,9 +12,10 @@ import warnings
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import vocab
+from ._form import AnnexIForm
 from ._ns import EU_CONTEXT, EXT_NS
 from .identity import (
     IdentityPolicy,
@@ -24,9 +25,6 @@ from .identity import (
 )
 from .ob3 import OB3_CONTEXT, VC_V2
 from .presets import se
-
-if TYPE_CHECKING:
-    from .eu import MicroCredential
 
 __all__ = ["EXT_NS", "from_ob3", "to_ob3"]
 _PROFILE_NS = uuid.UUID("0b8f8f51-5c2e-4a8e-9d0f-0b1f2a5b7c33")
@@ -86,7 +84,7 @@ def _address(country: str | None, region: str | None = None) -> dict[str, Any] |
 
 
 def _identities(
-    m: MicroCredential, salt: str | None, today: date | None, policy: IdentityPolicy
+    m: AnnexIForm, salt: str | None, today: date | None, policy: IdentityPolicy
 ) -> list[dict[str, Any]]:
     """The learner's ``IdentityObject`` list under ``policy``: the name and the form's
     identifiers in clear; the national id and e-mail only as the policy says (by default not
@@ -152,10 +150,10 @@ def _hashed(
 
 # What each Annex I element writes into the ``euMicroCredential`` extension (``ext``) and the
 # achievement's ``alignment`` list (in this order: the extension's members keep it).
-_ExtWriter = Callable[["MicroCredential", dict[str, Any], list[dict[str, Any]]], None]
+_ExtWriter = Callable[[AnnexIForm, dict[str, Any], list[dict[str, Any]]], None]
 
 
-def _ext_workload(m: MicroCredential, ext: dict[str, Any], alignment: list[Any]) -> None:
+def _ext_workload(m: AnnexIForm, ext: dict[str, Any], alignment: list[Any]) -> None:
     """Notional workload: ``creditFramework`` (ECTS), ``workloadHours``."""
     assert m.workload is not None
     if m.workload.ects is not None:
@@ -164,7 +162,7 @@ def _ext_workload(m: MicroCredential, ext: dict[str, Any], alignment: list[Any])
         ext["workloadHours"] = _number(m.workload.hours)
 
 
-def _ext_level(m: MicroCredential, ext: dict[str, Any], alignment: list[Any]) -> None:
+def _ext_level(m: AnnexIForm, ext: dict[str, Any], alignment: list[Any]) -> None:
     """Level: ``eqfLevel`` and an EQF alignment; ``qfEheaCycle``, ``seqfLevel``."""
     assert m.level is not None
     assert m.level.eqf is not None
@@ -186,7 +184,7 @@ def _ext_level(m: MicroCredential, ext: dict[str, Any], alignment: list[Any]) ->
         ext["seqfLevel"] = m.level.seqf
 
 
-def _ext_assessment(m: MicroCredential, ext: dict[str, Any], alignment: list[Any]) -> None:
+def _ext_assessment(m: AnnexIForm, ext: dict[str, Any], alignment: list[Any]) -> None:
     """Type of assessment: ``assessmentName``, ``assessmentType`` (the EU URI, when known),
     ``assessmentDescription``."""
     assert m.assessment is not None
@@ -201,13 +199,13 @@ def _ext_assessment(m: MicroCredential, ext: dict[str, Any], alignment: list[Any
         ext["assessmentDescription"] = m.assessment.description
 
 
-def _ext_participation(m: MicroCredential, ext: dict[str, Any], alignment: list[Any]) -> None:
+def _ext_participation(m: AnnexIForm, ext: dict[str, Any], alignment: list[Any]) -> None:
     """Form of participation: ``formOfParticipation``."""
     assert m.participation is not None
     ext["formOfParticipation"] = _concept_uri(vocab.mode, m.participation)
 
 
-def _ext_quality_assurance(m: MicroCredential, ext: dict[str, Any], alignment: list[Any]) -> None:
+def _ext_quality_assurance(m: AnnexIForm, ext: dict[str, Any], alignment: list[Any]) -> None:
     """Type of quality assurance: ``qualityAssurance`` (a QualityAssurance object)."""
     assurance = m.quality_assurance
     assert assurance is not None
@@ -224,13 +222,13 @@ def _ext_quality_assurance(m: MicroCredential, ext: dict[str, Any], alignment: l
     ext["qualityAssurance"] = qa
 
 
-def _ext_supervision(m: MicroCredential, ext: dict[str, Any], alignment: list[Any]) -> None:
+def _ext_supervision(m: AnnexIForm, ext: dict[str, Any], alignment: list[Any]) -> None:
     """Supervision and identity verification: ``supervision``."""
     if m.supervision is not None:
         ext["supervision"] = _concept_uri(vocab.supervision, m.supervision)
 
 
-def _ext_awarding_bodies(m: MicroCredential, ext: dict[str, Any], alignment: list[Any]) -> None:
+def _ext_awarding_bodies(m: AnnexIForm, ext: dict[str, Any], alignment: list[Any]) -> None:
     """Awarding body (co-awarding): ``awardingBody`` Profiles; the issuer awards when none is
     listed."""
     if not m.awarding_bodies:
@@ -249,7 +247,7 @@ def _ext_awarding_bodies(m: MicroCredential, ext: dict[str, Any], alignment: lis
     ext["awardingBody"] = bodies
 
 
-def _ext_outcomes(m: MicroCredential, ext: dict[str, Any], alignment: list[Any]) -> None:
+def _ext_outcomes(m: AnnexIForm, ext: dict[str, Any], alignment: list[Any]) -> None:
     """Learning outcomes: ``learningOutcome`` (with ``skill``) and an ESCO alignment each."""
     outcomes = []
     for outcome in m.learning_outcomes:
@@ -269,13 +267,13 @@ def _ext_outcomes(m: MicroCredential, ext: dict[str, Any], alignment: list[Any])
     ext["learningOutcome"] = outcomes
 
 
-def _ext_prerequisites(m: MicroCredential, ext: dict[str, Any], alignment: list[Any]) -> None:
+def _ext_prerequisites(m: AnnexIForm, ext: dict[str, Any], alignment: list[Any]) -> None:
     """Prerequisites: ``prerequisites``."""
     if m.prerequisites is not None:
         ext["prerequisites"] = m.prerequisites
 
 
-def _ext_stackability(m: MicroCredential, ext: dict[str, Any], alignment: list[Any]) -> None:
+def _ext_stackability(m: AnnexIForm, ext: dict[str, Any], alignment: list[Any]) -> None:
     """Integration and stackability: ``stackable``, ``partOf``."""
     if m.stackability is not None:
         ext["stackable"] = m.stackability.stackable
@@ -283,7 +281,7 @@ def _ext_stackability(m: MicroCredential, ext: dict[str, Any], alignment: list[A
             ext["partOf"] = list(m.stackability.part_of)
 
 
-def _ext_further_information(m: MicroCredential, ext: dict[str, Any], alignment: list[Any]) -> None:
+def _ext_further_information(m: AnnexIForm, ext: dict[str, Any], alignment: list[Any]) -> None:
     """Further information: ``furtherInformation``."""
     if m.further_information is not None:
         ext["furtherInformation"] = m.further_information
@@ -307,7 +305,7 @@ EXTENSION_WRITERS: tuple[tuple[str, _ExtWriter], ...] = (
 
 
 def _grade_result(
-    m: MicroCredential,
+    m: AnnexIForm,
     ext: dict[str, Any],
     achievement: dict[str, Any],
     subject: dict[str, Any],
@@ -337,7 +335,7 @@ def _grade_result(
     ]
 
 
-def _issuer_profile(m: MicroCredential, issuer_id: str) -> dict[str, Any]:
+def _issuer_profile(m: AnnexIForm, issuer_id: str) -> dict[str, Any]:
     """The issuer and the country of the issuer: the credential's ``issuer`` Profile."""
     assert m.issuer is not None
     issuer: dict[str, Any] = {"id": issuer_id, "type": ["Profile"]}
@@ -360,7 +358,7 @@ def _issuer_profile(m: MicroCredential, issuer_id: str) -> dict[str, Any]:
 
 
 def _achievement(
-    m: MicroCredential, title: str, ext: dict[str, Any], alignment: list[Any]
+    m: AnnexIForm, title: str, ext: dict[str, Any], alignment: list[Any]
 ) -> dict[str, Any]:
     """The OB 3.0 ``Achievement``: title, code, learning outcomes as criteria, credits."""
     assert m.workload is not None
@@ -383,7 +381,7 @@ def _achievement(
 
 
 def to_ob3(
-    m: MicroCredential,
+    m: AnnexIForm,
     *,
     issuer_id: str,
     credential_id: str,
@@ -450,7 +448,7 @@ def to_ob3(
     return credential
 
 
-def _summary(m: MicroCredential, title: str) -> str:
+def _summary(m: AnnexIForm, title: str) -> str:
     parts = [f"{title}: a micro-credential"]
     if m.workload is not None and m.workload.ects is not None:
         parts.append(f"of {_number(m.workload.ects)} ECTS credits")
