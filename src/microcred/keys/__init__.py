@@ -27,10 +27,12 @@ from ._identifiers import (
 )
 from ._keypair import KeyPair, KeyType, generate
 from ._methods import (
+    ResolvedMethod,
     dereference,
     is_authorized,
     key_type_of_method,
     public_key_of_method,
+    resolve_method,
     verifier_for_method,
 )
 from ._multikey import decode_multikey, encode_multikey
@@ -45,6 +47,7 @@ __all__ = [
     "HttpsControllerResolver",
     "KeyPair",
     "KeyType",
+    "ResolvedMethod",
     "Signer",
     "StaticResolver",
     "Verifier",
@@ -64,6 +67,7 @@ __all__ = [
     "public_key_of_method",
     "publication_url",
     "publishable_document",
+    "resolve_method",
     "split_verification_method",
     "verifier_for_method",
 ]
