@@ -4,14 +4,25 @@ hostile OB 3.0 documents."""
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import date
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from tests.model._forms import ELEMENTS, FORM, ISSUER, JSON, ROUND_TRIPS, form, replaced_nodes
+from tests.model._forms import (
+    ELEMENTS,
+    FORM,
+    ISSUER,
+    JSON,
+    ROUND_TRIPS,
+    annex_names,
+    assert_round_trip,
+    form,
+    read_or_refused,
+    replaced,
+    replaced_nodes,
+)
 
 from microcred.model import MicroCredential
 from microcred.model._ob3_mapping import ELEMENT_READERS, EXTENSION_WRITERS, from_ob3, to_ob3
@@ -33,26 +44,17 @@ def _achievement(credential: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_every_annex_i_element_has_one_reader() -> None:
-    names = [name for name, _ in ELEMENT_READERS]
-    assert sorted(names) == sorted(ELEMENTS)
-    assert len(set(names)) == len(names)
+    assert sorted(annex_names(ELEMENT_READERS)) == sorted(ELEMENTS)
 
 
 def test_the_extension_writers_are_named_by_annex_i_elements() -> None:
-    names = [name for name, _ in EXTENSION_WRITERS]
-    assert set(names) <= set(ELEMENTS)
-    assert len(set(names)) == len(names)
+    assert annex_names(EXTENSION_WRITERS)
 
 
 @pytest.mark.parametrize(("element", "changes"), ROUND_TRIPS)
 def test_each_element_round_trips(element: str, changes: dict[str, Any]) -> None:
     assert element in ELEMENTS
-    micro = MicroCredential.model_validate(form(**changes))
-    back = MicroCredential.from_ob3(_ob3(form(**changes)))
-    for field, value in changes.items():
-        if value is not None:
-            assert getattr(back, field) == getattr(micro, field), field
-    assert back.missing == []
+    assert_round_trip(lambda annex: MicroCredential.from_ob3(_ob3(annex)), changes)
 
 
 def test_the_extension_members_keep_their_order() -> None:
@@ -165,13 +167,10 @@ def test_not_a_json_object_is_a_clear_error() -> None:
     ],
 )
 @pytest.mark.parametrize("value", ["text", 7, 1.5, True, [["nested"]]])
-def test_a_node_of_the_wrong_json_type_is_read_as_absent(path: tuple[str, ...], value: Any) -> None:
-    credential = _ob3(FORM)
-    node: Any = credential
-    for step in path[:-1]:
-        node = node[step]
-    node[path[-1]] = value
-    read = from_ob3(copy.deepcopy(credential))  # no AttributeError or TypeError
+def test_a_node_of_the_wrong_json_type_does_not_fail_the_reader(
+    path: tuple[str, ...], value: Any
+) -> None:
+    read = from_ob3(replaced(_ob3(FORM), path, value))  # no AttributeError or TypeError
     assert read["type"] == "MicroCredential"
 
 
@@ -180,18 +179,12 @@ def test_a_node_of_the_wrong_json_type_is_read_as_absent(path: tuple[str, ...], 
 def test_a_mutated_credential_is_read_or_refused_with_a_value_error(
     document: dict[str, Any],
 ) -> None:
-    try:
-        micro = MicroCredential.from_ob3(document)
-    except ValueError:  # pydantic.ValidationError is one
-        return
-    assert isinstance(micro, MicroCredential)
+    micro = read_or_refused(MicroCredential.from_ob3, document)
+    assert micro is None or isinstance(micro, MicroCredential)
 
 
 @settings(max_examples=200, deadline=None)
 @given(JSON)
 def test_arbitrary_json_is_read_or_refused_with_a_value_error(document: Any) -> None:
-    try:
-        read = from_ob3(document)
-    except ValueError:
-        return
-    assert read["type"] == "MicroCredential"
+    read = read_or_refused(from_ob3, document)
+    assert read is None or read["type"] == "MicroCredential"
