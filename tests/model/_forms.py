@@ -82,19 +82,19 @@ ROUND_TRIPS: list[tuple[str, dict[str, Any]]] = [
     ("further information", {"further_information": "more"}),
 ]
 
+_MEMBERS = ["id", "type", "title", "notation", "noteLiteral", "subject", "prefLabel", "en"]
+
+
+def _containers(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(children, max_size=3) | st.dictionaries(
+        st.sampled_from(_MEMBERS), children, max_size=3
+    )
+
+
 #: Any JSON value (the member names ELM and OB 3.0 use, so that objects look like nodes).
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(
-                ["id", "type", "title", "notation", "noteLiteral", "subject", "prefLabel", "en"]
-            ),
-            children,
-            max_size=3,
-        )
-    ),
+    _containers,
     max_leaves=12,
 )
 
