@@ -7,7 +7,7 @@ import binascii
 import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -510,72 +510,17 @@ class KeyPair:
         """
         if not isinstance(jwk, Mapping):
             raise InvalidKeyError("a JWK must be a JSON object")
-        kid = jwk.get("kid")
-        if kid is not None:
-            if not isinstance(kid, str):
-                raise InvalidKeyError("JWK kid must be a string (the verification method URL)")
-            try:
-                split_verification_method(kid)
-            except InvalidDidError as exc:
-                raise InvalidKeyError(
-                    f"JWK kid is not a verification method this key can sign as: {exc}; "
-                    "remove the kid to sign as the key's own did:key"
-                ) from None
+        kid = _jwk_kid(jwk)
         kty = jwk.get("kty")
-        key: PrivateKey | PublicKey
+        read = _JWK_KEYS.get(kty) if isinstance(kty, str) else None
         try:
-            if kty == "OKP":
-                if jwk.get("crv") != "Ed25519":
-                    raise UnsupportedKeyTypeError(f"unsupported OKP curve {jwk.get('crv')!r}")
-                if "d" in jwk:
-                    key = ed25519.Ed25519PrivateKey.from_private_bytes(_unb64(jwk["d"], "d"))
-                    if _b64(
-                        key.public_key().public_bytes(
-                            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-                        )
-                    ) != jwk.get("x"):
-                        raise InvalidKeyError("JWK 'd' does not match 'x'")
-                else:
-                    key = ed25519.Ed25519PublicKey.from_public_bytes(_unb64(jwk.get("x"), "x"))
-            elif kty == "EC":
-                crv = jwk.get("crv")
-                if crv not in _CURVES:
-                    raise UnsupportedKeyTypeError(f"unsupported EC curve {crv!r}")
-                curve_cls, size, _ = _CURVES[crv]
-                x, y = _unb64(jwk.get("x"), "x"), _unb64(jwk.get("y"), "y")
-                if len(x) != size or len(y) != size:
-                    raise InvalidKeyError("EC coordinates have the wrong length")
-                public_numbers = ec.EllipticCurvePublicNumbers(
-                    int.from_bytes(x, "big"), int.from_bytes(y, "big"), curve_cls()
-                )
-                if "d" in jwk:
-                    key = ec.EllipticCurvePrivateNumbers(
-                        _int(jwk["d"], "d"), public_numbers
-                    ).private_key()
-                else:
-                    key = public_numbers.public_key()
-            elif kty == "RSA":
-                pub_numbers = rsa.RSAPublicNumbers(_int(jwk.get("e"), "e"), _int(jwk.get("n"), "n"))
-                if "d" in jwk:
-                    if not all(m in jwk for m in _PRIVATE_MEMBERS):
-                        raise InvalidKeyError("RSA private JWK needs d, p, q, dp, dq and qi")
-                    key = rsa.RSAPrivateNumbers(
-                        _int(jwk["p"], "p"),
-                        _int(jwk["q"], "q"),
-                        _int(jwk["d"], "d"),
-                        _int(jwk["dp"], "dp"),
-                        _int(jwk["dq"], "dq"),
-                        _int(jwk["qi"], "qi"),
-                        pub_numbers,
-                    ).private_key()
-                else:
-                    key = pub_numbers.public_key()
-                if kid is None:
-                    did_method = did_method or "jwk"
-            else:
+            if read is None:
                 raise UnsupportedKeyTypeError(f"unsupported JWK kty {kty!r}")
+            key = read(jwk)
         except (ValueError, TypeError, OverflowError) as exc:
             raise InvalidKeyError(f"invalid JWK: {exc}") from None
+        if kty == "RSA" and kid is None:
+            did_method = did_method or "jwk"
         if kid is None:
             return cls(key, did_method=did_method or "key")
         try:
@@ -586,6 +531,79 @@ class KeyPair:
     def to_json(self) -> str:
         """The private JWK as JSON text (as ``microcred keygen`` writes it)."""
         return json.dumps(self.private_jwk(), indent=2)
+
+
+def _jwk_kid(jwk: Mapping[str, Any]) -> str | None:
+    """A JWK's ``kid``, checked to be a verification method URL the key can sign as."""
+    kid = jwk.get("kid")
+    if kid is None:
+        return None
+    if not isinstance(kid, str):
+        raise InvalidKeyError("JWK kid must be a string (the verification method URL)")
+    try:
+        split_verification_method(kid)
+    except InvalidDidError as exc:
+        raise InvalidKeyError(
+            f"JWK kid is not a verification method this key can sign as: {exc}; "
+            "remove the kid to sign as the key's own did:key"
+        ) from None
+    return kid
+
+
+def _okp_key(jwk: Mapping[str, Any]) -> PrivateKey | PublicKey:
+    """The Ed25519 key of an ``OKP`` JWK (RFC 8037 §2)."""
+    if jwk.get("crv") != "Ed25519":
+        raise UnsupportedKeyTypeError(f"unsupported OKP curve {jwk.get('crv')!r}")
+    if "d" not in jwk:
+        return ed25519.Ed25519PublicKey.from_public_bytes(_unb64(jwk.get("x"), "x"))
+    key = ed25519.Ed25519PrivateKey.from_private_bytes(_unb64(jwk["d"], "d"))
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    if _b64(raw) != jwk.get("x"):
+        raise InvalidKeyError("JWK 'd' does not match 'x'")
+    return key
+
+
+def _ec_key(jwk: Mapping[str, Any]) -> PrivateKey | PublicKey:
+    """The P-256 / P-384 key of an ``EC`` JWK (RFC 7518 §6.2)."""
+    crv = jwk.get("crv")
+    if crv not in _CURVES:
+        raise UnsupportedKeyTypeError(f"unsupported EC curve {crv!r}")
+    curve_cls, size, _ = _CURVES[crv]
+    x, y = _unb64(jwk.get("x"), "x"), _unb64(jwk.get("y"), "y")
+    if len(x) != size or len(y) != size:
+        raise InvalidKeyError("EC coordinates have the wrong length")
+    public_numbers = ec.EllipticCurvePublicNumbers(
+        int.from_bytes(x, "big"), int.from_bytes(y, "big"), curve_cls()
+    )
+    if "d" in jwk:
+        return ec.EllipticCurvePrivateNumbers(_int(jwk["d"], "d"), public_numbers).private_key()
+    return public_numbers.public_key()
+
+
+def _rsa_key(jwk: Mapping[str, Any]) -> PrivateKey | PublicKey:
+    """The key of an ``RSA`` JWK (RFC 7518 §6.3: all private members, or none)."""
+    pub_numbers = rsa.RSAPublicNumbers(_int(jwk.get("e"), "e"), _int(jwk.get("n"), "n"))
+    if "d" not in jwk:
+        return pub_numbers.public_key()
+    if not all(m in jwk for m in _PRIVATE_MEMBERS):
+        raise InvalidKeyError("RSA private JWK needs d, p, q, dp, dq and qi")
+    return rsa.RSAPrivateNumbers(
+        _int(jwk["p"], "p"),
+        _int(jwk["q"], "q"),
+        _int(jwk["d"], "d"),
+        _int(jwk["dp"], "dp"),
+        _int(jwk["dq"], "dq"),
+        _int(jwk["qi"], "qi"),
+        pub_numbers,
+    ).private_key()
+
+
+#: The key reader of each JWK ``kty``.
+_JWK_KEYS: dict[str, Callable[[Mapping[str, Any]], PrivateKey | PublicKey]] = {
+    "OKP": _okp_key,
+    "EC": _ec_key,
+    "RSA": _rsa_key,
+}
 
 
 def generate(
