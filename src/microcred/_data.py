@@ -17,7 +17,16 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     from importlib.abc import Traversable
 
-__all__ = ["data_dir"]
+__all__ = ["TINY_PNG", "data_dir"]
+
+#: A valid 1×1 transparent PNG (signature, IHDR, IDAT, IEND): the placeholder image of
+#: examples, tests and the ELM display parameters (:func:`microcred.baking.tiny_png`).
+TINY_PNG = (
+    b"\x89PNG\r\n\x1a\n"
+    b"\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\x0bIDATx\x9cc`\x00\x02\x00\x00\x05\x00\x01z^\xab?"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 @cache

@@ -75,6 +75,7 @@ from typing import Any, Literal, NamedTuple, NoReturn
 from xml.parsers import expat
 
 from . import _json
+from ._data import TINY_PNG
 from .errors import BakingError, InputError
 from .limits import DEFAULT_LIMITS, Limits
 
@@ -637,11 +638,4 @@ def unbake(image: bytes, *, limits: Limits = DEFAULT_LIMITS) -> str:
 
 def tiny_png() -> bytes:
     """A valid 1×1 transparent PNG (for examples and tests)."""
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\x00\x00\x00\x00")
-    return (
-        PNG_SIGNATURE
-        + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", pixels)
-        + _png_chunk(b"IEND", b"")
-    )
+    return TINY_PNG

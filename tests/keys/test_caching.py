@@ -115,16 +115,16 @@ def test_jwk_methods_are_remembered_by_value_and_type() -> None:
 
 def test_only_the_key_members_of_a_jwk_are_remembered() -> None:
     """Members other than the key's own do not make a cache entry (nor a bigger one)."""
-    from microcred.keys import _keypair
+    from microcred.keys import _methods
 
     jwk = keys.generate("P-256").public_jwk()
     method = {"id": "did:web:u.example#k", "type": "JsonWebKey2020", "publicKeyJwk": jwk}
     assert keys.key_type_of_method(method) == "P-256"
-    entries = _keypair._remembered_jwk_public.cache_info().currsize
+    entries = _methods._remembered_jwk_public.cache_info().currsize
     for number in range(5):
         noisy = {**jwk, "use": "sig", "note": f"{number}" + "x" * 100_000}
         assert keys.key_type_of_method({**method, "publicKeyJwk": noisy}) == "P-256"
-    assert _keypair._remembered_jwk_public.cache_info().currsize == entries
+    assert _methods._remembered_jwk_public.cache_info().currsize == entries
 
 
 def test_public_key_of_method_gives_a_new_key_pair_each_time() -> None:

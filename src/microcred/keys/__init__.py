@@ -13,12 +13,10 @@ from ._did import (
     HttpsControllerResolver,
     StaticResolver,
     default_resolver,
-    dereference,
     did_document,
     did_jwk_document,
     did_key_document,
     did_web_url,
-    is_authorized,
     publishable_document,
 )
 from ._identifiers import (
@@ -27,12 +25,14 @@ from ._identifiers import (
     publication_url,
     split_verification_method,
 )
-from ._keypair import (
-    KeyPair,
-    KeyType,
-    generate,
+from ._keypair import KeyPair, KeyType, generate
+from ._methods import (
+    ResolvedMethod,
+    dereference,
+    is_authorized,
     key_type_of_method,
     public_key_of_method,
+    resolve_method,
     verifier_for_method,
 )
 from ._multikey import decode_multikey, encode_multikey
@@ -47,6 +47,7 @@ __all__ = [
     "HttpsControllerResolver",
     "KeyPair",
     "KeyType",
+    "ResolvedMethod",
     "Signer",
     "StaticResolver",
     "Verifier",
@@ -66,6 +67,7 @@ __all__ = [
     "public_key_of_method",
     "publication_url",
     "publishable_document",
+    "resolve_method",
     "split_verification_method",
     "verifier_for_method",
 ]

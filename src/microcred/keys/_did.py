@@ -17,7 +17,7 @@ from ..errors import (
     UnsupportedKeyTypeError,
 )
 from ..net import Fetcher
-from ._identifiers import check_https_controller
+from ._identifiers import check_https_controller, did_jwk_identifiers, did_key_identifiers
 from ._keypair import KeyPair
 from ._multikey import b58encode, decode_multikey, encode_multikey
 from ._protocols import DidResolver
@@ -30,12 +30,10 @@ __all__ = [
     "HttpsControllerResolver",
     "StaticResolver",
     "default_resolver",
-    "dereference",
     "did_document",
     "did_jwk_document",
     "did_key_document",
     "did_web_url",
-    "is_authorized",
     "publishable_document",
 ]
 
@@ -45,7 +43,8 @@ ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
 JWS_2020 = "https://w3id.org/security/suites/jws-2020/v1"
 ED25519_2018 = "https://w3id.org/security/suites/ed25519-2018/v1"
 X25519_2019 = "https://w3id.org/security/suites/x25519-2019/v1"
-_RELATIONSHIPS = (
+#: The verification relationships of a DID document (DID Core §5.3).
+RELATIONSHIPS = (
     "authentication",
     "assertionMethod",
     "capabilityDelegation",
@@ -105,7 +104,7 @@ def _did_key_document(did: str, vm_type: str) -> dict[str, Any]:
         raise InvalidDidError(
             f"{did!r} does not encode a usable key: {exc}", error=_did_key_error(value)
         ) from None
-    vm_id = f"{did}#{value}"
+    vm_id = did_key_identifiers(value)[1]
     vm: dict[str, Any] = {"id": vm_id, "type": vm_type, "controller": did}
     x25519 = None
     if pair.key_type == "Ed25519":
@@ -159,7 +158,7 @@ def _did_key_document(did: str, vm_type: str) -> dict[str, Any]:
     else:
         raise ValueError(f"unsupported did:key representation {vm_type!r} for {pair.key_type}")
     doc: dict[str, Any] = {"@context": context, "id": did, "verificationMethod": [vm, *listed]}
-    for rel in _RELATIONSHIPS:
+    for rel in RELATIONSHIPS:
         doc[rel] = [vm_id]
     if agreement:
         doc["keyAgreement"] = agreement
@@ -233,7 +232,7 @@ def _did_jwk_document(did: str) -> dict[str, Any]:
         KeyPair.from_jwk({k: v for k, v in jwk.items() if k != "kid"}, did_method="jwk")
     except MicrocredError as exc:
         raise InvalidDidError(f"did:jwk key is unusable: {exc}") from None
-    vm_id = f"{did}#0"
+    vm_id = did_jwk_identifiers(encoded)[1]
     doc: dict[str, Any] = {
         "@context": [DID_V1, JWS_2020],
         "id": did,
@@ -500,67 +499,3 @@ def default_resolver(
         DidWebResolver(fetcher),
         HttpsControllerResolver(fetcher),
     )
-
-
-def _absolute(value: str, base: str) -> str:
-    return f"{base}{value}" if value.startswith("#") else value
-
-
-def dereference(vm_id: str, resolver: DidResolver) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Find verification method ``vm_id``: returns ``(method, controller_document)``.
-
-    Raises:
-        InvalidDidError: malformed identifier.
-        DidResolutionError: the controller cannot be resolved or does not list the method, or
-            the method names another controller.
-    """
-    if not isinstance(vm_id, str) or not vm_id or len(vm_id) > 8192:
-        raise InvalidDidError("verification method id must be a non-empty string")
-    if ":" not in vm_id.split("#", 1)[0]:
-        raise InvalidDidError(f"verification method {vm_id!r} is not an absolute URL or DID")
-    base = vm_id.split("#", 1)[0]
-    if vm_id.startswith("did:key:") and "#" not in vm_id:
-        # A bare did:key names its one key (the DID document lists it as did#multibase).
-        vm_id = f"{vm_id}#{vm_id[len('did:key:') :]}"
-    doc = resolver.resolve(base)
-    doc_id = doc.get("id") if isinstance(doc.get("id"), str) else base
-    candidates: list[Any] = []
-    for member in ("verificationMethod", *_RELATIONSHIPS, "keyAgreement"):
-        value = doc.get(member)
-        if isinstance(value, list):
-            candidates.extend(value)
-        elif isinstance(value, dict):
-            candidates.append(value)
-    for item in candidates:
-        if (
-            isinstance(item, dict)
-            and isinstance(item.get("id"), str)
-            and _absolute(item["id"], str(doc_id)) == vm_id
-        ):
-            method = dict(item)
-            method["id"] = vm_id
-            controller = method.get("controller", doc_id)
-            if controller != doc_id:
-                raise DidResolutionError(
-                    f"{vm_id} names controller {controller!r}, not its document {doc_id!r}"
-                )
-            method.setdefault("controller", doc_id)
-            return method, doc
-    raise DidResolutionError(f"{base} does not list the verification method {vm_id}")
-
-
-def is_authorized(
-    vm_id: str, controller_document: Mapping[str, Any], relationship: str = "assertionMethod"
-) -> bool:
-    """Whether ``vm_id`` is listed (by id or embedded) under ``relationship``."""
-    entries = controller_document.get(relationship)
-    if isinstance(entries, (str, dict)):
-        entries = [entries]
-    if not isinstance(entries, list):
-        return False
-    base = str(controller_document.get("id", ""))
-    for entry in entries:
-        ref = entry.get("id") if isinstance(entry, dict) else entry
-        if isinstance(ref, str) and _absolute(ref, base) == vm_id:
-            return True
-    return False

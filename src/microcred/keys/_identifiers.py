@@ -18,6 +18,8 @@ __all__ = [
     "check_did_web",
     "check_https_controller",
     "check_key_id",
+    "did_jwk_identifiers",
+    "did_key_identifiers",
     "publication_url",
     "split_verification_method",
 ]
@@ -132,6 +134,35 @@ def check_key_id(name: str) -> None:
             f"key id {str(name)[:60]!r}: use 1-128 letters, digits, '.', '_', '~' or '-', "
             "starting with a letter or digit (e.g. key-1)"
         )
+
+
+def did_key_identifiers(multibase: str) -> tuple[str, str]:
+    """``(did, verification method)`` of the did:key of a public Multikey value ``z...``:
+    ``did:key:z...`` and ``did:key:z...#z...`` (did:key, "Document Creation Algorithm": the
+    verification method's fragment is the multibase value itself).
+
+    Args:
+        multibase: the key's ``publicKeyMultibase``.
+
+    Returns:
+        The DID and the id of its one verification method.
+    """
+    did = f"did:key:{multibase}"
+    return did, f"{did}#{multibase}"
+
+
+def did_jwk_identifiers(encoded: str) -> tuple[str, str]:
+    """``(did, verification method)`` of a did:jwk: ``did:jwk:<encoded>`` and
+    ``did:jwk:<encoded>#0`` (did:jwk, "Read": the one verification method is ``#0``).
+
+    Args:
+        encoded: the base64url (unpadded) UTF-8 JSON of the public JWK.
+
+    Returns:
+        The DID and the id of its one verification method.
+    """
+    did = f"did:jwk:{encoded}"
+    return did, f"{did}#0"
 
 
 def split_verification_method(vm: str) -> tuple[str, str, str]:

@@ -7,7 +7,7 @@ import binascii
 import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -20,24 +20,24 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
+from .. import _json
 from ..errors import InvalidDidError, InvalidKeyError, MicrocredError, UnsupportedKeyTypeError
 from . import _sodium
 from ._identifiers import (
     check_did_web,
     check_https_controller,
     check_key_id,
+    did_jwk_identifiers,
+    did_key_identifiers,
     split_verification_method,
 )
-from ._multikey import b58decode, decode_multikey, encode_multikey
+from ._multikey import decode_multikey, encode_multikey
 from ._protocols import Signer, Verifier
 
 __all__ = [
     "KeyPair",
     "KeyType",
     "generate",
-    "key_type_of_method",
-    "public_key_of_method",
-    "verifier_for_method",
 ]
 
 KeyType = Literal["Ed25519", "P-256", "P-384", "RSA"]
@@ -251,13 +251,10 @@ class KeyPair:
             raise UnsupportedKeyTypeError("RSA keys use did:jwk here (did_method='jwk')")
         self.did_method = did_method
         if did_method == "key":
-            fragment = self.public_multikey()
-            self.did = f"did:key:{fragment}"
-            self.verification_method = f"{self.did}#{fragment}"
+            self.did, self.verification_method = did_key_identifiers(self.public_multikey())
         else:
             encoded = _b64(rfc8785.dumps(self.public_jwk()))
-            self.did = f"did:jwk:{encoded}"
-            self.verification_method = f"{self.did}#0"
+            self.did, self.verification_method = did_jwk_identifiers(encoded)
 
     def _same_did_jwk(self, vm: str) -> bool:
         """Whether ``vm`` is ``did:jwk:...#0`` whose JWK (however it is encoded) is this key."""
@@ -266,8 +263,6 @@ class KeyPair:
             return False
         encoded = did[len("did:jwk:") :]
         try:
-            from .. import _json
-
             jwk = _json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
             if not isinstance(jwk, dict) or any(m in jwk for m in _PRIVATE_MEMBERS):
                 return False
@@ -491,8 +486,6 @@ class KeyPair:
             MicrocredError: not JSON, not a JWK, or a JWK without its private members (the
                 message says which).
         """
-        from .. import _json
-
         jwk = _json.loads(data)
         if not isinstance(jwk, dict):
             raise InvalidKeyError("a key file must hold a JWK (a JSON object)")
@@ -517,72 +510,17 @@ class KeyPair:
         """
         if not isinstance(jwk, Mapping):
             raise InvalidKeyError("a JWK must be a JSON object")
-        kid = jwk.get("kid")
-        if kid is not None:
-            if not isinstance(kid, str):
-                raise InvalidKeyError("JWK kid must be a string (the verification method URL)")
-            try:
-                split_verification_method(kid)
-            except InvalidDidError as exc:
-                raise InvalidKeyError(
-                    f"JWK kid is not a verification method this key can sign as: {exc}; "
-                    "remove the kid to sign as the key's own did:key"
-                ) from None
+        kid = _jwk_kid(jwk)
         kty = jwk.get("kty")
-        key: PrivateKey | PublicKey
+        read = _JWK_KEYS.get(kty) if isinstance(kty, str) else None
         try:
-            if kty == "OKP":
-                if jwk.get("crv") != "Ed25519":
-                    raise UnsupportedKeyTypeError(f"unsupported OKP curve {jwk.get('crv')!r}")
-                if "d" in jwk:
-                    key = ed25519.Ed25519PrivateKey.from_private_bytes(_unb64(jwk["d"], "d"))
-                    if _b64(
-                        key.public_key().public_bytes(
-                            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-                        )
-                    ) != jwk.get("x"):
-                        raise InvalidKeyError("JWK 'd' does not match 'x'")
-                else:
-                    key = ed25519.Ed25519PublicKey.from_public_bytes(_unb64(jwk.get("x"), "x"))
-            elif kty == "EC":
-                crv = jwk.get("crv")
-                if crv not in _CURVES:
-                    raise UnsupportedKeyTypeError(f"unsupported EC curve {crv!r}")
-                curve_cls, size, _ = _CURVES[crv]
-                x, y = _unb64(jwk.get("x"), "x"), _unb64(jwk.get("y"), "y")
-                if len(x) != size or len(y) != size:
-                    raise InvalidKeyError("EC coordinates have the wrong length")
-                public_numbers = ec.EllipticCurvePublicNumbers(
-                    int.from_bytes(x, "big"), int.from_bytes(y, "big"), curve_cls()
-                )
-                if "d" in jwk:
-                    key = ec.EllipticCurvePrivateNumbers(
-                        _int(jwk["d"], "d"), public_numbers
-                    ).private_key()
-                else:
-                    key = public_numbers.public_key()
-            elif kty == "RSA":
-                pub_numbers = rsa.RSAPublicNumbers(_int(jwk.get("e"), "e"), _int(jwk.get("n"), "n"))
-                if "d" in jwk:
-                    if not all(m in jwk for m in _PRIVATE_MEMBERS):
-                        raise InvalidKeyError("RSA private JWK needs d, p, q, dp, dq and qi")
-                    key = rsa.RSAPrivateNumbers(
-                        _int(jwk["p"], "p"),
-                        _int(jwk["q"], "q"),
-                        _int(jwk["d"], "d"),
-                        _int(jwk["dp"], "dp"),
-                        _int(jwk["dq"], "dq"),
-                        _int(jwk["qi"], "qi"),
-                        pub_numbers,
-                    ).private_key()
-                else:
-                    key = pub_numbers.public_key()
-                if kid is None:
-                    did_method = did_method or "jwk"
-            else:
+            if read is None:
                 raise UnsupportedKeyTypeError(f"unsupported JWK kty {kty!r}")
+            key = read(jwk)
         except (ValueError, TypeError, OverflowError) as exc:
             raise InvalidKeyError(f"invalid JWK: {exc}") from None
+        if kty == "RSA" and kid is None:
+            did_method = did_method or "jwk"
         if kid is None:
             return cls(key, did_method=did_method or "key")
         try:
@@ -593,6 +531,79 @@ class KeyPair:
     def to_json(self) -> str:
         """The private JWK as JSON text (as ``microcred keygen`` writes it)."""
         return json.dumps(self.private_jwk(), indent=2)
+
+
+def _jwk_kid(jwk: Mapping[str, Any]) -> str | None:
+    """A JWK's ``kid``, checked to be a verification method URL the key can sign as."""
+    kid = jwk.get("kid")
+    if kid is None:
+        return None
+    if not isinstance(kid, str):
+        raise InvalidKeyError("JWK kid must be a string (the verification method URL)")
+    try:
+        split_verification_method(kid)
+    except InvalidDidError as exc:
+        raise InvalidKeyError(
+            f"JWK kid is not a verification method this key can sign as: {exc}; "
+            "remove the kid to sign as the key's own did:key"
+        ) from None
+    return kid
+
+
+def _okp_key(jwk: Mapping[str, Any]) -> PrivateKey | PublicKey:
+    """The Ed25519 key of an ``OKP`` JWK (RFC 8037 §2)."""
+    if jwk.get("crv") != "Ed25519":
+        raise UnsupportedKeyTypeError(f"unsupported OKP curve {jwk.get('crv')!r}")
+    if "d" not in jwk:
+        return ed25519.Ed25519PublicKey.from_public_bytes(_unb64(jwk.get("x"), "x"))
+    key = ed25519.Ed25519PrivateKey.from_private_bytes(_unb64(jwk["d"], "d"))
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    if _b64(raw) != jwk.get("x"):
+        raise InvalidKeyError("JWK 'd' does not match 'x'")
+    return key
+
+
+def _ec_key(jwk: Mapping[str, Any]) -> PrivateKey | PublicKey:
+    """The P-256 / P-384 key of an ``EC`` JWK (RFC 7518 §6.2)."""
+    crv = jwk.get("crv")
+    if crv not in _CURVES:
+        raise UnsupportedKeyTypeError(f"unsupported EC curve {crv!r}")
+    curve_cls, size, _ = _CURVES[crv]
+    x, y = _unb64(jwk.get("x"), "x"), _unb64(jwk.get("y"), "y")
+    if len(x) != size or len(y) != size:
+        raise InvalidKeyError("EC coordinates have the wrong length")
+    public_numbers = ec.EllipticCurvePublicNumbers(
+        int.from_bytes(x, "big"), int.from_bytes(y, "big"), curve_cls()
+    )
+    if "d" in jwk:
+        return ec.EllipticCurvePrivateNumbers(_int(jwk["d"], "d"), public_numbers).private_key()
+    return public_numbers.public_key()
+
+
+def _rsa_key(jwk: Mapping[str, Any]) -> PrivateKey | PublicKey:
+    """The key of an ``RSA`` JWK (RFC 7518 §6.3: all private members, or none)."""
+    pub_numbers = rsa.RSAPublicNumbers(_int(jwk.get("e"), "e"), _int(jwk.get("n"), "n"))
+    if "d" not in jwk:
+        return pub_numbers.public_key()
+    if not all(m in jwk for m in _PRIVATE_MEMBERS):
+        raise InvalidKeyError("RSA private JWK needs d, p, q, dp, dq and qi")
+    return rsa.RSAPrivateNumbers(
+        _int(jwk["p"], "p"),
+        _int(jwk["q"], "q"),
+        _int(jwk["d"], "d"),
+        _int(jwk["dp"], "dp"),
+        _int(jwk["dq"], "dq"),
+        _int(jwk["qi"], "qi"),
+        pub_numbers,
+    ).private_key()
+
+
+#: The key reader of each JWK ``kty``.
+_JWK_KEYS: dict[str, Callable[[Mapping[str, Any]], PrivateKey | PublicKey]] = {
+    "OKP": _okp_key,
+    "EC": _ec_key,
+    "RSA": _rsa_key,
+}
 
 
 def generate(
@@ -641,88 +652,8 @@ def generate(
     return KeyPair(key, did_method=did_method)
 
 
-_PRIVATE_VM_MEMBERS = (
-    "privateKeyJwk",
-    "secretKeyMultibase",
-    "privateKeyMultibase",
-    "privateKeyBase58",
-)
-
-
-def public_key_of_method(vm: Mapping[str, Any]) -> KeyPair:
-    """The public key of a verification method (``Multikey``, ``JsonWebKey``,
-    ``JsonWebKey2020``, ``Ed25519VerificationKey2020`` / ``2018``).
-
-    Raises:
-        InvalidKeyError: private material present, or malformed key.
-        UnsupportedKeyTypeError: unsupported type or key.
-    """
-    _, public, from_jwk = _method_key(vm)
-    return KeyPair(public, did_method="jwk" if from_jwk else None)
-
-
-def key_type_of_method(vm: Mapping[str, Any]) -> KeyType:
-    """The key type of a verification method (see :func:`public_key_of_method`)."""
-    return _method_key(vm)[0]
-
-
-def verifier_for_method(vm: Mapping[str, Any], algorithm: str | None = None) -> Verifier:
-    """A :class:`Verifier` for a verification method object; ``key_id`` is its ``id``.
-
-    Raises:
-        InvalidKeyError / UnsupportedKeyTypeError: as :func:`public_key_of_method`, or an
-            ``algorithm`` that does not fit the key.
-    """
-    key_type, public, _ = _method_key(vm)
-    vm_id = vm.get("id")
-    return _Verifier(
-        _check_alg(key_type, algorithm), vm_id if isinstance(vm_id, str) else "", public
-    )
-
-
-# -- the key of a verification method, remembered ------------------------------------------
-# Every verification reads its signer's verification method; the same few keys come back
-# again and again. The key objects are immutable, so they are remembered by the key material
-# (never by the method's id: two documents may give one id different keys). Errors are
-# raised each time, not remembered.
-_CACHE_SIZE = 1024
-
-
-def _method_key(vm: Mapping[str, Any]) -> tuple[KeyType, PublicKey, bool]:
-    """``(key type, public key, whether it came from a JWK)`` of a verification method."""
-    if not isinstance(vm, Mapping):
-        raise InvalidKeyError("a verification method must be a JSON object")
-    if any(m in vm for m in _PRIVATE_VM_MEMBERS):
-        raise InvalidKeyError("verification method carries private key material")
-    vm_type = vm.get("type")
-    if vm_type in ("Multikey", "Ed25519VerificationKey2020"):
-        codec, raw = decode_multikey(vm.get("publicKeyMultibase"))
-        public = _multikey_public(codec, raw)
-        key_type = _key_type(public)
-        if vm_type == "Ed25519VerificationKey2020" and key_type != "Ed25519":
-            raise InvalidKeyError("Ed25519VerificationKey2020 must hold an Ed25519 key")
-        return key_type, public, False
-    if vm_type in ("JsonWebKey", "JsonWebKey2020"):
-        jwk = vm.get("publicKeyJwk")
-        if not isinstance(jwk, Mapping) or any(m in jwk for m in _PRIVATE_MEMBERS):
-            raise InvalidKeyError("publicKeyJwk must be a public JWK")
-        # the members a public key is made of, by value and type (True == 1 in Python);
-        # remembered only when they are short strings, as a key's are
-        members = tuple((k, type(jwk[k]), jwk[k]) for k in _JWK_KEY_MEMBERS if k in jwk)
-        if all(type(v) is str and len(v) <= 4096 for _, _, v in members):
-            key_type, public = _remembered_jwk_public(members)
-        else:
-            key_type, public = _jwk_public(members)
-        return key_type, public, True
-    if vm_type == "Ed25519VerificationKey2018":
-        raw_b58 = vm.get("publicKeyBase58")
-        if not isinstance(raw_b58, str) or len(raw_b58) > 100:
-            raise InvalidKeyError("publicKeyBase58 must be a base58 string")
-        return "Ed25519", _base58_ed25519_public(raw_b58), False
-    raise UnsupportedKeyTypeError(f"unsupported verification method type {vm_type!r}")
-
-
-@functools.lru_cache(maxsize=_CACHE_SIZE)
+#: Public keys of decoded Multikey values, remembered (immutable objects; see :mod:`._methods`).
+@functools.lru_cache(maxsize=1024)
 def _multikey_public(codec: str, raw: bytes) -> PublicKey:
     """The public key object of a decoded Multikey value."""
     try:
@@ -734,23 +665,3 @@ def _multikey_public(codec: str, raw: bytes) -> PublicKey:
         raise UnsupportedKeyTypeError(f"{codec} is not a signing key type")
     except ValueError as exc:
         raise InvalidKeyError(f"invalid {codec} key: {exc}") from None
-
-
-#: What :meth:`KeyPair.from_jwk` reads of a public JWK (``kid`` aside).
-_JWK_KEY_MEMBERS = ("kty", "crv", "x", "y", "n", "e")
-
-
-def _jwk_public(members: tuple[tuple[str, type, Any], ...]) -> tuple[KeyType, PublicKey]:
-    pair = KeyPair.from_jwk({k: v for k, _, v in members}, did_method="jwk")
-    return pair.key_type, pair._public
-
-
-_remembered_jwk_public = functools.lru_cache(maxsize=_CACHE_SIZE)(_jwk_public)
-
-
-@functools.lru_cache(maxsize=_CACHE_SIZE)
-def _base58_ed25519_public(value: str) -> PublicKey:
-    try:
-        return ed25519.Ed25519PublicKey.from_public_bytes(b58decode(value))
-    except ValueError as exc:
-        raise InvalidKeyError(f"invalid publicKeyBase58: {exc}") from None

@@ -37,16 +37,16 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .._data import TINY_PNG
 from . import vocab
+from ._form import AnnexIForm
 from ._ns import EXT_NS
-
-if TYPE_CHECKING:
-    from .eu import MicroCredential
 
 __all__ = ["EDC_CONTEXT", "elm_form", "to_elm"]
 
@@ -177,8 +177,6 @@ def _number_text(value: Decimal) -> str:
 
 
 def _display(ids: _Ids, title: str, language: str) -> dict[str, Any]:
-    from ..baking import tiny_png
-
     lang = _language_concept(language)
     return {
         "id": ids("displayParameter"),
@@ -198,7 +196,7 @@ def _display(ids: _Ids, title: str, language: str) -> dict[str, Any]:
                         "image": {
                             "id": ids("mediaObject"),
                             "type": "MediaObject",
-                            "content": base64.b64encode(tiny_png()).decode("ascii"),
+                            "content": base64.b64encode(TINY_PNG).decode("ascii"),
                             "contentEncoding": {
                                 "id": "http://data.europa.eu/snb/encoding/6146cde7dd",
                                 "type": "Concept",
@@ -226,88 +224,113 @@ def _display(ids: _Ids, title: str, language: str) -> dict[str, Any]:
     }
 
 
-def to_elm(
-    m: MicroCredential, *, issuer_id: str | None, credential_id: str, include_email: bool = False
-) -> dict[str, Any]:
-    """The ELM European Digital Credential (JSON, unsigned) for a complete micro-credential.
+class _Writing:
+    """What the element writers share: the micro-credential, the id counter, its language
+    and title, the issuer (Organisation) and the AwardingProcess, and the notes on ``LA``
+    collected on the way (written in the order they are made)."""
 
-    The learner's national identity number is never written, the e-mail address only with
-    ``include_email`` (in clear, as the ``contactPoint``)."""
-    assert m.issuer is not None
-    assert m.issuer.country
-    assert m.workload
-    assert m.level
-    assert m.assessment is not None
-    assert m.quality_assurance is not None
-    ids = _Ids()
-    language = m.language
-    title = m.title_in()
-    issuer = _organisation(
-        ids,
-        org_id=issuer_id,
-        name=m.issuer.name or title,
-        country=m.issuer.country,
-        language=language,
-        url=m.issuer.url,
-        legal_identifier=m.issuer.legal_identifier,
-        region=m.issuer.region,
-    )
-    bodies = [
-        _organisation(
-            ids,
-            org_id=b.id,
-            name=b.name,
-            country=b.country or m.issuer.country,
-            language=language,
+    def __init__(self, m: AnnexIForm, issuer_id: str | None) -> None:
+        assert m.issuer is not None
+        assert m.issuer.country
+        self.m = m
+        self.ids = _Ids()
+        self.language = m.language
+        self.title = m.title_in()
+        self.country = m.issuer.country
+        self.issuer = _organisation(
+            self.ids,
+            org_id=issuer_id,
+            name=m.issuer.name or self.title,
+            country=m.issuer.country,
+            language=self.language,
+            url=m.issuer.url,
+            legal_identifier=m.issuer.legal_identifier,
+            region=m.issuer.region,
         )
-        for b in m.awarding_bodies
-    ] or [issuer]
-    awarding: dict[str, Any] = {
-        "id": ids("awardingProcess"),
-        "type": "AwardingProcess",
-        "awardingBody": bodies,
-    }
-    if m.awarded:
-        awarding["awardingDate"] = m.awarded if "T" in m.awarded else f"{m.awarded}T00:00:00Z"
+        self.awarding = self._awarding()
+        self.notes: list[dict[str, Any]] = []
+        self.assessment_spec: dict[str, Any] = {}
 
-    spec: dict[str, Any] = {
-        "id": ids("qualification"),
-        "type": "Qualification",
-        "title": _lang(m.title or title, language),
-    }
-    if m.code:
+    def _awarding(self) -> dict[str, Any]:
+        m = self.m
+        bodies = [
+            _organisation(
+                self.ids,
+                org_id=b.id,
+                name=b.name,
+                country=b.country or self.country,
+                language=self.language,
+            )
+            for b in m.awarding_bodies
+        ] or [self.issuer]
+        awarding: dict[str, Any] = {
+            "id": self.ids("awardingProcess"),
+            "type": "AwardingProcess",
+            "awardingBody": bodies,
+        }
+        if m.awarded:
+            awarding["awardingDate"] = m.awarded if "T" in m.awarded else f"{m.awarded}T00:00:00Z"
+        return awarding
+
+    def note(self, text: str, language: str, subject: str | None = None) -> dict[str, Any]:
+        """A Note (numbered now)."""
+        return _note(self.ids, text, language, subject)
+
+
+def _write_code(w: _Writing, spec: dict[str, Any]) -> None:
+    """The code of the micro-credential: ``LAS.identifier``."""
+    if w.m.code:
         spec["identifier"] = {
-            "id": ids("identifier"),
+            "id": w.ids("identifier"),
             "type": "Identifier",
-            "notation": m.code,
+            "notation": w.m.code,
             "schemeName": "course code",
         }
-    if m.workload.ects is not None:
+
+
+def _write_workload(w: _Writing, spec: dict[str, Any]) -> None:
+    """Notional workload: ``LAS.creditPoint[]`` (ECTS), ``LAS.volumeOfLearning`` (hours)."""
+    workload = w.m.workload
+    assert workload
+    if workload.ects is not None:
         spec["creditPoint"] = [
             {
-                "id": ids("creditPoint"),
+                "id": w.ids("creditPoint"),
                 "type": "CreditPoint",
                 "framework": _concept(vocab.ects()),
-                "point": _number_text(m.workload.ects),
+                "point": _number_text(workload.ects),
             }
         ]
-    if m.workload.hours is not None:
-        spec["volumeOfLearning"] = f"PT{_number_text(m.workload.hours)}H"
-    assert m.level.eqf is not None
-    spec["eqfLevel"] = _concept(vocab.eqf(m.level.eqf))
-    notes: list[dict[str, Any]] = []
-    if m.level.cycle is not None:
-        notes.append(_note(ids, f"QF-EHEA cycle {m.level.cycle}", "en", "qfEheaCycle"))
-    if m.level.seqf is not None:
-        notes.append(_note(ids, f"SeQF level {m.level.seqf}", "en", "seqfLevel"))
-    assert m.participation is not None
-    spec["mode"] = [_concept(vocab.mode(m.participation))]
+    if workload.hours is not None:
+        spec["volumeOfLearning"] = f"PT{_number_text(workload.hours)}H"
+
+
+def _write_level(w: _Writing, spec: dict[str, Any]) -> None:
+    """Level: ``LAS.eqfLevel``; the QF-EHEA cycle and SeQF level as notes on ``LA``."""
+    level = w.m.level
+    assert level
+    assert level.eqf is not None
+    spec["eqfLevel"] = _concept(vocab.eqf(level.eqf))
+    if level.cycle is not None:
+        w.notes.append(w.note(f"QF-EHEA cycle {level.cycle}", "en", "qfEheaCycle"))
+    if level.seqf is not None:
+        w.notes.append(w.note(f"SeQF level {level.seqf}", "en", "seqfLevel"))
+
+
+def _write_participation(w: _Writing, spec: dict[str, Any]) -> None:
+    """Form of participation: ``LAS.mode``."""
+    assert w.m.participation is not None
+    spec["mode"] = [_concept(vocab.mode(w.m.participation))]
+
+
+def _write_outcomes(w: _Writing, spec: dict[str, Any]) -> None:
+    """Learning outcomes: ``LAS.learningOutcome[]`` (with ``relatedESCOSkill``)."""
     spec["learningOutcome"] = []
-    for outcome in m.learning_outcomes:
+    for outcome in w.m.learning_outcomes:
         item: dict[str, Any] = {
-            "id": ids("learningOutcome"),
+            "id": w.ids("learningOutcome"),
             "type": "LearningOutcome",
-            "title": {language: [outcome.text]},
+            "title": {w.language: [outcome.text]},
         }
         if outcome.esco:
             item["relatedESCOSkill"] = [
@@ -318,33 +341,47 @@ def to_elm(
                 }
             ]
         spec["learningOutcome"].append(item)
+
+
+def _write_assessment(w: _Writing, spec: dict[str, Any]) -> None:
+    """Type of assessment: ``LAS.provenBy[]`` (a LearningAssessmentSpecification, with the
+    grade's scale as its grading scheme)."""
+    m = w.m
+    assert m.assessment is not None
     assessment_spec: dict[str, Any] = {
-        "id": ids("learningAssessmentSpec"),
+        "id": w.ids("learningAssessmentSpec"),
         "type": "LearningAssessmentSpecification",
-        "title": {language: [m.assessment.type]},
+        "title": {w.language: [m.assessment.type]},
     }
     with contextlib.suppress(ValueError):
         assessment_spec["dcType"] = _concept(vocab.assessment(m.assessment.type))
     if m.assessment.description:
-        assessment_spec["description"] = {language: [m.assessment.description]}
+        assessment_spec["description"] = {w.language: [m.assessment.description]}
     if m.grade is not None and m.grade.scale:
         assessment_spec["gradingScheme"] = {
-            "id": ids("gradingScheme"),
+            "id": w.ids("gradingScheme"),
             "type": "GradingScheme",
             "title": {"en": [m.grade.scale]},
         }
     spec["provenBy"] = [assessment_spec]
-    qa = m.quality_assurance
+    w.assessment_spec = assessment_spec
+
+
+def _write_quality_assurance(w: _Writing, spec: dict[str, Any]) -> None:
+    """Type of quality assurance: ``LAS.accreditation[]``."""
+    qa = w.m.quality_assurance
+    assert qa is not None
+    assert w.m.issuer is not None
     accreditation: dict[str, Any] = {
-        "id": ids("accreditation"),
+        "id": w.ids("accreditation"),
         "type": "Accreditation",
         "title": {"en": [f"{qa.type} quality assurance"]},
         "accreditingAgent": _organisation(
-            ids,
+            w.ids,
             org_id=None,
-            name=qa.body or m.issuer.name or title,
-            country=m.issuer.country,
-            language=language,
+            name=qa.body or w.m.issuer.name or w.title,
+            country=w.country,
+            language=w.language,
             url=qa.url,
         ),
     }
@@ -353,52 +390,85 @@ def to_elm(
     except ValueError:
         accreditation["dcType"] = {"id": f"{EXT_NS}{qa.type}", "type": "Concept"}
     spec["accreditation"] = [accreditation]
-    if m.prerequisites is not None:
-        spec["entryRequirement"] = _note(ids, m.prerequisites, language)
 
-    achievement: dict[str, Any] = {
-        "id": ids("learningAchievement"),
-        "type": "LearningAchievement",
-        "title": _lang(m.title or title, language),
-        "awardedBy": awarding,
-        "specifiedBy": spec,
-    }
+
+def _write_prerequisites(w: _Writing, spec: dict[str, Any]) -> None:
+    """Prerequisites: ``LAS.entryRequirement``."""
+    if w.m.prerequisites is not None:
+        spec["entryRequirement"] = w.note(w.m.prerequisites, w.language)
+
+
+def _write_grade(w: _Writing, achievement: dict[str, Any]) -> None:
+    """Grade and supervision: ``LA.provenBy[]`` (a LearningAssessment with ``grade`` and
+    ``idVerification``); supervision without a grade is a note on ``LA``."""
+    m = w.m
     if m.grade is not None:
+        assert m.assessment is not None
         assessment: dict[str, Any] = {
-            "id": ids("learningAssessment"),
+            "id": w.ids("learningAssessment"),
             "type": "LearningAssessment",
-            "title": {language: [m.assessment.type]},
-            "grade": _note(ids, m.grade.value, language),
-            "awardedBy": awarding,
-            "specifiedBy": assessment_spec,
+            "title": {w.language: [m.assessment.type]},
+            "grade": w.note(m.grade.value, w.language),
+            "awardedBy": w.awarding,
+            "specifiedBy": w.assessment_spec,
         }
         if m.supervision is not None:
             assessment["idVerification"] = _concept(vocab.supervision(m.supervision))
         achievement["provenBy"] = [assessment]
     elif m.supervision is not None:
-        notes.append(_note(ids, m.supervision, "en", "supervision"))
-    if m.stackability is not None:
-        notes.append(
-            _note(
-                ids, "stackable" if m.stackability.stackable else "not stackable", "en", "stackable"
-            )
-        )
-        notes.extend(_note(ids, item, language, "partOf") for item in m.stackability.part_of)
-    if notes:
-        achievement["additionalNote"] = notes
-    if m.further_information is not None:
-        achievement["description"] = {language: [m.further_information]}
+        w.notes.append(w.note(m.supervision, "en", "supervision"))
 
-    person: dict[str, Any] = {"id": "", "type": "Person"}
-    learner = m.learner
+
+def _write_stackability(w: _Writing, achievement: dict[str, Any]) -> None:
+    """Integration and stackability: notes on ``LA``."""
+    stack = w.m.stackability
+    if stack is not None:
+        w.notes.append(
+            w.note("stackable" if stack.stackable else "not stackable", "en", "stackable")
+        )
+        w.notes.extend(w.note(item, w.language, "partOf") for item in stack.part_of)
+
+
+def _write_notes(w: _Writing, achievement: dict[str, Any]) -> None:
+    """The notes collected (``LA.additionalNote``) and further information (``LA.description``)."""
+    if w.notes:
+        achievement["additionalNote"] = w.notes
+    if w.m.further_information is not None:
+        achievement["description"] = {w.language: [w.m.further_information]}
+
+
+_Writer = Callable[[_Writing, dict[str, Any]], None]
+#: The writers of the Annex I elements ELM puts in the Qualification (``LAS``), in order.
+SPECIFICATION_WRITERS: tuple[tuple[str, _Writer], ...] = (
+    ("title of the micro-credential", _write_code),
+    ("notional workload", _write_workload),
+    ("level", _write_level),
+    ("form of participation", _write_participation),
+    ("learning outcomes", _write_outcomes),
+    ("type of assessment", _write_assessment),
+    ("type of quality assurance", _write_quality_assurance),
+    ("prerequisites", _write_prerequisites),
+)
+#: The writers of the Annex I elements ELM puts on the LearningAchievement (``LA``), in order.
+ACHIEVEMENT_WRITERS: tuple[tuple[str, _Writer], ...] = (
+    ("grade", _write_grade),
+    ("integration and stackability", _write_stackability),
+    ("further information", _write_notes),
+)
+
+
+def _person(w: _Writing, include_email: bool) -> dict[str, Any]:
+    """Identification of the learner: ``credentialSubject`` (Person)."""
+    learner = w.m.learner
     assert learner is not None
-    person["id"] = learner.id or ids("person")
+    person: dict[str, Any] = {"id": "", "type": "Person"}
+    person["id"] = learner.id or w.ids("person")
     if learner.name:
-        person["fullName"] = {language: [learner.name]}
+        person["fullName"] = {w.language: [learner.name]}
     if learner.identifiers:
         person["identifier"] = [
             {
-                "id": ids("identifier"),
+                "id": w.ids("identifier"),
                 "type": "Identifier",
                 "notation": i.value,
                 "schemeName": i.scheme,
@@ -408,11 +478,53 @@ def to_elm(
     if learner.email and include_email:
         person["contactPoint"] = [
             {
-                "id": ids("contactPoint"),
+                "id": w.ids("contactPoint"),
                 "type": "ContactPoint",
                 "emailAddress": [{"id": f"mailto:{learner.email}", "type": "Mailbox"}],
             }
         ]
+    return person
+
+
+def to_elm(
+    m: AnnexIForm, *, issuer_id: str | None, credential_id: str, include_email: bool = False
+) -> dict[str, Any]:
+    """The ELM European Digital Credential (JSON, unsigned) for a complete micro-credential.
+
+    The learner's national identity number is never written, the e-mail address only with
+    ``include_email`` (in clear, as the ``contactPoint``).
+
+    Args:
+        m: a complete micro-credential (``MicroCredential.to_elm`` checks that first).
+        issuer_id: the issuer's id (else a ``urn:epass:org`` id).
+        credential_id: the credential's ``id``.
+        include_email: whether the learner's e-mail address goes in.
+
+    Returns:
+        The credential as JSON (a new dict).
+    """
+    assert m.workload
+    assert m.level
+    assert m.assessment is not None
+    assert m.quality_assurance is not None
+    w = _Writing(m, issuer_id)
+    spec: dict[str, Any] = {
+        "id": w.ids("qualification"),
+        "type": "Qualification",
+        "title": _lang(m.title or w.title, w.language),
+    }
+    for _, write in SPECIFICATION_WRITERS:
+        write(w, spec)
+    achievement: dict[str, Any] = {
+        "id": w.ids("learningAchievement"),
+        "type": "LearningAchievement",
+        "title": _lang(m.title or w.title, w.language),
+        "awardedBy": w.awarding,
+        "specifiedBy": spec,
+    }
+    for _, write in ACHIEVEMENT_WRITERS:
+        write(w, achievement)
+    person = _person(w, include_email)
     person["hasClaim"] = [achievement]
     assert m.issued is not None
     return {
@@ -426,11 +538,11 @@ def to_elm(
             }
         ],
         "credentialSubject": person,
-        "issuer": issuer,
+        "issuer": w.issuer,
         "issued": m.issued,
         "validFrom": m.issued,
         "credentialProfiles": [_concept(vocab.credential_type("Generic"))],
-        "displayParameter": _display(ids, title, language),
+        "displayParameter": _display(w.ids, w.title, w.language),
     }
 
 
@@ -446,6 +558,13 @@ def _many(value: Any) -> list[Any]:
 def _first(value: Any) -> Any:
     items = _many(value)
     return items[0] if items else None
+
+
+def _node(value: Any) -> Mapping[str, Any]:
+    """The (first) node of a property, or ``{}`` when it holds no JSON object (a reader
+    finds nothing in a value of the wrong JSON type, rather than failing on it)."""
+    first = _first(value)
+    return first if isinstance(first, Mapping) else {}
 
 
 def _texts(value: Any) -> dict[str, str]:
@@ -524,33 +643,94 @@ def _language_of(document: Mapping[str, Any], title: dict[str, str]) -> str:
     return next(iter(title), "en")
 
 
-def elm_form(document: Mapping[str, Any]) -> dict[str, Any]:
-    """The Annex I form (JSON) of an ELM European Digital Credential's elements
-    (:func:`microcred.model.elm.from_elm` validates it into a ``MicroCredential``).
+class _Claim:
+    """The parts of an ELM credential the element readers share: the credential, its
+    subject (Person), the LearningAchievement claim, that claim's specification and the
+    credential's language. The parts only some readers need are found when first asked for."""
 
-    Raises:
-        ValueError: the document is not an ELM credential with a learning achievement.
-    """
-    person = _first(document.get("credentialSubject"))
-    if not isinstance(person, Mapping):
-        raise ValueError("an ELM credential has a credentialSubject (Person)")
-    claims = [c for c in _many(person.get("hasClaim")) if isinstance(c, Mapping)]
-    achievement = next((c for c in claims if c.get("type") == "LearningAchievement"), None)
-    if achievement is None:
-        raise ValueError("the ELM credential has no LearningAchievement claim")
-    spec = _first(achievement.get("specifiedBy")) or {}
-    titles = _texts(achievement.get("title")) or _texts(spec.get("title"))
-    language = _language_of(document, titles)
-    form: dict[str, Any] = {"type": "MicroCredential", "language": language}
+    def __init__(
+        self,
+        document: Mapping[str, Any],
+        person: Mapping[str, Any],
+        achievement: Mapping[str, Any],
+    ) -> None:
+        self.document = document
+        self.person = person
+        self.achievement = achievement
+        self.spec: Mapping[str, Any] = _node(achievement.get("specifiedBy"))
+        self.titles = _texts(achievement.get("title")) or _texts(self.spec.get("title"))
+        self.language = _language_of(document, self.titles)
+
+    @functools.cached_property
+    def issuer(self) -> Any:
+        """The ``issuer`` (an Organisation, or whatever the document holds there)."""
+        return _first(self.document.get("issuer")) or {}
+
+    @functools.cached_property
+    def awarding(self) -> Any:
+        """``LA.awardedBy`` (the AwardingProcess)."""
+        return _node(self.achievement.get("awardedBy"))
+
+    @functools.cached_property
+    def notes(self) -> list[tuple[str | None, str]]:
+        """``(subject, text)`` of each note on ``LA`` (the subject under :data:`EXT_NS`)."""
+        notes = [n for n in _many(self.achievement.get("additionalNote")) if isinstance(n, Mapping)]
+        return [(_note_subject(n), _text(n.get("noteLiteral"), self.language) or "") for n in notes]
+
+    @functools.cached_property
+    def assessed(self) -> Mapping[str, Any] | None:
+        """``LA.provenBy`` (the LearningAssessment), if any."""
+        return next(
+            (a for a in _many(self.achievement.get("provenBy")) if isinstance(a, Mapping)), None
+        )
+
+    @functools.cached_property
+    def assessment_spec(self) -> Any:
+        """``LAS.provenBy`` (the LearningAssessmentSpecification), else the assessment's."""
+        assessed = self.assessed
+        return _first(self.spec.get("provenBy")) or (
+            _first(assessed.get("specifiedBy")) if assessed else None
+        )
+
+
+def _read_title(c: _Claim, form: dict[str, Any]) -> None:
+    """Title of the micro-credential (``LA.title``) and its code (``LAS.identifier``)."""
+    titles = c.titles
     form["title"] = titles if len(titles) > 1 else next(iter(titles.values()), None)
-    code = _first(spec.get("identifier"))
+    code = _first(c.spec.get("identifier"))
     if isinstance(code, Mapping) and code.get("notation"):
         form["code"] = code["notation"]
 
+
+def _national_id(person: Mapping[str, Any]) -> dict[str, Any] | None:
+    national = _first(person.get("nationalID"))
+    if not (isinstance(national, Mapping) and national.get("notation")):
+        return None
+    country = _node(national.get("spatial")).get("id", "")
+    return {
+        "country": vocab.alpha2_of(country) if country else "SE",
+        "value": national["notation"],
+    }
+
+
+def _email(person: Mapping[str, Any]) -> str | None:
+    """The last ``mailto:`` address of the person's contact points."""
+    found = None
+    for contact in _many(person.get("contactPoint")):
+        for mailbox in _many(contact.get("emailAddress") if isinstance(contact, Mapping) else None):
+            uri = mailbox.get("id") if isinstance(mailbox, Mapping) else None
+            if isinstance(uri, str) and uri.startswith("mailto:"):
+                found = uri[len("mailto:") :]
+    return found
+
+
+def _read_learner(c: _Claim, form: dict[str, Any]) -> None:
+    """Identification of the learner (``credentialSubject``, a Person)."""
+    person = c.person
     learner: dict[str, Any] = {}
     if isinstance(person.get("id"), str) and not person["id"].startswith("urn:epass:person:"):
         learner["id"] = person["id"]
-    name = _text(person.get("fullName"), language)
+    name = _text(person.get("fullName"), c.language)
     if name:
         learner["name"] = name
     identifiers = [
@@ -560,149 +740,278 @@ def elm_form(document: Mapping[str, Any]) -> dict[str, Any]:
     ]
     if identifiers:
         learner["identifiers"] = identifiers
-    national = _first(person.get("nationalID"))
-    if isinstance(national, Mapping) and national.get("notation"):
-        country = (national.get("spatial") or {}).get("id", "")
-        learner["national_id"] = {
-            "country": vocab.alpha2_of(country) if country else "SE",
-            "value": national["notation"],
-        }
-    for contact in _many(person.get("contactPoint")):
-        for mailbox in _many(contact.get("emailAddress") if isinstance(contact, Mapping) else None):
-            uri = mailbox.get("id") if isinstance(mailbox, Mapping) else None
-            if isinstance(uri, str) and uri.startswith("mailto:"):
-                learner["email"] = uri[len("mailto:") :]
+    national = _national_id(person)
+    if national is not None:
+        learner["national_id"] = national
+    email = _email(person)
+    if email is not None:
+        learner["email"] = email
     form["learner"] = learner
 
-    issuer = _first(document.get("issuer")) or {}
-    if isinstance(issuer, Mapping):
-        found = {
-            "id": issuer.get("id")
-            if not str(issuer.get("id", "")).startswith("urn:epass:")
-            else None,
-            "name": _text(issuer.get("legalName"), language),
-            "country": _country(issuer),
-            "region": _region(issuer, language),
-            "url": (_first(issuer.get("homepage")) or {}).get("contentURL"),
-            "legal_identifier": (_first(issuer.get("registration")) or {}).get("notation"),
+
+def _local_id(node: Mapping[str, Any]) -> Any:
+    """A node's ``id``, unless it is one of the ``urn:epass:`` ids ELM numbers nodes with."""
+    return None if str(node.get("id", "")).startswith("urn:epass:") else node.get("id")
+
+
+def _read_issuer(c: _Claim, form: dict[str, Any]) -> None:
+    """The issuer and the country of the issuer (``issuer``, an Organisation)."""
+    issuer = c.issuer
+    if not isinstance(issuer, Mapping):
+        return
+    found = {
+        "id": _local_id(issuer),
+        "name": _text(issuer.get("legalName"), c.language),
+        "country": _country(issuer),
+        "region": _region(issuer, c.language),
+        "url": _node(issuer.get("homepage")).get("contentURL"),
+        "legal_identifier": _node(issuer.get("registration")).get("notation"),
+    }
+    form["issuer"] = {k: v for k, v in found.items() if v}
+
+
+def _read_awarding_bodies(c: _Claim, form: dict[str, Any]) -> None:
+    """Awarding body (``LA.awardedBy.awardingBody[]``), when it is not the issuer alone."""
+    bodies = [b for b in _many(c.awarding.get("awardingBody")) if isinstance(b, Mapping)]
+    if not bodies or (len(bodies) == 1 and bodies[0].get("id") == _node(c.issuer).get("id")):
+        return
+    form["awarding_bodies"] = [
+        {
+            k: v
+            for k, v in (
+                ("name", _text(b.get("legalName"), c.language)),
+                ("country", _country(b)),
+                ("id", _local_id(b)),
+            )
+            if v
         }
-        form["issuer"] = {k: v for k, v in found.items() if v}
-    awarding = _first(achievement.get("awardedBy")) or {}
-    bodies = [b for b in _many(awarding.get("awardingBody")) if isinstance(b, Mapping)]
-    if bodies and not (len(bodies) == 1 and bodies[0].get("id") == issuer.get("id")):
-        form["awarding_bodies"] = [
-            {
-                k: v
-                for k, v in (
-                    ("name", _text(b.get("legalName"), language)),
-                    ("country", _country(b)),
-                    ("id", None if str(b.get("id", "")).startswith("urn:epass:") else b.get("id")),
-                )
-                if v
-            }
-            for b in bodies
-        ]
+        for b in bodies
+    ]
+
+
+def _read_dates(c: _Claim, form: dict[str, Any]) -> None:
+    """Date of issuing (``issued``) and of the award (``LA.awardedBy.awardingDate``)."""
+    document = c.document
     issued = document.get("issued") or document.get("issuanceDate") or document.get("validFrom")
     if issued:
         form["issued"] = issued
-    awarded = awarding.get("awardingDate")
+    awarded = c.awarding.get("awardingDate")
     if isinstance(awarded, str):
         form["awarded"] = awarded[:10] if awarded.endswith("T00:00:00Z") else awarded
 
+
+def _read_outcomes(c: _Claim, form: dict[str, Any]) -> None:
+    """Learning outcomes (``LAS.learningOutcome[]``, with ``relatedESCOSkill``)."""
     outcomes = []
-    for item in _many(spec.get("learningOutcome")):
+    for item in _many(c.spec.get("learningOutcome")):
         if not isinstance(item, Mapping):
             continue
-        outcome: dict[str, Any] = {"text": _text(item.get("title"), language) or ""}
+        outcome: dict[str, Any] = {"text": _text(item.get("title"), c.language) or ""}
         skill = _first(item.get("relatedESCOSkill"))
         if isinstance(skill, Mapping) and skill.get("id"):
             outcome["esco"] = skill["id"]
         outcomes.append(outcome)
     form["learning_outcomes"] = outcomes
+
+
+def _decimal(value: Any, where: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:  # decimal.InvalidOperation
+        raise ValueError(f"the ELM credential's {where} is not a number") from None
+
+
+def _read_workload(c: _Claim, form: dict[str, Any]) -> None:
+    """Notional workload (``LAS.creditPoint[]`` in ECTS, ``LAS.volumeOfLearning`` in hours)."""
     workload: dict[str, Any] = {}
-    for credit in _many(spec.get("creditPoint")):
-        framework = (credit.get("framework") or {}) if isinstance(credit, Mapping) else {}
+    for credit in _many(c.spec.get("creditPoint")):
+        framework = _node(credit.get("framework")) if isinstance(credit, Mapping) else {}
         if framework.get("id") == vocab.ects().uri and credit.get("point") is not None:
-            workload["ects"] = Decimal(str(credit["point"]))
-    volume = spec.get("volumeOfLearning")
+            workload["ects"] = _decimal(credit["point"], "creditPoint.point")
+    volume = c.spec.get("volumeOfLearning")
     hours = re.fullmatch(r"PT(\d+(?:\.\d+)?)H", volume) if isinstance(volume, str) else None
     if hours:
         workload["hours"] = Decimal(hours.group(1))
     if workload:
         form["workload"] = workload
+
+
+#: The notes on ``LA`` that carry a part of the level: their ``subject`` → the level's member.
+_LEVEL_NOTES = {"qfEheaCycle": "cycle", "seqfLevel": "seqf"}
+
+
+def _read_level(c: _Claim, form: dict[str, Any]) -> None:
+    """Level: ``LAS.eqfLevel``; the QF-EHEA cycle and the SeQF level from notes on ``LA``."""
     level: dict[str, Any] = {}
-    eqf_uri = (_first(spec.get("eqfLevel")) or {}).get("id", "")
+    eqf_uri = _node(c.spec.get("eqfLevel")).get("id", "")
     if isinstance(eqf_uri, str) and eqf_uri.rsplit("/", 1)[-1].isdigit():
         level["eqf"] = int(eqf_uri.rsplit("/", 1)[-1])
-    notes = [n for n in _many(achievement.get("additionalNote")) if isinstance(n, Mapping)]
-    for note in notes:
-        kind, text = _note_subject(note), _text(note.get("noteLiteral"), language) or ""
+    for kind, text in c.notes:
+        member = _LEVEL_NOTES.get(kind or "")
         number = re.search(r"(\d+)$", text)
-        if kind == "qfEheaCycle" and number:
-            level["cycle"] = int(number.group(1))
-        elif kind == "seqfLevel" and number:
-            level["seqf"] = int(number.group(1))
-        elif kind == "supervision":
-            form["supervision"] = text
-        elif kind == "stackable":
-            form.setdefault("stackability", {"part_of": []})["stackable"] = text == "stackable"
-        elif kind == "partOf":
-            form.setdefault("stackability", {"stackable": True, "part_of": []})["part_of"].append(
-                text
-            )
+        if member and number:
+            level[member] = int(number.group(1))
     if level:
         form["level"] = level
 
-    assessed = next((a for a in _many(achievement.get("provenBy")) if isinstance(a, Mapping)), None)
-    assessment_spec = _first(spec.get("provenBy")) or (
-        _first(assessed.get("specifiedBy")) if assessed else None
-    )
-    if isinstance(assessment_spec, Mapping):
-        name = _text(assessment_spec.get("title"), language) or _label(
-            assessment_spec.get("dcType")
-        )
-        if name:
-            assessment: dict[str, Any] = {"type": name}
-            description = _text(assessment_spec.get("description"), language)
-            if description:
-                assessment["description"] = description
-            form["assessment"] = assessment
-    mode = _label(_first(spec.get("mode")))
+
+def _note_supervision(form: dict[str, Any], text: str) -> None:
+    form["supervision"] = text
+
+
+def _note_stackable(form: dict[str, Any], text: str) -> None:
+    form.setdefault("stackability", {"part_of": []})["stackable"] = text == "stackable"
+
+
+def _note_part_of(form: dict[str, Any], text: str) -> None:
+    form.setdefault("stackability", {"stackable": True, "part_of": []})["part_of"].append(text)
+
+
+#: The notes on ``LA`` for the other elements ELM has no property for, by their ``subject``.
+_NOTE_READERS: dict[str, Callable[[dict[str, Any], str], None]] = {
+    "supervision": _note_supervision,
+    "stackable": _note_stackable,
+    "partOf": _note_part_of,
+}
+
+
+def _read_notes(c: _Claim, form: dict[str, Any]) -> None:
+    """Integration and stackability (notes ``stackable``, ``partOf``), and supervision when
+    there is no graded assessment to carry it (note ``supervision``)."""
+    for kind, text in c.notes:
+        reader = _NOTE_READERS.get(kind or "")
+        if reader is not None:
+            reader(form, text)
+
+
+def _read_assessment(c: _Claim, form: dict[str, Any]) -> None:
+    """Type of assessment (the LearningAssessmentSpecification's title or type)."""
+    assessment_spec = c.assessment_spec
+    if not isinstance(assessment_spec, Mapping):
+        return
+    name = _text(assessment_spec.get("title"), c.language) or _label(assessment_spec.get("dcType"))
+    if not name:
+        return
+    assessment: dict[str, Any] = {"type": name}
+    description = _text(assessment_spec.get("description"), c.language)
+    if description:
+        assessment["description"] = description
+    form["assessment"] = assessment
+
+
+def _read_participation(c: _Claim, form: dict[str, Any]) -> None:
+    """Form of participation (``LAS.mode``)."""
+    mode = _label(_first(c.spec.get("mode")))
     if mode:
         form["participation"] = _MODE_NAMES.get(mode, mode.lower())
-    accreditation = _first(spec.get("accreditation"))
-    if isinstance(accreditation, Mapping):
-        kind = _label(accreditation.get("dcType")) or ""
-        agent = accreditation.get("accreditingAgent") or {}
-        qa = {
-            "type": _QA_NAMES.get(kind, kind.replace(EXT_NS, "")),
-            "body": _text(agent.get("legalName"), language),
-            "url": (_first(agent.get("homepage")) or {}).get("contentURL"),
-        }
-        form["quality_assurance"] = {k: v for k, v in qa.items() if v}
-    entry = _first(spec.get("entryRequirement"))
+
+
+def _read_quality_assurance(c: _Claim, form: dict[str, Any]) -> None:
+    """Type of quality assurance (``LAS.accreditation[]``)."""
+    accreditation = _first(c.spec.get("accreditation"))
+    if not isinstance(accreditation, Mapping):
+        return
+    kind = _label(accreditation.get("dcType")) or ""
+    agent = _node(accreditation.get("accreditingAgent"))
+    qa = {
+        "type": _QA_NAMES.get(kind, kind.replace(EXT_NS, "")),
+        "body": _text(agent.get("legalName"), c.language),
+        "url": _node(agent.get("homepage")).get("contentURL"),
+    }
+    form["quality_assurance"] = {k: v for k, v in qa.items() if v}
+
+
+def _read_prerequisites(c: _Claim, form: dict[str, Any]) -> None:
+    """Prerequisites (``LAS.entryRequirement``)."""
+    entry = _first(c.spec.get("entryRequirement"))
     if isinstance(entry, Mapping):
-        form["prerequisites"] = _text(entry.get("noteLiteral"), language)
-    if assessed is not None:
-        grade = _text((assessed.get("grade") or {}).get("noteLiteral"), language)
-        if grade:
-            form["grade"] = {"value": grade}
-            scheme = (assessment_spec or {}).get("gradingScheme") if assessment_spec else None
-            scale = (
-                _text(_first(scheme).get("title")) if isinstance(_first(scheme), Mapping) else None
-            )
-            if scale:
-                form["grade"]["scale"] = scale
-        check = _first(assessed.get("idVerification"))
-        if isinstance(check, Mapping):
-            uri = str(check.get("id", ""))
-            label = _label(check) or ""
-            form["supervision"] = (
-                uri[len(EXT_NS) :]
-                if uri.startswith(EXT_NS)
-                else _SUPERVISION_NAMES.get(label, label)
-            )
-    description = _text(achievement.get("description"), language)
+        form["prerequisites"] = _text(entry.get("noteLiteral"), c.language)
+
+
+def _read_grade(c: _Claim, form: dict[str, Any]) -> None:
+    """Grade (``LAss.grade``; its scale from the assessment specification's grading scheme)."""
+    assessed = c.assessed
+    if assessed is None:
+        return
+    grade = _text(_node(assessed.get("grade")).get("noteLiteral"), c.language)
+    if not grade:
+        return
+    form["grade"] = {"value": grade}
+    assessment_spec = c.assessment_spec
+    scheme = _node(assessment_spec).get("gradingScheme")
+    scale = _text(_first(scheme).get("title")) if isinstance(_first(scheme), Mapping) else None
+    if scale:
+        form["grade"]["scale"] = scale
+
+
+def _read_supervision(c: _Claim, form: dict[str, Any]) -> None:
+    """Supervision and identity verification (``LAss.idVerification``)."""
+    check = _first(c.assessed.get("idVerification")) if c.assessed is not None else None
+    if not isinstance(check, Mapping):
+        return
+    uri = str(check.get("id", ""))
+    label = _label(check) or ""
+    form["supervision"] = (
+        uri[len(EXT_NS) :] if uri.startswith(EXT_NS) else _SUPERVISION_NAMES.get(label, label)
+    )
+
+
+def _read_further_information(c: _Claim, form: dict[str, Any]) -> None:
+    """Further information (``LA.description``)."""
+    description = _text(c.achievement.get("description"), c.language)
     if description:
         form["further_information"] = description
+
+
+_Reader = Callable[[_Claim, dict[str, Any]], None]
+#: One reader per Annex I element (or pair of elements ELM keeps together), in the order
+#: they are read (later readers may refine what earlier ones found: a graded assessment's
+#: ``idVerification`` wins over a supervision note).
+ELEMENT_READERS: tuple[tuple[str, _Reader], ...] = (
+    ("title of the micro-credential", _read_title),
+    ("identification of the learner", _read_learner),
+    ("country of the issuer", _read_issuer),
+    ("awarding body", _read_awarding_bodies),
+    ("date of issuing", _read_dates),
+    ("learning outcomes", _read_outcomes),
+    ("notional workload", _read_workload),
+    ("level", _read_level),
+    ("integration and stackability", _read_notes),
+    ("type of assessment", _read_assessment),
+    ("form of participation", _read_participation),
+    ("type of quality assurance", _read_quality_assurance),
+    ("prerequisites", _read_prerequisites),
+    ("grade", _read_grade),
+    ("supervision and identity verification", _read_supervision),
+    ("further information", _read_further_information),
+)
+
+
+def elm_form(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The Annex I form (JSON) of an ELM European Digital Credential's elements
+    (:func:`microcred.model.elm.from_elm` validates it into a ``MicroCredential``).
+
+    Args:
+        document: the ELM credential (ELM 3.2 as :func:`to_elm` writes it, or the ELM 3.1
+            form of the Commission's samples).
+
+    Returns:
+        The form as a dict: the elements found, each once; absent elements are left out.
+
+    Raises:
+        ValueError: the document is not an ELM credential with a learning achievement.
+    """
+    if not isinstance(document, Mapping):
+        raise ValueError("an ELM credential is a JSON object")
+    person = _first(document.get("credentialSubject"))
+    if not isinstance(person, Mapping):
+        raise ValueError("an ELM credential has a credentialSubject (Person)")
+    claims = [c for c in _many(person.get("hasClaim")) if isinstance(c, Mapping)]
+    achievement = next((c for c in claims if c.get("type") == "LearningAchievement"), None)
+    if achievement is None:
+        raise ValueError("the ELM credential has no LearningAchievement claim")
+    claim = _Claim(document, person, achievement)
+    form: dict[str, Any] = {"type": "MicroCredential", "language": claim.language}
+    for _, read in ELEMENT_READERS:
+        read(claim, form)
     return {k: v for k, v in form.items() if v not in (None, "")}

@@ -33,13 +33,11 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import date
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ._form import AnnexIForm
 from ._ob3_mapping import from_ob3, to_ob3
 from .identity import IdentityPolicy
-
-if TYPE_CHECKING:
-    from .eu import MicroCredential
 
 __all__ = [
     "ALWAYS_DISCLOSABLE",
@@ -83,18 +81,14 @@ _METADATA_FILE = "eu_micro_credential_vctm.json"
 _ENVELOPE = ("iss", "iat", "nbf", "exp", "cnf", "vct", "vct#integrity", "status", "sub", "jti")
 
 
-def _micro(source: MicroCredential | Mapping[str, Any]) -> MicroCredential:
+def _micro(source: AnnexIForm | Mapping[str, Any]) -> AnnexIForm:
     if isinstance(source, Mapping):
-        # the package, not ``.eu``: ``eu`` calls this module, and the package is loaded
-        # before any of its modules (no import cycle)
-        from . import MicroCredential
-
-        return MicroCredential.model_validate(dict(source))
+        return AnnexIForm.model_validate(dict(source))
     return source
 
 
 def to_sd_jwt_vc_claims(
-    source: MicroCredential | Mapping[str, Any],
+    source: AnnexIForm | Mapping[str, Any],
     *,
     issuer_id: str | None = None,
     identity: IdentityPolicy | None = None,

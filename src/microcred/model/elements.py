@@ -12,6 +12,7 @@ the page's language when the credential has it in that language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -243,6 +244,79 @@ def _stackability(m: MicroCredential, language: Language) -> str:
     return ("stackable" if stack.stackable else "not stackable") + (f" into {into}" if into else "")
 
 
+def _country(m: MicroCredential, language: Language) -> str:
+    return (m.issuer.country or "") if m.issuer else ""
+
+
+def _awarding_body(m: MicroCredential, language: Language) -> str:
+    return ", ".join(b.name for b in m.awarding_bodies) or (
+        (m.issuer.name or "") if m.issuer else ""
+    )
+
+
+def _issued(m: MicroCredential, language: Language) -> str:
+    return m.issued or ""
+
+
+def _outcomes(m: MicroCredential, language: Language) -> str:
+    return "; ".join(o.text for o in m.learning_outcomes)
+
+
+def _assessment(m: MicroCredential, language: Language) -> str:
+    if not m.assessment:
+        return ""
+    if language == "sv":
+        return _vocabulary_sv(vocab.assessment, m.assessment.type, _ASSESSMENT_SV)
+    return m.assessment.type
+
+
+def _participation(m: MicroCredential, language: Language) -> str:
+    if not m.participation:
+        return ""
+    return _PARTICIPATION_SV[m.participation] if language == "sv" else m.participation
+
+
+def _prerequisites(m: MicroCredential, language: Language) -> str:
+    return m.prerequisites or ""
+
+
+def _supervision(m: MicroCredential, language: Language) -> str:
+    if not m.supervision:
+        return ""
+    return _SUPERVISION_SV[m.supervision] if language == "sv" else m.supervision
+
+
+def _grade(m: MicroCredential, language: Language) -> str:
+    if not m.grade:
+        return ""
+    return m.grade.value + (f" ({m.grade.scale})" if m.grade.scale else "")
+
+
+def _further_information(m: MicroCredential, language: Language) -> str:
+    return m.further_information or ""
+
+
+#: What each Annex I element shows (a function of the micro-credential and the language).
+_SHOWN: dict[str, Callable[[MicroCredential, Language], str]] = {
+    "identification of the learner": _learner,
+    "title of the micro-credential": _title,
+    "country of the issuer": _country,
+    "awarding body": _awarding_body,
+    "date of issuing": _issued,
+    "learning outcomes": _outcomes,
+    "notional workload": _workload,
+    "level": _level,
+    "type of assessment": _assessment,
+    "form of participation": _participation,
+    "type of quality assurance": _quality,
+    "prerequisites": _prerequisites,
+    "supervision and identity verification": _supervision,
+    "grade": _grade,
+    "integration and stackability": _stackability,
+    "further information": _further_information,
+}
+
+
 def element_rows(
     m: MicroCredential, kind: SourceKind = "annex-i", *, language: Language = "en"
 ) -> list[ElementRow]:
@@ -252,47 +326,20 @@ def element_rows(
     ``language`` (``"en"`` or ``"sv"``) is the language of the words microcred writes into the
     values (see the module docstring); the credential's own text is shown as it states it.
 
+    Args:
+        m: the micro-credential (complete or not).
+        kind: the form it was read from.
+        language: the language of microcred's own words.
+
+    Returns:
+        One row per element: the mandatory ones, then the optional ones.
+
     Raises:
         ValueError: ``language`` is not one of :data:`LANGUAGES`.
     """
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; known: {', '.join(LANGUAGES)}")
-    sv = language == "sv"
-    shown = {
-        "identification of the learner": _learner(m, language),
-        "title of the micro-credential": _title(m, language),
-        "country of the issuer": (m.issuer.country or "") if m.issuer else "",
-        "awarding body": ", ".join(b.name for b in m.awarding_bodies)
-        or ((m.issuer.name or "") if m.issuer else ""),
-        "date of issuing": m.issued or "",
-        "learning outcomes": "; ".join(o.text for o in m.learning_outcomes),
-        "notional workload": _workload(m, language),
-        "level": _level(m, language),
-        "type of assessment": (
-            (
-                _vocabulary_sv(vocab.assessment, m.assessment.type, _ASSESSMENT_SV)
-                if sv
-                else m.assessment.type
-            )
-            if m.assessment
-            else ""
-        ),
-        "form of participation": (
-            (_PARTICIPATION_SV[m.participation] if sv else m.participation)
-            if m.participation
-            else ""
-        ),
-        "type of quality assurance": _quality(m, language),
-        "prerequisites": m.prerequisites or "",
-        "supervision and identity verification": (
-            (_SUPERVISION_SV[m.supervision] if sv else m.supervision) if m.supervision else ""
-        ),
-        "grade": (
-            m.grade.value + (f" ({m.grade.scale})" if m.grade.scale else "") if m.grade else ""
-        ),
-        "integration and stackability": _stackability(m, language),
-        "further information": m.further_information or "",
-    }
+    shown = {name: show(m, language) for name, show in _SHOWN.items()}
     rows = [ElementRow(n, True, shown[n], _where(kind, n)) for n in MANDATORY_ELEMENTS]
     rows += [ElementRow(n, False, shown[n], _where(kind, n)) for n in OPTIONAL_ELEMENTS]
     return rows

@@ -36,10 +36,7 @@ import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:
-    from .eu import Learner
+from typing import Any, Literal, Protocol
 
 __all__ = [
     "IDENTITY_MODES",
@@ -182,7 +179,24 @@ def keyed_matches(
     return found
 
 
-def is_unidentified(learner: Learner | None, policy: IdentityPolicy, *, elm: bool = False) -> bool:
+class _Learner(Protocol):
+    """What :func:`is_unidentified` reads of a learner (``microcred.model.eu.Learner``)."""
+
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def identifiers(self) -> Sequence[object]: ...
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def national_id(self) -> object | None: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def identity_objects(self) -> Sequence[Any]: ...
+
+
+def is_unidentified(learner: _Learner | None, policy: IdentityPolicy, *, elm: bool = False) -> bool:
     """Whether nothing would identify ``learner`` in the credential under ``policy`` (only a
     national id or e-mail the policy leaves out): for the caller to refuse, naming the
     element. ``elm``: the ELM export, which carries no national id and no hashed identity."""
