@@ -48,6 +48,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .._vc import parse_datetime
+from ..errors import FormError, IncompleteMicroCredentialError
 from . import vocab
 from ._elm_mapping import elm_form, to_elm
 from ._ns import EU_CONTEXT
@@ -142,32 +143,6 @@ _UNIDENTIFIED = (
     "no credential by default: give the learner's name, an identifier such as the Ladok UID, "
     "or a DID as learner.id, or opt in to a keyed hash of the number)"
 )
-
-
-class IncompleteMicroCredentialError(ValueError):
-    """A mandatory Annex I element is missing; :attr:`missing` names each one."""
-
-    def __init__(self, missing: list[str]) -> None:
-        super().__init__("missing mandatory Annex I element(s): " + ", ".join(missing))
-        self.missing = missing
-
-
-class FormError(ValueError):
-    """An Annex I form that cannot be used as it is; :attr:`problems` lists every problem,
-    each as one line ``"<path>: <what is wrong>"`` (``"learner.nme: unknown member of the
-    Annex I form; did you mean 'name'?"``). ``str()`` of the error is those lines, one per
-    line. The lines name members and the form's own values of a grade or a date, never a
-    learner's identity. A member name over 60 characters is shortened with ``…``."""
-
-    #: At most this many problems are written into ``str()`` (all are in :attr:`problems`).
-    shown = 50
-
-    def __init__(self, problems: list[str]) -> None:
-        lines = problems[: self.shown]
-        if len(problems) > self.shown:
-            lines.append(f"... and {len(problems) - self.shown} more problem(s)")
-        super().__init__("\n".join(lines))
-        self.problems = problems
 
 
 #: Members of an OB 3.0 credential / W3C Verifiable Credential that an Annex I form does not
