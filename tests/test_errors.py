@@ -180,7 +180,7 @@ def test_former_value_errors_are_caught_both_ways() -> None:
     """A caller's ``except ValueError`` keeps working; ``except MicrocredError`` now works."""
     from microcred.model.eu import read_any
 
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match="learnr") as caught:
         read_any({"type": "MicroCredential", "title": "x", "learnr": {}})
     assert isinstance(caught.value, errors.MicrocredError)
     assert caught.value.code == "model.form"
