@@ -29,7 +29,8 @@ class VerifyOptions:
 
     Attributes:
         now: the moment validity is judged at (``None``: the current time, UTC).
-        suites: accepted Data Integrity suites; the document never chooses.
+        suites: accepted Data Integrity suites (default: :data:`microcred.proofs.DEFAULT_SUITES`,
+            the recommended set); the document never chooses.
         algorithms: accepted JWT ``alg`` values (``None``: :data:`jose.DEFAULT_ALGORITHMS`).
         loader: JSON-LD document loader (offline by default).
         resolver: resolves verification methods: the caller's resolver, then did:key, did:jwk.
