@@ -24,6 +24,7 @@ detached-JWS ones (:data:`OPT_IN_SUITES`), which a caller names to accept them, 
 
 from __future__ import annotations
 
+from .._public import set_public_module as _set_public_module
 from ._base import Cryptosuite, JcsSuite, RdfcSuite, SuiteOptions, decode_proof_value
 from ._engine import ProofResult, add_proof, format_datetime, parse_datetime, verify_proofs
 from ._registry import (
@@ -57,3 +58,5 @@ __all__ = [
     "suite_for_proof",
     "verify_proofs",
 ]
+
+_set_public_module(__name__, globals(), __all__)
