@@ -134,6 +134,7 @@ def test_random_bytes_never_traceback(
         assert json.loads(out)["input"] == str(path)
 
 
+@pytest.mark.slow  # one CLI subprocess per random JSON value
 @_FUZZ
 @given(value=_json_values)
 def test_random_json_values_never_traceback(
