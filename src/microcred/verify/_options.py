@@ -146,16 +146,8 @@ class VerifyOptions:
             TrustSourceError: ``trusted_issuers`` or a registry is a file or JSON that
                 cannot be used (not JSON, too large, not of its format's shape).
         """
-        if now is not None and not isinstance(now, datetime):
-            raise TypeError("now must be a datetime")
-        if now is not None and now.tzinfo is None:
-            now = now.replace(tzinfo=timezone.utc)
-        if isinstance(suites, str) or isinstance(algorithms, str):
-            raise TypeError("suites and algorithms are lists of names, not one string")
-        chosen = tuple(suites) if suites is not None else DEFAULT_SUITES
-        unknown = [s for s in chosen if s not in SUITES]
-        if unknown:
-            raise ValueError(f"unknown suite(s): {', '.join(unknown)}; known: {', '.join(SUITES)}")
+        now = _aware(now)
+        chosen = _suites(suites, algorithms)
         if profile is not None and profile not in PROFILES:
             raise ValueError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
         if status is not None and not isinstance(status, StatusListFetcher):
@@ -167,17 +159,9 @@ class VerifyOptions:
         if not isinstance(limits, Limits):
             raise TypeError("limits must be a microcred.Limits")
         registry = _schema_registry(schemas)
-        for name, fetcher in (
-            ("schema_fetcher", schema_fetcher),
-            ("metadata_fetcher", metadata_fetcher),
-        ):
-            if fetcher is not None and not callable(getattr(fetcher, "fetch", None)):
-                raise TypeError(f"{name} must be a fetcher (an object with fetch(url, ...))")
-        for name, text in (("nonce", nonce), ("audience", audience)):
-            if text is not None and not isinstance(text, str):
-                raise TypeError(f"{name} must be a string")
-        if not isinstance(kb_max_age, timedelta):
-            raise TypeError("kb_max_age must be a timedelta")
+        _check_fetcher_and_binding_arguments(
+            schema_fetcher, metadata_fetcher, nonce, audience, kb_max_age
+        )
         return cls(
             now=now,
             suites=chosen,
@@ -234,6 +218,48 @@ class VerifyOptions:
         :meth:`for_embedded` (no presentation-bound option, ``now`` fixed) without a profile
         and a status check, so an option bound to a presentation is dropped in one place."""
         return replace(self.for_embedded(), profile=None, check_status=False)
+
+
+def _aware(now: datetime | None) -> datetime | None:
+    """``now`` checked; a naive datetime is taken as UTC."""
+    if now is not None and not isinstance(now, datetime):
+        raise TypeError("now must be a datetime")
+    if now is not None and now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    return now
+
+
+def _suites(suites: Iterable[str] | None, algorithms: Iterable[str] | None) -> tuple[str, ...]:
+    """The accepted suites (default :data:`~microcred.proofs.DEFAULT_SUITES`), each known."""
+    if isinstance(suites, str) or isinstance(algorithms, str):
+        raise TypeError("suites and algorithms are lists of names, not one string")
+    chosen = tuple(suites) if suites is not None else DEFAULT_SUITES
+    unknown = [s for s in chosen if s not in SUITES]
+    if unknown:
+        raise ValueError(f"unknown suite(s): {', '.join(unknown)}; known: {', '.join(SUITES)}")
+    return chosen
+
+
+def _check_fetcher_and_binding_arguments(
+    schema_fetcher: object,
+    metadata_fetcher: object,
+    nonce: object,
+    audience: object,
+    kb_max_age: object,
+) -> None:
+    """The fetchers have ``fetch``, ``nonce``/``audience`` are strings, ``kb_max_age`` a
+    timedelta."""
+    for name, fetcher in (
+        ("schema_fetcher", schema_fetcher),
+        ("metadata_fetcher", metadata_fetcher),
+    ):
+        if fetcher is not None and not callable(getattr(fetcher, "fetch", None)):
+            raise TypeError(f"{name} must be a fetcher (an object with fetch(url, ...))")
+    for name, text in (("nonce", nonce), ("audience", audience)):
+        if text is not None and not isinstance(text, str):
+            raise TypeError(f"{name} must be a string")
+    if not isinstance(kb_max_age, timedelta):
+        raise TypeError("kb_max_age must be a timedelta")
 
 
 def _schema_registry(schemas: Mapping[str, Any] | None) -> Mapping[str, Any]:
