@@ -8,24 +8,19 @@ import typing
 from pathlib import Path
 
 import pytest
+from tests._credentials import badge
 
 import microcred as mc
 from microcred import _issue
 
 KEY = mc.keys.generate("Ed25519")
-CREDENTIAL = {
-    "@context": ["https://www.w3.org/ns/credentials/v2"],
-    "type": ["VerifiableCredential"],
-    "issuer": KEY.did,
-    "validFrom": "2026-01-01T00:00:00Z",
-    "credentialSubject": {"id": "did:example:learner"},
-}
+CREDENTIAL = badge(KEY.did)
 
 
 def test_di_returns_a_document_and_jwt_a_token() -> None:
     signed = mc.issue(CREDENTIAL, KEY)
     assert isinstance(signed, dict)
-    assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert signed["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"  # OB 3.0: an array
     token = mc.issue(CREDENTIAL, KEY, format="jwt", jwt_form="vc+jwt", algorithm="EdDSA")
     assert isinstance(token, str)
     assert token.count(".") == 2

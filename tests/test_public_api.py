@@ -12,6 +12,7 @@ import pkgutil
 from types import ModuleType
 
 import pytest
+from tests._credentials import badge
 
 import microcred as mc
 
@@ -139,15 +140,7 @@ def test_the_verify_options_are_public_and_frozen() -> None:
         options.suites = ("ecdsa-rdfc-2019",)  # type: ignore[misc]
     assert mc.VerifyOptions().suites == mc.proofs.DEFAULT_SUITES
     key = mc.keys.generate("P-256")
-    signed = mc.issue(
-        {
-            "@context": ["https://www.w3.org/ns/credentials/v2"],
-            "type": ["VerifiableCredential"],
-            "issuer": key.did,
-            "credentialSubject": {"id": "did:example:learner"},
-        },
-        key,
-    )
+    signed = mc.issue(badge(key.did), key)
     report = mc.verify(signed, options=options)
     check = report.check("proof.suite")
     assert check is not None
