@@ -67,11 +67,8 @@ end (:mod:`microcred.cli`, :mod:`microcred.server`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
-
-if TYPE_CHECKING:  # the reports the two report errors carry (no import at run time)
-    from ._validate import ValidationReport
-    from .report import VerificationReport
+from collections.abc import Sequence
+from typing import ClassVar, Protocol
 
 __all__ = [
     "DID_ERROR_TYPES",
@@ -387,6 +384,41 @@ class OAuthError(ProtocolError):
         self.status = status
 
 
+class _Problem(Protocol):
+    @property
+    def path(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+class _ValidationReport(Protocol):
+    """What :class:`ValidationError` reads of a :class:`~microcred.ValidationReport` (this
+    module imports nothing of the library: it is the bottom floor)."""
+
+    @property
+    def profile(self) -> str: ...
+    @property
+    def problems(self) -> Sequence[_Problem]: ...
+
+
+class _Check(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+class _VerificationReport(Protocol):
+    """What :class:`VerificationError` reads of a :class:`~microcred.VerificationReport`."""
+
+    @property
+    def checks(self) -> Sequence[_Check]: ...
+    @property
+    def outcome(self) -> str: ...
+
+
 class ValidationError(MicrocredError):
     """Raised by :meth:`~microcred.ValidationReport.raise_for_problems` for an invalid
     document.
@@ -397,7 +429,7 @@ class ValidationError(MicrocredError):
 
     code = "validation.failed"
 
-    def __init__(self, report: ValidationReport) -> None:
+    def __init__(self, report: _ValidationReport) -> None:
         lines = "; ".join(f"{p.path}: {p.message}" for p in report.problems[:10])
         super().__init__(f"not valid for profile {report.profile}: {lines}")
         self.report = report
@@ -413,7 +445,7 @@ class VerificationError(MicrocredError):
 
     code = "verification.failed"
 
-    def __init__(self, report: VerificationReport) -> None:
+    def __init__(self, report: _VerificationReport) -> None:
         problems = [c for c in report.checks if c.status in ("failed", "error")]
         lines = "; ".join(f"{c.id}: {c.message}" for c in problems) or "no checks passed"
         super().__init__(f"credential is {report.outcome}: {lines}")
