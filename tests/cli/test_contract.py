@@ -121,6 +121,7 @@ _json_values = st.recursive(
 )
 
 
+@pytest.mark.slow  # one CLI subprocess per random input
 @_FUZZ
 @given(data=st.binary(max_size=2048))
 def test_random_bytes_never_traceback(
