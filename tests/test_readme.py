@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -33,6 +35,7 @@ def test_readme_has_the_two_setup_commands() -> None:
     assert "pytest" in test_cmd
 
 
+@pytest.mark.slow  # every command line of the README, in subprocesses
 def test_readme_command_lines_run(tmp_path: Path) -> None:
     """Every ``microcred`` line of the README's shell blocks runs, in order, and exits 0
     (the install lines are what CI itself runs)."""

@@ -19,26 +19,40 @@ that a command or a program pays only for what it uses.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
+from ._public import set_public_module as _set_public_module
 from ._version import __version__
 
-if TYPE_CHECKING:  # what the names are; at run time each is loaded on first use
-    from . import baking, errors, jose, jsonld, keys, model, proofs, sdjwt, status
+if _typing.TYPE_CHECKING:  # what the names are; at run time each is loaded on first use
+    from . import (
+        baking,
+        errors,
+        jose,
+        jsonld,
+        keys,
+        limits,
+        model,
+        net,
+        proofs,
+        report,
+        sdjwt,
+        status,
+    )
     from ._issue import issue, present
-    from ._validate import ValidationError, ValidationReport, validate
-    from .errors import MicrocredError
+    from ._validate import ValidationReport, validate
+    from .errors import MicrocredError, ValidationError, VerificationError
     from .limits import DEFAULT_LIMITS, Limits
     from .model import MicroCredential, presets
     from .proofs import derive
-    from .report import Check, TrustAnswer, VerificationError, VerificationReport
+    from .report import Check, TrustAnswer, VerificationReport
     from .verify import VerifyOptions, verify
 else:
     # the package microcred.verify is loaded now (it is light: its pipeline loads on first
     # use), so that the import system never binds the name ``verify`` to the package later:
     # ``mc.verify`` is the function
-    importlib.import_module(".verify", __name__)
+    _importlib.import_module(".verify", __name__)
     globals().pop("verify", None)
 
 __all__ = [
@@ -61,23 +75,26 @@ __all__ = [
     "jose",
     "jsonld",
     "keys",
+    "limits",
     "model",
+    "net",
     "present",
     "presets",
     "proofs",
+    "report",
     "sdjwt",
     "status",
     "validate",
     "verify",
 ]
 
-_SUBMODULES = frozenset({"baking", "errors", "jose", "jsonld", "keys", "model", "proofs",
-                         "sdjwt", "status"})  # fmt: skip
+_SUBMODULES = frozenset({"baking", "errors", "jose", "jsonld", "keys", "limits", "model",
+                         "net", "proofs", "report", "sdjwt", "status"})  # fmt: skip
 # name -> the module that defines it (relative to this package)
 _ATTRIBUTES = {
     "issue": "._issue",
     "present": "._issue",
-    "ValidationError": "._validate",
+    "ValidationError": ".errors",
     "ValidationReport": "._validate",
     "validate": "._validate",
     "MicrocredError": ".errors",
@@ -88,19 +105,20 @@ _ATTRIBUTES = {
     "derive": ".proofs",
     "Check": ".report",
     "TrustAnswer": ".report",
-    "VerificationError": ".report",
+    "VerificationError": ".errors",
     "VerificationReport": ".report",
     "VerifyOptions": ".verify",
     "verify": ".verify",
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     """Load a public name on first use (PEP 562), then keep it as a plain attribute."""
     if name in _SUBMODULES:
-        value: Any = importlib.import_module(f".{name}", __name__)
+        value: _typing.Any = _importlib.import_module(f".{name}", __name__)
     elif name in _ATTRIBUTES:
-        value = getattr(importlib.import_module(_ATTRIBUTES[name], __name__), name)
+        value = getattr(_importlib.import_module(_ATTRIBUTES[name], __name__), name)
+        _set_public_module(__name__, {name: value}, [name])
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value

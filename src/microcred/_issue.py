@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal, overload
 
 from ._vc import VC_V1, VC_V2, base_context_problem, format_datetime, issuer_id, types_of
 from .jsonld import DocumentLoader, Quad, to_quads
@@ -13,7 +13,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .proofs import add_proof, suite_by_name
 from .proofs._base import Cryptosuite
 
-__all__ = ["default_suite", "issue", "present"]
+__all__ = ["IssueFormat", "default_suite", "issue", "present"]
 
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 DATA_INTEGRITY_V1 = "https://w3id.org/security/data-integrity/v1"
@@ -93,6 +93,63 @@ def _created(created: str | datetime | None) -> str:
     return created
 
 
+#: The formats :func:`issue` signs in.
+IssueFormat = Literal["di", "jwt"]
+
+
+@overload
+def issue(
+    document: Mapping[str, Any],
+    key: KeyPair,
+    *,
+    suite: str | None = None,
+    format: Literal["di"] = "di",
+    created: str | datetime | None = None,
+    allow_issuer_mismatch: bool = False,
+    loader: DocumentLoader | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    proof_array: bool | None = None,
+    mandatory_pointers: Sequence[str] | None = None,
+    allow_inline_contexts: bool = False,
+) -> dict[str, Any]: ...
+
+
+@overload
+def issue(
+    document: Mapping[str, Any],
+    key: KeyPair,
+    *,
+    format: Literal["jwt"],
+    allow_issuer_mismatch: bool = False,
+    loader: DocumentLoader | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    allow_inline_contexts: bool = False,
+    jwt_form: str | None = None,
+    algorithm: str | None = None,
+    claims: Mapping[str, Any] | None = None,
+) -> str: ...
+
+
+@overload
+def issue(
+    document: Mapping[str, Any],
+    key: KeyPair,
+    *,
+    suite: str | None = None,
+    format: str,
+    created: str | datetime | None = None,
+    allow_issuer_mismatch: bool = False,
+    loader: DocumentLoader | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    proof_array: bool | None = None,
+    mandatory_pointers: Sequence[str] | None = None,
+    allow_inline_contexts: bool = False,
+    jwt_form: str | None = None,
+    algorithm: str | None = None,
+    claims: Mapping[str, Any] | None = None,
+) -> dict[str, Any] | str: ...
+
+
 def issue(
     document: Mapping[str, Any],
     key: KeyPair,
@@ -106,8 +163,10 @@ def issue(
     proof_array: bool | None = None,
     mandatory_pointers: Sequence[str] | None = None,
     allow_inline_contexts: bool = False,
-    **jwt_options: Any,
-) -> Any:
+    jwt_form: str | None = None,
+    algorithm: str | None = None,
+    claims: Mapping[str, Any] | None = None,
+) -> dict[str, Any] | str:
     """Sign a credential; return a new signed document (the input is never modified).
 
     Args:
@@ -115,7 +174,8 @@ def issue(
         key: the issuer's key pair (with its private key).
         suite: Data Integrity cryptosuite (default by key type: see :func:`default_suite`).
         format: ``"di"`` (embedded Data Integrity proof, returns a dict) or ``"jwt"`` (returns
-            a compact JWS string; see :func:`microcred.jose.issue_jwt` for ``jwt_options``).
+            a compact JWS string, see :func:`microcred.jose.issue_jwt`). The return type
+            follows the format (typed overloads for ``Literal["di"]`` and ``Literal["jwt"]``).
         created: the proof's ``created`` (ISO 8601 string or datetime; default: now, UTC).
         allow_issuer_mismatch: sign even if ``issuer`` is not the key's controller DID.
         loader: JSON-LD document loader (default: the vendored contexts, offline).
@@ -127,6 +187,9 @@ def issue(
             The holder then discloses with :func:`microcred.derive`.
         allow_inline_contexts: sign a document with embedded context objects (they must only
             add terms); a verifier must then allow them too.
+        jwt_form, algorithm, claims: ``format="jwt"`` only: the JWT form (``"ob3"``,
+            ``"vc-jwt"``, ``"vc+jwt"``), the ``alg``, and further claims, as
+            :func:`microcred.jose.issue_jwt` takes them.
 
     Before signing, in every format, the document is read as :func:`microcred.verify` reads
     it (the VC base context first; safe mode; the strict reading rule): what a verifier would
@@ -160,11 +223,16 @@ def issue(
         read_strictly(
             document, loader=loader, limits=limits, allow_inline_contexts=allow_inline_contexts
         )
-        return issue_jwt(document, key, **jwt_options)
+        return issue_jwt(document, key, jwt_form=jwt_form, algorithm=algorithm, claims=claims)
     if format != "di":
         raise ValueError(f"unknown format {format!r}: use 'di' or 'jwt'")
-    if jwt_options:
-        raise TypeError(f"unexpected arguments for format='di': {', '.join(jwt_options)}")
+    jwt_only = [
+        name
+        for name, value in (("jwt_form", jwt_form), ("algorithm", algorithm), ("claims", claims))
+        if value is not None
+    ]
+    if jwt_only:
+        raise TypeError(f"unexpected arguments for format='di': {', '.join(jwt_only)}")
     chosen = _signing_suite(suite or default_suite(key))
     unsigned = dict(document)
     contexts = _contexts(unsigned)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import MicrocredError
+from .errors import StoreError
 
 __all__ = [
     "MEMORY",
@@ -56,13 +56,6 @@ TABLE = "microcred_state"
 MAX_KEY = 512
 
 _SCHEMA_LOCK = 0x6D6963726F  # PostgreSQL advisory lock id for creating the table ("micro")
-
-
-class StoreError(MicrocredError):
-    """The store cannot be used now (unreachable, locked for too long, broken): the request
-    may succeed later. The message never carries a password."""
-
-    code = "server.store"
 
 
 @dataclass(frozen=True)

@@ -25,24 +25,13 @@ from ._input import read_input
 from ._profiles import PROFILES, Profile
 from ._schemas import SchemaProblem, validate_with
 from ._vc import types_of
-from .errors import MicrocredError
+from .errors import MicrocredError, ValidationError
 from .limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["PROFILES", "Profile", "ValidationError", "ValidationReport", "validate"]
 
 
 _OB3_CREDENTIALS = {"AchievementCredential", "OpenBadgeCredential"}
-
-
-class ValidationError(MicrocredError):
-    """Raised by :meth:`ValidationReport.raise_for_problems` for an invalid document."""
-
-    code = "validation.failed"
-
-    def __init__(self, report: ValidationReport) -> None:
-        lines = "; ".join(f"{p.path}: {p.message}" for p in report.problems[:10])
-        super().__init__(f"not valid for profile {report.profile}: {lines}")
-        self.report = report
 
 
 @dataclass

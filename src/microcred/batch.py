@@ -51,7 +51,7 @@ from datetime import date, datetime
 from typing import IO, Any, Literal
 
 from ._issue import issue
-from .errors import MicrocredError
+from .errors import RosterError
 from .keys import KeyPair
 from .model.eu import FormError, MicroCredential, check_form, now_iso
 from .model.identity import IdentityPolicy, ReversibleIdentityWarning
@@ -116,15 +116,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
 # a column that identifies the learner: without one, every row would fail the same way
 _LEARNER_FIELDS = ("name", "given_name", "family_name", "national_id", "email", "ladok_uid",
                    "esi", "id")  # fmt: skip
-
-
-class RosterError(MicrocredError, ValueError):
-    """The roster or template cannot be issued at all (before any row): no column identifies
-    the learner, a ``columns=`` mapping names an unknown field or header, or the template is
-    not an Annex I form without a learner (an unknown member, a bad value: every problem is
-    named, one per line)."""
-
-    code = "batch.roster"
 
 
 def _normal(header: object) -> str:

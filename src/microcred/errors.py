@@ -20,6 +20,7 @@ The tree::
     │   ├── InputTooDeepError          input.too_deep
     │   ├── DuplicateKeyError          input.duplicate_key
     │   ├── MalformedInputError        input.malformed
+    │   │   └── SdJwtError             sdjwt
     │   └── BakingError                input.baking
     ├── JsonLdError                    jsonld
     │   ├── UnknownContextError        jsonld.unknown_context
@@ -46,25 +47,50 @@ The tree::
     │   └── CertificateError           jades.certificate
     ├── SealError                      seal
     │   └── TimestampAuthorityError    seal.timestamp
-    └── ProtocolError                  protocol
-        └── OAuthError                 protocol.oauth
+    ├── ProtocolError                  protocol
+    │   └── OAuthError                 protocol.oauth
+    ├── ValidationError                validation.failed
+    ├── VerificationError              verification.failed
+    ├── ModelError (ValueError)        model
+    │   ├── IncompleteMicroCredentialError  model.incomplete
+    │   ├── FormError                  model.form
+    │   ├── StackingError              model.stacking
+    │   └── UnconfirmedConceptError    model.unconfirmed_concept
+    ├── RosterError (ValueError)       batch.roster
+    ├── StoreError                     server.store
+    └── ConfigError (ValueError)       server.config
+
+``(ValueError)``: the class is also a :class:`ValueError`, as it was before it joined the tree
+(``except ValueError`` keeps catching it).
+
+A warning, not an error (a :class:`UserWarning`, issued with :func:`warnings.warn`)::
+
+    ReversibleIdentityWarning          a salted hash of a low-entropy identifier was written
+
+The command line's ``CliError`` (an exit code) and the service's ``ApiError`` (an HTTP
+problem) are not library errors: no library call raises them, and they stay with their front
+end (:mod:`microcred.cli`, :mod:`microcred.server`).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import ClassVar, Protocol
 
 __all__ = [
     "DID_ERROR_TYPES",
     "BakingError",
     "CanonicalizationLimitError",
     "CertificateError",
+    "ConfigError",
     "ContextIntegrityError",
     "ContextLimitError",
     "DidError",
     "DidResolutionError",
     "DuplicateKeyError",
     "FetchError",
+    "FormError",
+    "IncompleteMicroCredentialError",
     "InputError",
     "InputTooDeepError",
     "InputTooLargeError",
@@ -77,19 +103,28 @@ __all__ = [
     "KeyMaterialError",
     "MalformedInputError",
     "MicrocredError",
+    "ModelError",
     "NetworkError",
     "NetworkPolicyError",
     "OAuthError",
     "ProtocolError",
+    "ReversibleIdentityWarning",
+    "RosterError",
     "SafeModeError",
+    "SdJwtError",
     "SealError",
+    "StackingError",
+    "StoreError",
     "StrictReadingError",
     "TimeStampTokenError",
     "TimestampAuthorityError",
     "TrustSourceError",
     "TrustedListError",
+    "UnconfirmedConceptError",
     "UnknownContextError",
     "UnsupportedKeyTypeError",
+    "ValidationError",
+    "VerificationError",
 ]
 
 
@@ -414,3 +449,164 @@ class OAuthError(ProtocolError):
         self.error = error
         self.description = description
         self.status = status
+
+
+class _Problem(Protocol):
+    @property
+    def path(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+class _ValidationReport(Protocol):
+    """What :class:`ValidationError` reads of a :class:`~microcred.ValidationReport` (this
+    module imports nothing of the library: it is the bottom floor)."""
+
+    @property
+    def profile(self) -> str: ...
+    @property
+    def problems(self) -> Sequence[_Problem]: ...
+
+
+class _Check(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+class _VerificationReport(Protocol):
+    """What :class:`VerificationError` reads of a :class:`~microcred.VerificationReport`."""
+
+    @property
+    def checks(self) -> Sequence[_Check]: ...
+    @property
+    def outcome(self) -> str: ...
+
+
+class ValidationError(MicrocredError):
+    """Raised by :meth:`~microcred.ValidationReport.raise_for_problems` for an invalid
+    document.
+
+    Attributes:
+        report: the :class:`~microcred.ValidationReport` with every problem.
+    """
+
+    code = "validation.failed"
+
+    def __init__(self, report: _ValidationReport) -> None:
+        lines = "; ".join(f"{p.path}: {p.message}" for p in report.problems[:10])
+        super().__init__(f"not valid for profile {report.profile}: {lines}")
+        self.report = report
+
+
+class VerificationError(MicrocredError):
+    """Raised by :meth:`~microcred.VerificationReport.raise_for_problems` for a report that is
+    not verified.
+
+    Attributes:
+        report: the :class:`~microcred.VerificationReport` with every check.
+    """
+
+    code = "verification.failed"
+
+    def __init__(self, report: _VerificationReport) -> None:
+        problems = [c for c in report.checks if c.status in ("failed", "error")]
+        lines = "; ".join(f"{c.id}: {c.message}" for c in problems) or "no checks passed"
+        super().__init__(f"credential is {report.outcome}: {lines}")
+        self.report = report
+
+
+class ModelError(MicrocredError, ValueError):
+    """The data model (:mod:`microcred.model`) cannot build or read what it was given. Also a
+    :class:`ValueError`, as these errors were before they joined the tree."""
+
+    code = "model"
+
+
+class IncompleteMicroCredentialError(ModelError):
+    """A mandatory Annex I element is missing; :attr:`missing` names each one."""
+
+    code = "model.incomplete"
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__("missing mandatory Annex I element(s): " + ", ".join(missing))
+        self.missing = missing
+
+
+class FormError(ModelError):
+    """An Annex I form that cannot be used as it is; :attr:`problems` lists every problem,
+    each as one line ``"<path>: <what is wrong>"`` (``"learner.nme: unknown member of the
+    Annex I form; did you mean 'name'?"``). ``str()`` of the error is those lines, one per
+    line. The lines name members and the form's own values of a grade or a date, never a
+    learner's identity. A member name over 60 characters is shortened with ``…``."""
+
+    code = "model.form"
+    #: At most this many problems are written into ``str()`` (all are in :attr:`problems`).
+    shown = 50
+
+    def __init__(self, problems: list[str]) -> None:
+        lines = problems[: self.shown]
+        if len(problems) > self.shown:
+            lines.append(f"... and {len(problems) - self.shown} more problem(s)")
+        super().__init__("\n".join(lines))
+        self.problems = problems
+
+
+class StackingError(ModelError):
+    """The credentials cannot be stacked (not the same learner, not OB 3.0 credentials)."""
+
+    code = "model.stacking"
+
+
+class UnconfirmedConceptError(ModelError):
+    """:meth:`microcred.model.vocab.Concept.to_elm` was asked for a concept whose EU URI is
+    not known."""
+
+    code = "model.unconfirmed_concept"
+
+
+class RosterError(MicrocredError, ValueError):
+    """The roster or template cannot be issued at all (before any row): no column identifies
+    the learner, a ``columns=`` mapping names an unknown field or header, or the template is
+    not an Annex I form without a learner (an unknown member, a bad value: every problem is
+    named, one per line)."""
+
+    code = "batch.roster"
+
+
+class StoreError(MicrocredError):
+    """The store cannot be used now (unreachable, locked for too long, broken): the request
+    may succeed later. The message never carries a password."""
+
+    code = "server.store"
+
+
+class ConfigError(MicrocredError, ValueError):
+    """The server configuration (file or arguments) is unusable; the message says why. Also a
+    :class:`ValueError`, as it was before it joined the tree."""
+
+    code = "server.config"
+
+
+class SdJwtError(MalformedInputError):
+    """An SD-JWT (or its presentation) breaks a rule of RFC 9901 or SD-JWT VC.
+
+    Attributes:
+        check: the verification report check that this failure belongs to
+            (``sdjwt.format``, ``sdjwt.disclosures``, ``sdjwt.digest``, ``sdjwt.kb``, ...).
+    """
+
+    code = "sdjwt"
+
+    def __init__(self, check: str, message: str, *, path: str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.check = check
+
+
+class ReversibleIdentityWarning(UserWarning):
+    """A credential was built with a salted hash of a low-entropy identifier (a personal
+    identity number, an e-mail address): anyone holding the credential can recover the value
+    by trying every candidate."""

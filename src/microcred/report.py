@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .errors import MicrocredError
+from .errors import MicrocredError, VerificationError
 
 __all__ = [
     "Check",
@@ -202,18 +202,6 @@ def status_of(exc: MicrocredError) -> CheckStatus:
     """The check status an error means: ``error`` (could not be checked) when its class is
     :attr:`~microcred.errors.MicrocredError.indeterminate`, else ``failed``."""
     return "error" if exc.indeterminate else "failed"
-
-
-class VerificationError(MicrocredError):
-    """Raised by :meth:`VerificationReport.raise_for_problems` for a report that is not verified."""
-
-    code = "verification.failed"
-
-    def __init__(self, report: VerificationReport) -> None:
-        problems = [c for c in report.checks if c.status in ("failed", "error")]
-        lines = "; ".join(f"{c.id}: {c.message}" for c in problems) or "no checks passed"
-        super().__init__(f"credential is {report.outcome}: {lines}")
-        self.report = report
 
 
 @dataclass

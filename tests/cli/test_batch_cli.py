@@ -43,6 +43,7 @@ def _manifest(out: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
 
 
+@pytest.mark.slow  # a 1000-row batch through the CLI
 def test_thousand_rows_with_five_malformed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -88,6 +89,7 @@ def test_thousand_rows_with_five_malformed(
     assert len(_manifest(out)) == 995
 
 
+@pytest.mark.slow  # a batch CLI process killed, then run again
 @pytest.mark.parametrize("workers", [1, 2])
 def test_an_interrupted_run_completes_on_the_next(tmp_path: Path, workers: int) -> None:
     roster, key, out = _roster(tmp_path, 1500, 0, seed=2), _key(tmp_path), tmp_path / "out"

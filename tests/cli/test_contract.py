@@ -121,6 +121,7 @@ _json_values = st.recursive(
 )
 
 
+@pytest.mark.slow  # one CLI subprocess per random input
 @_FUZZ
 @given(data=st.binary(max_size=2048))
 def test_random_bytes_never_traceback(
@@ -134,6 +135,7 @@ def test_random_bytes_never_traceback(
         assert json.loads(out)["input"] == str(path)
 
 
+@pytest.mark.slow  # one CLI subprocess per random JSON value
 @_FUZZ
 @given(value=_json_values)
 def test_random_json_values_never_traceback(

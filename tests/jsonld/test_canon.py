@@ -50,12 +50,6 @@ def _hash_algorithm(entry: dict[str, Any]) -> str:
 # --- W3C rdf-canon suite --------------------------------------------------------------------
 
 
-def test_suite_present() -> None:
-    """The one test that says why the suite does not run when it is absent."""
-    if not ENTRIES:
-        pytest.skip(SUITE_ABSENT)
-
-
 @pytest.mark.skipif(not ENTRIES, reason=SUITE_ABSENT)
 def test_suite_counts() -> None:
     counts = {kind: sum(e["type"] == kind for e in ENTRIES) for kind in (EVAL, MAP, NEGATIVE)}

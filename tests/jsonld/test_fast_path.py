@@ -349,6 +349,7 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
 _counts = {"fast": 0, "all": 0}
 
 
+@pytest.mark.slow  # 400 documents through both expanders
 @settings(
     max_examples=400,
     deadline=None,

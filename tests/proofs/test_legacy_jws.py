@@ -1,5 +1,6 @@
 """Legacy detached-JWS proofs (``Ed25519Signature2018``, ``JsonWebSignature2020``): verified,
-reported as legacy, never signed.
+reported as legacy, never signed, and accepted only when the caller names them (they are not
+in ``proofs.DEFAULT_SUITES``).
 
 No published test vector for these suites is among the stored ones, so the credentials are
 signed here by a test-side signer written from the suites' definition with other code than
@@ -32,6 +33,9 @@ from pyld import jsonld as pyld
 
 import microcred as mc
 from microcred import jsonld, keys
+
+#: the default suites and the two opt-in ones, as a caller that accepts them names them
+ACCEPTED = [*mc.proofs.DEFAULT_SUITES, *mc.proofs.OPT_IN_SUITES]
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -127,7 +131,7 @@ def test_a_legacy_jws_proof_verifies_and_is_reported_as_legacy(case: str, base: 
     key_type, alg, context = CASES[case]
     key = KEYS[key_type]
     signed = sign(credential(key, context, base), key, proof_type_of(case), alg)
-    report = mc.verify(signed)
+    report = mc.verify(signed, suites=ACCEPTED)
     assert report.verified, report.failed
     suite = next(c for c in report.checks if c.id == "proof.suite")
     assert suite.message == f"{proof_type_of(case)} (legacy)"
@@ -140,7 +144,7 @@ def test_a_2018_verification_method_verifies_too() -> None:
     did_doc = keys.did_key_document(key.did, vm_type="Ed25519VerificationKey2018")
     assert did_doc["verificationMethod"][0]["type"] == "Ed25519VerificationKey2018"
     signed = sign(credential(key, ED2018), key, "Ed25519Signature2018", "EdDSA")
-    report = mc.verify(signed, resolver=keys.StaticResolver([did_doc]))
+    report = mc.verify(signed, suites=ACCEPTED, resolver=keys.StaticResolver([did_doc]))
     assert report.verified, report.failed
 
 
@@ -174,10 +178,10 @@ def test_tampering_fails_proof_signature(case: str, tamper: str) -> None:
     key_type, alg, context = CASES[case]
     key = KEYS[key_type]
     signed = sign(credential(key, context), key, proof_type_of(case), alg)
-    assert mc.verify(signed).verified
+    assert mc.verify(signed, suites=ACCEPTED).verified
     changed = copy.deepcopy(signed)
     _tampers()[tamper](changed)
-    report = mc.verify(changed)
+    report = mc.verify(changed, suites=ACCEPTED)
     assert not report.verified
     assert "proof.signature" in {c.id for c in report.failed}, report.failed
 
@@ -196,7 +200,7 @@ def test_tampering_fails_proof_signature(case: str, tamper: str) -> None:
 def test_a_header_the_suite_does_not_define_is_refused(header: dict[str, Any], why: str) -> None:
     key = KEYS["Ed25519"]
     signed = sign(credential(key, ED2018), key, "Ed25519Signature2018", "EdDSA", header=header)
-    report = mc.verify(signed)
+    report = mc.verify(signed, suites=ACCEPTED)
     failed = [c.message for c in report.failed if c.id == "proof.signature"]
     assert failed, report.failed
     assert why in failed[0]
@@ -207,7 +211,7 @@ def test_the_alg_must_fit_the_key() -> None:
     key = KEYS["P-256"]
     header = {"alg": "ES384", "b64": False, "crit": ["b64"]}
     signed = sign(credential(key, JWS2020), key, "JsonWebSignature2020", "ES256", header=header)
-    report = mc.verify(signed)
+    report = mc.verify(signed, suites=ACCEPTED)
     assert "does not fit the verification method's key" in " ".join(
         c.message for c in report.failed
     )
@@ -216,7 +220,7 @@ def test_the_alg_must_fit_the_key() -> None:
 def test_ed25519signature2018_needs_an_ed25519_key() -> None:
     key = KEYS["P-256"]
     signed = sign(credential(key, ED2018), key, "Ed25519Signature2018", "ES256")
-    report = mc.verify(signed)
+    report = mc.verify(signed, suites=ACCEPTED)
     assert "proof.method" in {c.id for c in report.failed}
 
 
@@ -226,7 +230,12 @@ def test_without_the_suite_context_the_proof_is_not_read() -> None:
     document = credential(key, ED2018, VC_V2)
     document["@context"] = [VC_V2]
     signed = sign(document, key, "Ed25519Signature2018", "EdDSA")
-    assert not mc.verify(signed).verified
+    report = mc.verify(signed, suites=ACCEPTED)
+    assert not report.verified
+    check = report.check("proof.signature")
+    assert check is not None
+    assert check.status == "failed"
+    assert "not defined by any context in scope" in check.message
 
 
 def test_the_suites_can_be_refused_by_the_caller() -> None:
@@ -235,6 +244,22 @@ def test_the_suites_can_be_refused_by_the_caller() -> None:
     report = mc.verify(signed, suites=["eddsa-rdfc-2022"])
     assert not report.verified
     assert "not among the accepted suites" in " ".join(c.message for c in report.failed)
+
+
+@pytest.mark.parametrize("case", ["Ed25519Signature2018", "JsonWebSignature2020 ES256"])
+def test_by_default_the_suites_are_not_accepted(case: str) -> None:
+    """The recommended default leaves the detached-JWS suites out: a caller names them."""
+    key_type, alg, context = CASES[case]
+    key = KEYS[key_type]
+    signed = sign(credential(key, context), key, proof_type_of(case), alg)
+    assert set(mc.proofs.OPT_IN_SUITES).isdisjoint(mc.proofs.DEFAULT_SUITES)
+    report = mc.verify(signed)
+    assert report.outcome == "invalid"
+    check = report.check("proof.suite")
+    assert check is not None
+    assert check.status == "failed"
+    assert f"cryptosuite {proof_type_of(case)} is not among the accepted suites" in check.message
+    assert mc.verify(signed, suites=[proof_type_of(case)]).verified
 
 
 @pytest.mark.parametrize("suite", ["Ed25519Signature2018", "JsonWebSignature2020"])

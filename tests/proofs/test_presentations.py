@@ -65,12 +65,21 @@ def test_a_bad_embedded_credential_makes_the_presentation_invalid() -> None:
 
 
 def test_credential_proof_cannot_pass_as_presentation_proof() -> None:
-    """A credential's assertionMethod proof is not an authentication proof."""
+    """A credential's assertionMethod proof is not an authentication proof: a presentation
+    signed the way a credential is (``issue()``, ``proofPurpose: assertionMethod``) fails the
+    ``proof.purpose`` check, though its signature holds."""
     key = keys.generate("Ed25519")
-    doc = _credential(key)
-    doc["type"] = ["VerifiablePresentation"]
+    presentation = {"@context": [VC_V2], "type": ["VerifiablePresentation"], "holder": key.did}
+    doc = mc.issue(presentation, key)
     report = _verify_inline(doc)
+    signature = report.check("proof.signature")
+    assert signature is not None
+    assert signature.status == "passed"
     assert not report.verified
+    check = report.check("proof.purpose")
+    assert check is not None
+    assert check.status == "failed"
+    assert check.message == "proofPurpose is 'assertionMethod', expected 'authentication'"
 
 
 def test_a_derived_sd_credential_in_a_presentation_verifies() -> None:

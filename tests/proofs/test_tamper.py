@@ -239,4 +239,25 @@ def test_random_edits_to_any_value_never_verify(suite: str, data: st.DataObject)
             new = old + 1
     doc = copy.deepcopy(original)
     _set(doc, path, new)
-    assert not verify(doc).verified, (path, old, new)
+    report = verify(doc)
+    assert not report.verified, (path, old, new)
+    failed = {c.id for c in report.checks if c.status in ("failed", "error")}
+    if path[0] == "proof":  # the check of the proof member edited decides
+        assert _DECIDING[path[-1]] in failed, (path, failed)
+    elif "proof.signature" not in failed:
+        # what was signed changed, but the document is refused before the signature is
+        # checked: the strict reading rule (``contexts``), or a type that is no credential's
+        assert failed & {"contexts", "format"}, (path, failed)
+        signature = report.check("proof.signature")
+        assert signature is None or signature.status != "passed"
+
+
+#: A proof member → the check that fails when it is edited.
+_DECIDING = {
+    "created": "proof.created",
+    "cryptosuite": "proof.suite",
+    "type": "proof.suite",
+    "proofPurpose": "proof.purpose",
+    "verificationMethod": "proof.method",
+    "proofValue": "proof.signature",
+}

@@ -693,6 +693,7 @@ def two_services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tup
 UPDATES = 1000
 
 
+@pytest.mark.slow  # two service processes, 1000 updates
 def test_two_processes_update_one_list_and_lose_nothing(two_services: tuple[str, str]) -> None:
     """1,000 credentials issued and then 1,000 revoked, concurrently through both processes
     of one service: every index is given once, and the published list has exactly the bits

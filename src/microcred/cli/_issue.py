@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     try:
         if args.format == "jwt":
-            result = issue_credential(
+            token = issue_credential(
                 document,
                 key,
                 format="jwt",
@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
                 allow_issuer_mismatch=args.issuer_mismatch_ok,
                 allow_inline_contexts=args.allow_inline_contexts,
             )
-            text = result + "\n"
+            text = token + "\n"
         else:
             result = issue_credential(
                 document,

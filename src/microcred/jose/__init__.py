@@ -8,6 +8,7 @@ and HMAC never). Verification is the JWT route of :mod:`microcred.verify`.
 
 from __future__ import annotations
 
+from .._public import set_public_module as _set_public_module
 from ._jwt import (
     DEFAULT_ALGORITHMS,
     JWT_FORMS,
@@ -39,3 +40,5 @@ __all__ = [
     "present_jwt",
     "subject_id",
 ]
+
+_set_public_module(__name__, globals(), __all__)

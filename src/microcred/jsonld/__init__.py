@@ -11,6 +11,7 @@ the caller passes a :class:`NetworkLoader` built on an explicit fetcher.
 
 from __future__ import annotations
 
+from .._public import set_public_module as _set_public_module
 from ._canon import CanonicalDataset, canonicalize
 from ._loader import (
     ChainLoader,
@@ -47,3 +48,5 @@ __all__ = [
     "serialize_nquads",
     "to_quads",
 ]
+
+_set_public_module(__name__, globals(), __all__)

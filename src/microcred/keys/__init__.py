@@ -5,6 +5,7 @@ No other layer touches key bytes: they use :class:`Signer` and :class:`Verifier`
 
 from __future__ import annotations
 
+from .._public import set_public_module as _set_public_module
 from ._did import (
     ChainResolver,
     DidJwkResolver,
@@ -71,3 +72,5 @@ __all__ = [
     "split_verification_method",
     "verifier_for_method",
 ]
+
+_set_public_module(__name__, globals(), __all__)

@@ -30,6 +30,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .._vc import parse_datetime
+from ..errors import IncompleteMicroCredentialError
 from . import vocab
 from .identity import IdentityPolicy, is_unidentified
 from .presets import se
@@ -93,14 +94,6 @@ _UNIDENTIFIED = (
     "no credential by default: give the learner's name, an identifier such as the Ladok UID, "
     "or a DID as learner.id, or opt in to a keyed hash of the number)"
 )
-
-
-class IncompleteMicroCredentialError(ValueError):
-    """A mandatory Annex I element is missing; :attr:`missing` names each one."""
-
-    def __init__(self, missing: list[str]) -> None:
-        super().__init__("missing mandatory Annex I element(s): " + ", ".join(missing))
-        self.missing = missing
 
 
 #: Members of an OB 3.0 credential / W3C Verifiable Credential that an Annex I form does not

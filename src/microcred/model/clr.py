@@ -15,13 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from .._vc import types_of
+from ..errors import StackingError
 from .ob3 import CLR2_CONTEXT, OB3_CONTEXT, VC_V2
 
 __all__ = ["StackingError", "learner_key", "stack", "total_ects"]
-
-
-class StackingError(ValueError):
-    """The credentials cannot be stacked (not the same learner, not OB 3.0 credentials)."""
 
 
 def _subject(credential: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -34,6 +34,7 @@ from pydantic import (
     ValidationError,
 )
 
+from ..errors import FormError, IncompleteMicroCredentialError
 from ._elm_mapping import elm_form, to_elm
 from ._form import (
     _READING,
@@ -44,7 +45,6 @@ from ._form import (
     Assessment,
     AwardingBody,
     Grade,
-    IncompleteMicroCredentialError,
     Issuer,
     Learner,
     LearnerIdentifier,
@@ -96,24 +96,6 @@ __all__ = [
     "now_iso",
     "read_any",
 ]
-
-
-class FormError(ValueError):
-    """An Annex I form that cannot be used as it is; :attr:`problems` lists every problem,
-    each as one line ``"<path>: <what is wrong>"`` (``"learner.nme: unknown member of the
-    Annex I form; did you mean 'name'?"``). ``str()`` of the error is those lines, one per
-    line. The lines name members and the form's own values of a grade or a date, never a
-    learner's identity. A member name over 60 characters is shortened with ``…``."""
-
-    #: At most this many problems are written into ``str()`` (all are in :attr:`problems`).
-    shown = 50
-
-    def __init__(self, problems: list[str]) -> None:
-        lines = problems[: self.shown]
-        if len(problems) > self.shown:
-            lines.append(f"... and {len(problems) - self.shown} more problem(s)")
-        super().__init__("\n".join(lines))
-        self.problems = problems
 
 
 class MicroCredential(AnnexIForm):

@@ -38,6 +38,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from ..errors import ReversibleIdentityWarning
+
 __all__ = [
     "IDENTITY_MODES",
     "KEYED_HASH_PREFIX",
@@ -58,12 +60,6 @@ IdentityMode = Literal["omit", "hmac", "salted"]
 IDENTITY_MODES: tuple[str, ...] = ("omit", "hmac", "salted")
 MIN_KEY_BYTES = 32
 KEYED_HASH_PREFIX = "hmac-sha256$"
-
-
-class ReversibleIdentityWarning(UserWarning):
-    """A credential was built with a salted hash of a low-entropy identifier (a personal
-    identity number, an e-mail address): anyone holding the credential can recover the value
-    by trying every candidate."""
 
 
 def check_identity_key(key: object) -> bytes:

@@ -64,6 +64,8 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from ..errors import UnconfirmedConceptError
+
 __all__ = [
     "ACCREDITATION",
     "ASSESSMENT",
@@ -152,10 +154,6 @@ accepts them."""
 
 _DATA_FILE = "eu_vocab.json"
 _DATA_FORMAT = 1
-
-
-class UnconfirmedConceptError(ValueError):
-    """:meth:`Concept.to_elm` was asked for a concept whose EU URI is not known."""
 
 
 @dataclass(frozen=True)

@@ -16,19 +16,34 @@ Suites (``name`` → proof):
 ``JsonWebSignature2020``    legacy detached JWS, Ed25519 / P-256 / P-384, URDNA2015;
                             verified, never signed
 ==========================  ==========================================================
+
+A verifier accepts :data:`DEFAULT_SUITES` unless told otherwise: every suite but the two
+detached-JWS ones (:data:`OPT_IN_SUITES`), which a caller names to accept them, e.g.
+``verify(x, suites=[*DEFAULT_SUITES, "Ed25519Signature2018"])``.
 """
 
 from __future__ import annotations
 
+from .._public import set_public_module as _set_public_module
 from ._base import Cryptosuite, JcsSuite, RdfcSuite, SuiteOptions, decode_proof_value
 from ._engine import ProofResult, add_proof, format_datetime, parse_datetime, verify_proofs
-from ._registry import DEFAULT_SUITES, SIGNING_SUITES, SUITES, suite_by_name, suite_for_proof
+from ._registry import (
+    DEFAULT_SUITES,
+    OPT_IN_SUITES,
+    SIGNING_SUITES,
+    SUITES,
+    UNSUPPORTED_SUITES,
+    suite_by_name,
+    suite_for_proof,
+)
 from .ecdsa_sd_2023 import derive
 
 __all__ = [
     "DEFAULT_SUITES",
+    "OPT_IN_SUITES",
     "SIGNING_SUITES",
     "SUITES",
+    "UNSUPPORTED_SUITES",
     "Cryptosuite",
     "JcsSuite",
     "ProofResult",
@@ -43,3 +58,5 @@ __all__ = [
     "suite_for_proof",
     "verify_proofs",
 ]
+
+_set_public_module(__name__, globals(), __all__)

@@ -89,6 +89,12 @@ class Cryptosuite(ABC):
         verify_only: a draft name microcred verifies but never signs with.
         suite_context: a context the secured document must carry (legacy suites define their
             proof terms in their own context).
+
+    A suite is checked when its class is defined (as a plug-in is checked when it is built):
+    a class without its own ``name``, without ``key_types``, a ``DataIntegrityProof`` suite
+    without a ``cryptosuite``, or one that leaves a stage abstract raises ``TypeError`` at
+    import. A shared base for several suites (:class:`RdfcSuite`, :class:`JcsSuite`) says so
+    with ``class RdfcSuite(Cryptosuite, base=True)`` and is not checked.
     """
 
     name: ClassVar[str]
@@ -102,6 +108,13 @@ class Cryptosuite(ABC):
     context_in_proof: ClassVar[bool] = False
     #: a selective disclosure suite (takes mandatory pointers; holders derive proofs)
     selective: ClassVar[bool] = False
+
+    def __init_subclass__(cls, *, base: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not base:
+            problem = _suite_class_problem(cls)
+            if problem is not None:
+                raise TypeError(f"cryptosuite class {cls.__qualname__}: {problem}")
 
     def hash_algorithm(self, key_type: str) -> str:
         """The hash function for keys of ``key_type`` (SHA-384 for P-384, else SHA-256)."""
@@ -172,7 +185,34 @@ class Cryptosuite(ABC):
         return self.hash(self.configure(config, options), self.transform(covered, options), options)
 
 
-class RdfcSuite(Cryptosuite):
+def _suite_class_problem(cls: type[Cryptosuite]) -> str | None:
+    """What is missing from a suite class, or ``None``: its own ``name``, its key types, the
+    ``cryptosuite`` of a Data Integrity proof, an implementation of every stage."""
+    name = vars(cls).get("name")
+    if not isinstance(name, str) or not name:
+        return "a suite names itself (a non-empty class attribute name, not inherited)"
+    key_types = getattr(cls, "key_types", None)
+    if (
+        not isinstance(key_types, frozenset)
+        or not key_types
+        or not all(isinstance(k, str) for k in key_types)
+    ):
+        return "key_types must be a non-empty frozenset of key type names"
+    if not isinstance(cls.proof_type, str) or not cls.proof_type:
+        return "proof_type must be a non-empty string"
+    if cls.proof_type == "DataIntegrityProof" and not isinstance(cls.cryptosuite, str):
+        return "a DataIntegrityProof suite names its cryptosuite"
+    abstract = sorted(
+        attr
+        for attr in dir(cls)
+        if getattr(getattr(cls, attr, None), "__isabstractmethod__", False)
+    )
+    if abstract:
+        return f"stage(s) not implemented: {', '.join(abstract)}"
+    return None
+
+
+class RdfcSuite(Cryptosuite, base=True):
     """Suites that canonicalize with RDFC-1.0 (the proof configuration carries the
     document's ``@context`` while it is canonicalized, but not in the stored proof)."""
 
@@ -201,7 +241,7 @@ class RdfcSuite(Cryptosuite):
         return canonical.nquads.encode("utf-8")
 
 
-class JcsSuite(Cryptosuite):
+class JcsSuite(Cryptosuite, base=True):
     """Suites that canonicalize with RFC 8785 JCS (the stored proof keeps ``@context``)."""
 
     context_in_proof = True

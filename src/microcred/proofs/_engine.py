@@ -9,7 +9,7 @@ document never does.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -24,6 +24,7 @@ from ..jsonld import DocumentLoader, Quad
 from ..keys import (
     DidResolver,
     Signer,
+    Verifier,
     dereference,
     is_authorized,
     key_type_of_method,
@@ -284,9 +285,47 @@ def _verify_one(
     unsecured_quads: list[Quad] | None,
     config_quads: list[Quad] | None,
 ) -> None:
+    """Verify one proof into ``result``, in the steps of Data Integrity §4.4 "Verify Proof":
+    which suite (and whether the caller accepts it), the proof options, the verification
+    method, the signature. The proof verifies when every step passed."""
     if not isinstance(proof, dict):
         result._add("proof.suite", "failed", "proof is not a JSON object")
         return
+    suite = _check_suite(result, proof, allowed)
+    if suite is None:
+        return
+    options_ok = _check_options(
+        result, proof, proof_purpose=proof_purpose, challenge=challenge, domain=domain, now=now
+    )
+    method = _resolve_method(result, proof, suite, resolver, proof_purpose)
+    if method is None:
+        return
+    key_type, verifier = method
+    signed = _check_signature(
+        result,
+        proof,
+        proofs,
+        unsecured,
+        suite,
+        key_type,
+        verifier,
+        SuiteOptions(
+            loader=loader,
+            limits=limits,
+            hash_algorithm=suite.hash_algorithm(key_type),
+            unsecured_quads=unsecured_quads,
+            # the configuration the caller read (selective suites build their own)
+            config_quads=None if suite.selective else config_quads,
+        ),
+    )
+    result.verified = signed and options_ok
+
+
+def _check_suite(
+    result: ProofResult, proof: dict[str, Any], allowed: Collection[str]
+) -> Cryptosuite | None:
+    """The proof's suite (check ``proof.suite``), or ``None`` when it is unknown, not
+    implemented, or not one the caller accepts (then another proof may decide)."""
     suite = suite_for_proof(proof.get("type"), proof.get("cryptosuite"))
     label = proof.get("cryptosuite") or proof.get("type")
     if suite is None:
@@ -300,7 +339,7 @@ def _verify_one(
                 "the proof's cryptosuite (or, without one, its type) must be a string, "
                 f"not {_json_kind(label)}",
             )
-            return
+            return None
         result.suite = label[:100]
         if label in UNSUPPORTED_SUITES:
             result._add(
@@ -313,7 +352,7 @@ def _verify_one(
             result._add(
                 "proof.suite", "failed", f"unknown proof type or cryptosuite: {label[:100]!r}"
             )
-        return
+        return None
     result.suite = suite.name
     if suite.name not in allowed:
         result.considered = False
@@ -323,9 +362,24 @@ def _verify_one(
             f"cryptosuite {suite.name} is not among the accepted suites "
             f"({', '.join(sorted(allowed)) or 'none'})",
         )
-        return
+        return None
     result._add("proof.suite", "passed", f"{suite.name}" + (" (legacy)" if suite.legacy else ""))
+    return suite
 
+
+def _check_options(
+    result: ProofResult,
+    proof: dict[str, Any],
+    *,
+    proof_purpose: str,
+    challenge: str | None,
+    domain: str | Sequence[str] | None,
+    now: datetime | None,
+) -> bool:
+    """The proof options the verifier expects (checks ``proof.created``, ``proof.expires``,
+    ``proof.purpose``, ``proof.challenge``, ``proof.domain``): ``True`` when all hold. The
+    method and the signature are still checked when one does not (every problem is
+    reported)."""
     ok = True
     created = proof.get("created")
     if created is not None and parse_datetime(created) is None:
@@ -353,20 +407,32 @@ def _verify_one(
         got_list = got if isinstance(got, list) else [got]
         if not set(expected) & {g for g in got_list if isinstance(g, str)}:
             ok = result._add("proof.domain", "failed", "domain does not match the one expected")
+    return ok
 
+
+def _resolve_method(
+    result: ProofResult,
+    proof: dict[str, Any],
+    suite: Cryptosuite,
+    resolver: DidResolver,
+    proof_purpose: str,
+) -> tuple[str, Verifier] | None:
+    """The proof's verification method, dereferenced and authorised for ``proof_purpose`` by
+    its controller, with a key the suite takes (check ``proof.method``): its key type and
+    verifier, or ``None``."""
     vm_id = proof.get("verificationMethod")
     if isinstance(vm_id, dict):
         vm_id = vm_id.get("id")
     if not isinstance(vm_id, str) or not vm_id:
         result._add("proof.method", "failed", "proof has no verificationMethod")
-        return
+        return None
     result.verification_method = vm_id
     try:
         method, controller_doc = dereference(vm_id, resolver)
     except MicrocredError as exc:  # unresolvable (indeterminate), or invalid (failed)
         what = "cannot resolve" if exc.indeterminate else "invalid"
         result._add("proof.method", status_of(exc), f"{what} verification method {vm_id}: {exc}")
-        return
+        return None
     controller = method.get("controller") or controller_doc.get("id")
     result.controller = controller if isinstance(controller, str) else None
     try:
@@ -374,7 +440,7 @@ def _verify_one(
         verifier = verifier_for_method(method)
     except KeyMaterialError as exc:
         result._add("proof.method", "failed", f"unusable verification method: {exc}")
-        return
+        return None
     if key_type not in suite.key_types:
         result._add(
             "proof.method",
@@ -382,57 +448,78 @@ def _verify_one(
             f"{suite.name} needs a {' or '.join(sorted(suite.key_types))} key; "
             f"the verification method is {key_type}",
         )
-        return
+        return None
     if not is_authorized(str(method["id"]), controller_doc, proof_purpose):
         result._add(
             "proof.method",
             "failed",
             f"{vm_id} is not authorised for {proof_purpose} by its controller",
         )
-        return
+        return None
     result._add("proof.method", "passed", f"{vm_id} ({key_type})")
+    return key_type, verifier
 
+
+def _covered(
+    proof: dict[str, Any], proofs: Sequence[Any], unsecured: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], bool] | None:
+    """The proof configuration and the document the proof covers (Data Integrity §4.4 steps
+    on ``@context`` and ``previousProof``), and whether the covered document is exactly the
+    unsecured one; ``None`` when the proof's ``@context`` is not a prefix of the document's."""
     config = {k: v for k, v in proof.items() if k != "proofValue"}
     covered = unsecured
+    exact = True
     doc_context = unsecured.get("@context")
     if "@context" in config:
         proof_ctx = config["@context"]
         doc_list = doc_context if isinstance(doc_context, list) else [doc_context]
         proof_list = proof_ctx if isinstance(proof_ctx, list) else [proof_ctx]
         if doc_list[: len(proof_list)] != proof_list:
-            result._add(
-                "proof.signature",
-                "failed",
-                "the proof's @context is not a prefix of the document's @context",
-            )
-            return
+            return None
         if proof_list != doc_list:
             covered = {**unsecured, "@context": proof_ctx}
-            unsecured_quads = None
+            exact = False
     elif doc_context is not None:
         config["@context"] = doc_context
     if "previousProof" in proof:
         covered = _chained(covered, proofs, proof["previousProof"])
-        unsecured_quads = None
-    options = SuiteOptions(
-        loader=loader,
-        limits=limits,
-        hash_algorithm=suite.hash_algorithm(key_type),
-        unsecured_quads=unsecured_quads,
-        # the configuration built above is the one the caller read (selective suites build
-        # their own configurations)
-        config_quads=None if suite.selective else config_quads,
-    )
+        exact = False
+    return config, covered, exact
+
+
+def _check_signature(
+    result: ProofResult,
+    proof: dict[str, Any],
+    proofs: Sequence[Any],
+    unsecured: dict[str, Any],
+    suite: Cryptosuite,
+    key_type: str,
+    verifier: Verifier,
+    options: SuiteOptions,
+) -> bool:
+    """The signature over the covered document and the proof configuration (check
+    ``proof.signature``): ``True`` when it holds."""
+    found = _covered(proof, proofs, unsecured)
+    if found is None:
+        result._add(
+            "proof.signature",
+            "failed",
+            "the proof's @context is not a prefix of the document's @context",
+        )
+        return False
+    config, covered, exact = found
+    if not exact:
+        options = replace(options, unsecured_quads=None)
     try:
         problem = suite.check_document(config, covered, proof.get("proofValue"), verifier, options)
     except JsonLdError as exc:  # an unknown context is indeterminate, the rest failed
         result._add("proof.signature", status_of(exc), f"cannot canonicalize the document: {exc}")
-        return
+        return False
     except MalformedInputError as exc:
         result._add("proof.signature", "failed", f"malformed proof or document: {exc}")
-        return
+        return False
     if problem is not None:
         result._add("proof.signature", "failed", problem)
-        return
+        return False
     result._add("proof.signature", "passed", "signature verified")
-    result.verified = ok
+    return True

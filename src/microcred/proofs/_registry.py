@@ -14,6 +14,7 @@ from .jws_2018 import Ed25519Signature2018, JsonWebSignature2020
 
 __all__ = [
     "DEFAULT_SUITES",
+    "OPT_IN_SUITES",
     "SIGNING_SUITES",
     "SUITES",
     "UNSUPPORTED_SUITES",
@@ -36,8 +37,15 @@ SUITES: dict[str, Cryptosuite] = {
     )
 }
 
-#: Suites a verifier accepts when the caller names none: all of them, legacy included.
-DEFAULT_SUITES: tuple[str, ...] = tuple(SUITES)
+#: Suites verified only when the caller names them (``verify(..., suites=[...])``): the
+#: 2018-generation detached-JWS proofs of VC 1.1 credentials, verify only.
+OPT_IN_SUITES: tuple[str, ...] = ("Ed25519Signature2018", "JsonWebSignature2020")
+
+#: Suites a verifier accepts when the caller names none: the recommended set, every suite but
+#: :data:`OPT_IN_SUITES`. It keeps the legacy ``Ed25519Signature2020`` and the draft name
+#: ``eddsa-2022``: Open Badges 3.0 credentials are signed with them (the OB 3.0 validator's
+#: own examples are).
+DEFAULT_SUITES: tuple[str, ...] = tuple(n for n in SUITES if n not in OPT_IN_SUITES)
 
 
 #: Published suites microcred does not implement: a proof in one of them cannot be checked

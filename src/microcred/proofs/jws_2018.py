@@ -57,7 +57,7 @@ def _unb64(segment: str) -> bytes:
     return data
 
 
-class LegacyJwsSuite(RdfcSuite):
+class LegacyJwsSuite(RdfcSuite, base=True):
     """A 2018-generation proof with a detached ``b64: false`` JWS (verify only)."""
 
     cryptosuite = None

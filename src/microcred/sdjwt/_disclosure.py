@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import _json
-from ..errors import InputError, MalformedInputError
+from ..errors import InputError, SdJwtError
 from ..limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
@@ -41,21 +41,6 @@ DEFAULT_SD_ALG = "sha-256"
 RESERVED_NAMES = frozenset({"_sd", "..."})
 
 _B64URL = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-class SdJwtError(MalformedInputError):
-    """An SD-JWT (or its presentation) breaks a rule of RFC 9901 or SD-JWT VC.
-
-    Attributes:
-        check: the verification report check that this failure belongs to
-            (``sdjwt.format``, ``sdjwt.disclosures``, ``sdjwt.digest``, ``sdjwt.kb``, ...).
-    """
-
-    code = "sdjwt"
-
-    def __init__(self, check: str, message: str, *, path: str | None = None) -> None:
-        super().__init__(message, path=path)
-        self.check = check
 
 
 def short(value: Any, limit: int = 80) -> str:

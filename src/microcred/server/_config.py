@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from .. import _json
 from .._store import StoreError, open_store
-from ..errors import MicrocredError
+from ..errors import ConfigError, MicrocredError
 from ..jsonld import StaticLoader
 from ..keys import KeyPair, generate
 from ..limits import DEFAULT_LIMITS, Limits
@@ -26,10 +26,6 @@ __all__ = ["ConfigError", "IssuerRoute", "ServerConfig", "StatusSettings", "load
 
 #: Requests larger than this are refused with 413 unless the configuration says otherwise.
 DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024
-
-
-class ConfigError(ValueError):
-    """The server configuration (file or arguments) is unusable; the message says why."""
 
 
 #: The status purposes a route can give credentials (1-bit Bitstring Status Lists).

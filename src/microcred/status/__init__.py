@@ -27,10 +27,11 @@ re-signs; ``verify()`` checks a credential's ``status.status_list`` through the 
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
+from collections.abc import Mapping as _Mapping
 
+from .._public import set_public_module as _set_public_module
 from ._bitstring import MIN_LIST_BITS, Bitstring, decode_list, encode_list
 from ._check import (
     REVOCATION_LIST_TYPE,
@@ -42,7 +43,7 @@ from ._check import (
     check_entries,
 )
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from ._publish import (
         LIST_TYPE,
         StatusList,
@@ -145,14 +146,14 @@ __all__ = [
 ]
 
 
-def revocation_list_entry(list_url: str) -> dict[str, Any]:
+def revocation_list_entry(list_url: str) -> dict[str, _typing.Any]:
     """The ``credentialStatus`` entry pointing at a 1EdTech Revocation List."""
     return {"id": list_url, "type": REVOCATION_LIST_TYPE}
 
 
 def revocation_list(
-    list_url: str, issuer: str, revoked: Mapping[str, str | None] | None = None
-) -> dict[str, Any]:
+    list_url: str, issuer: str, revoked: _Mapping[str, str | None] | None = None
+) -> dict[str, _typing.Any]:
     """A 1EdTech Revocation List document to publish at ``list_url``.
 
     ``revoked`` maps revoked credential ids to an optional reason. The document is plain JSON
@@ -162,24 +163,28 @@ def revocation_list(
     {'id': 'https://uni.example/revoked', 'issuer': 'did:example:uni', \
 'revokedCredentials': [{'id': 'urn:uuid:1'}]}
     """
-    entries: list[dict[str, Any]] = []
+    entries: list[dict[str, _typing.Any]] = []
     for credential_id, reason in (revoked or {}).items():
-        item: dict[str, Any] = {"id": credential_id}
+        item: dict[str, _typing.Any] = {"id": credential_id}
         if reason:
             item["revocationReason"] = reason
         entries.append(item)
     return {"id": list_url, "issuer": issuer, "revokedCredentials": entries}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     """Load an issuing or Token Status List name on first use, then keep it."""
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    value = getattr(_importlib.import_module(module, __name__), name)
+    _set_public_module(__name__, {name: value}, [name])
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
+
+
+_set_public_module(__name__, globals(), __all__)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import typing as _typing
 
+from .._public import set_public_module as _set_public_module
+
 if _typing.TYPE_CHECKING:
     from ._options import VerifyOptions
     from ._pipeline import verify, verify_with
@@ -49,6 +51,7 @@ def __getattr__(name: str) -> _typing.Any:
         "verify": verify,
         "verify_with": verify_with,
     }
+    _set_public_module(__name__, found, found)
     globals().update(found)
     return found[name]
 

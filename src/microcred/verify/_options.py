@@ -29,7 +29,8 @@ class VerifyOptions:
 
     Attributes:
         now: the moment validity is judged at (``None``: the current time, UTC).
-        suites: accepted Data Integrity suites; the document never chooses.
+        suites: accepted Data Integrity suites (default: :data:`microcred.proofs.DEFAULT_SUITES`,
+            the recommended set); the document never chooses.
         algorithms: accepted JWT ``alg`` values (``None``: :data:`jose.DEFAULT_ALGORITHMS`).
         loader: JSON-LD document loader (offline by default).
         resolver: resolves verification methods: the caller's resolver, then did:key, did:jwk.
@@ -150,16 +151,8 @@ class VerifyOptions:
             TrustSourceError: ``trusted_issuers`` or a registry is a file or JSON that
                 cannot be used (not JSON, too large, not of its format's shape).
         """
-        if now is not None and not isinstance(now, datetime):
-            raise TypeError("now must be a datetime")
-        if now is not None and now.tzinfo is None:
-            now = now.replace(tzinfo=timezone.utc)
-        if isinstance(suites, str) or isinstance(algorithms, str):
-            raise TypeError("suites and algorithms are lists of names, not one string")
-        chosen = tuple(suites) if suites is not None else DEFAULT_SUITES
-        unknown = [s for s in chosen if s not in SUITES]
-        if unknown:
-            raise ValueError(f"unknown suite(s): {', '.join(unknown)}; known: {', '.join(SUITES)}")
+        now = _aware(now)
+        chosen = _suites(suites, algorithms)
         if profile is not None and profile not in PROFILES:
             raise ValueError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
         if status is not None and not isinstance(status, StatusListFetcher):
@@ -171,17 +164,9 @@ class VerifyOptions:
         if not isinstance(limits, Limits):
             raise TypeError("limits must be a microcred.Limits")
         registry = _schema_registry(schemas)
-        for name, fetcher in (
-            ("schema_fetcher", schema_fetcher),
-            ("metadata_fetcher", metadata_fetcher),
-        ):
-            if fetcher is not None and not callable(getattr(fetcher, "fetch", None)):
-                raise TypeError(f"{name} must be a fetcher (an object with fetch(url, ...))")
-        for name, text in (("nonce", nonce), ("audience", audience)):
-            if text is not None and not isinstance(text, str):
-                raise TypeError(f"{name} must be a string")
-        if not isinstance(kb_max_age, timedelta):
-            raise TypeError("kb_max_age must be a timedelta")
+        _check_fetcher_and_binding_arguments(
+            schema_fetcher, metadata_fetcher, nonce, audience, kb_max_age
+        )
         return cls(
             now=now,
             suites=chosen,
@@ -256,6 +241,48 @@ def _trusted_lists(lists: Iterable[Any] | None) -> tuple[Any, ...]:
                 f"checks their signature), not {type(item).__name__}"
             )
     return found
+
+
+def _aware(now: datetime | None) -> datetime | None:
+    """``now`` checked; a naive datetime is taken as UTC."""
+    if now is not None and not isinstance(now, datetime):
+        raise TypeError("now must be a datetime")
+    if now is not None and now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    return now
+
+
+def _suites(suites: Iterable[str] | None, algorithms: Iterable[str] | None) -> tuple[str, ...]:
+    """The accepted suites (default :data:`~microcred.proofs.DEFAULT_SUITES`), each known."""
+    if isinstance(suites, str) or isinstance(algorithms, str):
+        raise TypeError("suites and algorithms are lists of names, not one string")
+    chosen = tuple(suites) if suites is not None else DEFAULT_SUITES
+    unknown = [s for s in chosen if s not in SUITES]
+    if unknown:
+        raise ValueError(f"unknown suite(s): {', '.join(unknown)}; known: {', '.join(SUITES)}")
+    return chosen
+
+
+def _check_fetcher_and_binding_arguments(
+    schema_fetcher: object,
+    metadata_fetcher: object,
+    nonce: object,
+    audience: object,
+    kb_max_age: object,
+) -> None:
+    """The fetchers have ``fetch``, ``nonce``/``audience`` are strings, ``kb_max_age`` a
+    timedelta."""
+    for name, fetcher in (
+        ("schema_fetcher", schema_fetcher),
+        ("metadata_fetcher", metadata_fetcher),
+    ):
+        if fetcher is not None and not callable(getattr(fetcher, "fetch", None)):
+            raise TypeError(f"{name} must be a fetcher (an object with fetch(url, ...))")
+    for name, text in (("nonce", nonce), ("audience", audience)):
+        if text is not None and not isinstance(text, str):
+            raise TypeError(f"{name} must be a string")
+    if not isinstance(kb_max_age, timedelta):
+        raise TypeError("kb_max_age must be a timedelta")
 
 
 def _schema_registry(schemas: Mapping[str, Any] | None) -> Mapping[str, Any]:

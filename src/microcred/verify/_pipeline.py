@@ -78,8 +78,10 @@ def verify(
         credential: a dict, JSON text/bytes, a compact JWT, or the bytes of a baked PNG/SVG.
         options: every option below as one :class:`VerifyOptions` (then pass no other option).
         now: the moment to judge validity dates at (default: the current time, UTC).
-        suites: accepted Data Integrity suites (default: all, legacy included). The document
-            never chooses: a proof of another suite fails the ``proof.suite`` check.
+        suites: accepted Data Integrity suites (default: the recommended set,
+            :data:`microcred.proofs.DEFAULT_SUITES`; the detached-JWS suites of
+            :data:`~microcred.proofs.OPT_IN_SUITES` only when named). The document never
+            chooses: a proof of another suite fails the ``proof.suite`` check.
         algorithms: accepted JWT ``alg`` values (default: the asymmetric set).
         loader: JSON-LD document loader (default: vendored contexts only, offline).
         resolver: resolves verification methods; it is tried *before* the offline defaults
