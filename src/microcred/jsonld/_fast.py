@@ -521,6 +521,17 @@ def _hashable(value: Any) -> Any:
     return _UNHASHABLE
 
 
+def _type_values(element: dict[str, Any], members: tuple[str, ...]) -> tuple[Any, ...]:
+    """The values of an object's type ``members`` as a key (:func:`_hashable` each); without
+    a generator for none or one member, the common cases."""
+    if not members:
+        return ()
+    if len(members) == 1:
+        value = element[members[0]]
+        return (value if type(value) is str else _hashable(value),)
+    return tuple(_hashable(element[name]) for name in members)
+
+
 _CONTEXTS: dict[int, _Context] = {}
 _CONTEXTS_LOCK = threading.Lock()
 
@@ -1099,14 +1110,7 @@ class _Run:
         names_key = names
         recorded = active.type_names.get(names_key)
         if recorded is not None:
-            if not recorded:
-                values: tuple[Any, ...] = ()
-            elif len(recorded) == 1:  # the common case: one type member
-                value = element[recorded[0]]
-                values = (value if type(value) is str else _hashable(value),)
-            else:
-                values = tuple(_hashable(element[name]) for name in recorded)
-            found = active.typed.get((names_key, values))
+            found = active.typed.get((names_key, _type_values(element, recorded)))
             if found is not None:
                 return found
         start = active
