@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base58
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from microcred import keys
 from microcred.errors import InvalidDidError, InvalidKeyError, MicrocredError
@@ -17,6 +19,23 @@ def test_a_multikey_that_is_not_base58btc_is_an_invalid_key(text: str) -> None:
         _multikey.b58decode(text)
     with pytest.raises(InvalidKeyError, match=r"not valid base58btc|multibase"):
         _multikey.decode_multikey("z" + text)
+
+
+_B58_AND_NEAR = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0OIl \t\n\x0c\x1f"
+
+
+@given(st.one_of(st.binary(max_size=80).map(lambda b: base58.b58encode(b).decode()),
+                 st.text(alphabet=_B58_AND_NEAR, max_size=90)))  # fmt: skip
+def test_base58btc_decoding_gives_the_base58_packages_bytes_and_errors(text: str) -> None:
+    try:
+        expected: object = bytes(base58.b58decode(text))
+    except ValueError as exc:
+        expected = ("ValueError", str(exc))
+    try:
+        found: object = _multikey.b58decode(text)
+    except ValueError as exc:
+        found = ("ValueError", str(exc))
+    assert found == expected
 
 
 def test_a_changed_did_key_document_does_not_change_the_next_resolution() -> None:

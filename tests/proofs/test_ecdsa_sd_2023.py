@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import microcred as mc
 from microcred import keys, proofs
+from microcred.proofs import _sd
 from microcred.proofs import ecdsa_sd_2023 as sd
 from microcred.proofs._base import SuiteOptions
 
@@ -97,9 +98,9 @@ def test_the_statements_and_groups_match_the_vectors(shared_standards: Path, nam
     signed = _json(folder / "addSignedSDBase.json")
     document = {k: v for k, v in signed.items() if k != "proof"}
     transform = _json(folder / "addBaseTransform.json")
-    grouped = sd.canonicalize_and_group(
+    grouped = _sd.canonicalize_and_group(
         document,
-        sd.hmac_label_map(hmac_key),
+        _sd.hmac_label_map(hmac_key),
         {"mandatory": transform["mandatoryPointers"]},
         loader=_loader(shared_standards),
     )

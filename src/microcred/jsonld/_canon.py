@@ -153,26 +153,29 @@ class _Canonicalizer:
         self.first_degree: dict[str, str] = {}
         # Blank node term -> the quads that mention it (each quad once), in input order.
         self.bnode_quads: dict[str, list[Quad]] = {}
-        # The quads without a blank node, which every labelling writes the same.
-        self.ground: list[Quad] = []
         bnode_quads = self.bnode_quads
-        ground = self.ground
         for quad in quads:
             s, _, o, g = quad
-            mentioned = False  # whether the quad names a blank node (else it is "ground")
-            if s[:2] == "_:":
-                bnode_quads.setdefault(s, []).append(quad)
-                mentioned = True
-            if o[:2] == "_:":
-                if o != s:
-                    bnode_quads.setdefault(o, []).append(quad)
-                mentioned = True
-            if g[:2] == "_:":
-                if g != s and g != o:
-                    bnode_quads.setdefault(g, []).append(quad)
-                mentioned = True
-            if not mentioned:
-                ground.append(quad)
+            # a term is a blank node when it starts with "_:" (the first character tested
+            # first: IRIs start with "<", literals with a quote, the default graph is "")
+            if s[:1] == "_" and s[:2] == "_:":
+                found = bnode_quads.get(s)
+                if found is None:
+                    bnode_quads[s] = [quad]
+                else:
+                    found.append(quad)
+            if o[:1] == "_" and o[:2] == "_:" and o != s:
+                found = bnode_quads.get(o)
+                if found is None:
+                    bnode_quads[o] = [quad]
+                else:
+                    found.append(quad)
+            if g[:1] == "_" and g[:2] == "_:" and g != s and g != o:
+                found = bnode_quads.get(g)
+                if found is None:
+                    bnode_quads[g] = [quad]
+                else:
+                    found.append(quad)
 
     # §4.6 Hash First Degree Quads
     def hash_first_degree(self, node: str) -> str:
@@ -339,26 +342,20 @@ def canonicalize(
     except UnicodeEncodeError:
         raise MalformedInputError("an RDF term is not valid Unicode (lone surrogate)") from None
 
-    lines: list[tuple[str, Quad]] = [
-        (f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n", q)
-        for q in state.ground
-        for s, p, o, g in (q,)
-    ]
-    if issued:
-        relabelled: dict[Quad, None] = {}
-        for quads_of_node in state.bnode_quads.values():
-            for quad in quads_of_node:
-                relabelled[quad] = None
-        for s, p, o, g in relabelled:
-            if s[:2] == "_:":
-                s = issued[s]
-            if o[:2] == "_:":
-                o = issued[o]
-            if g[:2] == "_:":
-                g = issued[g]
-            lines.append((f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n", (s, p, o, g)))
-    lines.sort()  # by line: lines are distinct, so the quads are never compared
-    texts, ordered = zip(*lines, strict=True) if lines else ((), ())
+    # every quad relabelled (a blank node term is a key of ``issued``, no other term is) and
+    # written as its line; lines are distinct, as the quads are
+    by_line: dict[str, Quad] = {}
+    relabel = issued.get
+    for quad in unique:
+        s, p, o, g = quad
+        if issued:
+            s, o = relabel(s, s), relabel(o, o)
+            if g:
+                g = relabel(g, g)
+            quad = (s, p, o, g)
+        by_line[f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n"] = quad
+    texts = sorted(by_line)
+    ordered = [by_line[text] for text in texts]
     return CanonicalDataset(
         nquads="".join(texts),
         quads=tuple(ordered),

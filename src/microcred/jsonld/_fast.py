@@ -521,6 +521,17 @@ def _hashable(value: Any) -> Any:
     return _UNHASHABLE
 
 
+def _type_values(element: dict[str, Any], members: tuple[str, ...]) -> tuple[Any, ...]:
+    """The values of an object's type ``members`` as a key (:func:`_hashable` each); without
+    a generator for none or one member, the common cases."""
+    if not members:
+        return ()
+    if len(members) == 1:
+        value = element[members[0]]
+        return (value if type(value) is str else _hashable(value),)
+    return tuple(_hashable(element[name]) for name in members)
+
+
 _CONTEXTS: dict[int, _Context] = {}
 _CONTEXTS_LOCK = threading.Lock()
 
@@ -1099,8 +1110,7 @@ class _Run:
         names_key = names
         recorded = active.type_names.get(names_key)
         if recorded is not None:
-            key = (names_key, tuple(_hashable(element[name]) for name in recorded))
-            found = active.typed.get(key)
+            found = active.typed.get((names_key, _type_values(element, recorded)))
             if found is not None:
                 return found
         start = active
@@ -1146,8 +1156,11 @@ class _Run:
         array_type = False
         value_object: dict[str, Any] | None = None
         if self.strict:
-            _check_types(type_ctx, element, names)
-        keywords, properties, problem = active.shape(names)
+            members = type_ctx.type_members.get(names)
+            if members is None or members:  # (remembered: no type member, nothing to check)
+                _check_types(type_ctx, element, names)
+        shape = active.shapes.get(names)
+        keywords, properties, problem = shape if shape is not None else active.shape(names)
         if problem is not None and self.strict:
             raise StrictViolation(problem[0], problem[1], key=problem[2])
         for expanded, name in keywords:
@@ -1163,7 +1176,9 @@ class _Run:
                     raise Unsupported("@type value")
                 else:
                     array_type = True
-                types.extend(type_ctx.type_iri(type_name) for type_name in value)
+                known = type_ctx.types
+                for type_name in value:
+                    types.append(known.get(type_name) or type_ctx.type_iri(type_name))
             else:  # @value, @language, @direction
                 if value_object is None:
                     value_object = {}

@@ -611,29 +611,34 @@ def _context_urls(document: Any, limits: Limits) -> dict[str, None]:
     urls: dict[str, None] = {}
     total = 0
     stack: list[Any] = [document]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    containers = (dict, list)
     while stack:
-        item = stack.pop()
+        item = pop()
         if isinstance(item, dict):
-            if "@context" in item:
-                local = item["@context"]
-                entries = local if isinstance(local, list) else [local]
-                total += len(entries)
-                if total > limits.max_contexts:
-                    raise _context_limit(_fast.ContextWorkLimit("many"), limits)
-                keys = [
-                    e if isinstance(e, str) else json.dumps(e, sort_keys=True, default=str)
-                    for e in entries
-                ]
-                if len(set(keys)) < len(keys):
-                    raise _context_limit(_fast.ContextWorkLimit("twice"), limits)
-                for entry in entries:
-                    if isinstance(entry, str):
-                        urls.setdefault(entry)
+            if "@context" not in item:
+                # the common case: an object without a context, its containers in order
+                extend([value for value in item.values() if isinstance(value, containers)])
+                continue
+            local = item["@context"]
+            entries = local if isinstance(local, list) else [local]
+            total += len(entries)
+            if total > limits.max_contexts:
+                raise _context_limit(_fast.ContextWorkLimit("many"), limits)
+            keys = [
+                e if isinstance(e, str) else json.dumps(e, sort_keys=True, default=str)
+                for e in entries
+            ]
+            if len(set(keys)) < len(keys):
+                raise _context_limit(_fast.ContextWorkLimit("twice"), limits)
+            for entry in entries:
+                if isinstance(entry, str):
+                    urls.setdefault(entry)
             for key, value in item.items():
-                if isinstance(value, (dict, list)) and key != "@context":
-                    stack.append(value)
+                if isinstance(value, containers) and key != "@context":
+                    push(value)
         elif isinstance(item, list):
-            stack.extend(v for v in item if isinstance(v, (dict, list)))
+            extend([value for value in item if isinstance(value, containers)])
     return urls
 
 

@@ -35,15 +35,33 @@ def b58encode(data: bytes) -> str:
     return str(base58.b58encode(data).decode("ascii"))
 
 
+_B58_ALPHABET = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+#: byte -> its base58 digit, 0xFF for a byte outside the alphabet
+_B58_DIGITS = bytes(
+    _B58_ALPHABET.index(byte) if byte in _B58_ALPHABET else 0xFF for byte in range(256)
+)
+
+
 def b58decode(text: str) -> bytes:
     """The bytes of a base58btc string (trailing whitespace ignored, as the ``base58``
-    package does).
+    package does; the same bytes and errors as its ``b58decode``, without its byte-by-byte
+    conversion: a proofValue is decoded on every verification).
 
     Raises:
         ValueError: a character outside the base58btc alphabet.
     """
     text.encode("ascii")  # UnicodeEncodeError is a ValueError
-    return bytes(base58.b58decode(text))
+    raw = text.rstrip().encode("ascii")
+    digits = raw.translate(_B58_DIGITS)
+    if 0xFF in digits:
+        raise ValueError(f"Invalid character {chr(raw[digits.index(0xFF)])!r}")
+    significant = digits.lstrip(b"\0")  # each leading "1" is a zero byte
+    value = 0
+    for digit in significant:
+        value = value * 58 + digit
+    return b"\0" * (len(digits) - len(significant)) + value.to_bytes(
+        (value.bit_length() + 7) // 8, "big"
+    )
 
 
 def _varint(value: int) -> bytes:

@@ -33,8 +33,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import cbor2
-
 from ..errors import MalformedInputError, MicrocredError
 from ..jsonld import DocumentLoader, canonicalize
 from ..keys import KeyPair, Signer, Verifier
@@ -42,13 +40,6 @@ from ..keys import generate as generate_key
 from ..keys._multikey import b58decode, b58encode
 from ..limits import DEFAULT_LIMITS, Limits
 from ._base import RdfcSuite, SuiteOptions
-from ._sd import (
-    b64url,
-    canonicalize_and_group,
-    hmac_label_map,
-    relabel,
-    select_json_ld,
-)
 
 __all__ = [
     "BaseProofValue",
@@ -123,6 +114,10 @@ class DerivedProofValue:
 
 
 def _encode(header: bytes, components: list[Any]) -> str:
+    import cbor2
+
+    from ._sd import b64url
+
     return "u" + b64url(header + cbor2.dumps(components, canonical=True))
 
 
@@ -147,6 +142,8 @@ def _decode(proof_value: Any, header: bytes, what: str) -> list[Any]:
         raise MalformedInputError(
             f"proofValue does not start with the ecdsa-sd-2023 {what} header 0x{header.hex()}"
         )
+    import cbor2
+
     try:
         components = cbor2.loads(
             raw[3:],
@@ -247,6 +244,8 @@ def parse_derived_proof_value(proof_value: Any) -> DerivedProofValue:
         MalformedInputError: not ``u``-multibase, wrong header (a base proof is named as
             such), not the CBOR array expected, or CBOR tags used.
     """
+    from . import _sd  # loaded with the first use of the suite
+
     base_signature, public_key, signatures, label_map, indexes = _decode(
         proof_value, DERIVED_HEADER, "derived"
     )
@@ -256,7 +255,7 @@ def parse_derived_proof_value(proof_value: Any) -> DerivedProofValue:
     for key, digest in label_map.items():
         if type(key) is not int or key < 0:
             raise MalformedInputError("label map keys must be non-negative integers")
-        labels[f"c14n{key}"] = "u" + b64url(_bytes(digest, 32, "each label map value"))
+        labels[f"c14n{key}"] = "u" + _sd.b64url(_bytes(digest, 32, "each label map value"))
     if not isinstance(indexes, list) or not all(type(i) is int and i >= 0 for i in indexes):
         raise MalformedInputError("mandatoryIndexes must be an array of non-negative integers")
     return DerivedProofValue(
@@ -341,10 +340,12 @@ class EcdsaSd2023(RdfcSuite):
     ) -> str:
         """The base proof value with a given HMAC key and proof-scoped key (the published
         test vectors fix both; :meth:`sign_document` draws them at random)."""
+        from . import _sd  # loaded with the first use of the suite
+
         pointers = tuple(options.mandatory_pointers)
-        grouped = canonicalize_and_group(
+        grouped = _sd.canonicalize_and_group(
             document,
-            hmac_label_map(hmac_key),
+            _sd.hmac_label_map(hmac_key),
             {"mandatory": pointers},
             loader=options.loader,
             limits=options.limits,
@@ -379,6 +380,8 @@ class EcdsaSd2023(RdfcSuite):
         Raises:
             JsonLdError: the document cannot be canonicalized.
         """
+        from . import _sd  # loaded with the first use of the suite
+
         try:
             derived = parse_derived_proof_value(proof_value)
             proof_verifier = _proof_scoped_verifier(derived.public_key)
@@ -388,7 +391,7 @@ class EcdsaSd2023(RdfcSuite):
         missing = sorted(set(canonical.issued.values()) - set(derived.label_map))
         if missing:
             return f"the label map has no label for blank node {missing[0]}"
-        statements = relabel(canonical.quads, derived.label_map)
+        statements = _sd.relabel(canonical.quads, derived.label_map)
         mandatory_indexes = set(derived.mandatory_indexes)
         if any(index >= len(statements) for index in mandatory_indexes):
             return "a mandatory index is beyond the disclosed statements"
@@ -450,6 +453,8 @@ def derive(
         MalformedInputError: the base proof value is malformed.
         JsonLdError: the document cannot be canonicalized.
     """
+    from . import _sd  # loaded with the first use of the suite
+
     if not isinstance(document, Mapping):
         raise TypeError(f"document must be a JSON object (dict), not {type(document).__name__}")
     if isinstance(selective_pointers, str):
@@ -461,9 +466,9 @@ def derive(
     combined = [*mandatory, *selective_pointers]
     if not combined:
         raise ValueError("nothing to disclose: no mandatory and no selective pointers")
-    grouped = canonicalize_and_group(
+    grouped = _sd.canonicalize_and_group(
         unsecured,
-        hmac_label_map(base.hmac_key),
+        _sd.hmac_label_map(base.hmac_key),
         {"mandatory": mandatory, "selective": list(selective_pointers), "combined": combined},
         loader=loader,
         limits=limits,
@@ -486,7 +491,7 @@ def derive(
         for index, signature in zip(non_mandatory_indexes, base.signatures, strict=True)
         if index in selective
     )
-    reveal = select_json_ld(combined, unsecured)
+    reveal = _sd.select_json_ld(combined, unsecured)
     assert reveal is not None  # combined is not empty
     canonical = canonicalize(groups["combined"].quads, limits=limits)
     unknown = sorted(set(canonical.issued) - set(grouped.label_map))
