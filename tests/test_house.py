@@ -249,12 +249,8 @@ SPEC_SHAPED = {
 #: Known offenders that a branch under way splits (the model mappers, table-driven per
 #: Annex I element); emptied when it is merged. Never add to it.
 PENDING_COMPLEXITY = {
-    # not yet split, and owned elsewhere: the service configuration reader, the JCS encoder's
-    # plain-value check, and the JWT route's claim and form readers
-    "microcred.server._config:load_config",
+    # not yet split, and owned elsewhere: the JCS encoder's plain-value check
     "microcred.jsonld._jcs:_encodable",
-    "microcred.verify._jwt:_check_claims",
-    "microcred.verify._jwt:_read_form",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -499,6 +499,188 @@ def _protocol_sections(path: Path, data: Mapping[str, Any]) -> dict[str, Any]:
     return options
 
 
+def _file_names(path: Path, data: Mapping[str, Any], member: str) -> list[Path]:
+    """The files a list member names, relative to the configuration file ``path``.
+
+    Raises:
+        ConfigError: the member is not a list of strings.
+    """
+    value = data.get(member, [])
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        raise ConfigError(f"{path}: {member} must be a list of file names")
+    return [path.parent / p for p in value]
+
+
+def _issuer_route(path: Path, entry: Any) -> IssuerRoute:
+    """One ``issuers`` entry of the configuration file ``path``, its key file read.
+
+    Raises:
+        ConfigError: a missing, unknown or mistyped member, or a bad key file.
+    """
+    if not isinstance(entry, dict) or not (
+        {"route", "suite", "key"} <= set(entry) <= {"route", "suite", "key", "envelope", "status"}
+    ):
+        raise ConfigError(
+            f"{path}: each issuer needs route, suite and key (and may have envelope and status)"
+        )
+    if not all(isinstance(entry[k], str) for k in ("route", "suite", "key")):
+        raise ConfigError(f"{path}: issuer route, suite and key are strings")
+    envelope = entry.get("envelope", True)
+    if not isinstance(envelope, bool):
+        raise ConfigError(f"{path}: issuer envelope must be true or false")
+    purposes = entry.get("status", [])
+    if not isinstance(purposes, list) or not all(isinstance(p, str) for p in purposes):
+        raise ConfigError(f"{path}: issuer status must be a list of status purposes")
+    key = read_key_file(path.parent / entry["key"])
+    return IssuerRoute(entry["route"], entry["suite"], key, envelope, status=tuple(purposes))
+
+
+def _routes(
+    path: Path, data: Mapping[str, Any], extra_keys: Sequence[KeyPair]
+) -> list[IssuerRoute]:
+    """The named ``issuers`` routes first, then the routes per suite of ``keys`` and
+    ``extra_keys`` whose names are not taken.
+
+    Raises:
+        ConfigError: a bad issuer entry, key list or key file.
+    """
+    entries = data.get("issuers", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: issuers must be a list")
+    named = [_issuer_route(path, entry) for entry in entries]
+    keys = [read_key_file(p) for p in _file_names(path, data, "keys")] + list(extra_keys)
+    taken = {n.name for n in named}
+    return named + [r for r in routes_for_keys(keys) if r.name not in taken]
+
+
+def _controller_documents(path: Path, data: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The ``controller_documents`` files, read; each a JSON object with a string ``id``.
+
+    Raises:
+        ConfigError: a bad list, an unreadable file or a document without a string id.
+    """
+    documents = []
+    for doc_path in _file_names(path, data, "controller_documents"):
+        document = _read_json(doc_path, "controller document")
+        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+            raise ConfigError(f"controller document {doc_path} needs a string id")
+        documents.append(document)
+    return tuple(documents)
+
+
+def _context_files(path: Path, data: Mapping[str, Any]) -> tuple[tuple[str, Path], ...]:
+    """``contexts`` as (context URL, file) pairs.
+
+    Raises:
+        ConfigError: not a map of URLs to file names.
+    """
+    contexts = data.get("contexts", {})
+    if not isinstance(contexts, dict) or not all(isinstance(v, str) for v in contexts.values()):
+        raise ConfigError(f"{path}: contexts must map context URLs to file names")
+    return tuple((url, path.parent / name) for url, name in contexts.items())
+
+
+def _status_list_files(path: Path, data: Mapping[str, Any]) -> tuple[tuple[str, Path], ...]:
+    """``status_lists`` as (absolute status-list URL, file) pairs.
+
+    Raises:
+        ConfigError: not a map of URLs to file names, or a URL that is not absolute.
+    """
+    lists = data.get("status_lists", {})
+    if not isinstance(lists, dict) or not all(isinstance(v, str) and v for v in lists.values()):
+        raise ConfigError(f"{path}: status_lists must map status-list URLs to file names")
+    bad_urls = sorted(url for url in lists if ":" not in url)
+    if bad_urls:
+        raise ConfigError(f"{path}: status_lists: {bad_urls[0]!r} is not an absolute URL")
+    return tuple((url, path.parent / name) for url, name in lists.items())
+
+
+def _max_request_bytes(path: Path, data: Mapping[str, Any]) -> int:
+    """``max_request_bytes``, an integer. Raises: ConfigError: anything else."""
+    size = data["max_request_bytes"]
+    if not isinstance(size, int) or isinstance(size, bool):
+        raise ConfigError(f"{path}: max_request_bytes must be an integer")
+    return size
+
+
+def _flag(member: str) -> Callable[[Path, Mapping[str, Any]], bool]:
+    """A reader of the true-or-false member ``member`` (raising ConfigError otherwise)."""
+
+    def read(path: Path, data: Mapping[str, Any]) -> bool:
+        value = data[member]
+        if not isinstance(value, bool):
+            raise ConfigError(f"{path}: {member} must be true or false")
+        return value
+
+    return read
+
+
+def _trusted_issuers(path: Path, data: Mapping[str, Any]) -> TrustList:
+    """``trusted_issuers``: the trust list file it names, read and checked.
+
+    Raises:
+        ConfigError: not a file name, or a bad trust list.
+    """
+    name = data["trusted_issuers"]
+    if not isinstance(name, str) or not name or "\x00" in name:
+        raise ConfigError(f"{path}: trusted_issuers must be a file name (a trust list)")
+    return load_trust_list_file(path.parent / name)
+
+
+def _registries(path: Path, data: Mapping[str, Any]) -> tuple[IssuerRegistry, ...]:
+    """``registries``: the issuer registry files, read and checked.
+
+    Raises:
+        ConfigError: a bad list or a bad registry.
+    """
+    return tuple(load_registry_file(p) for p in _file_names(path, data, "registries"))
+
+
+def _status(path: Path, data: Mapping[str, Any]) -> StatusSettings:
+    """``status``, see :func:`_status_settings`."""
+    return _status_settings(path, data["status"])
+
+
+#: The optional members read only when present, in the order they are checked: member →
+#: reader (configuration file, its data) → the :class:`ServerConfig` option of that name.
+_OPTIONAL_MEMBERS: dict[str, Callable[[Path, Mapping[str, Any]], Any]] = {
+    "max_request_bytes": _max_request_bytes,
+    "page": _flag("page"),
+    "allow_inline_contexts": _flag("allow_inline_contexts"),
+    "trusted_issuers": _trusted_issuers,
+    "registries": _registries,
+    "status": _status,
+}
+
+
+def _store_option(path: Path, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``store`` option: the member's location, else the default file beside ``path``
+    when a feature that keeps state is on, else nothing.
+
+    Raises:
+        ConfigError: a bad store location.
+    """
+    if "store" in data:
+        return {"store": _store_location(path, data["store"])}
+    if "status" in data or "oid4vci" in data or "oid4vp" in data:
+        return {"store": str(path.parent / DEFAULT_STORE_FILE)}
+    return {}
+
+
+def _check_usable(path: Path, config: ServerConfig) -> None:
+    """Fail now, not at the first request, on a bad status list file or an unusable store.
+
+    Raises:
+        ConfigError: either.
+    """
+    config.status_fetcher()
+    if config.status is not None or config.oid4vci is not None:
+        try:
+            open_store(config.store).check()
+        except (ValueError, StoreError) as exc:
+            raise ConfigError(f"{path}: store: {exc}") from None
+
+
 def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConfig:
     """Read a JSON configuration file. Paths in it are relative to the file. Members (all
     optional)::
@@ -544,96 +726,20 @@ def load_config(path: Path, *, extra_keys: Sequence[KeyPair] = ()) -> ServerConf
     unknown = sorted(set(data) - _CONFIG_MEMBERS)
     if unknown:
         raise ConfigError(f"{path}: unknown member(s) {', '.join(unknown)}")
-    base = path.parent
-
-    def paths(member: str) -> list[Path]:
-        value = data.get(member, [])
-        if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
-            raise ConfigError(f"{path}: {member} must be a list of file names")
-        return [base / p for p in value]
-
-    named: list[IssuerRoute] = []
-    entries = data.get("issuers", [])
-    if not isinstance(entries, list):
-        raise ConfigError(f"{path}: issuers must be a list")
-    for entry in entries:
-        if not isinstance(entry, dict) or not (
-            {"route", "suite", "key"}
-            <= set(entry)
-            <= {"route", "suite", "key", "envelope", "status"}
-        ):
-            raise ConfigError(
-                f"{path}: each issuer needs route, suite and key (and may have envelope and status)"
-            )
-        if not all(isinstance(entry[k], str) for k in ("route", "suite", "key")):
-            raise ConfigError(f"{path}: issuer route, suite and key are strings")
-        envelope = entry.get("envelope", True)
-        if not isinstance(envelope, bool):
-            raise ConfigError(f"{path}: issuer envelope must be true or false")
-        purposes = entry.get("status", [])
-        if not isinstance(purposes, list) or not all(isinstance(p, str) for p in purposes):
-            raise ConfigError(f"{path}: issuer status must be a list of status purposes")
-        key = read_key_file(base / entry["key"])
-        named.append(
-            IssuerRoute(entry["route"], entry["suite"], key, envelope, status=tuple(purposes))
-        )
-    keys = [read_key_file(p) for p in paths("keys")] + list(extra_keys)
-    routes = named + [r for r in routes_for_keys(keys) if r.name not in {n.name for n in named}]
-    documents = []
-    for doc_path in paths("controller_documents"):
-        document = _read_json(doc_path, "controller document")
-        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
-            raise ConfigError(f"controller document {doc_path} needs a string id")
-        documents.append(document)
-    contexts = data.get("contexts", {})
-    if not isinstance(contexts, dict) or not all(isinstance(v, str) for v in contexts.values()):
-        raise ConfigError(f"{path}: contexts must map context URLs to file names")
-    lists = data.get("status_lists", {})
-    if not isinstance(lists, dict) or not all(isinstance(v, str) and v for v in lists.values()):
-        raise ConfigError(f"{path}: status_lists must map status-list URLs to file names")
-    bad_urls = sorted(url for url in lists if ":" not in url)
-    if bad_urls:
-        raise ConfigError(f"{path}: status_lists: {bad_urls[0]!r} is not an absolute URL")
+    routes = _routes(path, data, extra_keys)
     options: dict[str, Any] = {
-        "controller_documents": tuple(documents),
-        "context_files": tuple((url, base / name) for url, name in contexts.items()),
-        "status_lists": tuple((url, base / name) for url, name in lists.items()),
+        "controller_documents": _controller_documents(path, data),
+        "context_files": _context_files(path, data),
+        "status_lists": _status_list_files(path, data),
     }
-    if "max_request_bytes" in data:
-        size = data["max_request_bytes"]
-        if not isinstance(size, int) or isinstance(size, bool):
-            raise ConfigError(f"{path}: max_request_bytes must be an integer")
-        options["max_request_bytes"] = size
-    if "page" in data:
-        if not isinstance(data["page"], bool):
-            raise ConfigError(f"{path}: page must be true or false")
-        options["page"] = data["page"]
-    if "allow_inline_contexts" in data:
-        if not isinstance(data["allow_inline_contexts"], bool):
-            raise ConfigError(f"{path}: allow_inline_contexts must be true or false")
-        options["allow_inline_contexts"] = data["allow_inline_contexts"]
-    if "trusted_issuers" in data:
-        name = data["trusted_issuers"]
-        if not isinstance(name, str) or not name or "\x00" in name:
-            raise ConfigError(f"{path}: trusted_issuers must be a file name (a trust list)")
-        options["trusted_issuers"] = load_trust_list_file(base / name)
-    if "registries" in data:
-        options["registries"] = tuple(load_registry_file(p) for p in paths("registries"))
-    if "status" in data:
-        options["status"] = _status_settings(path, data["status"])
+    for member, reader in _OPTIONAL_MEMBERS.items():
+        if member in data:
+            options[member] = reader(path, data)
     options.update(_protocol_sections(path, data))
-    if "store" in data:
-        options["store"] = _store_location(path, data["store"])
-    elif "status" in data or "oid4vci" in data or "oid4vp" in data:
-        options["store"] = str(base / DEFAULT_STORE_FILE)
+    options.update(_store_option(path, data))
     if not routes:
         config = ServerConfig.ephemeral(**options)
     else:
         config = ServerConfig(issuers=tuple(routes), **options)
-    config.status_fetcher()  # fail now, not at the first request, on a bad status list file
-    if config.status is not None or config.oid4vci is not None:  # and on an unusable store
-        try:
-            open_store(config.store).check()
-        except (ValueError, StoreError) as exc:
-            raise ConfigError(f"{path}: store: {exc}") from None
+    _check_usable(path, config)
     return config

@@ -187,54 +187,102 @@ def _read_form(
 ) -> tuple[dict[str, Any], str | None, Kind] | None:
     """The document the token carries, the claim it is in (``None``: the payload), and its
     kind; ``None`` after a failed ``format`` or ``jwt.header`` check."""
+    form = _header_form(report, header, payload)
+    if form is None:
+        return None
+    document, claim, expected = form
     typ = header.get("typ")
     cty = header.get("cty")
+    report.add("jwt.header", "passed", f"typ {typ or '(none)'}" + (f", cty {cty}" if cty else ""))
+    kind = _document_kind(report, document, claim, expected, typ)
+    if kind is None:
+        return None
+    report.add("format", "passed", f"{kind} as {report.format}")
+    return document, claim, kind
+
+
+def _header_form(
+    report: VerificationReport, header: Mapping[str, Any], payload: Mapping[str, Any]
+) -> tuple[Any, str | None, Kind | None] | None:
+    """The ``jwt.header`` step: from ``typ``/``cty``/``crit``, the carried document, its claim
+    and the kind the header announces; ``None`` after a failed ``jwt.header`` check."""
+    typ = header.get("typ")
     media = typ.lower().removeprefix("application/") if isinstance(typ, str) else typ
-    claims = [name for name in _CLAIMS if name in payload]
-    expected: Kind | None
     if "crit" in header:
         report.add(
             "jwt.header", "failed", f"unsupported critical header parameters: {header['crit']!r}"
         )
         return None
     if isinstance(media, str) and media in _JOSE_TYPES:
-        report.format = "vc+jwt"
-        expected = _JOSE_TYPES[media]
-        if claims:
-            report.add(
-                "jwt.header",
-                "failed",
-                f"a {typ} token carries the {claims[0]!r} claim; VC JOSE-COSE 1.0 §3.1.1: "
-                "the JWT claim names vc and vp MUST NOT be present",
-            )
-            return None
-        wanted_cty = "vc" if expected == "credential" else "vp"
-        if cty is not None and (not isinstance(cty, str) or cty.lower() != wanted_cty):
-            report.add("jwt.header", "failed", f"cty {cty!r} does not fit typ {typ} ({wanted_cty})")
-            return None
-        document: Any = payload
-        claim = None
-    elif media is None or media == "jwt":
-        if cty is not None:
-            report.add("jwt.header", "failed", f"cty {cty!r} is not used by a typ JWT token")
-            return None
-        if len(claims) > 1:
-            report.add("jwt.header", "failed", "the token carries both a vc and a vp claim")
-            return None
-        claim = claims[0] if claims else None
-        expected = _CLAIMS[claim] if claim else None
-        document = payload[claim] if claim else credential_of_payload(payload)
-        if claim == "vc" and isinstance(document, dict) and "status" in payload:
-            # the Token Status List reference is a claim of the token (§6.1), beside vc
-            document = {**document, "status": payload["status"]}
-    else:
+        return _secured_form(report, header, payload, _JOSE_TYPES[media])
+    if media is None or media == "jwt":
+        return _jwt_form(report, header, payload)
+    report.add(
+        "jwt.header",
+        "failed",
+        f"typ {typ!r} is not a credential or presentation token type (vc+jwt, vp+jwt, JWT)",
+    )
+    return None
+
+
+def _secured_form(
+    report: VerificationReport,
+    header: Mapping[str, Any],
+    payload: Mapping[str, Any],
+    expected: Kind,
+) -> tuple[Any, None, Kind] | None:
+    """A ``vc+jwt``/``vp+jwt`` token: the payload is the document, without a ``vc``/``vp``
+    claim, and ``cty`` (if any) fits ``typ``; ``None`` after a failed ``jwt.header`` check."""
+    typ = header.get("typ")
+    cty = header.get("cty")
+    claims = [name for name in _CLAIMS if name in payload]
+    report.format = "vc+jwt"
+    if claims:
         report.add(
             "jwt.header",
             "failed",
-            f"typ {typ!r} is not a credential or presentation token type (vc+jwt, vp+jwt, JWT)",
+            f"a {typ} token carries the {claims[0]!r} claim; VC JOSE-COSE 1.0 §3.1.1: "
+            "the JWT claim names vc and vp MUST NOT be present",
         )
         return None
-    report.add("jwt.header", "passed", f"typ {typ or '(none)'}" + (f", cty {cty}" if cty else ""))
+    wanted_cty = "vc" if expected == "credential" else "vp"
+    if cty is not None and (not isinstance(cty, str) or cty.lower() != wanted_cty):
+        report.add("jwt.header", "failed", f"cty {cty!r} does not fit typ {typ} ({wanted_cty})")
+        return None
+    return payload, None, expected
+
+
+def _jwt_form(
+    report: VerificationReport, header: Mapping[str, Any], payload: Mapping[str, Any]
+) -> tuple[Any, str | None, Kind | None] | None:
+    """A ``typ: JWT`` (or untyped) token: the document is in its ``vc`` or ``vp`` claim, or is
+    the payload; ``None`` after a failed ``jwt.header`` check."""
+    cty = header.get("cty")
+    claims = [name for name in _CLAIMS if name in payload]
+    if cty is not None:
+        report.add("jwt.header", "failed", f"cty {cty!r} is not used by a typ JWT token")
+        return None
+    if len(claims) > 1:
+        report.add("jwt.header", "failed", "the token carries both a vc and a vp claim")
+        return None
+    claim = claims[0] if claims else None
+    expected = _CLAIMS[claim] if claim else None
+    document = payload[claim] if claim else credential_of_payload(payload)
+    if claim == "vc" and isinstance(document, dict) and "status" in payload:
+        # the Token Status List reference is a claim of the token (§6.1), beside vc
+        document = {**document, "status": payload["status"]}
+    return document, claim, expected
+
+
+def _document_kind(
+    report: VerificationReport,
+    document: Any,
+    claim: str | None,
+    expected: Kind | None,
+    typ: Any,
+) -> Kind | None:
+    """The ``format`` step: the carried document is an object, a credential or presentation,
+    of the kind the header announces (``expected``, if any); ``None`` after a failed check."""
     if not isinstance(document, dict):
         report.add("format", "failed", "the JWT carries no credential object")
         return None
@@ -255,8 +303,7 @@ def _read_form(
         where = f"the {claim} claim" if claim else f"a {typ} token"
         report.add("format", "failed", f"{where} carries a {kind}, not a {expected}")
         return None
-    report.add("format", "passed", f"{kind} as {report.format}")
-    return document, claim, kind
+    return kind
 
 
 def _key(
@@ -388,42 +435,10 @@ def _check_claims(
     ``now`` (``jwt.nbf``, ``jwt.exp``). An Open Badges 3.0 / CLR 2.0 credential in a
     ``typ: JWT`` token must also carry each claim whose credential value exists (OB 3.0
     §8.2.6.1)."""
-    problems = []
     if kind == "credential":
-        mirrors = [
-            ("iss", issuer_id(document)),
-            ("sub", subject_id(document)),
-            ("jti", document.get("id")),
-            ("nbf", numeric_date(document.get("validFrom", document.get("issuanceDate")))),
-            ("exp", numeric_date(document.get("validUntil", document.get("expirationDate")))),
-        ]
-        typ = header.get("typ")
-        jwt_typed = typ is None or (isinstance(typ, str) and typ.lower() in _JWT_TYPES)
-        required = jwt_typed and default_jwt_form(document) == "ob3"
-        where = "the vc claim" if claim else "the payload"
-        for name, expected in mirrors:
-            if name in payload and expected is not None and payload[name] != expected:
-                problems.append(f"{name} is {payload[name]!r} but the credential says {expected!r}")
-            elif name in payload and expected is None and name in ("iss", "jti"):
-                problems.append(f"{name} is present but the credential in {where} has no value")
-            elif name not in payload and expected is not None and required:
-                problems.append(
-                    f"the {name} claim is missing; the credential in {where} has the value it "
-                    "mirrors (OB 3.0 §8.2: iss, jti, nbf, sub required, exp with validUntil)"
-                )
+        problems = _credential_claim_problems(header, payload, document, claim)
     else:
-        if options.challenge is not None and payload.get("nonce") != options.challenge:
-            problems.append("nonce does not match the expected challenge")
-        if options.domain is not None:
-            expected_aud = (
-                [options.domain] if isinstance(options.domain, str) else list(options.domain)
-            )
-            aud = payload.get("aud")
-            auds = aud if isinstance(aud, list) else [aud]
-            if not set(expected_aud) & {a for a in auds if isinstance(a, str)}:
-                problems.append("aud does not match the expected domain")
-        if payload.get("iss") is not None and payload.get("iss") != holder_id(document):
-            problems.append("iss is not the presentation's holder")
+        problems = _presentation_claim_problems(payload, document, options)
     if problems:
         report.add("jwt.claims", "failed", "; ".join(problems))
     else:
@@ -433,6 +448,66 @@ def _check_claims(
             "registered claims agree with the "
             + ("presentation" if kind == "presentation" else "credential"),
         )
+    _check_times(report, payload, options)
+
+
+def _credential_claim_problems(
+    header: Mapping[str, Any],
+    payload: Mapping[str, Any],
+    document: Mapping[str, Any],
+    claim: str | None,
+) -> list[str]:
+    """What is wrong with the registered claims of a credential's token: each mirrors its
+    credential value, and in an OB 3.0 / CLR 2.0 ``typ: JWT`` token is there when it has one."""
+    mirrors = [
+        ("iss", issuer_id(document)),
+        ("sub", subject_id(document)),
+        ("jti", document.get("id")),
+        ("nbf", numeric_date(document.get("validFrom", document.get("issuanceDate")))),
+        ("exp", numeric_date(document.get("validUntil", document.get("expirationDate")))),
+    ]
+    typ = header.get("typ")
+    jwt_typed = typ is None or (isinstance(typ, str) and typ.lower() in _JWT_TYPES)
+    required = jwt_typed and default_jwt_form(document) == "ob3"
+    where = "the vc claim" if claim else "the payload"
+    problems = []
+    for name, expected in mirrors:
+        if name in payload and expected is not None and payload[name] != expected:
+            problems.append(f"{name} is {payload[name]!r} but the credential says {expected!r}")
+        elif name in payload and expected is None and name in ("iss", "jti"):
+            problems.append(f"{name} is present but the credential in {where} has no value")
+        elif name not in payload and expected is not None and required:
+            problems.append(
+                f"the {name} claim is missing; the credential in {where} has the value it "
+                "mirrors (OB 3.0 §8.2: iss, jti, nbf, sub required, exp with validUntil)"
+            )
+    return problems
+
+
+def _presentation_claim_problems(
+    payload: Mapping[str, Any], document: Mapping[str, Any], options: VerifyOptions
+) -> list[str]:
+    """What is wrong with the registered claims of a presentation's token: ``nonce`` is the
+    expected challenge, ``aud`` names the expected domain, ``iss`` is the holder."""
+    problems = []
+    if options.challenge is not None and payload.get("nonce") != options.challenge:
+        problems.append("nonce does not match the expected challenge")
+    if options.domain is not None:
+        expected_aud = [options.domain] if isinstance(options.domain, str) else list(options.domain)
+        aud = payload.get("aud")
+        auds = aud if isinstance(aud, list) else [aud]
+        if not set(expected_aud) & {a for a in auds if isinstance(a, str)}:
+            problems.append("aud does not match the expected domain")
+    if payload.get("iss") is not None and payload.get("iss") != holder_id(document):
+        problems.append("iss is not the presentation's holder")
+    return problems
+
+
+def _check_times(
+    report: VerificationReport, payload: Mapping[str, Any], options: VerifyOptions
+) -> None:
+    """The ``jwt.nbf`` and ``jwt.exp`` checks: each present claim a NumericDate, and
+    ``options.moment`` within them, give or take ``options.max_clock_skew``."""
     now = options.moment.timestamp()
     skew = options.max_clock_skew.total_seconds()
     for name in ("nbf", "exp"):
