@@ -41,35 +41,77 @@ def _encodable(value: Any) -> Any:
     """
     kind = type(value)
     if kind is dict:
-        copied = None
-        for key, item in value.items():
-            if type(key) is not str or not key.isascii():
-                raise _NotPlainError
-            kind = type(item)
-            if kind is str or kind is bool or item is None:
-                continue
-            if kind is int:
-                if item > _SAFE_MAX or item < _SAFE_MIN:
-                    raise _NotPlainError
-                continue
-            encodable = _encodable(item)
-            if encodable is not item:
-                if copied is None:
-                    copied = dict(value)
-                copied[key] = encodable
-        return value if copied is None else copied
+        return _encodable_dict(value)
     if kind is list:
-        copied_list = None
-        for index, item in enumerate(value):
-            kind = type(item)
-            if kind is str or kind is bool or item is None:
-                continue
-            encodable = _encodable(item)
-            if encodable is not item:
-                if copied_list is None:
-                    copied_list = list(value)
-                copied_list[index] = encodable
-        return value if copied_list is None else copied_list
+        return _encodable_list(value)
+    return _encodable_scalar(value, kind)
+
+
+def _encodable_dict(value: dict[Any, Any]) -> dict[Any, Any]:
+    """:func:`_encodable` of an object (strings, booleans, ``null`` and safe integers are
+    checked inline: they are most members, and a call each would cost).
+
+    Raises:
+        _NotPlainError: a member name is not an ASCII string, or a member is not plain.
+    """
+    copied = None
+    for key, item in value.items():
+        if type(key) is not str or not key.isascii():
+            raise _NotPlainError
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if item > _SAFE_MAX or item < _SAFE_MIN:
+                raise _NotPlainError
+            continue
+        encodable: Any
+        if kind is dict:
+            encodable = _encodable_dict(item)
+        elif kind is list:
+            encodable = _encodable_list(item)
+        else:
+            encodable = _encodable_scalar(item, kind)
+        if encodable is not item:
+            if copied is None:
+                copied = dict(value)
+            copied[key] = encodable
+    return value if copied is None else copied
+
+
+def _encodable_list(value: list[Any]) -> list[Any]:
+    """:func:`_encodable` of an array.
+
+    Raises:
+        _NotPlainError: an element is not plain.
+    """
+    copied = None
+    for index, item in enumerate(value):
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        encodable: Any
+        if kind is dict:
+            encodable = _encodable_dict(item)
+        elif kind is list:
+            encodable = _encodable_list(item)
+        else:
+            encodable = _encodable_scalar(item, kind)
+        if encodable is not item:
+            if copied is None:
+                copied = list(value)
+            copied[index] = encodable
+    return value if copied is None else copied
+
+
+def _encodable_scalar(value: Any, kind: type) -> Any:
+    """:func:`_encodable` of a value that is neither an object nor an array; ``kind`` is its
+    exact type.
+
+    Raises:
+        _NotPlainError: ``value`` is not a string, boolean, ``null``, safe integer or a float
+            the encoder writes in RFC 8785 form.
+    """
     if kind is str or kind is bool or value is None:
         return value
     if kind is int:
