@@ -15,6 +15,7 @@ lone surrogate, a type other than the JSON ones) goes to ``rfc8785``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import rfc8785
@@ -41,22 +42,24 @@ def _encodable(value: Any) -> Any:
     """
     kind = type(value)
     if kind is dict:
-        return _encodable_dict(value)
+        return _encodable_container(value, value.items(), True)
     if kind is list:
-        return _encodable_list(value)
+        return _encodable_container(value, enumerate(value), False)
     return _encodable_scalar(value, kind)
 
 
-def _encodable_dict(value: dict[Any, Any]) -> dict[Any, Any]:
-    """:func:`_encodable` of an object (strings, booleans, ``null`` and safe integers are
-    checked inline: they are most members, and a call each would cost).
+def _encodable_container(value: Any, members: Iterable[tuple[Any, Any]], is_object: bool) -> Any:
+    """:func:`_encodable` of an object (``is_object``; ``members`` its items) or an array
+    (``members`` its elements, enumerated). Strings, booleans, ``null`` and safe integers are
+    checked inline, and nested containers entered directly: they are most members, and a call
+    each would cost.
 
     Raises:
         _NotPlainError: a member name is not an ASCII string, or a member is not plain.
     """
     copied = None
-    for key, item in value.items():
-        if type(key) is not str or not key.isascii():
+    for key, item in members:
+        if is_object and (type(key) is not str or not key.isascii()):
             raise _NotPlainError
         kind = type(item)
         if kind is str or kind is bool or item is None:
@@ -67,40 +70,15 @@ def _encodable_dict(value: dict[Any, Any]) -> dict[Any, Any]:
             continue
         encodable: Any
         if kind is dict:
-            encodable = _encodable_dict(item)
+            encodable = _encodable_container(item, item.items(), True)
         elif kind is list:
-            encodable = _encodable_list(item)
+            encodable = _encodable_container(item, enumerate(item), False)
         else:
             encodable = _encodable_scalar(item, kind)
         if encodable is not item:
             if copied is None:
-                copied = dict(value)
+                copied = dict(value) if is_object else list(value)
             copied[key] = encodable
-    return value if copied is None else copied
-
-
-def _encodable_list(value: list[Any]) -> list[Any]:
-    """:func:`_encodable` of an array.
-
-    Raises:
-        _NotPlainError: an element is not plain.
-    """
-    copied = None
-    for index, item in enumerate(value):
-        kind = type(item)
-        if kind is str or kind is bool or item is None:
-            continue
-        encodable: Any
-        if kind is dict:
-            encodable = _encodable_dict(item)
-        elif kind is list:
-            encodable = _encodable_list(item)
-        else:
-            encodable = _encodable_scalar(item, kind)
-        if encodable is not item:
-            if copied is None:
-                copied = list(value)
-            copied[index] = encodable
     return value if copied is None else copied
 
 
