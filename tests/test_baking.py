@@ -390,13 +390,16 @@ HOSTILE = {
 @pytest.mark.parametrize("name", list(HOSTILE))
 @pytest.mark.parametrize("operation", ["unbake", "bake"])
 def test_entity_tricks_are_refused_without_expansion_and_quickly(name: str, operation: str) -> None:
+    """An entity trick is refused before any expansion. The bound on this process's CPU time
+    (not wall time, which other processes stretch) is generous: it guards against a hang or
+    an exponential expansion only."""
     hostile = HOSTILE[name]
     assert baking.image_kind(hostile) == "svg"
     run = baking.unbake if operation == "unbake" else lambda image: baking.bake(image, JWS)
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(BakingError, match="refused") as caught:
         run(hostile)
-    assert time.monotonic() - started < 0.5
+    assert time.process_time() - started < 10
     assert "lollol" not in str(caught.value)
     assert "root:" not in str(caught.value)
 

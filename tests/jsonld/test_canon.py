@@ -79,12 +79,14 @@ def test_w3c_rdf_canon(entry: dict[str, Any]) -> None:
     "entry", [e for e in ENTRIES if e["type"] == NEGATIVE], ids=lambda e: e["id"][1:]
 )
 def test_w3c_rdf_canon_negative(entry: dict[str, Any]) -> None:
-    """The poison clique must stop with CanonicalizationLimitError, quickly."""
+    """The poison clique must stop with CanonicalizationLimitError. The CPU-time bound (this
+    process's, not wall time, which other processes stretch) is far above what stopping at
+    the work limit takes: it guards against a hang or a super-linear blow-up only."""
     quads = parse_nquads((SUITE / entry["action"]).read_text(encoding="utf-8"))
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(CanonicalizationLimitError, match="poison graph"):
         canonicalize(quads, hash_algorithm=_hash_algorithm(entry))
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 30
 
 
 # --- inline facts ---------------------------------------------------------------------------
@@ -247,10 +249,12 @@ def _clique(size: int) -> list[Quad]:
 
 
 def test_poison_clique_stops_quickly() -> None:
-    start = time.perf_counter()
+    """A 10-node blank node clique stops at the work limit; the bound on this process's CPU
+    time is generous and guards against a hang or a super-linear blow-up only."""
+    start = time.process_time()
     with pytest.raises(CanonicalizationLimitError, match="poison graph"):
         canonicalize(_clique(10))
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 30
 
 
 def test_call_limit_is_configurable() -> None:
@@ -264,15 +268,16 @@ def test_a_node_in_two_look_alike_blank_node_graphs_stops_at_the_work_limit() ->
     """A node with 11 statements in each of two blank node graphs that look alike: one
     related-node list holds both graphs 11 times, C(22, 11) = 705,432 distinct orderings,
     each recursing. (With this literal the node's hash sorts before the graphs', so the list
-    is met before either graph has an identifier.) The call limit stops it quickly."""
+    is met before either graph has an identifier.) The call limit stops it quickly; the bound
+    on this process's CPU time is generous and guards against a hang or a blow-up only."""
     lines = []
     for node, graphs in (("n", ("g1", "g2")), ("m", ("h1", "h2"))):
         for graph in graphs:
             lines += [f'_:{node} <urn:p{i}> "a" _:{graph} .' for i in range(11)]
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(CanonicalizationLimitError, match="poison graph"):
         canonicalize(parse_nquads("\n".join(lines)))
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 30
 
 
 def test_deep_blank_node_chain_raises_limit_error_not_recursion_error() -> None:

@@ -7,6 +7,7 @@ is one implementation, and this test holds it to that.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -105,3 +106,56 @@ def test_the_cases_cover_every_outcome() -> None:
         )
         outcomes.add(report.outcome)
     assert outcomes == {"verified", "invalid", "indeterminate"}
+
+
+def _secured(route: str) -> tuple[Any, str]:
+    """A credential secured by ``route`` and the check under which that route reports its key."""
+    from microcred.sdjwt import issue_sd_jwt_vc
+
+    if route == "data-integrity":
+        return mc.issue(badge(), ISSUER), "proof.method"
+    if route == "jwt":
+        return mc.issue(badge(), ISSUER, format="jwt"), "jwt.key"
+    token = issue_sd_jwt_vc(
+        {"name": "Data Science"},
+        ISSUER,
+        vct="urn:eudi:micro_credential:1",
+        disclosable=[],
+        issued_at=NOW - timedelta(days=1),
+    )
+    return token, "sdjwt.issuer-key"
+
+
+@pytest.mark.parametrize("route", ["data-integrity", "jwt", "sd-jwt-vc"])
+def test_every_route_finds_its_key_with_resolve_method(
+    route: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each route's verification-method lookup is :func:`microcred.keys.resolve_method`: the
+    one it calls is the one the route uses, and what it raises is the route's key check."""
+    from microcred.errors import DidResolutionError
+    from microcred.proofs import _engine
+    from microcred.verify import _jwt
+
+    secured, check = _secured(route)
+    calls: list[str] = []
+
+    def counting(vm_id: str, resolver: Any) -> keys.ResolvedMethod:
+        calls.append(vm_id)
+        return keys.resolve_method(vm_id, resolver)
+
+    for module in (_engine, _jwt):
+        monkeypatch.setattr(module, "resolve_method", counting)
+    report = mc.verify(secured, now=NOW)
+    assert report.outcome == "verified", report.failed
+    assert calls == [ISSUER.verification_method]
+
+    def refusing(vm_id: str, resolver: Any) -> keys.ResolvedMethod:
+        raise DidResolutionError("resolve_method refused it")
+
+    for module in (_engine, _jwt):
+        monkeypatch.setattr(module, "resolve_method", refusing)
+    report = mc.verify(secured, now=NOW)
+    assert report.outcome == "indeterminate"
+    assert any(c.id == check and "resolve_method refused it" in c.message for c in report.checks), [
+        (c.id, c.message) for c in report.checks
+    ]

@@ -1137,6 +1137,10 @@ class _Run:
                 start.typed[(names_key, values)] = active
         return active
 
+    # The one function of the package above complexity 30 (tests/test_house.py allows it):
+    # it follows the JSON-LD 1.1 Expansion Algorithm's steps 13.4.x member by member, on the
+    # hot path of every verification; split into helpers it would hide that correspondence,
+    # which is how it is reviewed against the specification, and cost a call per member.
     def expand_node(
         self,
         active: _Context,

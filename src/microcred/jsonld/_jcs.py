@@ -15,6 +15,7 @@ lone surrogate, a type other than the JSON ones) goes to ``rfc8785``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import rfc8785
@@ -41,35 +42,54 @@ def _encodable(value: Any) -> Any:
     """
     kind = type(value)
     if kind is dict:
-        copied = None
-        for key, item in value.items():
-            if type(key) is not str or not key.isascii():
-                raise _NotPlainError
-            kind = type(item)
-            if kind is str or kind is bool or item is None:
-                continue
-            if kind is int:
-                if item > _SAFE_MAX or item < _SAFE_MIN:
-                    raise _NotPlainError
-                continue
-            encodable = _encodable(item)
-            if encodable is not item:
-                if copied is None:
-                    copied = dict(value)
-                copied[key] = encodable
-        return value if copied is None else copied
+        return _encodable_container(value, value.items(), True)
     if kind is list:
-        copied_list = None
-        for index, item in enumerate(value):
-            kind = type(item)
-            if kind is str or kind is bool or item is None:
-                continue
-            encodable = _encodable(item)
-            if encodable is not item:
-                if copied_list is None:
-                    copied_list = list(value)
-                copied_list[index] = encodable
-        return value if copied_list is None else copied_list
+        return _encodable_container(value, enumerate(value), False)
+    return _encodable_scalar(value, kind)
+
+
+def _encodable_container(value: Any, members: Iterable[tuple[Any, Any]], is_object: bool) -> Any:
+    """:func:`_encodable` of an object (``is_object``; ``members`` its items) or an array
+    (``members`` its elements, enumerated). Strings, booleans, ``null`` and safe integers are
+    checked inline, and nested containers entered directly: they are most members, and a call
+    each would cost.
+
+    Raises:
+        _NotPlainError: a member name is not an ASCII string, or a member is not plain.
+    """
+    copied = None
+    for key, item in members:
+        if is_object and (type(key) is not str or not key.isascii()):
+            raise _NotPlainError
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if item > _SAFE_MAX or item < _SAFE_MIN:
+                raise _NotPlainError
+            continue
+        encodable: Any
+        if kind is dict:
+            encodable = _encodable_container(item, item.items(), True)
+        elif kind is list:
+            encodable = _encodable_container(item, enumerate(item), False)
+        else:
+            encodable = _encodable_scalar(item, kind)
+        if encodable is not item:
+            if copied is None:
+                copied = dict(value) if is_object else list(value)
+            copied[key] = encodable
+    return value if copied is None else copied
+
+
+def _encodable_scalar(value: Any, kind: type) -> Any:
+    """:func:`_encodable` of a value that is neither an object nor an array; ``kind`` is its
+    exact type.
+
+    Raises:
+        _NotPlainError: ``value`` is not a string, boolean, ``null``, safe integer or a float
+            the encoder writes in RFC 8785 form.
+    """
     if kind is str or kind is bool or value is None:
         return value
     if kind is int:

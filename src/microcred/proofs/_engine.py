@@ -25,10 +25,7 @@ from ..keys import (
     DidResolver,
     Signer,
     Verifier,
-    dereference,
-    is_authorized,
-    key_type_of_method,
-    verifier_for_method,
+    resolve_method,
 )
 from ..limits import DEFAULT_LIMITS, Limits
 from ..report import Check, status_of
@@ -428,16 +425,15 @@ def _resolve_method(
         return None
     result.verification_method = vm_id
     try:
-        method, controller_doc = dereference(vm_id, resolver)
+        resolved = resolve_method(vm_id, resolver)
     except MicrocredError as exc:  # unresolvable (indeterminate), or invalid (failed)
         what = "cannot resolve" if exc.indeterminate else "invalid"
         result._add("proof.method", status_of(exc), f"{what} verification method {vm_id}: {exc}")
         return None
-    controller = method.get("controller") or controller_doc.get("id")
-    result.controller = controller if isinstance(controller, str) else None
+    result.controller = resolved.controller
     try:
-        key_type = key_type_of_method(method)
-        verifier = verifier_for_method(method)
+        key_type = resolved.key_type()
+        verifier = resolved.verifier()
     except KeyMaterialError as exc:
         result._add("proof.method", "failed", f"unusable verification method: {exc}")
         return None
@@ -449,7 +445,7 @@ def _resolve_method(
             f"the verification method is {key_type}",
         )
         return None
-    if not is_authorized(str(method["id"]), controller_doc, proof_purpose):
+    if not resolved.authorized_for(proof_purpose):
         result._add(
             "proof.method",
             "failed",

@@ -48,10 +48,7 @@ from ..jose._jwt import _read_compact, _signing_input
 from ..keys import (
     KeyPair,
     Verifier,
-    dereference,
-    is_authorized,
-    key_type_of_method,
-    verifier_for_method,
+    resolve_method,
 )
 from ..report import VerificationReport
 from ._contexts import check_contexts
@@ -332,30 +329,27 @@ def _key(
         )
         return None
     try:
-        method, controller_doc = dereference(kid, options.resolver)
+        resolved = resolve_method(kid, options.resolver)
     except MicrocredError as exc:
         report.add_error("jwt.key", exc, f"cannot use kid {kid}: {exc.message}")
         return None
     try:
-        key_type = key_type_of_method(method)  # rejects private material and malformed keys
-        _check_key_member(method)
+        key_type = resolved.key_type()  # rejects private material and malformed keys
+        _check_key_member(resolved.method)
     except KeyMaterialError as exc:
         report.add("jwt.key", "failed", f"unusable key {kid}: {exc}")
         return None
     if alg not in KEY_ALGORITHMS.get(key_type, frozenset()):
         report.add("jwt.key", "failed", f"alg {alg} does not fit the {key_type} key {kid}")
         return None
-    verifier = verifier_for_method(method, alg)
-    if not is_authorized(str(method["id"]), controller_doc, relationship):
+    verifier = resolved.verifier(alg)
+    if not resolved.authorized_for(relationship):
         report.add(
             "jwt.key", "failed", f"{kid} is not authorised for {relationship} by its controller"
         )
         return None
-    controller = method.get("controller") or controller_doc.get("id")
     report.add("jwt.key", "passed", f"{kid} ({key_type}, {relationship})")
-    return verifier, Signature(
-        "$", kid, controller if isinstance(controller, str) else None, relationship
-    )
+    return verifier, Signature("$", kid, resolved.controller, relationship)
 
 
 def _embedded_key(
