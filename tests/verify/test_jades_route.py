@@ -310,12 +310,32 @@ def test_too_many_etsiu_elements_are_refused(shared_standards: Path) -> None:
     assert "at most 32 elements" in check.message
 
 
+def test_a_changed_certificate_in_a_tokens_certificate_set_fails_that_time_stamp(
+    shared_standards: Path,
+) -> None:
+    """The certificates a time-stamp token carries are covered by no signature (RFC 5652
+    §5.1): a changed copy of the root (which the caller also gives as anchor) must not ride
+    along unnoticed. The archive time-stamp's check names it."""
+    document = json.loads(ANNEX_TEXT)
+    etsiu = document["signatures"][0]["header"]["etsiU"]
+    at = 19835 % len(etsiu[3])  # inside the root certificate's copy in arcTst's token
+    etsiu[3] = etsiu[3][:at] + "0" + etsiu[3][at + 1 :]
+    report = mc.verify(document, trust_anchors=ANNEX_ANCHORS, now=DAY_AFTER[ANNEX])
+    check = report.check("jades.arcTst")
+    assert check is not None
+    assert check.status == "failed"
+    assert "does not verify under its issuer's key" in check.message
+    assert report.outcome == "invalid"
+
+
 _MEMBERS = st.sampled_from(["payload", "protected", "signature", "etsiU"])
 
 
 @settings(max_examples=40)
 # a character of the archive time-stamp's digestAlgorithms (covered by no CMS signature)
 @example(member="etsiU", at=103, char="0")
+# a character of the root's copy in the archive time-stamp's certificate set (unsigned too)
+@example(member="etsiU", at=19835, char="0")
 @given(member=_MEMBERS, at=st.integers(min_value=0, max_value=10**6), char=st.characters())
 def test_a_changed_character_never_verifies(member: str, at: int, char: str) -> None:
     document = json.loads(ANNEX_TEXT)

@@ -177,6 +177,7 @@ def verify_token(
         _check_eku(certificate)
         signed_bytes = b"\x31" + signer["signed_attrs"].dump()[1:]
         _verify_signature(signer, certificate, signed_bytes, digest)
+        _check_carried(token.certificates, extra)
     except TimeStampTokenError:
         raise
     except _PARSE_ERRORS as exc:
@@ -184,6 +185,35 @@ def verify_token(
             f"time-stamp signer information is not valid DER ({type(exc).__name__})"
         ) from None
     return certificate
+
+
+def _check_carried(
+    carried: Sequence[asn1_x509.Certificate], extra: Sequence[asn1_x509.Certificate]
+) -> None:
+    """Every certificate the token carries whose issuer is at hand (among the token's
+    certificates or ``extra``, by name) verifies under it. The token's certificate set is
+    covered by no signature (RFC 5652 §5.1): a copy there that was changed, say of the root
+    the caller also gives as anchor, would otherwise ride along unnoticed."""
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+
+    pool = [*carried, *extra]
+    for index, certificate in enumerate(carried):
+        issuers = [c for c in pool if c.subject == certificate.issuer]
+        if not issuers:
+            continue  # nothing here can issue it; the path validation decides about it
+        child = x509.load_der_x509_certificate(certificate.dump())
+        for issuer in issuers:
+            try:
+                child.verify_directly_issued_by(x509.load_der_x509_certificate(issuer.dump()))
+            except (ValueError, TypeError, InvalidSignature):
+                continue
+            break
+        else:
+            raise TimeStampTokenError(
+                f"certificate {index} the time-stamp token carries does not verify under "
+                "its issuer's key (changed, or not the certificate it names)"
+            )
 
 
 def _signed_attributes(signer: Any) -> dict[str, Any]:
