@@ -155,6 +155,9 @@ class JadesSigned:
             (``None``: it did not validate).
         seal: who sealed it, from the signing certificate.
         path: where the signature is (``$.signatures[0]``, or ``$`` when flattened).
+        chain: the ``x5c`` certificates (DER), the seal certificate first.
+        proven_time: the moment the seal is proven to exist at: its earliest verified
+            signature time-stamp's, else the verification's (``sigT`` is only claimed).
     """
 
     document: dict[str, Any]
@@ -162,6 +165,8 @@ class JadesSigned:
     anchor: str | None
     seal: SealInfo | None
     path: str = "$.signatures[0]"
+    chain: tuple[bytes, ...] = ()
+    proven_time: datetime | None = None
 
 
 @dataclass
@@ -313,13 +318,14 @@ def check_jades(
         report.seal = replace(
             report.seal, timestamp_time=f"{min(state.sig_times):%Y-%m-%dT%H:%M:%SZ}"
         )
+    proven = min(state.sig_times) if state.sig_times else now
     if anchors_at is not None:
-        proven = min(state.sig_times) if state.sig_times else now
         anchors = [*anchors, *_anchors(anchors_at(proven))]
     anchor, revocation = _check_chain(report, state, leaf, anchors, now)
     _check_qc(report, leaf)
     report.jades_level = _level(report, state, revocation)
-    return JadesSigned(document, signed, anchor, report.seal, state.signature.path)
+    chain = tuple(c.dump() for c in state.certificates)
+    return JadesSigned(document, signed, anchor, report.seal, state.signature.path, chain, proven)
 
 
 # -- reading ---------------------------------------------------------------------------------

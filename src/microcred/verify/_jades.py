@@ -17,7 +17,6 @@ ELM context is not one microcred holds offline): the report warns ``jades.contex
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from .._vc import holder_id, issuer_id
@@ -27,26 +26,6 @@ from ._options import VerifyOptions
 from ._secured import Kind, Secured, Signature, relationship_for
 
 __all__ = ["route"]
-
-
-def _seal_trust(report: VerificationReport, value: dict[str, Any], options: VerifyOptions) -> Any:
-    """What the EU trusted lists say of the seal's ``x5c`` at the time its path was
-    validated at: the signature time-stamp's, else the verification's (``sigT`` is only
-    claimed)."""
-    from datetime import datetime
-
-    from ..edc import assess_seal, read_jws_json
-
-    seal = report.seal
-    when = options.moment
-    if seal is not None and seal.timestamp_time is not None:
-        when = datetime.fromisoformat(seal.timestamp_time.replace("Z", "+00:00"))
-    chain = read_jws_json(value, limits=options.limits).signatures[0].protected.get("x5c")
-    try:
-        certificates = [base64.b64decode(c) for c in chain] if isinstance(chain, list) else []
-    except (ValueError, TypeError):
-        certificates = []
-    return assess_seal(options.trusted_lists, certificates, when)
 
 
 def route(
@@ -93,7 +72,10 @@ def route(
     )
     secured = Secured(document, kind)
     if lists:
-        secured.seal_trust = _seal_trust(report, value, options)
+        from ..edc import assess_seal
+
+        # at the moment the seal is proven to exist (its time-stamp's): what the lists said then
+        secured.seal_trust = assess_seal(lists, signed.chain, signed.proven_time or options.moment)
     if signed.anchor is None or signed.seal is None:
         return secured
     subject = holder_id(document) if kind == "presentation" else issuer_id(document)

@@ -252,19 +252,17 @@ def _guarded(report: VerificationReport, value: Any, options: VerifyOptions) -> 
 def _run(report: VerificationReport, value: Any, options: VerifyOptions) -> Secured | None:
     """Route ``value`` (a JSON object, a compact JWS or an SD-JWT), then the shared checks;
     the secured document (``None`` when no route produced one)."""
-    # a JAdES seal (JWS JSON serialization with b64: false, sigT or etsiU) is routed before
-    # the SD-JWT JSON serialization check, which would claim any "payload" object
+    # the JAdES and SD-JWT layers load only for what may be theirs (the cold start of the
+    # others): JWS JSON Serialization has a "payload" member, the compact form a "~" (never
+    # in a JWS). A JAdES seal (b64: false, sigT or etsiU) is routed first: the SD-JWT JSON
+    # serialization check would claim any "payload" object.
     if isinstance(value, dict) and "payload" in value and "@context" not in value:
         from ..edc import looks_like_jades
 
         if looks_like_jades(value):
             from . import _jades
 
-            secured = _jades.route(report, value, options)
-            return _shared(report, secured, options)
-    # the SD-JWT layer loads only for what may be an SD-JWT (the cold start of the others):
-    # JWS JSON Serialization has a "payload" member, the compact form a "~" (never in a JWS)
-    if isinstance(value, dict) and "payload" in value and "@context" not in value:
+            return _shared(report, _jades.route(report, value, options), options)
         from ..sdjwt import SdJwtError, from_json_serialization
         from ..sdjwt._token import is_json_serialized
 
