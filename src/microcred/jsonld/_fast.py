@@ -33,11 +33,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from pyld import jsonld as _pyld
-
 from ..errors import MicrocredError
 from ._loader import DocumentLoader
 from ._nquads import RDF_LANGSTRING, XSD_STRING, Quad, iri, literal
+from ._pyld_import import import_pyld
+
+_pyld = import_pyld()
 
 __all__ = ["Unsupported", "to_quads"]
 

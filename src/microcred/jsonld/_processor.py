@@ -24,8 +24,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cachetools import LRUCache
-from pyld import jsonld as _pyld
-from pyld.context_resolver import ContextResolver
 
 from ..errors import (
     CanonicalizationLimitError,
@@ -40,6 +38,9 @@ from ..limits import DEFAULT_LIMITS, Limits
 from . import _fast
 from ._canon import CanonicalDataset, Quad, canonicalize, from_pyld_dataset
 from ._loader import ContextDocument, DocumentLoader, default_loader
+from ._pyld_import import import_pyld
+
+_pyld = import_pyld()
 
 __all__ = ["canonize", "compact", "contexts_of", "expand", "to_quads"]
 
@@ -101,7 +102,10 @@ _MEMO_LOCK = threading.Lock()
 _MEMO_IDS = itertools.count()
 
 
-class _MemoProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
+_JsonLdProcessor: Any = _pyld.JsonLdProcessor
+
+
+class _MemoProcessor(_JsonLdProcessor):  # type: ignore[misc]
     """pyld's processor, remembering context processing results.
 
     pyld caches a processed context by the identity of the active context it was applied to,
@@ -203,7 +207,7 @@ class _PyldLoader:
 def _options(loader: DocumentLoader, adapter: _PyldLoader) -> dict[str, Any]:
     return {
         "documentLoader": adapter,
-        "contextResolver": ContextResolver(_ContentKeyedCache(loader), adapter),
+        "contextResolver": _pyld.ContextResolver(_ContentKeyedCache(loader), adapter),
         "base": _SENTINEL_BASE,
         "processingMode": "json-ld-1.1",
     }
