@@ -174,7 +174,7 @@ def test_jose_and_status_do_not_import_verification() -> None:
 #: SD-JWTs), as the model's SD-JWT VC mapping uses ``sdjwt``; ``edc``, ``oid4vci`` and
 #: ``oid4vp`` are placed where they are to arrive.
 LAYERS: list[set[str]] = [
-    {"errors", "limits", "_vc", "_data", "_profiles", "_version", "_public"},
+    {"errors", "limits", "_vc", "_data", "_profiles", "_version", "_public", "_connections"},
     {"_json", "net", "report", "_store", "_schemas", "baking", "_input"},
     {"jsonld", "keys"},
     {"jose", "proofs", "edc"},

@@ -14,17 +14,21 @@ remote contexts, status lists) takes a :class:`Fetcher`; the implementation ship
 
 from __future__ import annotations
 
-import http.client
 import ipaddress
-import socket
-import ssl
 import time
 from collections.abc import Iterable
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from urllib.parse import urljoin, urlsplit
 
 from .errors import FetchError, NetworkPolicyError
 from .limits import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:
+    import http.client
+    import ssl
+
+# http.client, ssl and socket load with the first fetcher (microcred._connections): the
+# cold start of every command that never fetches
 
 __all__ = ["Fetcher", "HttpsFetcher"]
 
@@ -55,30 +59,6 @@ def _address_allowed(address: str) -> bool:
     )
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """HTTPS to a pre-checked address, with SNI and certificate checks for the host name."""
-
-    def __init__(
-        self, host: str, address: str, port: int, timeout: float, context: ssl.SSLContext
-    ) -> None:
-        super().__init__(host, port, timeout=timeout, context=context)
-        self._address = address
-        self._tls = context
-
-    def connect(self) -> None:
-        raw = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
-
-
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host: str, address: str, port: int, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-
-
 class HttpsFetcher:
     """The opt-in network fetcher.
 
@@ -104,7 +84,11 @@ class HttpsFetcher:
         self._limits = limits
         self._allow_private = allow_private_addresses
         self._schemes = {"https", "http"} if allow_http else {"https"}
-        self._tls = ssl_context or ssl.create_default_context()
+        if ssl_context is None:
+            import ssl
+
+            ssl_context = ssl.create_default_context()
+        self._tls = ssl_context
 
     def _check_url(self, url: str) -> tuple[str, str, int, str]:
         try:
@@ -129,6 +113,8 @@ class HttpsFetcher:
         return parts.scheme, host, port, target
 
     def _resolve(self, host: str, port: int) -> str:
+        import socket
+
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (OSError, UnicodeError) as exc:
@@ -164,6 +150,8 @@ class HttpsFetcher:
         accept: str,
         max_bytes: int,
     ) -> bytes:
+        from . import _connections
+
         deadline = time.monotonic() + self._limits.network_timeout
         scheme, host, port, target = self._check_url(url)
         for _hop in range(self._limits.max_redirects + 1):
@@ -173,9 +161,9 @@ class HttpsFetcher:
             address = self._resolve(host, port)
             conn: http.client.HTTPConnection
             if scheme == "https":
-                conn = _PinnedHTTPSConnection(host, address, port, remaining, self._tls)
+                conn = _connections.PinnedHTTPSConnection(host, address, port, remaining, self._tls)
             else:
-                conn = _PinnedHTTPConnection(host, address, port, remaining)
+                conn = _connections.PinnedHTTPConnection(host, address, port, remaining)
             try:
                 headers = {"Accept": accept, "Host": host, "User-Agent": "microcred"}
                 if upload is not None:
@@ -203,7 +191,7 @@ class HttpsFetcher:
                 if len(body) > max_bytes:
                     raise FetchError(f"{url!r} is over the limit of {max_bytes} bytes")
                 return body
-            except (OSError, http.client.HTTPException) as exc:
+            except (OSError, _connections.HTTPException) as exc:
                 raise FetchError(f"fetching {url!r} failed: {exc}") from None
             finally:
                 conn.close()

@@ -229,8 +229,8 @@ class VerifyOptions:
 def _trusted_lists(lists: Iterable[Any] | None) -> tuple[Any, ...]:
     """``trusted_lists=``: loaded :class:`~microcred.edc.TrustedList` objects (a list is
     loaded with the certificates it is pinned to, so a path is not enough)."""
-    if lists is None:
-        return ()
+    if lists is None or (isinstance(lists, (list, tuple)) and not lists):
+        return ()  # (the edc package loads only when there are lists)
     from ..edc._tl import TrustedList
 
     found = (lists,) if isinstance(lists, TrustedList) else tuple(lists)
