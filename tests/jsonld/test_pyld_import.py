@@ -1,4 +1,5 @@
-"""pyld imported without an HTTP client (microcred.jsonld._pyld_import)."""
+"""pyld imported without an HTTP client or its other document loaders
+(microcred.jsonld._pyld_import)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,19 @@ import json, sys
 import microcred.jsonld
 from pyld import jsonld
 loader = jsonld.get_document_loader()
-before = sorted(m for m in ("aiohttp", "requests") if m in sys.modules)
+WATCHED = ("aiohttp", "requests", "asyncio", "pyld.documentloader.aiohttp")
+before = sorted(m for m in WATCHED if m in sys.modules)
 holds = [type(f).__name__ for f in sys.meta_path if "Hold" in type(f).__name__]
 built = loader._build()
 after = sorted(m for m in ("aiohttp", "requests") if m in sys.modules)
+import pyld
+from pyld import FrozenDocumentLoader
+package = {"ContextResolver": pyld.ContextResolver.__name__,
+           "jsonld": pyld.jsonld is jsonld, "all": "TypeDirectedDocumentLoader" in pyld.__all__,
+           "frozen": FrozenDocumentLoader.__name__, "deferred": "__getattr__" in vars(pyld)}
 print(json.dumps({"before": before, "after": after, "holds": holds,
-                  "loader": type(loader).__name__, "built": built.__module__}))
+                  "loader": type(loader).__name__, "built": built.__module__,
+                  "package": package}))
 """
 
 
@@ -36,6 +44,30 @@ def test_importing_jsonld_loads_no_http_client_and_leaves_no_finder() -> None:
     assert found["before"] == []
     assert found["holds"] == []
     assert found["loader"] == "_DeferredDefaultLoader"
+
+
+def test_the_pyld_package_is_whole_on_first_use_of_its_names() -> None:
+    # its __init__ runs on the first lookup of a name it defines, then is out of the way
+    found = _probe()
+    assert found["package"] == {
+        "ContextResolver": "ContextResolver",
+        "jsonld": True,
+        "all": True,
+        "frozen": "FrozenDocumentLoader",
+        "deferred": False,
+    }
+
+
+def test_a_pyld_imported_first_is_used_as_it_is() -> None:
+    code = (
+        "import sys, pyld, microcred.jsonld\n"
+        "from microcred.jsonld._processor import _pyld\n"
+        "print(_pyld is pyld.jsonld, 'pyld.documentloader.aiohttp' in sys.modules)"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.split() == ["True", "True"]
 
 
 @pytest.mark.skipif(
