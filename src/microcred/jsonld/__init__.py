@@ -12,7 +12,7 @@ the caller passes a :class:`NetworkLoader` built on an explicit fetcher.
 from __future__ import annotations
 
 from .._public import set_public_module as _set_public_module
-from ._canon import CanonicalDataset, canonicalize
+from ._canon import CanonicalDataset, canonical_nquads, canonicalize
 from ._loader import (
     ChainLoader,
     ContextDocument,
@@ -37,6 +37,7 @@ __all__ = [
     "NetworkLoader",
     "Quad",
     "StaticLoader",
+    "canonical_nquads",
     "canonicalize",
     "canonize",
     "compact",

@@ -44,6 +44,7 @@ __all__ = [
     "HASH_ALGORITHMS",
     "CanonicalDataset",
     "Quad",
+    "canonical_nquads",
     "canonicalize",
     "from_pyld_dataset",
 ]
@@ -292,29 +293,11 @@ class _Canonicalizer:
         return self.canonical.issued
 
 
-def canonicalize(
-    quads: Sequence[Quad], *, hash_algorithm: str = "sha256", limits: Limits = DEFAULT_LIMITS
-) -> CanonicalDataset:
-    """Canonicalize an RDF dataset with RDFC-1.0.
-
-    Args:
-        quads: the dataset, terms in canonical N-Quads syntax (as built by
-            :mod:`microcred.jsonld._nquads`); duplicates are allowed and dropped, order is
-            irrelevant.
-        hash_algorithm: ``"sha256"`` (the default of RDFC-1.0) or ``"sha384"``.
-        limits: ``max_quads`` bounds the input size; ``max_canonicalization_calls`` bounds the
-            Hash N-Degree Quads calls.
-
-    Returns:
-        The :class:`CanonicalDataset`; deterministic: isomorphic inputs give identical
-        ``nquads``.
-
-    Raises:
-        ValueError: unknown ``hash_algorithm``, or a quad that is not four terms.
-        CanonicalizationLimitError: more than ``limits.max_quads`` quads (checked before any
-            work), or the work limit was exceeded (a poison graph).
-        MalformedInputError: a term is not encodable as UTF-8 (a lone surrogate).
-    """
+def _prepare(
+    quads: Sequence[Quad], hash_algorithm: str, limits: Limits
+) -> tuple[list[Quad], dict[str, str]]:
+    """The distinct quads of ``quads`` and the issued identifiers map (full terms) of RDFC-1.0
+    on them (the work of :func:`canonicalize`, which documents the errors)."""
     digest = HASH_ALGORITHMS.get(hash_algorithm)
     if digest is None:
         raise ValueError(
@@ -341,6 +324,60 @@ def canonicalize(
         ) from None
     except UnicodeEncodeError:
         raise MalformedInputError("an RDF term is not valid Unicode (lone surrogate)") from None
+    return unique, issued
+
+
+def canonical_nquads(
+    quads: Sequence[Quad], *, hash_algorithm: str = "sha256", limits: Limits = DEFAULT_LIMITS
+) -> str:
+    """The canonical N-Quads document of :func:`canonicalize` alone (``.nquads``), without
+    the rest of the :class:`CanonicalDataset` (what an RDFC-1.0 cryptosuite hashes).
+
+    Raises:
+        The errors of :func:`canonicalize`.
+    """
+    unique, issued = _prepare(quads, hash_algorithm, limits)
+    lines: list[str] = []
+    line = lines.append
+    if issued:
+        relabel = issued.get
+        for s, p, o, g in unique:
+            s, o = relabel(s, s), relabel(o, o)
+            if g:
+                line(f"{s} {p} {o} {relabel(g, g)} .\n")
+            else:
+                line(f"{s} {p} {o} .\n")
+    else:
+        for s, p, o, g in unique:
+            line(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
+    lines.sort()  # distinct lines: the quads are distinct, and relabelling is one-to-one
+    return "".join(lines)
+
+
+def canonicalize(
+    quads: Sequence[Quad], *, hash_algorithm: str = "sha256", limits: Limits = DEFAULT_LIMITS
+) -> CanonicalDataset:
+    """Canonicalize an RDF dataset with RDFC-1.0.
+
+    Args:
+        quads: the dataset, terms in canonical N-Quads syntax (as built by
+            :mod:`microcred.jsonld._nquads`); duplicates are allowed and dropped, order is
+            irrelevant.
+        hash_algorithm: ``"sha256"`` (the default of RDFC-1.0) or ``"sha384"``.
+        limits: ``max_quads`` bounds the input size; ``max_canonicalization_calls`` bounds the
+            Hash N-Degree Quads calls.
+
+    Returns:
+        The :class:`CanonicalDataset`; deterministic: isomorphic inputs give identical
+        ``nquads``.
+
+    Raises:
+        ValueError: unknown ``hash_algorithm``, or a quad that is not four terms.
+        CanonicalizationLimitError: more than ``limits.max_quads`` quads (checked before any
+            work), or the work limit was exceeded (a poison graph).
+        MalformedInputError: a term is not encodable as UTF-8 (a lone surrogate).
+    """
+    unique, issued = _prepare(quads, hash_algorithm, limits)
 
     # every quad relabelled (a blank node term is a key of ``issued``, no other term is) and
     # written as its line; lines are distinct, as the quads are

@@ -28,7 +28,14 @@ from typing import Any, ClassVar
 import rfc8785
 
 from ..errors import MalformedInputError
-from ..jsonld import CanonicalDataset, DocumentLoader, Quad, canonicalize, to_quads
+from ..jsonld import (
+    CanonicalDataset,
+    DocumentLoader,
+    Quad,
+    canonical_nquads,
+    canonicalize,
+    to_quads,
+)
 from ..jsonld._jcs import jcs
 from ..keys import Signer, Verifier
 from ..keys._multikey import b58decode, b58encode
@@ -221,24 +228,33 @@ class RdfcSuite(Cryptosuite, base=True):
     ) -> CanonicalDataset:
         """The RDFC-1.0 canonical form of the unsecured document (its quads reused from
         ``options.unsecured_quads`` when the caller has them)."""
-        quads = options.unsecured_quads
-        if quads is None:
-            quads = to_quads(dict(unsecured), loader=options.loader, limits=options.limits)
+        quads = _quads(unsecured, options.unsecured_quads, options)
         return canonicalize(quads, hash_algorithm=options.hash_algorithm, limits=options.limits)
 
     def transform(self, unsecured: Mapping[str, Any], options: SuiteOptions) -> bytes:
-        return self.canonical_document(unsecured, options).nquads.encode("utf-8")
+        """The canonical N-Quads of the unsecured document (its quads reused from
+        ``options.unsecured_quads`` when the caller has them), as UTF-8."""
+        return _nquads(_quads(unsecured, options.unsecured_quads, options), options)
 
     def configure(self, proof_config: Mapping[str, Any], options: SuiteOptions) -> bytes:
         """The RDFC-1.0 canonical form of ``proof_config`` (its quads reused from
-        ``options.config_quads`` when the caller has them)."""
-        quads = options.config_quads
-        if quads is None:
-            quads = to_quads(dict(proof_config), loader=options.loader, limits=options.limits)
-        canonical = canonicalize(
-            quads, hash_algorithm=options.hash_algorithm, limits=options.limits
-        )
-        return canonical.nquads.encode("utf-8")
+        ``options.config_quads`` when the caller has them), as UTF-8."""
+        return _nquads(_quads(proof_config, options.config_quads, options), options)
+
+
+def _quads(
+    document: Mapping[str, Any], given: list[Quad] | None, options: SuiteOptions
+) -> list[Quad]:
+    """``given``, or the quads of ``document``."""
+    if given is not None:
+        return given
+    return to_quads(dict(document), loader=options.loader, limits=options.limits)
+
+
+def _nquads(quads: list[Quad], options: SuiteOptions) -> bytes:
+    """The canonical N-Quads of ``quads`` (RDFC-1.0 with the suite's hash), as UTF-8."""
+    nquads = canonical_nquads(quads, hash_algorithm=options.hash_algorithm, limits=options.limits)
+    return nquads.encode("utf-8")
 
 
 class JcsSuite(Cryptosuite, base=True):
