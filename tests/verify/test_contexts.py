@@ -70,3 +70,41 @@ def test_a_context_document_shape_inside_context_is_read_as_its_object() -> None
     # the same signature holds over the unwrapped form: the two mean the same graph
     unwrapped = {**signed, "@context": [VC_V2, terms]}
     assert mc.verify(unwrapped, now=NOW, allow_inline_contexts=True).verified
+
+
+# --- the contexts a document uses, read with it (no second walk) ----------------------------
+
+
+def _revisions(document: dict[str, Any]) -> str:
+    used = mc.jsonld.contexts_of(document)
+    return ", ".join(c.revision or f"{c.url} (unversioned)" for c in used)
+
+
+def test_the_contexts_named_are_those_of_the_whole_document() -> None:
+    signed = mc.issue(_credential(), ISSUER)
+    presented = mc.present([signed], ISSUER, challenge="c", domain="d")
+    for document in (signed, presented):
+        report = mc.verify(document, now=NOW, challenge="c", domain="d")
+        assert report.verified
+        assert report.check("contexts").message.endswith(": " + _revisions(document))
+
+
+def test_an_unknown_context_in_a_proof_left_unread_is_still_refused() -> None:
+    # a proof of a suite microcred does not know is not read as JSON-LD; its @context is
+    # still a context of the document, and an unknown one is refused (the walk of them all)
+    signed = mc.issue(_credential(), ISSUER)
+    other = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "unknown-suite-2099",
+        "@context": ["https://contexts.example/unknown/v1"],
+        "proofPurpose": "assertionMethod",
+        "verificationMethod": ISSUER.verification_method,
+        "proofValue": "z1111",
+    }
+    first = signed["proof"][0] if isinstance(signed["proof"], list) else signed["proof"]
+    two = {**signed, "proof": [first, other]}
+    report = mc.verify(two, now=NOW)
+    assert report.outcome == "indeterminate"  # (a context microcred does not have)
+    check = report.check("contexts")
+    assert check.status != "passed"
+    assert "https://contexts.example/unknown/v1" in check.message

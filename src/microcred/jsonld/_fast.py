@@ -761,6 +761,7 @@ class _Run:
         allow_inline_contexts: bool = False,
         max_contexts: int | None = None,
         unsigned: set[str] | None = None,
+        contexts: list[Any] | None = None,
     ) -> None:
         self.loader = loader
         self.process = process
@@ -769,6 +770,8 @@ class _Run:
         self.allow_inline_contexts = allow_inline_contexts
         #: where to note what was read but is not in the RDF (:func:`to_quads`)
         self.unsigned = unsigned
+        #: where to note every entry of every ``@context`` member read (:func:`to_quads`)
+        self.contexts = contexts
         #: how many more ``@context`` entries the document may have (``None``: unbounded)
         self.contexts_left = max_contexts
         #: (strict) the terms embedded contexts added: name → IRI
@@ -1004,6 +1007,7 @@ class _Run:
             active = self.apply(active, term.scoped, stable=True, override_protected=True)
         if "@context" in element:
             local = _unwrapped(element["@context"])
+            self.count_contexts(local)  # (first: the limits hold before any other rule)
             if self.strict and term is not None and not term.is_graph and not _embeds(element):
                 raise StrictViolation(
                     "nested-context",
@@ -1014,7 +1018,6 @@ class _Run:
                 )
             if isinstance(local, dict):
                 _check_self_contained(local)
-            self.count_contexts(local)
             if self.strict and _has_object(local):
                 active = self.apply_inline(active, local)
             else:
@@ -1029,6 +1032,8 @@ class _Run:
         """Count a ``@context`` member's entries against the limit; refuse one listing the
         same entry twice (processing it again only multiplies the work)."""
         entries = local if isinstance(local, list) else [local]
+        if self.contexts is not None:
+            self.contexts.extend(entries)
         if self.contexts_left is not None:
             self.contexts_left -= len(entries)
             if self.contexts_left < 0:
@@ -1396,6 +1401,7 @@ def to_quads(
     allow_inline_contexts: bool = False,
     max_contexts: int | None = None,
     unsigned: set[str] | None = None,
+    contexts: list[Any] | None = None,
 ) -> list[Quad]:
     """The quads of ``document`` exactly as the pyld path gives them (possibly in another order).
 
@@ -1414,6 +1420,9 @@ def to_quads(
         max_contexts: the most ``@context`` entries the whole document may have.
         unsigned: a set to which the keywords the document uses but the RDF does not carry
             are added (``"@direction"``: a base direction, dropped from the literal).
+        contexts: a list to which the entries of every ``@context`` member of the document
+            are added, as written (a context URL, an embedded context object, ``null``), in
+            the order they are read; complete only when the call returns.
 
     Raises:
         StrictViolation: (strict) the rule is broken; without ``strict`` it may still be
@@ -1430,6 +1439,7 @@ def to_quads(
         allow_inline_contexts=allow_inline_contexts,
         max_contexts=max_contexts,
         unsigned=unsigned,
+        contexts=contexts,
     )
     try:
         run.expand_object(_context(_INITIAL), None, document, "", "@default")

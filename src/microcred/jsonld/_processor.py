@@ -421,6 +421,7 @@ def fast_quads(
     allow_inline_contexts: bool = False,
     max_contexts: int | None = None,
     unsigned: set[str] | None = None,
+    contexts: list[Any] | None = None,
 ) -> list[Quad]:
     """The quads of ``document`` by the fast path, with contexts processed by pyld (the
     arguments after ``loader`` are those of :func:`microcred.jsonld._fast.to_quads`).
@@ -449,6 +450,7 @@ def fast_quads(
         allow_inline_contexts=allow_inline_contexts,
         max_contexts=max_contexts,
         unsigned=unsigned,
+        contexts=contexts,
     )
 
 
@@ -469,6 +471,7 @@ def to_quads(
     strict: bool = False,
     allow_inline_contexts: bool = False,
     unsigned: set[str] | None = None,
+    contexts: list[Any] | None = None,
 ) -> list[Quad]:
     """The RDF dataset of ``document`` as quads (see :mod:`microcred.jsonld._canon`), in safe mode.
 
@@ -483,7 +486,10 @@ def to_quads(
     terms, and only the JSON-LD features the fast path reads). The quads are the same with or
     without it. ``unsigned`` (with ``strict``): a set to which the strict reading adds the
     keywords the document uses that the RDF does not carry (``"@direction"``: a base direction
-    is dropped from its literal), so that a verifier can say so.
+    is dropped from its literal), so that a verifier can say so. ``contexts`` (with
+    ``strict``): a list to which the entries of every ``@context`` member the document has
+    are added, as written, in the order they are read (its context URLs without a second walk
+    of the document, :func:`contexts_of`); complete when the call returns.
 
     Raises the errors of :func:`expand`; :class:`CanonicalizationLimitError` when the document
     yields more than ``limits.max_quads`` quads; :class:`ContextLimitError` when it has more than
@@ -493,7 +499,7 @@ def to_quads(
     quads: list[Quad] | None = None
     if strict:
         quads = _strict_quads(
-            document, loader or default_loader(), limits, allow_inline_contexts, unsigned
+            document, loader or default_loader(), limits, allow_inline_contexts, unsigned, contexts
         )
     else:
         if FAST_PATH and isinstance(document, dict):
@@ -521,6 +527,7 @@ def _strict_quads(
     limits: Limits,
     allow_inline_contexts: bool,
     unsigned: set[str] | None = None,
+    contexts: list[Any] | None = None,
 ) -> list[Quad]:
     """:func:`to_quads` with the strict reading rule (the fast path is its only reader)."""
     if not isinstance(document, dict):
@@ -534,6 +541,7 @@ def _strict_quads(
             allow_inline_contexts=allow_inline_contexts,
             max_contexts=limits.max_contexts,
             unsigned=unsigned,
+            contexts=contexts,
         )
     except _fast.StrictViolation as violation:
         raise StrictReadingError(

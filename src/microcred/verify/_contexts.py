@@ -8,7 +8,7 @@ from typing import Any
 
 from .._vc import base_context_problem
 from ..errors import ContextLimitError, MicrocredError, StrictReadingError
-from ..jsonld import Quad, contexts_of, to_quads
+from ..jsonld import ContextDocument, Quad, contexts_of, to_quads
 from ..proofs import suite_for_proof
 from ..report import VerificationReport
 from ._options import VerifyOptions
@@ -58,7 +58,8 @@ def check_contexts(
         report.add("contexts", "failed", problem, "$['@context']")
         return None
     try:
-        used = contexts_of(document, loader=options.loader, limits=options.limits)
+        # the top-level contexts first (known, within the limits): the usual error, early
+        contexts_of({"@context": context}, loader=options.loader, limits=options.limits)
     except MicrocredError as exc:
         report.add_error("contexts", exc, path=exc.path or "$['@context']")
         return None
@@ -66,11 +67,17 @@ def check_contexts(
     if signed_as_json:
         unsecured = _without_token_strings(unsecured)
     unsigned: set[str] = set()
+    seen: list[Any] = []
     try:
-        quads = _read(unsecured, options, unsigned)
-        proof_quads = _read_proofs(document, context, options)
+        quads = _read(unsecured, options, unsigned, seen)
+        proof_quads, every_proof = _read_proofs(document, context, options, seen)
     except MicrocredError as exc:
         report.add_error("contexts", exc)
+        return None
+    try:
+        used = _used(document, options, seen, every_proof)
+    except MicrocredError as exc:
+        report.add_error("contexts", exc, path=exc.path or "$['@context']")
         return None
     revisions = ", ".join(c.revision or f"{c.url} (unversioned)" for c in used)
     report.add(
@@ -122,8 +129,28 @@ def _without_token_strings(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def _used(
+    document: Mapping[str, Any], options: VerifyOptions, seen: list[Any], every_proof: bool
+) -> list[ContextDocument]:
+    """The remote contexts ``document`` uses, as the loader serves them: those of the
+    ``@context`` members the reads met (``seen``), when they read the whole document (every
+    proof) and stayed within ``Limits.max_contexts`` together; otherwise those of a walk of
+    the whole document (:func:`contexts_of`), which also applies that limit to it all.
+
+    Raises:
+        ContextLimitError / UnknownContextError / ContextIntegrityError: from the walk.
+    """
+    if not every_proof or len(seen) > options.limits.max_contexts:
+        return contexts_of(document, loader=options.loader, limits=options.limits)
+    urls = dict.fromkeys(entry for entry in seen if isinstance(entry, str))
+    return [options.loader.load(url) for url in urls]
+
+
 def _read(
-    document: dict[str, Any], options: VerifyOptions, unsigned: set[str] | None = None
+    document: dict[str, Any],
+    options: VerifyOptions,
+    unsigned: set[str] | None = None,
+    contexts: list[Any] | None = None,
 ) -> list[Quad]:
     return to_quads(
         document,
@@ -132,12 +159,13 @@ def _read(
         strict=True,
         allow_inline_contexts=options.allow_inline_contexts,
         unsigned=unsigned,
+        contexts=contexts,
     )
 
 
 def _read_proofs(
-    document: Mapping[str, Any], context: Any, options: VerifyOptions
-) -> dict[int, list[Quad]]:
+    document: Mapping[str, Any], context: Any, options: VerifyOptions, contexts: list[Any]
+) -> tuple[dict[int, list[Quad]], bool]:
     """The quads of each proof configuration, by the proof's position.
 
     Each proof object is read by the engine by member name (purpose, dates, method), so it is
@@ -148,7 +176,9 @@ def _read_proofs(
     they belong (``proof.method``, ``proof.signature``).
 
     Returns:
-        The quads of every proof configuration that was read (not those left alone).
+        The quads of every proof configuration that was read (not those left alone), and
+        whether every proof was read (the entries of their ``@context`` members are added to
+        ``contexts``).
 
     Raises:
         StrictReadingError / ContextLimitError: the first proof that breaks the rule (the
@@ -164,9 +194,11 @@ def _read_proofs(
         ):
             continue  # the proof checks say so
         config = {k: v for k, v in item.items() if k != "proofValue"}
+        own = "@context" in config
         config.setdefault("@context", context)
+        met: list[Any] = []
         try:
-            read[position] = _read(config, options)
+            read[position] = _read(config, options, contexts=met)
         except (StrictReadingError, ContextLimitError) as exc:
             where = f"$.proof[{position}]" if isinstance(proof, list) else "$.proof"
             exc.path = where + (exc.path[1:] if exc.path and exc.path.startswith("$") else "")
@@ -174,4 +206,6 @@ def _read_proofs(
             raise
         except MicrocredError:
             continue  # the proof checks report it
-    return read
+        # (the document's context, set here when the proof has none, is the document's)
+        contexts.extend(met if own else met[len(context) if isinstance(context, list) else 1 :])
+    return read, len(read) == len(proofs)
