@@ -235,6 +235,17 @@ def test_rejects_non_quads(item: object) -> None:
         canonicalize([item])  # type: ignore[list-item]
 
 
+@pytest.mark.parametrize(
+    "item",
+    [("", "<urn:p>", "<urn:o>", ""), ("<urn:s>", "<urn:p>", "", ""), ("<urn:s>", "<urn:p>", 7, "")],
+    ids=["empty-subject", "empty-object", "a-number-term"],
+)
+def test_rejects_quads_whose_terms_are_not_terms(item: Quad) -> None:
+    for canonical in (canonicalize, canonical_nquads):
+        with pytest.raises(ValueError, match="non-empty strings"):
+            canonical([item])
+
+
 # --- limits ---------------------------------------------------------------------------------
 
 

@@ -158,20 +158,21 @@ class _Canonicalizer:
         for quad in quads:
             s, _, o, g = quad
             # a term is a blank node when it starts with "_:" (the first character tested
-            # first: IRIs start with "<", literals with a quote, the default graph is "")
-            if s[:1] == "_" and s[:2] == "_:":
+            # first, by index, which allocates nothing: IRIs start with "<", literals with a
+            # quote; subjects and objects are never empty, the default graph is "")
+            if s[0] == "_" and s[:2] == "_:":
                 found = bnode_quads.get(s)
                 if found is None:
                     bnode_quads[s] = [quad]
                 else:
                     found.append(quad)
-            if o[:1] == "_" and o[:2] == "_:" and o != s:
+            if o[0] == "_" and o[:2] == "_:" and o != s:
                 found = bnode_quads.get(o)
                 if found is None:
                     bnode_quads[o] = [quad]
                 else:
                     found.append(quad)
-            if g[:1] == "_" and g[:2] == "_:" and g != s and g != o:
+            if g and g[0] == "_" and g[:2] == "_:" and g != s and g != o:
                 found = bnode_quads.get(g)
                 if found is None:
                     bnode_quads[g] = [quad]
@@ -185,12 +186,12 @@ class _Canonicalizer:
             return cached
         lines = []
         for s, p, o, g in self.bnode_quads[node]:
-            if s[:2] == "_:":
+            if s[0] == "_" and s[:2] == "_:":
                 s = "_:a" if s == node else "_:z"
-            if o[:2] == "_:":
+            if o[0] == "_" and o[:2] == "_:":
                 o = "_:a" if o == node else "_:z"
             if g:
-                if g[:2] == "_:":
+                if g[0] == "_" and g[:2] == "_:":
                     g = "_:a" if g == node else "_:z"
                 lines.append(f"{s} {p} {o} {g} .\n")
             else:
@@ -315,7 +316,10 @@ def _prepare(
         for quad in unique:
             if not isinstance(quad, tuple) or len(quad) != 4:
                 raise ValueError(f"a quad is a tuple of four terms, got {quad!r}")
-    state = _Canonicalizer(unique, digest, limits)
+    try:
+        state = _Canonicalizer(unique, digest, limits)
+    except (IndexError, TypeError):  # an empty subject or object, a term not a string
+        raise ValueError("a quad's subject and object are non-empty strings") from None
     try:
         issued = state.run()
     except RecursionError:
