@@ -988,7 +988,13 @@ class _Run:
         """An object value of a property defined by ``term`` in ``ctx`` (``None``: the document
         itself): ``[term]`` of the node (whose quads are added to ``graph``) or of the literal;
         ``None`` when it is dropped."""
-        names = tuple(sorted(element))
+        written = tuple(element)
+        names = _SORTED_NAMES.get(written)
+        if names is None:
+            names = tuple(sorted(written))
+            if len(_SORTED_NAMES) >= _MAX_CONTEXTS:
+                _SORTED_NAMES.clear()
+            _SORTED_NAMES[written] = names
         active = ctx
         if ctx.previous is not None:
             revert = True
@@ -1374,6 +1380,8 @@ class _Run:
 
 
 _IRI_TERMS: dict[str, str] = {}
+#: An object's member names as written -> sorted (the same few orders recur in every document)
+_SORTED_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def _iri(value: str) -> str:
