@@ -318,7 +318,8 @@ def _summary(results: list[dict[str, Any]]) -> None:
 
 
 #: What one verification of the medium credential may cost (docs/performance.md): an upper
-#: bound in seconds, or for ``eddsa-jcs-2022`` a multiple of the cryptographic floor.
+#: bound in seconds, or for ``eddsa-jcs-2022`` a multiple of the cryptographic floor (the
+#: floor with OpenSSL's Ed25519, the base install's).
 VERIFY_TARGETS: tuple[tuple[str, float], ...] = (
     ("verify eddsa-rdfc-2022", 0.45e-3),
     ("verify JWT EdDSA", 0.40e-3),
@@ -342,15 +343,20 @@ def _verify_targets(results: list[dict[str, Any]]) -> None:
     from microcred.keys import _sodium
 
     ed25519 = "libsodium" if _sodium.available() else "OpenSSL"
-    floors = [(f"floor ({ed25519})", "floor verify (2x sha256 + Ed25519)")]
+    # the target was set against the floor of the base install, OpenSSL's Ed25519 (before
+    # libsodium, the [speed] extra, halved the cryptography); the ratio to libsodium's floor
+    # is shown beside it
+    floors = [("floor (OpenSSL)", "floor verify OpenSSL (2x sha256 + Ed25519)", True)]
     if ed25519 != "OpenSSL":
-        floors.append(("floor (OpenSSL)", "floor verify OpenSSL (2x sha256 + Ed25519)"))
-    for label, op in floors:
+        floors.append(("floor (libsodium)", "floor verify (2x sha256 + Ed25519)", False))
+    for label, op, target in floors:
         floor = ours.get((op, "medium"))
         if jcs and floor:
-            verdict = "met" if jcs <= JCS_FLOOR_TARGET * floor else "over"
             line = f"  {'verify eddsa-jcs-2022 / ' + label:<34} x{jcs / floor:6.2f}"
-            print(f"{line}    (at most x{JCS_FLOOR_TARGET:.0f}): {verdict}", file=sys.stderr)
+            if target:
+                verdict = "met" if jcs <= JCS_FLOOR_TARGET * floor else "over"
+                line += f"    (at most x{JCS_FLOOR_TARGET:.0f}): {verdict}"
+            print(line, file=sys.stderr)
     print(f"  (Ed25519 signatures verified by {ed25519})", file=sys.stderr)
 
 
