@@ -1187,8 +1187,7 @@ def issue_many_dask(
             # the workers' event loops pass bytes on, the pickling is the worker thread's
             rows_pickled = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
             pending.append(client.submit(_dask_chunk, batch, packed, rows_pickled, pure=False))
-            if len(pending) >= in_flight:
-                yield from pickle.loads(pending.popleft().result())
+            yield from _dask_ready(pending, in_flight)
         while pending:
             yield from pickle.loads(pending.popleft().result())
     finally:
@@ -1196,6 +1195,22 @@ def issue_many_dask(
             future.cancel()
         with contextlib.suppress(Exception):  # a cluster already gone holds no key
             client.run(_dask_forget, batch)
+
+
+def _dask_ready(pending: deque[Any], in_flight: int) -> Iterator[RowResult]:
+    """The results of the chunks done at the head of ``pending``, waiting (for any chunk, not
+    the oldest: a long chunk at the head must not leave the other workers without work) while
+    ``in_flight`` chunks are still being signed, or twice that many are held."""
+    import distributed
+
+    wait: Callable[..., Any] = distributed.wait  # untyped in distributed
+    while True:
+        while pending and pending[0].done():
+            yield from pickle.loads(pending.popleft().result())
+        signing = [future for future in pending if not future.done()]
+        if len(signing) < in_flight and len(pending) < 2 * in_flight:
+            return
+        wait(signing or [pending[0]], return_when="FIRST_COMPLETED")
 
 
 _SMALLEST_CHUNK = 16
