@@ -1164,8 +1164,8 @@ def issue_many_dask(
     and transfer: few tasks for a long roster); the rows are read ahead by one chunk a worker
     thread, so that once the roster ends its last rows go in chunks that halve down to 16 rows
     (no worker is left idle while another signs a long chunk). At most ``in_flight`` chunks
-    are pending (default: two per worker thread and two more), so memory stays flat however
-    long the roster is.
+    are unfinished (default: two per worker thread and two more; another goes as soon as any
+    is done) and twice that many held, so memory stays flat however long the roster is.
 
     Raises:
         ValueError: ``chunk_size`` or ``in_flight`` below 1, or as :func:`issue_many`.
