@@ -1162,7 +1162,7 @@ def issue_many_dask(
     the batch (forgotten when the batch ends). The roster goes in chunks of 32 rows at first,
     growing with the rows read up to ``chunk_size`` (a task costs milliseconds of scheduling
     and transfer: few tasks for a long roster); the rows are read ahead by one chunk a worker
-    thread, so that once the roster ends its last rows go in chunks that halve down to 16 rows
+    thread, so that once the roster ends its last rows go in chunks that shrink down to 16 rows
     (no worker is left idle while another signs a long chunk). At most ``in_flight`` chunks
     are unfinished (default: two per worker thread and two more; another goes as soon as any
     is done) and twice that many held, so memory stays flat however long the roster is.
@@ -1218,9 +1218,10 @@ _SMALLEST_CHUNK = 16
 
 def _dask_chunks(items: Iterator[_Item], threads: int, largest: int) -> Iterator[list[_Item]]:
     """The rows in chunks for a cluster of ``threads`` worker threads: 32 rows at first, then
-    an eighth of the rows read a thread (up to ``largest``); the rows are read ahead by one
-    chunk a thread, and once the roster ends what is left goes in chunks of a quarter of it a
-    thread, down to 16 rows (guided self-scheduling: the workers finish together)."""
+    the rows read over twice the threads (up to ``largest``); the rows are read ahead by one
+    chunk a thread, and once the roster ends what is left goes in chunks of what is left over
+    twice the threads, down to 16 rows (guided self-scheduling: the workers finish together).
+    """
     ahead: deque[_Item] = deque()
     read, ended = 0, False
     while True:
