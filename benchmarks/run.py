@@ -526,12 +526,15 @@ def cli_results(
 
 def dask_results(rows: int, workers: int, record: Callable[..., None]) -> None:
     """issue_many on a process pool against issue_many_dask on a local cluster of worker
-    processes (both warm, interleaved, best of three), the same rows and cores."""
+    processes (both warm, interleaved, best of three), the same rows and cores; with the CPU
+    seconds of every process of each path (steadier than the times on a shared machine)."""
     try:
         import distributed
     except ImportError:
         print("dask: the dask extra is not installed, no comparison", file=sys.stderr)
         return
+    import resource
+
     import microcred as mc
     from microcred.batch import issue_many, issue_many_dask
 
@@ -541,23 +544,40 @@ def dask_results(rows: int, workers: int, record: Callable[..., None]) -> None:
     import make_roster
 
     roster = make_roster.rows(rows, 0, 19)
-    pool_s, dask_s = [], []
+
+    def cpu(who: int) -> float:
+        used = resource.getrusage(who)
+        return used.ru_utime + used.ru_stime
+
+    pool_s, dask_s, pool_cpu, dask_cpu = [], [], [], []
     with (
         distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                  host="127.0.0.1", dashboard_address=None) as cluster,
         distributed.Client(cluster) as client,
     ):  # fmt: skip
-        list(issue_many_dask(roster[:64], template, key, client=client))  # warm
+
+        def cluster_cpu() -> float:
+            return float(sum(client.run(cpu, resource.RUSAGE_SELF).values()))
+
+        # warm: the cluster's workers, and this process, whose forks the pool's workers are
+        # (the contexts processed and the signing modules imported before the pool starts)
+        list(issue_many_dask(roster[:64], template, key, client=client))
+        list(issue_many(roster[:8], template, key))
         for _ in range(3):
+            before = cpu(resource.RUSAGE_SELF) + cpu(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             assert all(r.ok for r in issue_many(roster, template, key, workers=workers))
             pool_s.append(time.perf_counter() - started)
+            pool_cpu.append(cpu(resource.RUSAGE_SELF) + cpu(resource.RUSAGE_CHILDREN) - before)
+            before = cpu(resource.RUSAGE_SELF) + cluster_cpu()
             started = time.perf_counter()
             assert all(r.ok for r in issue_many_dask(roster, template, key, client=client))
             dask_s.append(time.perf_counter() - started)
-    record(f"issue_many process pool x{workers}", f"{rows} rows", seconds=min(pool_s))
+            dask_cpu.append(cpu(resource.RUSAGE_SELF) + cluster_cpu() - before)
+    record(f"issue_many process pool x{workers}", f"{rows} rows", seconds=min(pool_s),
+           cpu_s=min(pool_cpu))  # fmt: skip
     record(f"issue_many_dask local cluster x{workers}", f"{rows} rows", seconds=min(dask_s),
-           ratio_to_pool=min(pool_s) / min(dask_s))  # fmt: skip
+           cpu_s=min(dask_cpu), ratio_to_pool=min(pool_s) / min(dask_s))  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -178,6 +178,70 @@ def test_dask_local_cluster_gives_the_same_credentials() -> None:
     assert all(mc.verify(r.data).verified for r in on_dask if r.ok)
 
 
+def test_dask_workers_load_the_key_once_and_forget_it_when_the_batch_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Many chunks, one key load a worker process (here two workers sharing this process's
+    modules: at most one load each), and no job left on the workers afterwards."""
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    from microcred import batch
+    from microcred.keys import KeyPair
+
+    loads: list[str] = []
+    original = KeyPair.from_jwk
+
+    def counted(jwk: dict[str, object]) -> KeyPair:
+        loads.append("load")
+        return original(jwk)
+
+    monkeypatch.setattr(KeyPair, "from_jwk", staticmethod(counted))
+    rows = [_row() for _ in range(120)]
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                 host="127.0.0.1", protocol="tcp://",
+                                 dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):  # fmt: skip
+        results = list(issue_many_dask(rows, TEMPLATE, KEY, client=client, chunk_size=8))
+        left = client.run(lambda: len(batch._DASK_JOBS))
+    assert [r.row for r in results] == list(range(2, 122))
+    assert all(r.ok for r in results)
+    assert 1 <= len(loads) <= 2  # 15 chunks or more, not a load each
+    assert set(left.values()) == {0}
+
+
+def test_dask_chunks_keep_row_order_and_end_small() -> None:
+    """Chunks grow with the rows read and, once the roster ends, shrink to 16 rows, so that
+    no worker waits long for another's last chunk; every row once, in order."""
+    from microcred.batch import _dask_chunks, _Item
+
+    for count, threads in ((1, 1), (15, 2), (100, 2), (4000, 2), (50_000, 8)):
+        items = [_Item(n, {}) for n in range(count)]
+        chunks = list(_dask_chunks(iter(items), threads, 1024))
+        assert [i for chunk in chunks for i in chunk] == items
+        sizes = [len(chunk) for chunk in chunks]
+        assert max(sizes) <= 1024
+        assert min(sizes) >= 1
+        if count >= 4000:
+            assert max(sizes) >= 4 * 32  # grown: few tasks for a long roster
+            assert sizes[-1] <= 16
+            assert sizes[-2 * threads] <= 32
+
+
+def test_a_batch_job_whose_key_is_loaded_still_pickles() -> None:
+    """A worker may hand a job to another process after signing with it: the loaded key (a
+    ``cryptography`` object pickle refuses with TypeError) stays behind, the JWK travels."""
+    import pickle
+
+    from microcred.batch import _Job
+
+    job = _Job(TEMPLATE, KEY.private_jwk(), {})
+    assert job.signing_key().did == KEY.did
+    copy = pickle.loads(pickle.dumps(job))
+    assert copy.key is None
+    assert copy.signing_key().did == KEY.did
+
+
 def test_a_distributed_cluster_of_separate_processes_gives_byte_identical_output(
     tmp_path: Path,
 ) -> None:
@@ -216,11 +280,14 @@ def test_a_distributed_cluster_of_separate_processes_gives_byte_identical_output
             rows[9]["grade"] = "MVG"
             rows[30]["national_id"] = rows[2]["national_id"]  # the same learner twice
             on_dask = list(
-                issue_many_dask(rows, TEMPLATE, KEY, client=client, seed="s", issued_at=AT)
-            )
+                issue_many_dask(rows, TEMPLATE, KEY, client=client, seed="s", issued_at=AT,
+                                chunk_size=8)  # many chunks a worker
+            )  # fmt: skip
             pids = client.run(os.getpid)
+            left = client.run(lambda: __import__("microcred.batch").batch._DASK_JOBS.copy())
         assert len(set(pids.values())) == 2
         assert os.getpid() not in pids.values()
+        assert list(left.values()) == [{}, {}]  # the key is not kept once the batch ends
     finally:
         for process in processes:  # a test cluster needs no graceful shutdown
             process.kill()

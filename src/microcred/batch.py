@@ -30,11 +30,13 @@ wrong):
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import difflib
 import hashlib
 import json
 import os
+import pickle
 import re
 import signal
 import sys
@@ -666,6 +668,11 @@ class _Job:
     options: dict[str, Any]
     key: KeyPair | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # the loaded key stays in the process that loaded it: a copy sent to another
+        # process (a Dask worker handing the job to another) loads it again from the JWK
+        return {**self.__dict__, "key": None}
+
     def signing_key(self) -> KeyPair:
         if self.key is None:
             self.key = KeyPair.from_jwk(self.key_jwk)
@@ -1150,12 +1157,19 @@ def issue_many_dask(
     """:func:`issue_many` on a Dask cluster (the ``dask`` extra): the same rows, the same
     rules, the same results, in order.
 
-    ``client`` is a ``distributed.Client``. The template and key go to every worker once (the
-    key is loaded once a worker); the roster goes in chunks of 128 rows at first, growing with
-    the rows read up to ``chunk_size`` (a task costs milliseconds of scheduling and transfer:
-    few tasks for a long roster, a last one small enough not to leave workers idle long), at
-    most ``in_flight`` chunks pending (default: two per worker thread and two more), so
-    memory stays flat however long the roster is.
+    ``client`` is a ``distributed.Client``. The template and key travel with every task as a
+    few pickled kilobytes, and each worker process unpickles them and loads the key once for
+    the batch (forgotten when the batch ends). The roster goes in chunks of 32 rows at first,
+    growing with the rows read up to ``chunk_size`` (a task costs milliseconds of scheduling
+    and transfer: few tasks for a long roster); the rows are read ahead by one chunk a worker
+    thread, so that once the roster ends its last rows go in chunks that shrink down to 16 rows
+    (no worker is left idle while another signs a long chunk). At most ``in_flight`` chunks
+    are unfinished (default: two per worker thread and two more; another goes as soon as any
+    is done) and twice that many held, so memory stays flat however long the roster is.
+
+    Raises:
+        ValueError: ``chunk_size`` or ``in_flight`` below 1, or as :func:`issue_many`.
+        RosterError: as :func:`issue_many`.
     """
     if chunk_size < 1 or (in_flight is not None and in_flight < 1):
         raise ValueError("chunk_size and in_flight must be at least 1")
@@ -1165,21 +1179,83 @@ def issue_many_dask(
     threads = sum(client.nthreads().values()) or 1
     if in_flight is None:
         in_flight = 2 * threads + 2
-    shared = client.scatter(job, broadcast=True)
+    batch, packed = uuid.uuid4().hex, pickle.dumps(job)
     pending: deque[Any] = deque()
-    chunk: list[_Item] = []
-    size = min(128, chunk_size)
-    for seen, item in enumerate(items, start=1):
-        chunk.append(item)
-        if len(chunk) >= size:
-            pending.append(client.submit(_chunk_with, chunk, shared, pure=False))
-            chunk = []
-            # chunks grow with the roster read so far: few tasks for a long roster, and a
-            # last chunk small enough that no worker idles long at the end of a short one
-            size = min(chunk_size, max(128, seen // (4 * threads)))
-        if len(pending) >= in_flight:
-            yield from pending.popleft().result()
-    if chunk:
-        pending.append(client.submit(_chunk_with, chunk, shared, pure=False))
-    while pending:
-        yield from pending.popleft().result()
+    try:
+        for chunk in _dask_chunks(items, threads, chunk_size):
+            # rows and results cross the cluster as one pickle a chunk: the scheduler and
+            # the workers' event loops pass bytes on, the pickling is the worker thread's
+            rows_pickled = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+            pending.append(client.submit(_dask_chunk, batch, packed, rows_pickled, pure=False))
+            yield from _dask_ready(pending, in_flight)
+        while pending:
+            yield from pickle.loads(pending.popleft().result())
+    finally:
+        for future in pending:  # the caller stopped early: what is not signed yet is dropped
+            future.cancel()
+        with contextlib.suppress(Exception):  # a cluster already gone holds no key
+            client.run(_dask_forget, batch)
+
+
+def _dask_ready(pending: deque[Any], in_flight: int) -> Iterator[RowResult]:
+    """The results of the chunks done at the head of ``pending``, waiting (for any chunk, not
+    the oldest: a long chunk at the head must not leave the other workers without work) while
+    ``in_flight`` chunks are still being signed, or twice that many are held."""
+    import distributed
+
+    wait: Callable[..., Any] = distributed.wait  # untyped in distributed
+    while True:
+        while pending and pending[0].done():
+            yield from pickle.loads(pending.popleft().result())
+        signing = [future for future in pending if not future.done()]
+        if len(signing) < in_flight and len(pending) < 2 * in_flight:
+            return
+        wait(signing or [pending[0]], return_when="FIRST_COMPLETED")
+
+
+_SMALLEST_CHUNK = 16
+
+
+def _dask_chunks(items: Iterator[_Item], threads: int, largest: int) -> Iterator[list[_Item]]:
+    """The rows in chunks for a cluster of ``threads`` worker threads: 32 rows at first, then
+    the rows read over twice the threads (up to ``largest``); the rows are read ahead by one
+    chunk a thread, and once the roster ends what is left goes in chunks of what is left over
+    twice the threads, down to 16 rows (guided self-scheduling: the workers finish together).
+    """
+    ahead: deque[_Item] = deque()
+    read, ended = 0, False
+    while True:
+        size = max(1, min(largest, max(2 * _SMALLEST_CHUNK, read // (2 * threads))))
+        while not ended and len(ahead) < size * (threads + 1):
+            item = next(items, None)
+            if item is None:
+                ended = True
+            else:
+                ahead.append(item)
+                read += 1
+        if ended:
+            if not ahead:
+                return
+            size = max(1, min(size, max(_SMALLEST_CHUNK, -(-len(ahead) // (2 * threads)))))
+        yield [ahead.popleft() for _ in range(min(size, len(ahead)))]
+
+
+_DASK_JOBS: dict[str, _Job] = {}  # in a worker process: the batches it signs for, by id
+
+
+def _dask_chunk(batch: str, packed: bytes, chunk: bytes) -> bytes:
+    """Sign one pickled chunk on a Dask worker, its results pickled (the batch's job
+    unpickled and its key loaded once a worker process)."""
+    job = _DASK_JOBS.get(batch)
+    if job is None:
+        job = pickle.loads(packed)  # the bytes this batch's client pickled
+        while len(_DASK_JOBS) >= 8:  # batches whose end was never said (a lost client)
+            _DASK_JOBS.pop(next(iter(_DASK_JOBS)), None)
+        _DASK_JOBS[batch] = job
+    results = _chunk_with(pickle.loads(chunk), job)  # the rows this batch's client pickled
+    return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _dask_forget(batch: str) -> None:
+    """Drop a finished batch's job (and its private key) from a Dask worker."""
+    _DASK_JOBS.pop(batch, None)
