@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import microcred as mc
 from microcred import Limits, keys
@@ -242,3 +244,40 @@ def test_1edtech_clr_jwt_signature_checks_with_its_embedded_key(shared_standards
     assert signature is not None
     assert signature.status == "passed"
     assert report.check("issuer") is None  # no binding is claimed for a key nothing ties
+
+
+# -- reading the segments: what the fast paths must agree with ------------------------------
+
+_SEGMENT_CHARS = st.sampled_from(
+    [*"AQgwBEIMRSYcz09-_", "+", "/", "!", " ", "\n", "\t", ".", "é", "\x00"]
+)
+
+
+@given(st.text(_SEGMENT_CHARS, min_size=1, max_size=24))
+def test_canonical_spelling_is_exactly_the_re_encoding(part: str) -> None:
+    """``_canonical`` (a length and last-group test) says what encoding the decoded bytes
+    again and comparing says, for every segment the decoder accepts."""
+    from microcred.errors import MalformedInputError
+    from microcred.jose._jwt import _b64, _canonical, _unb64
+
+    try:
+        data = _unb64(part)
+    except MalformedInputError:
+        return
+    assert _canonical(part, data) == (_b64(data) == part)
+
+
+@given(st.text(st.sampled_from(list("ab.~ ")), max_size=12))
+def test_parts_is_split_when_it_gives_three(token: str) -> None:
+    from microcred.jose._jwt import _parts
+
+    pieces = token.split(".")
+    assert _parts(token) == (tuple(pieces) if len(pieces) == 3 else None)
+
+
+def test_a_skipped_character_makes_a_segment_non_canonical() -> None:
+    from microcred.jose._jwt import _canonical, _unb64
+
+    assert _canonical("QUJD", _unb64("QUJD"))
+    for spelled in ("QU JD", "QUJD\n", "QU!JD", "QU+D", "QU/D"):
+        assert not _canonical(spelled, _unb64(spelled)), spelled
