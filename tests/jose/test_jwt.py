@@ -281,3 +281,43 @@ def test_a_skipped_character_makes_a_segment_non_canonical() -> None:
     assert _canonical("QUJD", _unb64("QUJD"))
     for spelled in ("QU JD", "QUJD\n", "QU!JD", "QU+D", "QU/D"):
         assert not _canonical(spelled, _unb64(spelled)), spelled
+
+
+_ANY_SEGMENT_CHARS = st.sampled_from([*"AQgwBEIMRSYcz09-_+/=!.é", " ", "\n", "\x00"])
+
+
+def _standard_reading(segment: str) -> bytes | str:
+    """What ``_unb64`` gave before any accelerator: the standard decoder's bytes, or the
+    error's message."""
+    from microcred.errors import MalformedInputError
+    from microcred.jose import _jwt
+
+    saved = list(_jwt._FAST_DECODER)
+    _jwt._FAST_DECODER[:] = [None]
+    try:
+        return _jwt._unb64(segment)
+    except MalformedInputError as exc:
+        return exc.message
+    finally:
+        _jwt._FAST_DECODER[:] = saved
+
+
+@given(st.text(_ANY_SEGMENT_CHARS, max_size=24))
+def test_the_base64_accelerator_reads_every_segment_as_the_standard_decoder(segment: str) -> None:
+    from microcred.errors import MalformedInputError
+    from microcred.jose import _jwt
+
+    try:
+        read: bytes | str = _jwt._unb64(segment)
+    except MalformedInputError as exc:
+        read = exc.message
+    assert read == _standard_reading(segment)
+
+
+def test_the_base64_accelerator_is_in_use_when_pybase64_is_installed() -> None:
+    pytest.importorskip("pybase64", reason="pybase64 (the [speed] extra) is not installed")
+    from microcred.jose import _jwt
+
+    assert _jwt._fast_decoder() is not None
+    token = mc.issue(credential(key_of().did), key_of(), format="jwt")
+    assert mc.verify(token, now=NOW).verified

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .. import _json
@@ -86,17 +87,42 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+#: ``pybase64.b64decode`` once looked for, ``None`` when it is not installed (see _unb64).
+_FAST_DECODER: list[Callable[..., bytes] | None] = []
+
+
+def _fast_decoder() -> Callable[..., bytes] | None:
+    if not _FAST_DECODER:
+        try:
+            from pybase64 import b64decode  # type: ignore[import-not-found,unused-ignore]
+
+            _FAST_DECODER.append(b64decode)
+        except ImportError:
+            _FAST_DECODER.append(None)
+    return _FAST_DECODER[0]
+
+
 def _unb64(segment: str) -> bytes:
     """What ``base64.urlsafe_b64decode`` reads from the unpadded ``segment`` (it skips
     characters outside the alphabet: :func:`_canonical` tells whether there were any).
+
+    With ``pybase64`` installed (the ``speed`` extra: a SIMD decoder, about ten times
+    faster on a credential's payload), a segment of base64url's alphabet alone is decoded
+    by it: it gives the same bytes; any other goes to the standard decoder, for its reading
+    and its errors (``+`` and ``/``, which that decoder reads, pybase64 deprecates).
 
     Raises:
         MalformedInputError: padded, or not decodable.
     """
     if "=" in segment:
         raise MalformedInputError("base64url segment must not be padded")
+    padded = segment + "=" * (-len(segment) % 4)
+    fast = _fast_decoder()
+    if fast is not None and "+" not in segment and "/" not in segment:
+        with contextlib.suppress(ValueError):  # binascii.Error is a ValueError
+            return fast(padded, altchars=b"-_", validate=True)
     try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        return base64.urlsafe_b64decode(padded)
     except (binascii.Error, ValueError):
         raise MalformedInputError("segment is not valid base64url") from None
 
