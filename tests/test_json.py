@@ -82,3 +82,43 @@ json_values = st.recursive(
 @given(json_values)
 def test_round_trips_what_json_dumps_writes(value: object) -> None:
     assert _json.loads(json.dumps(value)) == value
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+bracketed_values = st.recursive(
+    st.none() | st.integers() | st.text(st.sampled_from('[]{}a"\\'), max_size=4),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=2), children, max_size=3)
+    ),
+    max_leaves=30,
+)
+
+
+@given(bracketed_values, st.integers(min_value=1, max_value=8))
+def test_depth_limit_is_exact_whatever_the_brackets_in_strings(value: object, limit: int) -> None:
+    """Texts with few brackets skip the walk (they cannot nest deeper than their bracket
+    count); brackets inside strings only loosen that bound: the verdict is the true depth's."""
+    text = json.dumps(value)
+    if _depth(value) > limit:
+        with pytest.raises(InputTooDeepError):
+            _json.loads(text, limits=Limits(max_json_depth=limit))
+    else:
+        assert _json.loads(text, limits=Limits(max_json_depth=limit)) == value
+
+
+def test_depth_limit_with_more_brackets_than_the_limit_but_shallow() -> None:
+    shallow = json.dumps([[1]] * 40 + ["[[[[{{{{"] * 10)
+    assert _json.loads(shallow, limits=Limits(max_json_depth=2))
+    with pytest.raises(InputTooDeepError, match="limit of 1 levels"):
+        _json.loads(shallow, limits=Limits(max_json_depth=1))
+    deep = '{"a": ' * 9 + '"[]{}"' + "}" * 9
+    with pytest.raises(InputTooDeepError):
+        _json.loads(deep, limits=Limits(max_json_depth=8))
+    assert _json.loads(deep, limits=Limits(max_json_depth=9))

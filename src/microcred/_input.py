@@ -18,6 +18,23 @@ _JWT = re.compile(r"^[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*\.[A-Za-z0-9_=-]*$")
 _SD_JWT = re.compile(r"^[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*\.[A-Za-z0-9_=-]*~[A-Za-z0-9_=.~-]*$")
 
 
+#: The characters of a compact JWS besides its two dots (base64url, and ``=``, refused later).
+_JWS_CHARACTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_="
+
+
+def _is_compact_jws(text: str) -> bool:
+    """Whether ``_JWT`` matches ``text``, told by ``str.find`` and one ``bytes.translate``
+    (the regular expression walks a long token one character at a time, several times
+    slower)."""
+    if text.endswith("\n"):  # where ``$`` also matches
+        text = text[:-1]
+    first = text.find(".")
+    second = text.find(".", first + 1) if first > 0 else -1
+    if second < 0 or text.find(".", second + 1) >= 0 or not text.isascii():
+        return False
+    return not text.encode("ascii").translate(None, _JWS_CHARACTERS + b".")
+
+
 #: XML's white space, which may precede an SVG's first tag (JSON text never starts with ``<``).
 _LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
 
@@ -68,7 +85,7 @@ def read_input(value: Any, *, limits: Limits) -> tuple[dict[str, Any] | str, str
             f"not {type(value).__name__}"
         )
     stripped = text.strip()
-    if _JWT.match(stripped):
+    if _is_compact_jws(stripped):
         return stripped, "compact JWS" + source
     if _SD_JWT.match(stripped):
         return stripped, "SD-JWT" + source

@@ -72,16 +72,40 @@ def loads(data: str | bytes | bytearray, *, limits: Limits = DEFAULT_LIMITS) -> 
         raise MalformedInputError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
-    check_depth(value, limits.max_json_depth)
+    if not _few_brackets(text, limits.max_json_depth):
+        check_depth(value, limits.max_json_depth)
     return value
+
+
+def _few_brackets(text: str, limit: int) -> bool:
+    """Whether ``text`` has at most ``limit`` opening brackets (``{`` and ``[``): then no
+    value it holds can nest deeper than ``limit``, since every object and array opens with
+    one (brackets inside strings only make the bound looser). Costs at most ``limit + 1``
+    searches, each at the speed of ``str.find``."""
+    count = 0
+    for bracket in "{[":
+        at = text.find(bracket)
+        while at >= 0:
+            count += 1
+            if count > limit:
+                return False
+            at = text.find(bracket, at + 1)
+    return True
 
 
 def check_depth(value: Any, max_depth: int) -> None:
     """Raise :class:`InputTooDeepError` if ``value`` nests deeper than ``max_depth``.
 
     Iterative, so it never hits Python's recursion limit itself.
+
+    Args:
+        value: a JSON value (objects as dicts, arrays as lists).
+        max_depth: the deepest nesting allowed (a scalar is 0 deep, ``[]`` 1).
+
+    Raises:
+        InputTooDeepError: ``value`` nests deeper.
     """
-    if not isinstance(value, (dict, list)):
+    if not isinstance(value, _CONTAINERS):
         return
     level: list[Any] = [value]  # the containers at one depth, breadth first
     depth = 0
@@ -89,9 +113,12 @@ def check_depth(value: Any, max_depth: int) -> None:
         depth += 1
         if depth > max_depth:
             raise InputTooDeepError(f"JSON nesting exceeds the limit of {max_depth} levels")
-        below: list[Any] = []
-        for item in level:
-            for child in item.values() if isinstance(item, dict) else item:
-                if isinstance(child, (dict, list)):
-                    below.append(child)
-        level = below
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, _CONTAINERS)
+        ]
+
+
+_CONTAINERS = (dict, list)

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import microcred as mc
 from microcred import Limits, keys
@@ -242,3 +244,80 @@ def test_1edtech_clr_jwt_signature_checks_with_its_embedded_key(shared_standards
     assert signature is not None
     assert signature.status == "passed"
     assert report.check("issuer") is None  # no binding is claimed for a key nothing ties
+
+
+# -- reading the segments: what the fast paths must agree with ------------------------------
+
+_SEGMENT_CHARS = st.sampled_from(
+    [*"AQgwBEIMRSYcz09-_", "+", "/", "!", " ", "\n", "\t", ".", "é", "\x00"]
+)
+
+
+@given(st.text(_SEGMENT_CHARS, min_size=1, max_size=24))
+def test_canonical_spelling_is_exactly_the_re_encoding(part: str) -> None:
+    """``_canonical`` (a length and last-group test) says what encoding the decoded bytes
+    again and comparing says, for every segment the decoder accepts."""
+    from microcred.errors import MalformedInputError
+    from microcred.jose._jwt import _b64, _canonical, _unb64
+
+    try:
+        data = _unb64(part)
+    except MalformedInputError:
+        return
+    assert _canonical(part, data) == (_b64(data) == part)
+
+
+@given(st.text(st.sampled_from(list("ab.~ ")), max_size=12))
+def test_parts_is_split_when_it_gives_three(token: str) -> None:
+    from microcred.jose._jwt import _parts
+
+    pieces = token.split(".")
+    assert _parts(token) == (tuple(pieces) if len(pieces) == 3 else None)
+
+
+def test_a_skipped_character_makes_a_segment_non_canonical() -> None:
+    from microcred.jose._jwt import _canonical, _unb64
+
+    assert _canonical("QUJD", _unb64("QUJD"))
+    for spelled in ("QU JD", "QUJD\n", "QU!JD", "QU+D", "QU/D"):
+        assert not _canonical(spelled, _unb64(spelled)), spelled
+
+
+_ANY_SEGMENT_CHARS = st.sampled_from([*"AQgwBEIMRSYcz09-_+/=!.é", " ", "\n", "\x00"])
+
+
+def _standard_reading(segment: str) -> bytes | str:
+    """What ``_unb64`` gave before any accelerator: the standard decoder's bytes, or the
+    error's message."""
+    from microcred.errors import MalformedInputError
+    from microcred.jose import _jwt
+
+    saved = list(_jwt._FAST_DECODER)
+    _jwt._FAST_DECODER[:] = [None]
+    try:
+        return _jwt._unb64(segment)
+    except MalformedInputError as exc:
+        return exc.message
+    finally:
+        _jwt._FAST_DECODER[:] = saved
+
+
+@given(st.text(_ANY_SEGMENT_CHARS, max_size=24))
+def test_the_base64_accelerator_reads_every_segment_as_the_standard_decoder(segment: str) -> None:
+    from microcred.errors import MalformedInputError
+    from microcred.jose import _jwt
+
+    try:
+        read: bytes | str = _jwt._unb64(segment)
+    except MalformedInputError as exc:
+        read = exc.message
+    assert read == _standard_reading(segment)
+
+
+def test_the_base64_accelerator_is_in_use_when_pybase64_is_installed() -> None:
+    pytest.importorskip("pybase64", reason="pybase64 (the [speed] extra) is not installed")
+    from microcred.jose import _jwt
+
+    assert _jwt._fast_decoder() is not None
+    token = mc.issue(credential(key_of().did), key_of(), format="jwt")
+    assert mc.verify(token, now=NOW).verified

@@ -145,7 +145,13 @@ def verifier_for_method(vm: Mapping[str, Any], algorithm: str | None = None) -> 
         InvalidKeyError / UnsupportedKeyTypeError: as :func:`public_key_of_method`, or an
             ``algorithm`` that does not fit the key.
     """
-    key_type, public, _ = _method_key(vm)
+    return _verifier(vm, _method_key(vm), algorithm)
+
+
+def _verifier(
+    vm: Mapping[str, Any], key: tuple[KeyType, PublicKey, bool], algorithm: str | None
+) -> Verifier:
+    key_type, public, _ = key
     vm_id = vm.get("id")
     return _Verifier(
         _check_alg(key_type, algorithm), vm_id if isinstance(vm_id, str) else "", public
@@ -236,13 +242,18 @@ class ResolvedMethod:
         """The method's (absolute) id."""
         return str(self.method["id"])
 
+    @functools.cached_property
+    def _key(self) -> tuple[KeyType, PublicKey, bool]:
+        """The method's key, read once (an error is raised again at each use)."""
+        return _method_key(self.method)
+
     def key_type(self) -> KeyType:
         """The method's key type.
 
         Raises:
             InvalidKeyError / UnsupportedKeyTypeError: as :func:`key_type_of_method`.
         """
-        return key_type_of_method(self.method)
+        return self._key[0]
 
     def verifier(self, algorithm: str | None = None) -> Verifier:
         """A verifier of the method's key (see :func:`verifier_for_method`).
@@ -250,7 +261,7 @@ class ResolvedMethod:
         Raises:
             InvalidKeyError / UnsupportedKeyTypeError: as :func:`verifier_for_method`.
         """
-        return verifier_for_method(self.method, algorithm)
+        return _verifier(self.method, self._key, algorithm)
 
     def authorized_for(self, relationship: str) -> bool:
         """Whether the controller document lists the method under ``relationship``."""

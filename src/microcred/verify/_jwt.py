@@ -519,7 +519,10 @@ def _check_times(
 
 
 def _iso(value: float) -> str:
+    """``value`` (seconds) as ``YYYY-MM-DDTHH:MM:SSZ`` in UTC (what ``strftime`` writes, the
+    year unpadded as glibc's ``%Y``, without its cost), or saying it is out of range."""
     try:
-        return datetime.fromtimestamp(value, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        at = datetime.fromtimestamp(value, tz=timezone.utc)
     except (OverflowError, OSError, ValueError):
         return f"{value} (out of range)"
+    return f"{at.year}-{at.month:02}-{at.day:02}T{at.hour:02}:{at.minute:02}:{at.second:02}Z"
