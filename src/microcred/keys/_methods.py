@@ -174,9 +174,11 @@ def _method_key(vm: Mapping[str, Any]) -> tuple[KeyType, PublicKey, bool]:
         raise InvalidKeyError("verification method carries private key material")
     vm_type = vm.get("type")
     if vm_type in ("Multikey", "Ed25519VerificationKey2020"):
-        codec, raw = decode_multikey(vm.get("publicKeyMultibase"))
-        public = _multikey_public(codec, raw)
-        key_type = _key_type(public)
+        multibase = vm.get("publicKeyMultibase")
+        if type(multibase) is str and len(multibase) <= 4096:
+            key_type, public = _remembered_multibase_public(multibase)
+        else:
+            key_type, public = _multibase_public(multibase)
         if vm_type == "Ed25519VerificationKey2020" and key_type != "Ed25519":
             raise InvalidKeyError("Ed25519VerificationKey2020 must hold an Ed25519 key")
         return key_type, public, False
@@ -198,6 +200,15 @@ def _method_key(vm: Mapping[str, Any]) -> tuple[KeyType, PublicKey, bool]:
             raise InvalidKeyError("publicKeyBase58 must be a base58 string")
         return "Ed25519", _base58_ed25519_public(raw_b58), False
     raise UnsupportedKeyTypeError(f"unsupported verification method type {vm_type!r}")
+
+
+def _multibase_public(value: Any) -> tuple[KeyType, PublicKey]:
+    codec, raw = decode_multikey(value)
+    public = _multikey_public(codec, raw)
+    return _key_type(public), public
+
+
+_remembered_multibase_public = functools.lru_cache(maxsize=_CACHE_SIZE)(_multibase_public)
 
 
 #: What :meth:`KeyPair.from_jwk` reads of a public JWK (``kid`` aside).
