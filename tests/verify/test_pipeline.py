@@ -190,3 +190,18 @@ def test_each_document_and_proof_is_expanded_once(monkeypatch: pytest.MonkeyPatc
     assert report.outcome == "invalid"
     assert report.check("proof.signature").status == "failed"
     assert expanded == [True, True]
+
+
+def test_a_call_without_options_shares_one_immutable_set_that_reads_the_time_at_use() -> None:
+    from dataclasses import FrozenInstanceError, replace
+
+    from microcred.verify import _pipeline
+    from microcred.verify._options import VerifyOptions
+
+    shared = _pipeline._default_options()
+    assert shared is _pipeline._default_options()
+    fresh = VerifyOptions.create()
+    assert replace(shared, resolver=fresh.resolver) == fresh  # (a resolver has no equality)
+    assert shared.now is None  # each verification reads the clock itself
+    with pytest.raises(FrozenInstanceError):
+        shared.now = None  # type: ignore[misc]

@@ -16,6 +16,7 @@ exception's class, so one input never stops a batch.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -141,7 +142,9 @@ def verify(
         TrustSourceError: a trust list or registry that cannot be used (not JSON, too large,
             the wrong shape).
     """
-    if options is None:
+    if options is None and not _given_besides(locals()):
+        options = _default_options()  # (immutable: one for every call without options)
+    elif options is None:
         options = VerifyOptions.create(
             now=now,
             suites=suites,
@@ -205,6 +208,12 @@ _DEFAULTS: dict[str, Any] = {
     "registries": None,
     "trusted_lists": None,
 }
+
+
+@functools.cache
+def _default_options() -> VerifyOptions:
+    """The options of a call that gives none (the current time is read at each use)."""
+    return VerifyOptions.create()
 
 
 def _given_besides(arguments: Mapping[str, Any]) -> bool:
