@@ -810,7 +810,7 @@ def _stamp_outcome(
         stamps = []
         for der in _tokens(value):
             token = read_token(der)
-            stamps.append(_Stamp(token, verify_token(token, data, state.extra)))
+            stamps.append(_Stamp(token, verify_token(token, data, state.extra, anchors)))
     except (JadesFormatError, TimeStampTokenError) as exc:
         return _StampOutcome("failed", exc.message)
     if not anchors:

@@ -142,7 +142,10 @@ def _econtent(signed: cms.SignedData) -> bytes:
 
 
 def verify_token(
-    token: TimeStamp, data: bytes, extra: Sequence[asn1_x509.Certificate] = ()
+    token: TimeStamp,
+    data: bytes,
+    extra: Sequence[asn1_x509.Certificate] = (),
+    anchors: Sequence[asn1_x509.Certificate] = (),
 ) -> asn1_x509.Certificate:
     """Check ``token`` over ``data`` (the module docs' steps 1 to 4).
 
@@ -150,6 +153,8 @@ def verify_token(
         token: the token (:func:`read_token`).
         data: the bytes the token must stamp.
         extra: further certificates the TSA's may be among (``xVals``).
+        anchors: the caller's trust anchors (a certificate the token carries is checked
+            against them too: see :func:`_check_carried`).
 
     Returns:
         The TSA certificate that signed the token.
@@ -177,7 +182,7 @@ def verify_token(
         _check_eku(certificate)
         signed_bytes = b"\x31" + signer["signed_attrs"].dump()[1:]
         _verify_signature(signer, certificate, signed_bytes, digest)
-        _check_carried(token.certificates, extra)
+        _check_carried(token.certificates, extra, anchors)
     except TimeStampTokenError:
         raise
     except _PARSE_ERRORS as exc:
@@ -188,19 +193,28 @@ def verify_token(
 
 
 def _check_carried(
-    carried: Sequence[asn1_x509.Certificate], extra: Sequence[asn1_x509.Certificate]
+    carried: Sequence[asn1_x509.Certificate],
+    extra: Sequence[asn1_x509.Certificate],
+    anchors: Sequence[asn1_x509.Certificate] = (),
 ) -> None:
     """Every certificate the token carries whose issuer is at hand (among the token's
-    certificates or ``extra``, by name) verifies under it. The token's certificate set is
-    covered by no signature (RFC 5652 §5.1): a copy there that was changed, say of the root
-    the caller also gives as anchor, would otherwise ride along unnoticed."""
+    certificates, ``extra`` or ``anchors``, by name) verifies under it, and none whose issuer
+    is not at hand is a changed copy of one that is (the same subject and key, other bytes).
+    The token's certificate set is covered by no signature (RFC 5652 §5.1): a copy there that
+    was changed, say of the root the caller also gives as anchor (its content, or its issuer's
+    name, so that nothing at hand issues it), would otherwise ride along unnoticed."""
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature
 
-    pool = [*carried, *extra]
+    pool = [*carried, *extra, *anchors]
     for index, certificate in enumerate(carried):
         issuers = [c for c in pool if c.subject == certificate.issuer]
         if not issuers:
+            if any(_changed_copy(certificate, other) for other in pool):
+                raise TimeStampTokenError(
+                    f"certificate {index} the time-stamp token carries is a changed copy of "
+                    "a certificate at hand (the same subject and key, other contents)"
+                )
             continue  # nothing here can issue it; the path validation decides about it
         child = x509.load_der_x509_certificate(certificate.dump())
         for issuer in issuers:
@@ -214,6 +228,15 @@ def _check_carried(
                 f"certificate {index} the time-stamp token carries does not verify under "
                 "its issuer's key (changed, or not the certificate it names)"
             )
+
+
+def _changed_copy(certificate: asn1_x509.Certificate, other: asn1_x509.Certificate) -> bool:
+    same_key: bool = other.public_key.dump() == certificate.public_key.dump()
+    return (
+        bool(other.subject == certificate.subject)
+        and same_key
+        and (other.dump() != certificate.dump())
+    )
 
 
 def _signed_attributes(signer: Any) -> dict[str, Any]:
